@@ -1,0 +1,205 @@
+"""The ``kg`` command: extract, build, evaluate.
+
+Only this module talks to the terminal: the library raises ``KGError`` and this module turns it
+into a one-line message and an exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from kg.errors import InputError, KGError
+from kg.export import write_jsonl, write_text
+
+log = logging.getLogger("kg")
+
+
+class Refusals:
+    """Inputs refused during a run: each reported at once, all summarised at the end."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def __call__(self, error: InputError) -> None:
+        self.errors.append(error)
+        click.echo(f"error: {error}", err=True)
+
+    def exit_if_any(self) -> None:
+        """End the run with status 1 and a summary when anything was refused."""
+        if self.errors:
+            noun = "input" if len(self.errors) == 1 else "inputs"
+            click.echo(f"refused {len(self.errors)} {noun}; the rest was processed", err=True)
+            sys.exit(1)
+
+
+def extraction_records(inputs: tuple[str, ...], refusals: Refusals) -> Iterator[dict[str, Any]]:
+    """Read, extract and yield output records for every input, with a progress bar on a TTY."""
+    from kg.extract import extract_sources, to_record
+    from kg.ingest import read_sources
+    from kg.lexicon import load_lexicon
+    from kg.linking import NameParts
+    from kg.pipeline import load
+
+    nlp = load()
+    sources = read_sources(list(inputs), on_error=refusals)
+    progress = tqdm(sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting")
+    for extraction in extract_sources(nlp, progress, NameParts(load_lexicon())):
+        yield to_record(extraction)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log what each stage does to standard error.")
+@click.version_option(package_name="union-kg")
+def main(verbose: bool) -> None:
+    """Build knowledge graphs of Chinese labour-union news."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON Lines file to write (default: standard output).",
+)
+def extract(inputs: tuple[str, ...], output: Path | None) -> None:
+    """Extract entities and relations from INPUTS (files, directories, or - for stdin).
+
+    Writes one JSON record per document (per line for .jsonl inputs) in the gold format of
+    ANNOTATION.md, with mentions, evidence offsets and confidences.
+    """
+    refusals = Refusals()
+    try:
+        records = extraction_records(inputs, refusals)
+        if output is None:
+            for record in records:
+                click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            count = write_jsonl(output, records)
+            click.echo(f"wrote {count} records to {output}", err=True)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    refusals.exit_if_any()
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the build.",
+)
+def build(inputs: tuple[str, ...], out_dir: Path) -> None:
+    """Extract INPUTS and write the graph files into a build directory, then summarise."""
+    from kg.summary import summarise
+
+    refusals = Refusals()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        extraction_path = out_dir / "extraction.jsonl"
+        records: list[dict[str, Any]] = []
+
+        def keep(records_in: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+            for record in records_in:
+                records.append(summary_view(record))
+                yield record
+
+        write_jsonl(extraction_path, keep(extraction_records(inputs, refusals)))
+        summary = summarise(records)
+        written = [extraction_path, write_text(out_dir / "summary.json", summary.to_json())]
+        click.echo(summary.format(written))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    refusals.exit_if_any()
+
+
+def summary_view(record: dict[str, Any]) -> dict[str, Any]:
+    """The part of a record the summary needs (drops mentions to keep memory small)."""
+    return {
+        "document": record["document"],
+        "articles": len(record.get("articles", [])),
+        "entities": [{k: e[k] for k in ("id", "type", "name")} for e in record["entities"]],
+        "relations": [
+            {k: r[k] for k in ("head", "type", "tail", "value") if k in r}
+            for r in record["relations"]
+        ],
+    }
+
+
+@main.command()
+@click.option(
+    "--gold",
+    "gold_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Directory of gold files (ANNOTATION.md format).",
+)
+@click.option(
+    "--benchmark",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Score span-level PER/ORG/LOC on a benchmark JSON Lines file instead.",
+)
+@click.option("--limit", type=int, help="Benchmark mode: score only the first N records.")
+@click.option("--misses", is_flag=True, help="List what was missed or wrong, per document.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.argument(
+    "predictions", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def evaluate(
+    gold_dir: Path | None,
+    benchmark: Path | None,
+    limit: int | None,
+    misses: bool,
+    as_json: bool,
+    predictions: Path | None,
+) -> None:
+    """Score PREDICTIONS (from `kg extract`) against --gold, or the NER on --benchmark.
+
+    \b
+    kg evaluate --gold ../shared/gold/dev predictions.jsonl --misses
+    kg evaluate --benchmark ../shared/benchmarks/msra_ner/test.jsonl
+    """
+    from kg import evaluate as scoring
+
+    try:
+        if benchmark is not None:
+            span_report = scoring.evaluate_spans(benchmark, predict_spans(), limit=limit)
+            click.echo(scoring.format_span_report(span_report))
+            return
+        if gold_dir is None or predictions is None:
+            raise click.UsageError("give --gold DIR and a PREDICTIONS file, or --benchmark FILE")
+        report = scoring.evaluate_documents(gold_dir, predictions)
+        if as_json:
+            click.echo(json.dumps(scoring.report_to_dict(report), ensure_ascii=False, indent=2))
+        else:
+            click.echo(scoring.format_report(report, misses=misses))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def predict_spans() -> Any:
+    """A benchmark predictor: our pipeline's entity spans with their labels."""
+    from kg.pipeline import load
+
+    nlp = load()
+
+    def predict(text: str) -> list[tuple[int, int, str]]:
+        doc = nlp(text)
+        return [(s.start_char, s.end_char, s.label_) for s in doc.ents]
+
+    return predict
+

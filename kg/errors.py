@@ -1,0 +1,38 @@
+"""Errors raised by union-kg; every message a user can see is written here.
+
+The library raises these; only ``kg.cli`` turns them into one-line messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KGError(Exception):
+    """Base class of every error union-kg reports to a user."""
+
+
+class InputError(KGError):
+    """A user-supplied file (or one line of it) that cannot be used as it is."""
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {problem}")
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+
+
+class GoldError(KGError):
+    """A gold or prediction file that does not follow the ANNOTATION.md format."""
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {problem}")
+
+
+class BuildError(KGError):
+    """A build directory that is missing, incomplete or not a union-kg build."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")

@@ -1,0 +1,174 @@
+"""Turn the Docs of one source into an ``Extraction``: the only reader of the Doc extensions.
+
+Each article is one Doc; entities the articles share are merged here (same canonical name, or a
+short form of a longer name of the same type), ids are given in order of first mention, and every
+offset is mapped back to the user's original file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.articles import split_articles
+from kg.linking import Cluster, NameParts
+from kg.model import Article, Entity, Evidence, Extraction, Mention, Relation, Source
+from kg.ner import span_rules
+
+JOURNALIST_BYLINE_ROLES = frozenset({"记者", "通讯员", "摄", "作者"})
+# Roles a relation gives its ends (ANNOTATION.md person roles).
+HEAD_ROLES = {"TRAINED": "TRAINER", "TEACHES_AT": "TRAINER", "TRAINED_AT": "TRAINEE"}
+TAIL_ROLES = {"TRAINED": "TRAINEE"}
+
+
+@dataclass
+class EntityDraft:
+    """An entity being assembled from the articles of a source."""
+
+    label: str
+    canonical: str
+    display: str
+    forms: dict[str, None] = field(default_factory=dict)  # written forms, in order
+    roles: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+class SourceExtractor:
+    """Collect the entities and relations of one source, article by article."""
+
+    def __init__(self, source: Source, parts: NameParts) -> None:
+        self.source = source
+        self.parts = parts
+        self.drafts: list[EntityDraft] = []
+        self.relations: list[tuple[EntityDraft, str, EntityDraft | str, Evidence, dict[str, Any]]] = []
+
+    def draft_for(self, label: str, canonical: str) -> EntityDraft:
+        """The draft named ``canonical`` (or whose name it shortens), created when new."""
+        for draft in self.drafts:
+            if draft.label == label and (
+                draft.canonical == canonical
+                or canonical in draft.forms
+                or self.parts.is_short_form(canonical, draft.canonical, label)
+            ):
+                return draft
+        for draft in self.drafts:
+            if draft.label == label and self.parts.is_short_form(draft.canonical, canonical, label):
+                draft.canonical = canonical
+                draft.display = canonical
+                return draft
+        draft = EntityDraft(label, canonical, canonical)
+        self.drafts.append(draft)
+        return draft
+
+    def add_mention(self, draft: EntityDraft, start: int, end: int, article: int) -> None:
+        """Record a mention at ``[start, end)`` of ``source.text``."""
+        raw_start, raw_end = self.source.raw_span(start, end)
+        written = self.source.text[start:end]
+        draft.forms.setdefault(written, None)
+        if self.source.match_text[start:end] == draft.canonical:
+            draft.display = written
+        draft.mentions.append(Mention(raw_start, raw_end, written, article))
+
+    def add_doc(self, article: Article, doc: Doc) -> None:
+        """Merge the clusters of one article's Doc."""
+        rules = span_rules(doc)
+        clusters: list[Cluster] = doc._.entities or []
+        for cluster in clusters:
+            draft = self.draft_for(cluster.label, cluster.canonical)
+            for span in cluster.mentions:
+                self.add_mention(draft, article.start + span.start_char, article.start + span.end_char, article.index)
+                role = rules.get((span.start_char, span.end_char), ("", ""))[1]
+                if role:
+                    draft.roles.add(role)
+        for person in article.byline:
+            if person.role in JOURNALIST_BYLINE_ROLES:
+                draft = self.draft_for("PERSON", self.source.match_text[person.start : person.end])
+                if not any(m.start == self.source.raw_span(person.start, person.end)[0] for m in draft.mentions):
+                    self.add_mention(draft, person.start, person.end, article.index)
+                draft.roles.add("JOURNALIST")
+
+    def finish(self, articles: tuple[Article, ...]) -> Extraction:
+        """Give ids in order of first mention and build the Extraction."""
+        drafts = sorted(self.drafts, key=lambda d: min((m.start for m in d.mentions), default=0))
+        ids = {id(d): f"E{i}" for i, d in enumerate(drafts, start=1)}
+        entities = tuple(
+            Entity(
+                id=ids[id(d)],
+                type=d.label,
+                name=d.display,
+                aliases=tuple(f for f in d.forms if f != d.display),
+                roles=tuple(sorted(d.roles)),
+                mentions=tuple(sorted(set(d.mentions), key=lambda m: (m.start, m.end))),
+            )
+            for d in drafts
+        )
+        return Extraction(
+            document=self.source.document,
+            entities=entities,
+            relations=(),
+            articles=articles,
+            record_id=self.source.record_id,
+            meta=dict(self.source.meta),
+        )
+
+
+def extract_sources(nlp: Language, sources: Iterable[Source], parts: NameParts) -> Iterator[Extraction]:
+    """Extract each source in turn (streaming: one source's Docs in memory at a time)."""
+    for source in sources:
+        articles = tuple(split_articles(source))
+        extractor = SourceExtractor(source, parts)
+        texts = (source.match_text[a.start : a.end] for a in articles)
+        for article, doc in zip(articles, nlp.pipe(texts), strict=True):
+            extractor.add_doc(article, doc)
+        yield extractor.finish(articles)
+
+
+def to_record(extraction: Extraction) -> dict[str, Any]:
+    """The Extraction in the gold-file format of ANNOTATION.md, plus mentions and evidence."""
+    record: dict[str, Any] = {"document": extraction.document}
+    if extraction.record_id is not None:
+        record["id"] = extraction.record_id
+    record["entities"] = [
+        {
+            "id": e.id,
+            "type": e.type,
+            "name": e.name,
+            "aliases": list(e.aliases),
+            "roles": list(e.roles),
+            "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in e.mentions],
+        }
+        for e in extraction.entities
+    ]
+    record["relations"] = [relation_record(r) for r in extraction.relations]
+    record["articles"] = [
+        {
+            "index": a.index,
+            "headline": a.headline,
+            "date": a.date,
+            "byline": [{"name": p.name, "role": p.role} for p in a.byline],
+        }
+        for a in extraction.articles
+    ]
+    return record
+
+
+def relation_record(relation: Relation) -> dict[str, Any]:
+    """One relation in the output format, with its evidence and provenance."""
+    record: dict[str, Any] = {"head": relation.head, "type": relation.type}
+    if relation.value is not None:
+        record["value"] = relation.value
+    else:
+        record["tail"] = relation.tail
+    record["evidence"] = {
+        "text": relation.evidence.text,
+        "start": relation.evidence.start,
+        "end": relation.evidence.end,
+    }
+    record["confidence"] = relation.confidence
+    record["rule"] = relation.rule
+    record["triggers"] = list(relation.triggers)
+    return record

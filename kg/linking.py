@@ -1,0 +1,237 @@
+"""Component ``kg_linker``: group the mentions of an article into canonical entities.
+
+Each mention's ``Span.kb_id_`` becomes its entity's key ``LABEL:canonical name``. Mentions are
+one entity when the text defines one as the other (“……（以下简称‘X’）”), when one is a short
+form of the other (石化建安公司 of a longer company name, 嘉兴南湖工会 of 嘉兴市南湖区总工会), or
+when a level-only form (区总工会) names the body of that level the article is about. The canonical
+name is the fullest form (ANNOTATION.md); a level-only form in a list that shares its prefix
+(X区委人才办、区总工会) is rebuilt with the prefix (X区总工会).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.ner import MENTIONS_KEY, ORG_LABELS, outermost, span_rules
+
+DEFINITION = re.compile(
+    r"[(（](?:以下简称|以下称|下称|简称)[“\"‘「]?(?P<alias>[^”\"’」)）]{2,16})[”\"’」]?[)）]"
+)
+BRAND = re.compile(r"[“\"](?P<brand>[\u4e00-\u9fff]{2,8})[”\"]")
+LEVEL_OF = {"省": "province", "市": "city", "区": "county", "县": "county"}
+GROUPED_LABELS = frozenset(ORG_LABELS) | {"PROGRAMME"}
+
+
+@dataclass
+class Cluster:
+    """The mentions of one entity in one article, and its canonical name."""
+
+    label: str
+    canonical: str
+    mentions: list[Span] = field(default_factory=list)
+    extra_aliases: set[str] = field(default_factory=set)
+
+    @property
+    def key(self) -> str:
+        return f"{self.label}:{self.canonical}"
+
+
+class NameParts:
+    """Split organisation names into places, core and head to compare them."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.heads = [h for h, _ in lexicon.heads]
+
+    def head(self, name: str) -> str:
+        """The longest head noun ending ``name`` ('' for none)."""
+        return next((h for h in self.heads if name.endswith(h) and h != name), "")
+
+    def places(self, name: str) -> tuple[list[str], str]:
+        """Leading places of ``name`` by their short form, and the rest of the name."""
+        found = []
+        rest = name
+        while True:
+            match = next(
+                (rest[:n] for n in range(min(len(rest) - 1, 7), 1, -1) if rest[:n] in self.lexicon.places),
+                None,
+            )
+            if match is None:
+                return found, rest
+            found.append(match.rstrip("省市区县"))
+            rest = rest[len(match) :]
+
+    def is_short_form(self, short: str, long: str, label: str) -> bool:
+        """True when ``short`` names the same body as the longer ``long``."""
+        if short == long or len(short) >= len(long):
+            return False
+        short_head, long_head = self.head(short), self.head(long)
+        if not short_head or not long_head.endswith(short_head):
+            return label == "PROGRAMME" and short in long
+        short_places, short_rest = self.places(short[: -len(short_head)])
+        long_places, long_rest = self.places(long[: -len(long_head)])
+        if label in ("UNION", "GOVERNMENT") and short_places and long_places:
+            if short_places[-1] != long_places[-1]:
+                return False
+        if not set(short_places) <= set(long_places):
+            return False
+        if not short_rest:
+            return not long_rest and bool(short_places)
+        inner_short, inner_long = self.head(short_rest), self.head(long_rest)
+        if inner_short and inner_long:
+            return self.is_short_form(short_rest, long_rest, "ENTERPRISE") or short_rest == long_rest
+        return short_rest in long_rest
+
+
+def defined_aliases(text: str, spans: Iterable[Span]) -> dict[str, Span]:
+    """Map each short name a text defines (“……（下称‘X’）”) to the mention right before it."""
+    by_end = {span.end_char: span for span in spans}
+    aliases = {}
+    for match in DEFINITION.finditer(text):
+        span = by_end.get(match.start())
+        if span is not None:
+            aliases[match.group("alias")] = span
+    return aliases
+
+
+class Linker:
+    """The rules of ``kg_linker`` over one Doc."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.parts = NameParts(lexicon)
+
+    def add_alias_mentions(self, doc: Doc, spans: list[Span]) -> dict[str, Span]:
+        """Add every occurrence of defined aliases and brand forms as a mention."""
+        aliases = defined_aliases(doc.text, spans)
+        for match in BRAND.finditer(doc.text):
+            brand = match.group("brand")
+            owner = next(
+                (s for s in spans if s.label_ == "ENTERPRISE" and brand in s.text and s.text != brand),
+                None,
+            )
+            if owner is not None:
+                aliases.setdefault(brand, owner)
+        taken = [(s.start_char, s.end_char) for s in spans]
+        for alias, owner in aliases.items():
+            for match in re.finditer(re.escape(alias), doc.text):
+                start, end = match.span()
+                if any(a <= start and end <= b for a, b in taken):
+                    continue
+                span = doc.char_span(start, end, label=owner.label_, alignment_mode="expand")
+                if span is not None and span.text == alias:
+                    spans.append(span)
+                    taken.append((start, end))
+        return aliases
+
+    def resolve_level_form(self, doc: Doc, span: Span, named: list[Span]) -> str | None:
+        """Canonical name for 区总工会-like forms: rebuilt from a shared prefix or an article body."""
+        level_char = span.text[0]
+        head = span.text[1:]
+        before = doc.text[: span.start_char]
+        listed = re.search(r"([\u4e00-\u9fff]{2,12}?)[^、，。]*、(?:[^、，。]{2,12}、)*$", before)
+        if listed:
+            places, _ = self.parts.places(listed.group(1) + "X")
+            prefix = self.place_of_level(listed.group(0), level_char)
+            if prefix and places:
+                return prefix + head
+        candidates = [
+            s.text
+            for s in named
+            if s.label_ == span.label_ and s.text.endswith(head) and self.place_of_level(s.text, level_char)
+        ]
+        return max(candidates, key=len) if len(set(candidates)) >= 1 else None
+
+    def place_of_level(self, text: str, level_char: str) -> str | None:
+        """The first place in ``text`` whose name ends with ``level_char`` (镇海区 for 区)."""
+        for n in range(len(text)):
+            for m in range(min(len(text), n + 7), n + 1, -1):
+                word = text[n:m]
+                if word.endswith(level_char) and word in self.parts.lexicon.places:
+                    return word
+        return None
+
+    def link(self, doc: Doc) -> list[Cluster]:
+        """Cluster the Doc's mentions; set ``kb_id_`` on each and return the clusters."""
+        rules = span_rules(doc)
+        spans = [s for s in doc.spans[MENTIONS_KEY] if not is_embedded(s, doc.spans[MENTIONS_KEY])]
+        aliases = self.add_alias_mentions(doc, spans)
+        named = [s for s in spans if rules.get((s.start_char, s.end_char), ("",))[0] != "level_short_form"]
+        clusters: dict[tuple[str, str], Cluster] = {}
+        for span in sorted(named, key=lambda s: -len(s.text)):
+            owner = aliases.get(span.text)
+            target = owner.text if owner is not None and owner.text != span.text else span.text
+            cluster = self.find_cluster(clusters, span.label_, target)
+            if cluster is None:
+                cluster = clusters.setdefault((span.label_, target), Cluster(span.label_, target))
+            cluster.mentions.append(span)
+        for span in spans:
+            if span in named:
+                continue
+            canonical = self.resolve_level_form(doc, span, named)
+            if canonical is None:
+                continue
+            cluster = self.find_cluster(clusters, span.label_, canonical) or clusters.setdefault(
+                (span.label_, canonical), Cluster(span.label_, canonical)
+            )
+            cluster.mentions.append(span)
+        for cluster in clusters.values():
+            for span in cluster.mentions:
+                span.kb_id_ = cluster.key
+        doc.spans[MENTIONS_KEY] = [s for c in clusters.values() for s in c.mentions]
+        return list(clusters.values())
+
+    def find_cluster(self, clusters: dict[tuple[str, str], Cluster], label: str, name: str) -> Cluster | None:
+        """The cluster ``name`` belongs to: same name, or a longer name it is a short form of."""
+        if (label, name) in clusters:
+            return clusters[(label, name)]
+        if label not in GROUPED_LABELS:
+            return None
+        for (other_label, other), cluster in clusters.items():
+            if other_label == label and self.parts.is_short_form(name, other, label):
+                return cluster
+        return None
+
+
+def is_embedded(span: Span, spans: Iterable[Span]) -> bool:
+    """True for a mention inside a longer one, except a company inside its union's name."""
+    for other in spans:
+        if other is span or not (other.start_char <= span.start_char and span.end_char <= other.end_char):
+            continue
+        if (other.start_char, other.end_char) == (span.start_char, span.end_char):
+            continue
+        if span.label_ == "ENTERPRISE" and other.label_ == "UNION":
+            continue
+        return True
+    return False
+
+
+class EntityLinker:
+    """Set ``Span.kb_id_`` of every mention and ``doc._.entities`` (the article's clusters)."""
+
+    def __init__(self, nlp: Language, name: str, lexicon_dir: str = "") -> None:
+        if not Doc.has_extension("entities"):
+            Doc.set_extension("entities", default=None)
+        self.linker = Linker(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.entities = self.linker.link(doc)
+        doc.ents = outermost(doc.spans[MENTIONS_KEY])
+        return doc
+
+
+@Language.factory(
+    "kg_linker",
+    assigns=["doc._.entities", "token.ent_kb_id"],
+    requires=["doc.ents"],
+    default_config={"lexicon_dir": ""},
+)
+def make_entity_linker(nlp: Language, name: str, lexicon_dir: str) -> EntityLinker:
+    """Build the ``kg_linker`` component (``lexicon_dir`` empty: the packaged lexicon)."""
+    return EntityLinker(nlp, name, lexicon_dir)

@@ -1,0 +1,146 @@
+"""The values that flow between stages: frozen dataclasses, no behaviour beyond small views.
+
+Offsets: every ``start``/``end`` pair is a half-open range of *characters* (code points).
+``Source.text`` is the normalised text the pipeline reads; ``Source.offsets`` maps each of its
+characters back to the decoded original (``Source.raw``), so a mention found in ``text`` can be
+reported at its place in the user's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = (
+    "UNION",
+    "ENTERPRISE",
+    "ACADEMY",
+    "STUDIO",
+    "ALLIANCE",
+    "GOVERNMENT",
+    "PROGRAMME",
+    "PERSON",
+)
+PERSON_ROLES = ("MODEL_WORKER", "JOURNALIST", "TRAINEE", "TRAINER")
+RELATION_TYPES = (
+    "TRAINED",
+    "TRAINED_AT",
+    "TEACHES_AT",
+    "LEADS",
+    "WORKS_AT",
+    "PARTNERS_WITH",
+    "ORGANIZES",
+    "ESTABLISHED",
+    "PART_OF",
+    "HAS_HONOUR",
+)
+SYMMETRIC_RELATIONS = frozenset({"PARTNERS_WITH"})
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input document (a file, or one JSON Lines record) decoded and normalised.
+
+    ``text`` is ``raw`` after NFKC and joining of hard line wraps: names are reported from it, so
+    Traditional characters stay as written. ``match_text`` is ``text`` in Simplified characters,
+    of the same length, for lexicon and pattern matching. ``offsets`` has ``len(text) + 1``
+    entries: ``offsets[i]`` is the index in ``raw`` of ``text[i]``; the last is ``len(raw)``.
+    """
+
+    path: str
+    document: str
+    raw: str
+    text: str
+    match_text: str
+    offsets: tuple[int, ...]
+    record_id: str | None = None
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` range of ``text`` to the range of ``raw`` it came from."""
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass(frozen=True)
+class BylinePerson:
+    """A person named in an article's byline, with the role the byline gives them."""
+
+    name: str
+    role: str  # 记者, 通讯员, 摄 or 作者 (a commentary's ■author)
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a source: a range of ``Source.text`` with its headline and byline."""
+
+    index: int
+    start: int
+    end: int
+    headline: str = ""
+    headline_start: int | None = None
+    headline_end: int | None = None
+    section: str = ""
+    byline: tuple[BylinePerson, ...] = ()
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where an entity is named: a range of the original file (or JSON Lines ``text``)."""
+
+    start: int
+    end: int
+    text: str
+    article: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One canonical entity of a document with every form and place the text names it."""
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence that states a fact, at its place in the original file."""
+
+    text: str
+    start: int
+    end: int
+    article: int = 0
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A fact the text states: ``head`` and ``tail`` are entity ids; HAS_HONOUR has ``value``."""
+
+    head: str
+    type: str
+    evidence: Evidence
+    tail: str | None = None
+    value: str | None = None
+    triggers: tuple[str, ...] = ()
+    rule: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one source, in the shape of the gold files."""
+
+    document: str
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    articles: tuple[Article, ...] = ()
+    record_id: str | None = None
+    meta: Mapping[str, str] = field(default_factory=dict)

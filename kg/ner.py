@@ -1,0 +1,414 @@
+"""Component ``kg_ner``: find organisation, programme and person names from their parts.
+
+A name is read leftwards from its head noun (总工会, 有限公司, 工匠学院, 工作室, 人社局, 活动 …)
+over the words jieba gives, through place names and name words, until a function word, a trigger
+verb or punctuation ends it. A name needs one distinctive part (a place, a word jieba's dictionary
+does not know, a proper noun, a quoted part): 技能大师工作室 or 企业工会 alone are generic mentions.
+Persons are found from the words around them (记者X, 劳模X, X说) and a surname table.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.lexicon import Lexicon, load_lexicon
+
+MENTIONS_KEY = "kg_mentions"  # doc.spans key: every mention, nested ones included
+
+ORG_LABELS = ("UNION", "ENTERPRISE", "ACADEMY", "STUDIO", "ALLIANCE", "GOVERNMENT")
+# jieba tags that never sit inside a name: particles, prepositions, conjunctions, adverbs,
+# pronouns, numerals, classifiers, time and locality words, interjections.
+STOP_TAGS = frozenset("p c u uj ul uz ug uv ud d r m q t f y e o zg".split())
+PROPER_TAGS = frozenset("nr ns nt nz nrt nrfg j eng".split())
+# Heads whose names are often plain words (乡村振兴大讲堂): a non-generic core is enough.
+WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
+LEVEL_CHARS = "省市区县镇"
+PUNCT_INSIDE_NAMES = "·—-+"
+OPEN_QUOTES, CLOSE_QUOTES = "“‘「\"", "”’」\""
+MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
+MAX_NAME_DEFAULT = 24
+YEAR = re.compile(r"(?:19|20)\d\d年度?")
+PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
+# Heads that name a course or event series on their own (安全生产月系列活动, …研修班).
+COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
+STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的")
+NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A name found in the text: ``[start, end)`` with its label and the rule that found it."""
+
+    start: int
+    end: int
+    label: str
+    rule: str
+    role: str = ""
+
+
+class Words:
+    """The jieba words of a text with quick lookups by character offset."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = list(words)
+        self.starts: list[int] = []
+        position = 0
+        for word in self.words:
+            self.starts.append(position)
+            position += len(word)
+        self.index_at = [0] * (position + 1)
+        for i, (start, word) in enumerate(zip(self.starts, self.words, strict=True)):
+            for offset in range(start, start + len(word)):
+                self.index_at[offset] = i
+        self.index_at[position] = len(self.words)
+        self.boundaries = set(self.starts) | {position}
+
+
+def is_cjk(char: str) -> bool:
+    """True for a Chinese character (CJK unified ideographs and extension A)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+class Recogniser:
+    """The rules of ``kg_ner`` over one text; pure Python, testable without a pipeline."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        heads = "|".join(re.escape(h) for h, _ in lexicon.heads)
+        self.org_heads = re.compile(heads)
+        self.head_label = dict(lexicon.heads)
+        self.programme_heads = re.compile("|".join(map(re.escape, lexicon.programme_heads)))
+        titles = "|".join(map(re.escape, lexicon.person_titles))
+        self.title_then_name = re.compile(rf"(?:{titles})(?=[\u4e00-\u9fff]{{2}})")
+        speech = "|".join(map(re.escape, lexicon.speech_cues))
+        self.name_then_speech = re.compile(rf"(?<=[\u4e00-\u9fff]{{2}})(?:{speech})")
+        level_heads = "|".join(re.escape(h) for h, lab in lexicon.heads if lab != "ENTERPRISE")
+        self.level_short_form = re.compile(rf"(?:[{LEVEL_CHARS}]|街道)(?:{level_heads})")
+
+    # -- words -----------------------------------------------------------------------------
+
+    def is_place(self, word: str) -> bool:
+        """A division from the table, or a town-level name such as 九龙湖镇 or 余杭街道."""
+        if word in self.lexicon.places:
+            return True
+        return len(word) >= 3 and word.endswith(("镇", "乡", "街道")) and all(map(is_cjk, word))
+
+    def is_stop(self, word: str) -> bool:
+        """A word that cannot be part of a name (function word, trigger verb, punctuation)."""
+        if word in self.lexicon.stopwords:
+            return True
+        if not any(is_cjk(c) or c.isalnum() for c in word):
+            return word not in PUNCT_INSIDE_NAMES
+        return self.lexicon.word_tags.get(word) in STOP_TAGS
+
+    def is_distinctive(self, word: str) -> bool:
+        """A word that makes a name a name: a place, a proper noun, an unknown word."""
+        if word in self.lexicon.generic_words:
+            return False
+        if self.is_place(word) or any(c.isascii() and c.isalnum() for c in word):
+            return True
+        tag = self.lexicon.word_tags.get(word)
+        return tag is None or tag in PROPER_TAGS
+
+    # -- organisations -----------------------------------------------------------------------
+
+    def expand_left(self, text: str, words: Words, head_start: int, label: str) -> int:
+        """Return where a name ending in the head at ``head_start`` begins (may be the head).
+
+        Organisation names stop at a verb (镇海完善劳模工匠学院 is no name) and at another
+        organisation's head, except that unions and companies run on over company heads
+        (X公司工会, X集团Y公司); programme names may hold verbs (全面加强…“五大行动”).
+        """
+        limit = MAX_NAME.get(label, MAX_NAME_DEFAULT)
+        i = words.index_at[head_start]
+        start = words.starts[i] if i < len(words.words) else head_start
+        if start < head_start and self.is_stop(text[start:head_start]):
+            return head_start
+        i -= 1
+        while i >= 0:
+            word, word_start = words.words[i], words.starts[i]
+            if word in CLOSE_QUOTES:
+                opening = self.matching_quote(text, word_start)
+                if opening is None or head_start - opening > limit:
+                    break
+                start, i = opening, words.index_at[opening] - 1
+                continue
+            if self.ends_name(text, words, i, label) or head_start - word_start > limit:
+                break
+            start = word_start
+            i -= 1
+        return start
+
+    def ends_name(self, text: str, words: Words, i: int, label: str) -> bool:
+        """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
+        word, word_start = words.words[i], words.starts[i]
+        if self.is_stop(word) or (word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags):
+            return True
+        if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(text[word_start - 1])):
+            return True
+        head = self.head_label.get(word)
+        if head and not (label in ("UNION", "ENTERPRISE") and head == "ENTERPRISE"):
+            return True
+        tag = self.lexicon.word_tags.get(word, "")
+        return label != "PROGRAMME" and tag == "v" and not self.is_place(word)
+
+    @staticmethod
+    def matching_quote(text: str, close: int) -> int | None:
+        """Offset of the quote opening the one at ``close``, if it is near and on one line."""
+        for j in range(close - 1, max(close - 20, -1), -1):
+            if text[j] in OPEN_QUOTES:
+                return j
+            if text[j] in "\n。，；！？":
+                return None
+        return None
+
+    def name_words(self, text: str, words: Words, start: int, end: int) -> list[str]:
+        """The jieba words of ``text[start:end]`` (split at the range's edges)."""
+        out = []
+        i = words.index_at[start]
+        while i < len(words.words) and words.starts[i] < end:
+            s = max(words.starts[i], start)
+            e = min(words.starts[i] + len(words.words[i]), end)
+            out.append(text[s:e])
+            i += 1
+        return out
+
+    def core_is_name(self, text: str, words: Words, start: int, head_start: int) -> bool:
+        """True when the part before the head makes a name rather than a generic mention."""
+        core = text[start:head_start]
+        if not core or all(c in PUNCT_INSIDE_NAMES for c in core):
+            return False
+        if any(c in OPEN_QUOTES for c in core):
+            return True
+        parts = [w for w in self.name_words(text, words, start, head_start) if w.strip()]
+        return any(self.is_distinctive(w) for w in parts)
+
+    def find_organisations(self, text: str, words: Words) -> Iterable[Found]:
+        """Names ending in an organisation head noun, read leftwards from the head."""
+        for match in self.org_heads.finditer(text):
+            head_start, head_end = match.span()
+            if head_end not in words.boundaries:
+                continue
+            if head_start not in words.boundaries and len(match.group()) < 2:
+                continue
+            label = self.head_label[match.group()]
+            start = self.expand_left(text, words, head_start, label)
+            start = self.trim_leading(text, words, start, head_start)
+            weak = match.group() in WEAK_NAME_HEADS
+            if self.core_is_name(text, words, start, head_start) or (
+                weak and self.core_is_plain_name(text, words, start, head_start)
+            ):
+                yield Found(start, head_end, label, "org_head")
+
+    def core_is_plain_name(self, text: str, words: Words, start: int, head_start: int) -> bool:
+        """A weak head's core of two or more characters, not all generic words."""
+        parts = self.name_words(text, words, start, head_start)
+        return head_start - start >= 2 and any(
+            w not in self.lexicon.generic_words for w in parts
+        )
+
+    def trim_leading(self, text: str, words: Words, start: int, head_start: int) -> int:
+        """Drop leading generic words (新, 首批, 示范性) that are not part of the name."""
+        while start < head_start:
+            word = self.name_words(text, words, start, head_start)[0]
+            if word in self.lexicon.generic_words and not self.is_place(word):
+                rest = start + len(word)
+                if not self.core_is_name(text, words, rest, head_start):
+                    return start
+                start = rest
+            else:
+                return start
+        return start
+
+    def find_level_short_forms(self, text: str, words: Words) -> Iterable[Found]:
+        """区总工会, 市总工会, 区人社局: a body named by its level alone (linked later)."""
+        for match in self.level_short_form.finditer(text):
+            start, end = match.span()
+            if end not in words.boundaries:
+                continue
+            before = text[start - 1] if start else ""
+            if before and is_cjk(before) and before not in "由与和及、的在向对为将":
+                continue
+            label = self.head_label[match.group().removeprefix("街道").lstrip(LEVEL_CHARS)]
+            yield Found(start, end, label, "level_short_form")
+
+    # -- programmes --------------------------------------------------------------------------
+
+    def find_programmes(self, text: str, words: Words) -> Iterable[Found]:
+        """Named programmes: a head noun with a year, a place or a quoted part in the name.
+
+        A head inside quotes (“劳模带岗”, “五大行动”) takes the quotes into the name and reads on
+        leftwards past them (全面加强…“五大行动”); a year just before the name joins it.
+        """
+        for match in self.programme_heads.finditer(text):
+            head_start, end = match.span()
+            quoted_head = text[end : end + 1] in CLOSE_QUOTES
+            if end not in words.boundaries and not quoted_head:
+                continue
+            start = self.expand_left(text, words, head_start, "PROGRAMME")
+            start = self.trim_leading(text, words, start, head_start)
+            if start > 0 and text[start - 1] in OPEN_QUOTES and quoted_head:
+                start, end = self.expand_left(text, words, start - 1, "PROGRAMME"), end + 1
+            year = PRECEDING_YEAR.search(text, max(0, start - 6), start)
+            if year:
+                start = year.start()
+            if start < head_start and self.is_anchored_programme(text, words, start, head_start):
+                yield Found(start, end, "PROGRAMME", "programme_head")
+
+    def is_anchored_programme(self, text: str, words: Words, start: int, head_start: int) -> bool:
+        """A programme name needs a year, a quoted part, a leading place or a course head."""
+        name = text[start:head_start]
+        if YEAR.match(name) or any(c in OPEN_QUOTES for c in name):
+            return True
+        first = self.name_words(text, words, start, head_start)[0]
+        if self.is_place(first) and len(first) >= 3:
+            return True
+        head = text[head_start:].startswith
+        return any(map(head, COURSE_HEADS)) and head_start - start >= 4
+
+    # -- persons -----------------------------------------------------------------------------
+
+    def name_after(self, text: str, position: int) -> int:
+        """Length (0, 2 or 3) of a person's name starting at ``position``."""
+        chunk = text[position : position + 4]
+        if len(chunk) < 2 or not all(map(is_cjk, chunk[:2])) or chunk[1] in NAME_STOP_CHARS:
+            return 0
+        if chunk[0] in NAME_STOP_CHARS or self.is_common_word(chunk[:2]):
+            return 0
+        if len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS:
+            if chunk[2:4] not in self.lexicon.word_tags or len(chunk) < 4:
+                return 3
+        return 2
+
+    def is_surname(self, char: str) -> bool:
+        """True for a character the surname table knows."""
+        return char in self.lexicon.surnames
+
+    def is_common_word(self, word: str) -> bool:
+        """A dictionary word that is not a person's name (项目, 安全, 党员)."""
+        tag = self.lexicon.word_tags.get(word)
+        return tag is not None and tag not in ("nr", "nrfg", "nrt")
+
+    def find_persons(self, text: str, words: Words) -> Iterable[Found]:
+        """Persons named after a title word (记者, 劳模 …) or before a speech verb (说, 表示)."""
+        for match in self.title_then_name.finditer(text):
+            start = match.end()
+            length = self.name_after(text, start)
+            strong = match.group() in ("记者", "通讯员")
+            if length and (strong or self.is_surname(text[start])):
+                role = self.lexicon.title_roles.get(match.group(), "")
+                yield Found(start, start + length, "PERSON", f"title:{match.group()}", role)
+                yield from self.listed_persons(text, start + length, role if strong else "")
+        for match in self.name_then_speech.finditer(text):
+            end = match.start()
+            for length in (3, 2):
+                start = end - length
+                if start < 0 or not self.is_surname(text[start]):
+                    continue
+                if start > 0 and is_cjk(text[start - 1]) and length == 2:
+                    continue
+                if text[start:end] in self.lexicon.word_tags or not all(
+                    map(is_cjk, text[start:end])
+                ):
+                    continue
+                yield Found(start, end, "PERSON", f"speech:{match.group()}")
+                break
+
+    def listed_persons(self, text: str, position: int, role: str) -> Iterable[Found]:
+        """Names coordinated after a found one: 通讯员甲、乙报道; 叶某、翁某等劳模."""
+        while position < len(text) and text[position] in "、和与及":
+            start = position + 1
+            while start < len(text) and text[start] == " ":
+                start += 1
+            length = self.name_after(text, start)
+            if not length or not (role or self.is_surname(text[start])):
+                return
+            yield Found(start, start + length, "PERSON", "list", role)
+            position = start + length
+
+    # -- all together ------------------------------------------------------------------------
+
+    def find(self, text: str, words: Sequence[str]) -> list[Found]:
+        """Every name in ``text``: organisations, programmes, short forms and persons."""
+        indexed = Words(words)
+        found = [
+            *self.find_programmes(text, indexed),
+            *self.find_organisations(text, indexed),
+            *self.find_level_short_forms(text, indexed),
+            *self.find_persons(text, indexed),
+        ]
+        return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+
+
+def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
+    """Split tokens so that every offset in ``offsets`` falls on a token boundary."""
+    wanted = sorted(set(offsets))
+    cuts: dict[int, list[int]] = {}
+    for token in doc:
+        first = bisect_right(wanted, token.idx)
+        last = bisect_left(wanted, token.idx + len(token.text))
+        if first < last:
+            cuts[token.i] = [o - token.idx for o in wanted[first:last]]
+    if not cuts:
+        return
+    with doc.retokenize() as retokenizer:
+        for i, positions in cuts.items():
+            token = doc[i]
+            pieces = [0, *positions, len(token.text)]
+            orths = [token.text[a:b] for a, b in pairwise(pieces)]
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+
+
+def outermost(spans: Iterable[Span]) -> list[Span]:
+    """The longest non-overlapping spans (spaCy's ``filter_spans``), in text order."""
+    return sorted(filter_spans(list(spans)), key=lambda s: s.start)
+
+
+class EntityRecogniser:
+    """Set ``doc.ents`` (outermost names) and ``doc.spans["kg_mentions"]`` (all names)."""
+
+    def __init__(self, nlp: Language, name: str, lexicon_dir: str = "") -> None:
+        from pathlib import Path
+
+        self.recogniser = Recogniser(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.recogniser.find(doc.text, [t.text for t in doc])
+        split_tokens_at(doc, [f.start for f in found] + [f.end for f in found])
+        spans = []
+        for item in found:
+            span = doc.char_span(item.start, item.end, label=item.label)
+            if span is not None:
+                spans.append(span)
+                span_rules(doc)[(span.start_char, span.end_char)] = (item.rule, item.role)
+        doc.spans[MENTIONS_KEY] = spans
+        doc.ents = [s for s in outermost(spans)]
+        return doc
+
+
+def span_rules(doc: Doc) -> dict[tuple[int, int], tuple[str, str]]:
+    """Per-mention (rule, role) kept on the Doc for the linker."""
+    if not Doc.has_extension("kg_rules"):
+        Doc.set_extension("kg_rules", default=None)
+    if doc._.kg_rules is None:
+        doc._.kg_rules = {}
+    rules: dict[tuple[int, int], tuple[str, str]] = doc._.kg_rules
+    return rules
+
+
+@Language.factory(
+    "kg_ner",
+    assigns=["doc.ents", "doc.spans"],
+    default_config={"lexicon_dir": ""},
+)
+def make_entity_recogniser(nlp: Language, name: str, lexicon_dir: str) -> EntityRecogniser:
+    """Build the ``kg_ner`` component (``lexicon_dir`` empty: the packaged lexicon)."""
+    return EntityRecogniser(nlp, name, lexicon_dir)

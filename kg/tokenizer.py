@@ -1,0 +1,58 @@
+"""The tokenizer ``kg.jieba_tokenizer.v1``: jieba segmentation with our user dictionary.
+
+spaCy's own Chinese tokenizer defaults to characters and its jieba mode uses the global jieba
+state; ours keeps a private ``jieba.Tokenizer`` so the user dictionary (head nouns, offices and
+places from ``pipelines/lexicon``) never leaks into other code in the same process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from kg.lexicon import Lexicon, load_lexicon
+
+jieba.setLogLevel(logging.WARNING)
+
+
+class JiebaTokenizer:
+    """Split text into jieba words; every character of the text belongs to exactly one token."""
+
+    def __init__(self, vocab: Vocab, lexicon: Lexicon) -> None:
+        self.vocab = vocab
+        self.segmenter = jieba.Tokenizer()
+        self.segmenter.initialize()
+        for word in user_words(lexicon):
+            self.segmenter.add_word(word, freq=_USER_WORD_FREQ)
+
+    def __call__(self, text: str) -> Doc:
+        words = [w for w in self.segmenter.cut(text, HMM=True) if w]
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+
+# High enough that a head noun such as 人社局 wins over jieba's 区人/社局 split.
+_USER_WORD_FREQ = 50_000
+
+
+def user_words(lexicon: Lexicon) -> Iterable[str]:
+    """Words jieba must keep whole: organisation heads and administrative divisions."""
+    yield from (head for head, _ in lexicon.heads)
+    yield from lexicon.places
+    yield from lexicon.person_titles
+
+
+@registry.tokenizers("kg.jieba_tokenizer.v1")
+def create_jieba_tokenizer(lexicon_dir: str = "") -> object:
+    """Registered factory: ``[nlp.tokenizer] @tokenizers = "kg.jieba_tokenizer.v1"``."""
+
+    def make_tokenizer(nlp: Language) -> JiebaTokenizer:
+        return JiebaTokenizer(nlp.vocab, load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
+
+    return make_tokenizer

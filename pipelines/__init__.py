@@ -1,0 +1,1 @@
+"""Pipeline configs and lexicons, shipped inside the package as ``kg.pipelines``."""
