@@ -16,8 +16,18 @@ from spacy.tokens import Doc
 
 from kg.articles import split_articles
 from kg.linking import Cluster, NameParts
-from kg.model import Article, Entity, Evidence, Extraction, Mention, Relation, Source
+from kg.model import (
+    SYMMETRIC_RELATIONS,
+    Article,
+    Entity,
+    Evidence,
+    Extraction,
+    Mention,
+    Relation,
+    Source,
+)
 from kg.ner import span_rules
+from kg.relations import FoundRelation
 
 JOURNALIST_BYLINE_ROLES = frozenset({"记者", "通讯员", "摄", "作者"})
 # Roles a relation gives its ends (ANNOTATION.md person roles).
@@ -37,6 +47,20 @@ class EntityDraft:
     mentions: list[Mention] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RelationDraft:
+    """A relation between drafts, waiting for entity ids."""
+
+    head: EntityDraft
+    type: str
+    tail: EntityDraft | None
+    value: str | None
+    evidence: Evidence
+    triggers: tuple[str, ...]
+    rule: str
+    confidence: float
+
+
 class SourceExtractor:
     """Collect the entities and relations of one source, article by article."""
 
@@ -44,7 +68,7 @@ class SourceExtractor:
         self.source = source
         self.parts = parts
         self.drafts: list[EntityDraft] = []
-        self.relations: list[tuple[EntityDraft, str, EntityDraft | str, Evidence, dict[str, Any]]] = []
+        self.relations: list[RelationDraft] = []
 
     def draft_for(self, label: str, canonical: str) -> EntityDraft:
         """The draft named ``canonical`` (or whose name it shortens), created when new."""
@@ -74,25 +98,79 @@ class SourceExtractor:
         draft.mentions.append(Mention(raw_start, raw_end, written, article))
 
     def add_doc(self, article: Article, doc: Doc) -> None:
-        """Merge the clusters of one article's Doc."""
+        """Merge the clusters and relations of one article's Doc."""
         rules = span_rules(doc)
         clusters: list[Cluster] = doc._.entities or []
+        by_key: dict[str, EntityDraft] = {}
         for cluster in clusters:
-            draft = self.draft_for(cluster.label, cluster.canonical)
+            draft = by_key[cluster.key] = self.draft_for(cluster.label, cluster.canonical)
             for span in cluster.mentions:
-                self.add_mention(draft, article.start + span.start_char, article.start + span.end_char, article.index)
+                start, end = article.start + span.start_char, article.start + span.end_char
+                self.add_mention(draft, start, end, article.index)
                 role = rules.get((span.start_char, span.end_char), ("", ""))[1]
                 if role:
                     draft.roles.add(role)
         for person in article.byline:
             if person.role in JOURNALIST_BYLINE_ROLES:
                 draft = self.draft_for("PERSON", self.source.match_text[person.start : person.end])
-                if not any(m.start == self.source.raw_span(person.start, person.end)[0] for m in draft.mentions):
+                raw_start = self.source.raw_span(person.start, person.end)[0]
+                if all(m.start != raw_start for m in draft.mentions):
                     self.add_mention(draft, person.start, person.end, article.index)
                 draft.roles.add("JOURNALIST")
+        for found in doc._.relations or []:
+            self.add_relation(article, by_key, found)
+
+    def add_relation(self, article: Article, by_key: dict[str, EntityDraft], found: FoundRelation) -> None:
+        """Attach a relation found in an article to the source's drafts, with its evidence."""
+        head = by_key.get(found.head)
+        tail = by_key.get(found.tail) if found.tail else None
+        if head is None or (found.tail and tail is None):
+            return
+        self.relations.append(
+            RelationDraft(
+                head, found.type, tail, found.value,
+                self.evidence(article.start + found.sentence[0], article.start + found.sentence[1], article.index),
+                found.triggers, found.rule, found.confidence,
+            )
+        )
+        head.roles.update(r for r in [HEAD_ROLES.get(found.type)] if r and head.label == "PERSON")
+        if tail is not None and tail.label == "PERSON" and found.type in TAIL_ROLES:
+            tail.roles.add(TAIL_ROLES[found.type])
+
+    def evidence(self, start: int, end: int, article: int) -> Evidence:
+        """The sentence ``[start, end)`` of ``source.text`` as evidence in original offsets."""
+        text = self.source.text[start:end].strip()
+        lead = len(self.source.text[start:end]) - len(self.source.text[start:end].lstrip())
+        raw_start, raw_end = self.source.raw_span(start + lead, start + lead + len(text))
+        return Evidence(text, raw_start, raw_end, article)
+
+    def add_workplace_unions(self) -> None:
+        """A workplace union is PART_OF the enterprise its name starts with (ANNOTATION.md)."""
+        enterprises = [d for d in self.drafts if d.label == "ENTERPRISE"]
+        for union in (d for d in self.drafts if d.label == "UNION" and d.mentions):
+            stem = union.canonical.removesuffix("工会")
+            owner = next((e for e in enterprises if stem == e.canonical or stem in e.forms), None)
+            if owner is not None:
+                first = min(union.mentions, key=lambda m: m.start)
+                self.relations.append(
+                    RelationDraft(
+                        union, "PART_OF", owner, None, self.sentence_around(first),
+                        ("工会",), "workplace_union", 0.9,
+                    )
+                )
+
+    def sentence_around(self, mention: Mention) -> Evidence:
+        """The sentence of ``source.text`` holding a mention, as evidence."""
+        position = self.source.offsets.index(mention.start) if mention.start in self.source.offsets else 0
+        text = self.source.text
+        start = max(text.rfind(c, 0, position) for c in "。！？\n") + 1
+        ends = [i for i in (text.find(c, position) for c in "。！？\n") if i >= 0]
+        end = min(ends) + 1 if ends else len(text)
+        return self.evidence(start, end, mention.article)
 
     def finish(self, articles: tuple[Article, ...]) -> Extraction:
         """Give ids in order of first mention and build the Extraction."""
+        self.add_workplace_unions()
         drafts = sorted(self.drafts, key=lambda d: min((m.start for m in d.mentions), default=0))
         ids = {id(d): f"E{i}" for i, d in enumerate(drafts, start=1)}
         entities = tuple(
@@ -106,14 +184,39 @@ class SourceExtractor:
             )
             for d in drafts
         )
+        relations = unique_relations(
+            Relation(
+                head=ids[id(r.head)],
+                type=r.type,
+                evidence=r.evidence,
+                tail=ids[id(r.tail)] if r.tail is not None else None,
+                value=r.value,
+                triggers=r.triggers,
+                rule=r.rule,
+                confidence=r.confidence,
+            )
+            for r in self.relations
+            if r.tail is not r.head
+        )
         return Extraction(
             document=self.source.document,
             entities=entities,
-            relations=(),
+            relations=relations,
             articles=articles,
             record_id=self.source.record_id,
             meta=dict(self.source.meta),
         )
+
+
+def unique_relations(relations: Iterable[Relation]) -> tuple[Relation, ...]:
+    """Keep the first statement of each fact (symmetric facts in either direction)."""
+    seen: dict[tuple[str, str, str | None, str | None], Relation] = {}
+    for relation in relations:
+        ends = (relation.head, relation.tail or "")
+        if relation.type in SYMMETRIC_RELATIONS:
+            ends = tuple(sorted(ends))  # type: ignore[assignment]
+        seen.setdefault((ends[0], relation.type, ends[1], relation.value), relation)
+    return tuple(seen.values())
 
 
 def extract_sources(nlp: Language, sources: Iterable[Source], parts: NameParts) -> Iterator[Extraction]:

@@ -135,18 +135,17 @@ class Linker:
         level_char = span.text[0]
         head = span.text[1:]
         before = doc.text[: span.start_char]
-        listed = re.search(r"([\u4e00-\u9fff]{2,12}?)[^、，。]*、(?:[^、，。]{2,12}、)*$", before)
+        listed = re.search(r"[^、，。]*、(?:[^、，。]{2,12}、)*$", before)
         if listed:
-            places, _ = self.parts.places(listed.group(1) + "X")
             prefix = self.place_of_level(listed.group(0), level_char)
-            if prefix and places:
+            if prefix:
                 return prefix + head
         candidates = [
             s.text
             for s in named
             if s.label_ == span.label_ and s.text.endswith(head) and self.place_of_level(s.text, level_char)
         ]
-        return max(candidates, key=len) if len(set(candidates)) >= 1 else None
+        return max(candidates, key=len) if candidates else None
 
     def place_of_level(self, text: str, level_char: str) -> str | None:
         """The first place in ``text`` whose name ends with ``level_char`` (镇海区 for 区)."""

@@ -31,6 +31,8 @@ PROPER_TAGS = frozenset("nr ns nt nz nrt nrfg j eng".split())
 # Heads whose names are often plain words (乡村振兴大讲堂): a non-generic core is enough.
 WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
 LEVEL_CHARS = "省市区县镇"
+# 委 after a place is the party committee inside a name (X区委人才办), never its end.
+PARTY_COMMITTEE = frozenset({"委", "党委", "区委", "市委", "县委", "省委"})
 PUNCT_INSIDE_NAMES = "·—-+"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「\"", "”’」\""
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
@@ -150,6 +152,8 @@ class Recogniser:
     def ends_name(self, text: str, words: Words, i: int, label: str) -> bool:
         """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
         word, word_start = words.words[i], words.starts[i]
+        if word in PARTY_COMMITTEE:
+            return False
         if self.is_stop(word) or (word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags):
             return True
         if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(text[word_start - 1])):

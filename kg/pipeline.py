@@ -11,10 +11,11 @@ from spacy.language import Language
 
 import kg.linking
 import kg.ner
+import kg.relations
 import kg.tokenizer  # noqa: F401  (registers kg.jieba_tokenizer.v1)
 
 DEFAULT_CONFIG = "union_news.cfg"
-COMPONENT_MODULES = (kg.ner, kg.linking)
+COMPONENT_MODULES = (kg.ner, kg.linking, kg.relations)
 
 
 def config_path(name: str = DEFAULT_CONFIG) -> Path:

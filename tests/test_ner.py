@@ -1,0 +1,63 @@
+"""kg_ner: organisation, programme and person names from their parts (texts written by us)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.ner import MENTIONS_KEY
+
+
+def mentions(nlp, text):
+    return {(s.text, s.label_) for s in nlp(text).spans[MENTIONS_KEY]}
+
+
+# fmt: off
+NAME_CASES = [
+    ("青禾机械股份有限公司今年扩产。", "青禾机械股份有限公司", "ENTERPRISE"),
+    ("苏州市吴江区总工会开展调研。", "苏州市吴江区总工会", "UNION"),
+    ("他在白鹭精工有限公司工会任职。", "白鹭精工有限公司工会", "UNION"),
+    ("学员来自合肥工程学院。", "合肥工程学院", "ACADEMY"),
+    ("走进吕国梁技能大师工作室。", "吕国梁技能大师工作室", "STUDIO"),
+    ("常熟市人社局参加了会议。", "常熟市人社局", "GOVERNMENT"),
+    ("组织开展“匠心筑梦”活动。", "“匠心筑梦”活动", "PROGRAMME"),
+    ("日前，2024年吴江区电工职业技能竞赛开赛。", "2024年吴江区电工职业技能竞赛", "PROGRAMME"),
+    ("记者王晓燕报道", "王晓燕", "PERSON"),
+    ("全国劳模许志刚说，要多带徒弟。", "许志刚", "PERSON"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,name,label", NAME_CASES)
+def test_ner_finds_name_with_label(nlp, text, name, label):
+    assert (name, label) in mentions(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["公司组织职工学习。", "企业工会积极参与。", "相关部门联合检查。", "技能大师工作室已建成。"],
+)
+def test_ner_ignores_generic_mentions(nlp, text):
+    assert not [m for m in mentions(nlp, text) if m[1] != "PERSON"]
+
+
+def test_ner_keeps_company_inside_its_union(nlp):
+    found = mentions(nlp, "白鹭精工有限公司工会组织培训。")
+    assert ("白鹭精工有限公司工会", "UNION") in found
+    assert ("白鹭精工有限公司", "ENTERPRISE") in found
+
+
+def test_ner_separates_company_from_its_studio(nlp):
+    found = mentions(nlp, "在青禾机械股份有限公司吕国梁技能大师工作室里。")
+    assert ("青禾机械股份有限公司", "ENTERPRISE") in found
+    assert ("吕国梁技能大师工作室", "STUDIO") in found
+
+
+def test_ner_reads_byline_list(nlp):
+    found = mentions(nlp, "记者王晓燕 通讯员陈立、赵一鸣报道")
+    assert {("王晓燕", "PERSON"), ("陈立", "PERSON"), ("赵一鸣", "PERSON")} <= found
+    assert ("通讯员", "PERSON") not in found
+
+
+def test_ner_entities_align_with_tokens(nlp):
+    doc = nlp("由常熟市人社局、常熟市总工会联合主办。")
+    assert [e.text for e in doc.ents] == ["常熟市人社局", "常熟市总工会"]
