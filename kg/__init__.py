@@ -1,5 +1,7 @@
 """union-kg: knowledge graphs of Chinese labour-union news."""
 
+from __future__ import annotations
+
 __version__ = "0.1.0"
 
 from pathlib import Path

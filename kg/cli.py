@@ -202,4 +202,3 @@ def predict_spans() -> Any:
         return [(s.start_char, s.end_char, s.label_) for s in doc.ents]
 
     return predict
-

@@ -18,7 +18,7 @@ from typing import IO, Any
 def atomic_writer(path: Path) -> Iterator[IO[str]]:
     """Open a temp file beside ``path`` for text; it replaces ``path`` only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
         "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
     )
     try:

@@ -120,7 +120,9 @@ class SourceExtractor:
         for found in doc._.relations or []:
             self.add_relation(article, by_key, found)
 
-    def add_relation(self, article: Article, by_key: dict[str, EntityDraft], found: FoundRelation) -> None:
+    def add_relation(
+        self, article: Article, by_key: dict[str, EntityDraft], found: FoundRelation
+    ) -> None:
         """Attach a relation found in an article to the source's drafts, with its evidence."""
         head = by_key.get(found.head)
         tail = by_key.get(found.tail) if found.tail else None
@@ -128,9 +130,18 @@ class SourceExtractor:
             return
         self.relations.append(
             RelationDraft(
-                head, found.type, tail, found.value,
-                self.evidence(article.start + found.sentence[0], article.start + found.sentence[1], article.index),
-                found.triggers, found.rule, found.confidence,
+                head,
+                found.type,
+                tail,
+                found.value,
+                self.evidence(
+                    article.start + found.sentence[0],
+                    article.start + found.sentence[1],
+                    article.index,
+                ),
+                found.triggers,
+                found.rule,
+                found.confidence,
             )
         )
         head.roles.update(r for r in [HEAD_ROLES.get(found.type)] if r and head.label == "PERSON")
@@ -154,14 +165,22 @@ class SourceExtractor:
                 first = min(union.mentions, key=lambda m: m.start)
                 self.relations.append(
                     RelationDraft(
-                        union, "PART_OF", owner, None, self.sentence_around(first),
-                        ("工会",), "workplace_union", 0.9,
+                        union,
+                        "PART_OF",
+                        owner,
+                        None,
+                        self.sentence_around(first),
+                        ("工会",),
+                        "workplace_union",
+                        0.9,
                     )
                 )
 
     def sentence_around(self, mention: Mention) -> Evidence:
         """The sentence of ``source.text`` holding a mention, as evidence."""
-        position = self.source.offsets.index(mention.start) if mention.start in self.source.offsets else 0
+        position = (
+            self.source.offsets.index(mention.start) if mention.start in self.source.offsets else 0
+        )
         text = self.source.text
         start = max(text.rfind(c, 0, position) for c in "。！？\n") + 1
         ends = [i for i in (text.find(c, position) for c in "。！？\n") if i >= 0]
@@ -219,7 +238,9 @@ def unique_relations(relations: Iterable[Relation]) -> tuple[Relation, ...]:
     return tuple(seen.values())
 
 
-def extract_sources(nlp: Language, sources: Iterable[Source], parts: NameParts) -> Iterator[Extraction]:
+def extract_sources(
+    nlp: Language, sources: Iterable[Source], parts: NameParts
+) -> Iterator[Extraction]:
     """Extract each source in turn (streaming: one source's Docs in memory at a time)."""
     for source in sources:
         articles = tuple(split_articles(source))

@@ -78,7 +78,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     places: set[str] = set()
     levels: dict[str, str] = {}
     for row in _data_lines(root / "places.tsv"):
-        name, level, short = (row + ["", ""])[:3]
+        name, level, short = ([*row, "", ""])[:3]
         places.add(name)
         levels[name] = level
         if short:

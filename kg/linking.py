@@ -56,11 +56,15 @@ class NameParts:
 
     def places(self, name: str) -> tuple[list[str], str]:
         """Leading places of ``name`` by their short form, and the rest of the name."""
-        found = []
+        found: list[str] = []
         rest = name
         while True:
             match = next(
-                (rest[:n] for n in range(min(len(rest) - 1, 7), 1, -1) if rest[:n] in self.lexicon.places),
+                (
+                    rest[:n]
+                    for n in range(min(len(rest) - 1, 7), 1, -1)
+                    if rest[:n] in self.lexicon.places
+                ),
                 None,
             )
             if match is None:
@@ -77,16 +81,18 @@ class NameParts:
             return label == "PROGRAMME" and short in long
         short_places, short_rest = self.places(short[: -len(short_head)])
         long_places, long_rest = self.places(long[: -len(long_head)])
-        if label in ("UNION", "GOVERNMENT") and short_places and long_places:
-            if short_places[-1] != long_places[-1]:
-                return False
+        same_body_level = label in ("UNION", "GOVERNMENT") and short_places and long_places
+        if same_body_level and short_places[-1] != long_places[-1]:
+            return False
         if not set(short_places) <= set(long_places):
             return False
         if not short_rest:
             return not long_rest and bool(short_places)
         inner_short, inner_long = self.head(short_rest), self.head(long_rest)
         if inner_short and inner_long:
-            return self.is_short_form(short_rest, long_rest, "ENTERPRISE") or short_rest == long_rest
+            return (
+                self.is_short_form(short_rest, long_rest, "ENTERPRISE") or short_rest == long_rest
+            )
         return short_rest in long_rest
 
 
@@ -113,7 +119,11 @@ class Linker:
         for match in BRAND.finditer(doc.text):
             brand = match.group("brand")
             owner = next(
-                (s for s in spans if s.label_ == "ENTERPRISE" and brand in s.text and s.text != brand),
+                (
+                    s
+                    for s in spans
+                    if s.label_ == "ENTERPRISE" and brand in s.text and s.text != brand
+                ),
                 None,
             )
             if owner is not None:
@@ -131,7 +141,7 @@ class Linker:
         return aliases
 
     def resolve_level_form(self, doc: Doc, span: Span, named: list[Span]) -> str | None:
-        """Canonical name for 区总工会-like forms: rebuilt from a shared prefix or an article body."""
+        """Canonical name of a 区总工会-like form: rebuilt from a shared prefix, or a named body."""
         level_char = span.text[0]
         head = span.text[1:]
         before = doc.text[: span.start_char]
@@ -143,7 +153,9 @@ class Linker:
         candidates = [
             s.text
             for s in named
-            if s.label_ == span.label_ and s.text.endswith(head) and self.place_of_level(s.text, level_char)
+            if s.label_ == span.label_
+            and s.text.endswith(head)
+            and self.place_of_level(s.text, level_char)
         ]
         return max(candidates, key=len) if candidates else None
 
@@ -161,7 +173,11 @@ class Linker:
         rules = span_rules(doc)
         spans = [s for s in doc.spans[MENTIONS_KEY] if not is_embedded(s, doc.spans[MENTIONS_KEY])]
         aliases = self.add_alias_mentions(doc, spans)
-        named = [s for s in spans if rules.get((s.start_char, s.end_char), ("",))[0] != "level_short_form"]
+        named = [
+            s
+            for s in spans
+            if rules.get((s.start_char, s.end_char), ("",))[0] != "level_short_form"
+        ]
         clusters: dict[tuple[str, str], Cluster] = {}
         for span in sorted(named, key=lambda s: -len(s.text)):
             owner = aliases.get(span.text)
@@ -186,7 +202,9 @@ class Linker:
         doc.spans[MENTIONS_KEY] = [s for c in clusters.values() for s in c.mentions]
         return list(clusters.values())
 
-    def find_cluster(self, clusters: dict[tuple[str, str], Cluster], label: str, name: str) -> Cluster | None:
+    def find_cluster(
+        self, clusters: dict[tuple[str, str], Cluster], label: str, name: str
+    ) -> Cluster | None:
         """The cluster ``name`` belongs to: same name, or a longer name it is a short form of."""
         if (label, name) in clusters:
             return clusters[(label, name)]
@@ -201,7 +219,9 @@ class Linker:
 def is_embedded(span: Span, spans: Iterable[Span]) -> bool:
     """True for a mention inside a longer one, except a company inside its union's name."""
     for other in spans:
-        if other is span or not (other.start_char <= span.start_char and span.end_char <= other.end_char):
+        if other is span or not (
+            other.start_char <= span.start_char and span.end_char <= other.end_char
+        ):
             continue
         if (other.start_char, other.end_char) == (span.start_char, span.end_char):
             continue

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -26,15 +26,37 @@ MENTIONS_KEY = "kg_mentions"  # doc.spans key: every mention, nested ones includ
 ORG_LABELS = ("UNION", "ENTERPRISE", "ACADEMY", "STUDIO", "ALLIANCE", "GOVERNMENT")
 # jieba tags that never sit inside a name: particles, prepositions, conjunctions, adverbs,
 # pronouns, numerals, classifiers, time and locality words, interjections.
-STOP_TAGS = frozenset("p c u uj ul uz ug uv ud d r m q t f y e o zg".split())
-PROPER_TAGS = frozenset("nr ns nt nz nrt nrfg j eng".split())
+STOP_TAGS = frozenset(
+    [
+        "p",
+        "c",
+        "u",
+        "uj",
+        "ul",
+        "uz",
+        "ug",
+        "uv",
+        "ud",
+        "d",
+        "r",
+        "m",
+        "q",
+        "t",
+        "f",
+        "y",
+        "e",
+        "o",
+        "zg",
+    ]
+)
+PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (乡村振兴大讲堂): a non-generic core is enough.
 WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
 LEVEL_CHARS = "省市区县镇"
 # 委 after a place is the party committee inside a name (X区委人才办), never its end.
 PARTY_COMMITTEE = frozenset({"委", "党委", "区委", "市委", "县委", "省委"})
 PUNCT_INSIDE_NAMES = "·—-+"
-OPEN_QUOTES, CLOSE_QUOTES = "“‘「\"", "”’」\""
+OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
@@ -154,7 +176,9 @@ class Recogniser:
         word, word_start = words.words[i], words.starts[i]
         if word in PARTY_COMMITTEE:
             return False
-        if self.is_stop(word) or (word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags):
+        if self.is_stop(word) or (
+            word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags
+        ):
             return True
         if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(text[word_start - 1])):
             return True
@@ -215,9 +239,7 @@ class Recogniser:
     def core_is_plain_name(self, text: str, words: Words, start: int, head_start: int) -> bool:
         """A weak head's core of two or more characters, not all generic words."""
         parts = self.name_words(text, words, start, head_start)
-        return head_start - start >= 2 and any(
-            w not in self.lexicon.generic_words for w in parts
-        )
+        return head_start - start >= 2 and any(w not in self.lexicon.generic_words for w in parts)
 
     def trim_leading(self, text: str, words: Words, start: int, head_start: int) -> int:
         """Drop leading generic words (新, 首批, 示范性) that are not part of the name."""
@@ -287,9 +309,9 @@ class Recogniser:
             return 0
         if chunk[0] in NAME_STOP_CHARS or self.is_common_word(chunk[:2]):
             return 0
-        if len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS:
-            if chunk[2:4] not in self.lexicon.word_tags or len(chunk) < 4:
-                return 3
+        third_is_name = len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS
+        if third_is_name and (len(chunk) < 4 or chunk[2:4] not in self.lexicon.word_tags):
+            return 3
         return 2
 
     def is_surname(self, char: str) -> bool:

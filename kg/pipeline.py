@@ -12,7 +12,7 @@ from spacy.language import Language
 import kg.linking
 import kg.ner
 import kg.relations
-import kg.tokenizer  # noqa: F401  (registers kg.jieba_tokenizer.v1)
+import kg.tokenizer
 
 DEFAULT_CONFIG = "union_news.cfg"
 COMPONENT_MODULES = (kg.ner, kg.linking, kg.relations)

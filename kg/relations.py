@@ -7,6 +7,7 @@ trigger word: two names in one sentence are never a relation by themselves.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -87,7 +88,9 @@ def find_trigger(text: str, triggers: list[str]) -> re.Match[str] | None:
     return re.search(alternatives, text)
 
 
-def head_trigger_tail(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
+def head_trigger_tail(
+    sentence: Sentence, pattern: dict[str, Any]
+) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
     """HEAD … TRIGGER … TAIL in one sentence: the nearest head before the trigger."""
     heads = sentence.typed(pattern["head"])
     tails = sentence.typed(pattern["tail"])
@@ -106,13 +109,17 @@ def head_trigger_tail(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[t
             if tail.kb_id_ == head.kb_id_:
                 continue
             required = pattern.get("requires_after_tail")
-            if required and not find_trigger(sentence.between(tail.end_char, tail.end_char + 8), required):
+            if required and not find_trigger(
+                sentence.between(tail.end_char, tail.end_char + 8), required
+            ):
                 continue
             yield head, tail, (trigger.group(),)
             break
 
 
-def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
+def by_list(
+    sentence: Sentence, pattern: dict[str, Any]
+) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
     """由 A、B 和 C 联合主办(的) X, or X 由 A 主办、B 承办: every listed body organises X."""
     programmes = sentence.typed(pattern["tail"])
     for by in re.finditer("由", sentence.text):
@@ -121,7 +128,9 @@ def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tuple[Span,
         if trigger is None:
             continue
         trigger_start = start + trigger.start()
-        listed = [m for m in sentence.typed(pattern["head"]) if start <= m.start_char < trigger_start]
+        listed = [
+            m for m in sentence.typed(pattern["head"]) if start <= m.start_char < trigger_start
+        ]
         after = [p for p in programmes if p.start_char >= trigger_start]
         before = [p for p in programmes if p.end_char <= by.start() + sentence.start]
         target = after[0] if after else (before[-1] if before else None)
@@ -131,20 +140,26 @@ def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tuple[Span,
             yield head, target, (trigger.group(),)
 
 
-def pair_trigger(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
+def pair_trigger(
+    sentence: Sentence, pattern: dict[str, Any]
+) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
     """A 与/和 B 共同出资: the bodies joined before the trigger act together."""
     bodies = sentence.typed(pattern["head"])
-    for first, second in zip(bodies, bodies[1:], strict=False):
+    for first, second in itertools.pairwise(bodies):
         joiner = sentence.between(first.end_char, second.start_char)
         if joiner not in ("与", "和", "同", "、", "及"):
             continue
-        tail_text = sentence.between(second.end_char, second.end_char + int(pattern.get("max_gap", 30)))
+        tail_text = sentence.between(
+            second.end_char, second.end_char + int(pattern.get("max_gap", 30))
+        )
         trigger = find_trigger(tail_text, pattern["triggers"])
         if trigger is not None and trigger.start() <= 4:
             yield first, second, (trigger.group(),)
 
 
-def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
+def org_title_person(
+    sentence: Sentence, pattern: dict[str, Any]
+) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
     """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某."""
     orgs = sentence.typed(pattern["tail"])
     for person in sentence.typed(pattern["head"]):
@@ -153,11 +168,15 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tu
             continue
         org = before[-1]
         title = sentence.between(org.end_char, person.start_char)
-        if 0 < len(title) <= int(pattern.get("max_gap", 8)) and re.fullmatch(r"的?[\u4e00-\u9fff]+", title):
+        if 0 < len(title) <= int(pattern.get("max_gap", 8)) and re.fullmatch(
+            r"的?[\u4e00-\u9fff]+", title
+        ):
             yield person, org, (title.lstrip("的"),)
 
 
-def honour(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
+def honour(
+    sentence: Sentence, pattern: dict[str, Any]
+) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
     """An honour title right before a person (平湖市劳模某某), or a list ending 等劳模先进."""
     honours = sorted(pattern["honours"], key=len, reverse=True)
     persons = sentence.typed(["PERSON"])
@@ -175,7 +194,9 @@ def honour(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[tuple[Span, 
             yield person, listed.group(1), (listed.group(1),)
 
 
-def lecturer_trainee(doc: Doc, mentions: list[Span], pattern: dict[str, Any]) -> Iterator[tuple[Span, Span, tuple[str, ...], tuple[int, int]]]:
+def lecturer_trainee(
+    doc: Doc, mentions: list[Span], pattern: dict[str, Any]
+) -> Iterator[tuple[Span, Span, tuple[str, ...], tuple[int, int]]]:
     """An article's lecturer (某某等人担任讲师) trained its named trainees (学员某某)."""
     persons = [m for m in mentions if m.label_ == "PERSON"]
     lecturers, trainees = [], []
@@ -248,8 +269,14 @@ class RelationExtractor:
         found.setdefault(
             key,
             FoundRelation(
-                head.kb_id_, relation_type, tail_key, value, sentence, triggers,
-                pattern["id"], float(pattern.get("confidence", 0.5)),
+                head.kb_id_,
+                relation_type,
+                tail_key,
+                value,
+                sentence,
+                triggers,
+                pattern["id"],
+                float(pattern.get("confidence", 0.5)),
             ),
         )
 
@@ -269,8 +296,20 @@ class RelationExtractor:
         if pattern["shape"] != "by_list":
             return
         for other in sentence.typed(pattern["head"]):
-            if other.kb_id_ and other.kb_id_ != head.kb_id_ and self.same_list(sentence, head, other, triggers[0]):
-                self.keep(found, pattern, "PARTNERS_WITH", head, other, triggers, (sentence.start, sentence.end))
+            if (
+                other.kb_id_
+                and other.kb_id_ != head.kb_id_
+                and self.same_list(sentence, head, other, triggers[0])
+            ):
+                self.keep(
+                    found,
+                    pattern,
+                    "PARTNERS_WITH",
+                    head,
+                    other,
+                    triggers,
+                    (sentence.start, sentence.end),
+                )
 
     @staticmethod
     def same_list(sentence: Sentence, a: Span, b: Span, trigger: str) -> bool:
@@ -295,5 +334,9 @@ def make_relation_extractor(nlp: Language, name: str, patterns_path: str) -> Rel
         Doc.set_extension("relations", default=None)
     from kg.lexicon import lexicon_dir
 
-    path = Path(patterns_path) if patterns_path else lexicon_dir().parent / "relations" / "patterns.jsonl"
+    path = (
+        Path(patterns_path)
+        if patterns_path
+        else lexicon_dir().parent / "relations" / "patterns.jsonl"
+    )
     return RelationExtractor(load_patterns(path))

@@ -42,7 +42,9 @@ class Summary:
         return "\n".join(lines)
 
 
-def pairs(records: Iterable[dict[str, Any]], relation_type: str, symmetric: bool) -> list[tuple[str, str]]:
+def pairs(
+    records: Iterable[dict[str, Any]], relation_type: str, symmetric: bool
+) -> list[tuple[str, str]]:
     """Distinct (head name, tail name) pairs of one relation type, sorted."""
     found = set()
     for record in records:

@@ -48,7 +48,7 @@ def user_words(lexicon: Lexicon) -> Iterable[str]:
     yield from lexicon.person_titles
 
 
-@registry.tokenizers("kg.jieba_tokenizer.v1")
+@registry.tokenizers("kg.jieba_tokenizer.v1")  # type: ignore[untyped-decorator]
 def create_jieba_tokenizer(lexicon_dir: str = "") -> object:
     """Registered factory: ``[nlp.tokenizer] @tokenizers = "kg.jieba_tokenizer.v1"``."""
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 def facts(nlp, text):
     doc = nlp(text)
-    return {(r.head.split(":")[1], r.type, (r.tail or ":" + (r.value or "")).split(":")[1]) for r in doc._.relations}
+    return {
+        (r.head.split(":")[1], r.type, (r.tail or ":" + (r.value or "")).split(":")[1])
+        for r in doc._.relations
+    }
 
 
 def test_relations_co_hosts_organise_and_partner(nlp):
     found = facts(nlp, "由常熟市人社局、常熟市总工会联合主办的2024年常熟市焊工职业技能竞赛举行。")
     assert ("常熟市人社局", "ORGANIZES", "2024年常熟市焊工职业技能竞赛") in found
     assert ("常熟市总工会", "ORGANIZES", "2024年常熟市焊工职业技能竞赛") in found
-    assert {("常熟市人社局", "PARTNERS_WITH", "常熟市总工会"), ("常熟市总工会", "PARTNERS_WITH", "常熟市人社局")} & found
+    assert {
+        ("常熟市人社局", "PARTNERS_WITH", "常熟市总工会"),
+        ("常熟市总工会", "PARTNERS_WITH", "常熟市人社局"),
+    } & found
 
 
 def test_relations_honour_title_before_person(nlp):

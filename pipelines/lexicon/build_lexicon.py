@@ -21,7 +21,19 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).parent
-LEVEL_SUFFIXES = ("自治州", "自治县", "自治区", "特别行政区", "地区", "盟", "省", "市", "区", "县", "旗")
+LEVEL_SUFFIXES = (
+    "自治州",
+    "自治县",
+    "自治区",
+    "特别行政区",
+    "地区",
+    "盟",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+)
 MIN_SURNAME_COUNT = 2  # a single occurrence is as often a transliterated foreign name
 
 

@@ -1,0 +1,109 @@
+"""The kg command end to end: extract, build, evaluate, and refusals of bad input."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = (
+    "## 吴江区总工会办班\n\n本报讯 记者王晓燕报道 日前，由常熟市人社局、常熟市总工会"
+    "联合主办的2024年常熟市焊工职业技能竞赛举行。\n"
+)
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_cli_help_lists_commands(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0, result.output
+    for command in ("extract", "build", "evaluate"):
+        assert command in result.output
+        assert runner.invoke(main, [command, "--help"]).exit_code == 0
+
+
+def test_cli_extract_writes_gold_format(runner, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(main, ["extract", str(page), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert record["document"] == "page.md"
+    names = {e["name"]: e for e in record["entities"]}
+    assert names["王晓燕"]["roles"] == ["JOURNALIST"]
+    mention = names["常熟市总工会"]["mentions"][0]
+    assert ARTICLE[mention["start"] : mention["end"]] == "常熟市总工会"
+    organizes = [r for r in record["relations"] if r["type"] == "ORGANIZES"]
+    assert organizes and all(0 <= r["confidence"] <= 1 for r in organizes)
+    evidence = organizes[0]["evidence"]
+    # Evidence text is the normalised sentence; its offsets point into the original file.
+    assert (
+        unicodedata.normalize("NFKC", ARTICLE[evidence["start"] : evidence["end"]])
+        == (evidence["text"])
+    )
+
+
+def test_cli_refuses_bad_files_and_keeps_good_ones(runner, tmp_path):
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (tmp_path / "feed.jsonl").write_text(
+        '{"id": "a", "text": "常熟市总工会办班。"}\n{oops\n', encoding="utf-8"
+    )
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(main, ["extract", str(tmp_path), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "empty.txt" in result.output and "empty" in result.output
+    assert "blob.txt" in result.output and "binary" in result.output
+    assert "feed.jsonl:2" in result.output
+    assert "refused 3 inputs" in result.output
+    documents = [
+        json.loads(line)["document"] for line in out.read_text(encoding="utf-8").splitlines()
+    ]
+    assert sorted(documents) == ["feed.jsonl", "good.txt"]
+
+
+def test_cli_build_prints_summary_and_headline_answers(runner, tmp_path):
+    (tmp_path / "page.md").write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(
+        main, ["build", str(tmp_path / "page.md"), "-o", str(tmp_path / "build")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "documents: 1" in result.output
+    assert "Who trained whom:" in result.output
+    assert (
+        "常熟市人社局 ↔ 常熟市总工会" in result.output
+        or "常熟市总工会 ↔ 常熟市人社局" in result.output
+    )
+    assert (tmp_path / "build" / "extraction.jsonl").is_file()
+
+
+@pytest.mark.parametrize(
+    "gold_dir,corpus",
+    [("gold/dev", "seeds"), (None, None)],
+    ids=["shared-dev", "examples"],
+)
+def test_cli_extract_then_evaluate(runner, tmp_path, request, gold_dir, corpus):
+    if gold_dir is None:
+        gold, inputs = REPO / "examples" / "gold", REPO / "examples" / "corpus"
+    else:
+        shared = request.getfixturevalue("shared")
+        gold, inputs = shared / gold_dir, shared / corpus
+    predictions = tmp_path / "pred.jsonl"
+    extracted = runner.invoke(main, ["extract", str(inputs), "-o", str(predictions)])
+    assert extracted.exit_code == 0, extracted.output
+    result = runner.invoke(main, ["evaluate", "--gold", str(gold), str(predictions), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert "no prediction" not in result.output
+    # A floor that catches a broken pipeline; the targets live in the extraction issues.
+    assert report["entities"]["micro"]["f1"] > 0.5
