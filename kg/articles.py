@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from kg.ingest import ends_sentence
+from kg.ingest import CLOSING_MARKS, ends_sentence, text_width
 from kg.model import Article, BylinePerson, Source
 
 # Widths are in CJK cells (ASCII counts half). Section labels on our pages are 4–9 cells
@@ -50,7 +50,6 @@ _DATE_RE = re.compile(
     r"|(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"
 )
 _NON_LINE_END = frozenset("。.!?！？;；,，、:：…")
-_CLOSERS = "”’」』)）】》\"'*"
 _BRACKETS = {"【": "】", "[": "]", "〔": "〕"}
 
 
@@ -116,14 +115,15 @@ def split_articles(source: Source) -> list[Article]:
 
 def _read_lines(source: Source) -> Iterator[_Line]:
     """Yield the non-blank lines of the source, classified."""
-    previous_end = 0
-    for match in re.finditer(r"[^\n]*\S[^\n]*", source.text):
-        raw = match.group()
-        start = match.start() + len(raw) - len(raw.lstrip())
-        end = match.start() + len(raw.rstrip())
-        gap = max(source.text.count("\n", previous_end, start) - 1, 0)
-        previous_end = end
-        yield _classify(source, start, end, gap)
+    gap = 0
+    for match in re.finditer(r"[^\n]*", source.text):
+        line = match.group()
+        if not line.strip():
+            gap += match.start() < len(source.text)  # the last empty match is no line
+            continue
+        start = match.start() + len(line) - len(line.lstrip())
+        yield _classify(source, start, match.start() + len(line.rstrip()), gap)
+        gap = 0
 
 
 def _classify(source: Source, start: int, end: int, gap: int) -> _Line:
@@ -148,18 +148,13 @@ def _classify(source: Source, start: int, end: int, gap: int) -> _Line:
 
 def _kind_by_shape(line: str) -> _Kind:
     """Tell a headline-like line, a caption-like line and body text apart by their shape."""
-    width = _width(line)
-    stripped = line.rstrip(_CLOSERS)
+    width = text_width(line)
+    stripped = line.rstrip(CLOSING_MARKS)
     if width <= _HEADLINE_MAX and stripped and stripped[-1] not in _NON_LINE_END:
         return _Kind.SHORT
     if width <= _CAPTION_MAX and ends_sentence(line):
         return _Kind.CAPTION
     return _Kind.BODY
-
-
-def _width(text: str) -> float:
-    """Return the printed width of ``text`` in CJK cells: ASCII characters count half."""
-    return len(text) - sum(char.isascii() for char in text) / 2
 
 
 # --- Bylines, credits and authors ---------------------------------------------------------
@@ -357,7 +352,7 @@ class _Splitter:
         """Tell whether a line is a section label such as 工会“小灵通”: short and standalone."""
         line = self.lines[index]
         text = self.source.match_text[line.start : line.end]
-        short = _width(text) <= _LABEL_MAX and "," not in text
+        short = text_width(text) <= _LABEL_MAX and "," not in text
         standalone = (index == 0 or line.gap > 0) and (
             index + 1 == len(self.lines) or self.lines[index + 1].gap > 0
         )
@@ -367,7 +362,7 @@ class _Splitter:
     def _is_date_line(self, line: _Line) -> bool:
         """Tell whether a line is a page date such as ``2024年6月12日 星期三``."""
         text = self.source.match_text[line.start : line.end]
-        return _width(text) <= _DATE_LINE_MAX and _first_date(text) is not None
+        return text_width(text) <= _DATE_LINE_MAX and _first_date(text) is not None
 
     def _is_plain_headline(self, line: _Line) -> bool:
         """Tell whether a line can be a headline without markdown: no clause inside it."""

@@ -57,8 +57,8 @@ class _Malformed(ValueError):
 def normalise_name(name: str) -> str:
     """Return ``name`` as ANNOTATION.md compares names: NFKC, no white space, no quote marks.
 
-    >>> normalise_name("“劳模带岗” 活动")
-    '劳模带岗活动'
+    >>> normalise_name("“匠心筑梦” 活动")
+    '匠心筑梦活动'
     >>> normalise_name("Ｘ工会")
     'X工会'
     """

@@ -36,11 +36,12 @@ _BINARY_PROBE = 8192
 _LEGACY_ENCODINGS = ("gb18030", "cp950")  # cp950: Big5 with the Microsoft extensions
 
 # Column-style OCR lines are short (about 10–15 characters on our pages); 40 leaves room.
-# Lines narrower than 6 on average are a list (of names, say), not a column.
+# Lines narrower than 5 on average are a list (of names, say), not a column.
 _COLUMN_MAX_WIDTH = 40.0
-_COLUMN_MIN_WIDTH = 6.0
+_COLUMN_MIN_WIDTH = 5.0
 _SENTENCE_END = frozenset("。！？!?…．.")
-_CLOSERS = "”’」』)）】》\"'*"
+# Closing quotes, brackets and bold markers that may follow the last punctuation of a line.
+CLOSING_MARKS = "”’」』)）】》\"'*"
 _TRAILING_SPACE = " \t\u3000"
 _EOL_RE = re.compile(r"\r\n|\r|\n")
 _STRUCTURAL_RE = re.compile(r"(?:#{1,6}(?:\s|$)|>|\||[-*+]\s|\d+[.)]\s|■|```|---)")
@@ -180,16 +181,15 @@ def _read_jsonl(path: Path, on_error: Callable[[InputError], None]) -> Iterator[
         with path.open("rb") as stream:
             _check_jsonl_start(path, stream.read(_BINARY_PROBE))
             stream.seek(0)
-            records = 0
+            non_blank = 0
             for number, line in enumerate(stream, start=1):
+                non_blank += bool(line.strip())
                 try:
                     source = _record_to_source(path, number, line)
                 except InputError as err:
                     on_error(err)
-                    records += 1
                     continue
                 if source is not None:
-                    records += 1
                     yield source
     except InputError as err:
         on_error(err)
@@ -197,7 +197,7 @@ def _read_jsonl(path: Path, on_error: Callable[[InputError], None]) -> Iterator[
     except OSError as err:
         on_error(InputError(path, f"cannot read: {err.strerror or err}"))
         return
-    if records == 0:
+    if non_blank == 0:
         on_error(InputError(path, "empty file: no JSON Lines records"))
 
 
@@ -492,7 +492,7 @@ def _fits_column(raw: str, lines: list[_Line], block: list[int]) -> bool:
     lines, so that a list of names, one a line, stays a list.
     """
     inner = _inner_lines(raw, lines, block)
-    widths = [_width(line) for line in inner]
+    widths = [text_width(line) for line in inner]
     if max(widths) > _COLUMN_MAX_WIDTH:
         return False
     return _is_marked(inner) or statistics.median(widths) >= _COLUMN_MIN_WIDTH
@@ -512,7 +512,7 @@ def _is_marked(inner: list[str]) -> bool:
 def _looks_wrapped(inner: list[str]) -> bool:
     """Tell whether lines are short, of similar width, and mostly end mid-sentence."""
     contents = [line.rstrip(_TRAILING_SPACE) for line in inner]
-    widths = [_width(content) for content in contents]
+    widths = [text_width(content) for content in contents]
     median = statistics.median(widths)
     if max(widths) > _COLUMN_MAX_WIDTH or median < _COLUMN_MIN_WIDTH:
         return False
@@ -522,8 +522,12 @@ def _looks_wrapped(inner: list[str]) -> bool:
     return similar >= 0.75 * len(widths) and open_ended >= 0.7 * len(widths)
 
 
-def _width(text: str) -> float:
-    """Return the printed width of ``text`` in CJK cells: ASCII characters count half."""
+def texttext_width(text: str) -> float:
+    """Return the printed width of stripped ``text`` in CJK cells: ASCII counts half.
+
+    >>> text_width(" 2024年6月 ")
+    7.0
+    """
     text = text.strip()
     return len(text) - sum(char.isascii() for char in text) / 2
 
@@ -534,7 +538,7 @@ def ends_sentence(line: str) -> bool:
     >>> ends_sentence("他说：“好。”"), ends_sentence("在宁波镇海")
     (True, False)
     """
-    stripped = line.rstrip().rstrip(_CLOSERS)
+    stripped = line.rstrip().rstrip(CLOSING_MARKS)
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 

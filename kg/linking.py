@@ -2,7 +2,7 @@
 
 Each mention's ``Span.kb_id_`` becomes its entity's key ``LABEL:canonical name``. Mentions are
 one entity when the text defines one as the other (“……（以下简称‘X’）”), when one is a short
-form of the other (石化建安公司 of a longer company name, 嘉兴南湖工会 of 嘉兴市南湖区总工会), or
+form of the other (青禾机械公司 of a longer company name, 苏州吴江工会 of 苏州市吴江区总工会), or
 when a level-only form (区总工会) names the body of that level the article is about. The canonical
 name is the fullest form (ANNOTATION.md); a level-only form in a list that shares its prefix
 (X区委人才办、区总工会) is rebuilt with the prefix (X区总工会).

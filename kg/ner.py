@@ -50,7 +50,7 @@ STOP_TAGS = frozenset(
     ]
 )
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
-# Heads whose names are often plain words (乡村振兴大讲堂): a non-generic core is enough.
+# Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
 WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
 LEVEL_CHARS = "省市区县镇"
 # 委 after a place is the party committee inside a name (X区委人才办), never its end.
@@ -61,7 +61,7 @@ MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
-# Heads that name a course or event series on their own (安全生产月系列活动, …研修班).
+# Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
@@ -149,7 +149,7 @@ class Recogniser:
 
         Organisation names stop at a verb (镇海完善劳模工匠学院 is no name) and at another
         organisation's head, except that unions and companies run on over company heads
-        (X公司工会, X集团Y公司); programme names may hold verbs (全面加强…“五大行动”).
+        (X公司工会, X集团Y公司); programme names may hold verbs (全面加强…“三项行动”).
         """
         limit = MAX_NAME.get(label, MAX_NAME_DEFAULT)
         i = words.index_at[head_start]
@@ -271,8 +271,8 @@ class Recogniser:
     def find_programmes(self, text: str, words: Words) -> Iterable[Found]:
         """Named programmes: a head noun with a year, a place or a quoted part in the name.
 
-        A head inside quotes (“劳模带岗”, “五大行动”) takes the quotes into the name and reads on
-        leftwards past them (全面加强…“五大行动”); a year just before the name joins it.
+        A head inside quotes (“匠心筑梦”, “三项行动”) takes the quotes into the name and reads on
+        leftwards past them (全面加强…“三项行动”); a year just before the name joins it.
         """
         for match in self.programme_heads.finditer(text):
             head_start, end = match.span()
