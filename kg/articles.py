@@ -116,14 +116,15 @@ def split_articles(source: Source) -> list[Article]:
 def _read_lines(source: Source) -> Iterator[_Line]:
     """Yield the non-blank lines of the source, classified."""
     gap = 0
-    for match in re.finditer(r"[^\n]*", source.text):
-        line = match.group()
-        if not line.strip():
-            gap += match.start() < len(source.text)  # the last empty match is no line
-            continue
-        start = match.start() + len(line) - len(line.lstrip())
-        yield _classify(source, start, match.start() + len(line.rstrip()), gap)
-        gap = 0
+    position = 0
+    for line in source.text.split("\n"):
+        if line.strip():
+            start = position + len(line) - len(line.lstrip())
+            yield _classify(source, start, position + len(line.rstrip()), gap)
+            gap = 0
+        else:
+            gap += 1
+        position += len(line) + 1
 
 
 def _classify(source: Source, start: int, end: int, gap: int) -> _Line:
@@ -269,7 +270,8 @@ class _Splitter:
         """Tell whether a heading above article level heads a page: an ``##`` follows it."""
         if self.lines[index].level >= self.article_level:
             return False
-        for line in self.lines[index + 1 :]:
+        for below in range(index + 1, len(self.lines)):
+            line = self.lines[below]
             if line.kind is _Kind.HEADING:
                 return line.level == self.article_level
             if line.kind is not _Kind.SHORT:
@@ -312,8 +314,10 @@ class _Splitter:
         above = self.lines[index - 1]
         if not ends_sentence(self.source.match_text[above.start : above.end]):
             return False
-        below = [other for other in self.lines[index + 1 :] if other.kind is not _Kind.CREDIT]
-        return not below or below[0].kind not in (_Kind.BODY, _Kind.CAPTION)
+        for below in range(index + 1, len(self.lines)):
+            if self.lines[below].kind is not _Kind.CREDIT:
+                return self.lines[below].kind not in (_Kind.BODY, _Kind.CAPTION)
+        return True
 
     def _start(self, first: int) -> None:
         """Begin a new draft article at line ``first``."""

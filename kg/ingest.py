@@ -522,14 +522,14 @@ def _looks_wrapped(inner: list[str]) -> bool:
     return similar >= 0.75 * len(widths) and open_ended >= 0.7 * len(widths)
 
 
-def texttext_width(text: str) -> float:
+def text_width(text: str) -> float:
     """Return the printed width of stripped ``text`` in CJK cells: ASCII counts half.
 
     >>> text_width(" 2024年6月 ")
-    7.0
+    4.5
     """
     text = text.strip()
-    return len(text) - sum(char.isascii() for char in text) / 2
+    return len(text) - len(text.encode("ascii", "ignore")) / 2
 
 
 def ends_sentence(line: str) -> bool:

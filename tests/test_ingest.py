@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kg import ingest
 from kg.errors import InputError
 from kg.ingest import (
     decode_bytes,
@@ -352,6 +353,18 @@ def test_normalise_simplifies_match_text_keeping_its_length() -> None:
 @pytest.mark.parametrize("text", ["後來發現", "乾隆年間", "電腦軟體"])
 def test_to_simplified_keeps_length(text: str) -> None:
     assert len(to_simplified(text)) == len(text)
+
+
+class _LengtheningConverter:
+    """A converter that, like some phrase tables could, turns one character into two."""
+
+    def convert(self, text: str) -> str:
+        return text.replace("髮", "头发").replace("會", "会")
+
+
+def test_to_simplified_falls_back_to_single_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "_converter", _LengtheningConverter)
+    assert to_simplified("工會\n理髮店\n") == "工会\n理髮店\n"
 
 
 @pytest.mark.parametrize("raw", ROUND_TRIP_TEXTS)
