@@ -3,9 +3,9 @@
 Each mention's ``Span.kb_id_`` becomes its entity's key ``LABEL:canonical name``. Mentions are
 one entity when the text defines one as the other (“……（以下简称‘X’）”), when one is a short
 form of the other (青禾机械公司 of a longer company name, 苏州吴江工会 of 苏州市吴江区总工会), or
-when a level-only form (区总工会) names the body of that level the article is about. The canonical
+when a level-only form (县总工会) names the body of that level the article is about. The canonical
 name is the fullest form (ANNOTATION.md); a level-only form in a list that shares its prefix
-(X区委人才办、区总工会) is rebuilt with the prefix (X区总工会).
+(X县委人才办、县总工会) is rebuilt with the prefix (X县总工会).
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ class Linker:
         return aliases
 
     def resolve_level_form(self, doc: Doc, span: Span, named: list[Span]) -> str | None:
-        """Canonical name of a 区总工会-like form: rebuilt from a shared prefix, or a named body."""
+        """Canonical name of a 县总工会-like form: rebuilt from a shared prefix, or a named body."""
         level_char = span.text[0]
         head = span.text[1:]
         before = doc.text[: span.start_char]

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -255,7 +256,7 @@ class Recogniser:
         return start
 
     def find_level_short_forms(self, text: str, words: Words) -> Iterable[Found]:
-        """区总工会, 市总工会, 区人社局: a body named by its level alone (linked later)."""
+        """县总工会, 县人社局: a body named by its level alone (linked later)."""
         for match in self.level_short_form.finditer(text):
             start, end = match.span()
             if end not in words.boundaries:
@@ -402,8 +403,6 @@ class EntityRecogniser:
     """Set ``doc.ents`` (outermost names) and ``doc.spans["kg_mentions"]`` (all names)."""
 
     def __init__(self, nlp: Language, name: str, lexicon_dir: str = "") -> None:
-        from pathlib import Path
-
         self.recogniser = Recogniser(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -416,7 +415,7 @@ class EntityRecogniser:
                 spans.append(span)
                 span_rules(doc)[(span.start_char, span.end_char)] = (item.rule, item.role)
         doc.spans[MENTIONS_KEY] = spans
-        doc.ents = [s for s in outermost(spans)]
+        doc.ents = outermost(spans)
         return doc
 
 

@@ -12,12 +12,14 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.model import SYMMETRIC_RELATIONS
 from kg.ner import MENTIONS_KEY
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
@@ -82,10 +84,15 @@ class Sentence:
 Shape = Callable[[Sentence, dict[str, Any]], Iterator[tuple[Span, Span | str, tuple[str, ...]]]]
 
 
+@cache
+def trigger_pattern(triggers: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a pattern's trigger words, longest alternatives first (compiled once)."""
+    return re.compile("|".join(re.escape(t) for t in sorted(triggers, key=len, reverse=True)))
+
+
 def find_trigger(text: str, triggers: list[str]) -> re.Match[str] | None:
     """The first trigger in ``text``, longest alternatives first."""
-    alternatives = "|".join(re.escape(t) for t in sorted(triggers, key=len, reverse=True))
-    return re.search(alternatives, text)
+    return trigger_pattern(tuple(triggers)).search(text)
 
 
 def head_trigger_tail(
@@ -264,7 +271,7 @@ class RelationExtractor:
         if not head.kb_id_ or (isinstance(tail, Span) and not tail_key):
             return
         key = (head.kb_id_, relation_type, tail_key, value)
-        if relation_type == "PARTNERS_WITH" and tail_key:
+        if relation_type in SYMMETRIC_RELATIONS and tail_key:
             key = (min(head.kb_id_, tail_key), relation_type, max(head.kb_id_, tail_key), None)
         found.setdefault(
             key,
