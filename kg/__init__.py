@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import networkx as nx
     from spacy.language import Language
 
 
@@ -16,3 +17,10 @@ def load(config: Path | None = None) -> Language:
     from kg.pipeline import load as load_pipeline
 
     return load_pipeline(config)
+
+
+def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
+    """Return the NetworkX graph of a build directory written by ``kg build``."""
+    from kg.netgraph import load_graph as load_build_graph
+
+    return load_build_graph(build_dir)

@@ -149,11 +149,20 @@ class SourceExtractor:
             tail.roles.add(TAIL_ROLES[found.type])
 
     def evidence(self, start: int, end: int, article: int) -> Evidence:
-        """The sentence ``[start, end)`` of ``source.text`` as evidence in original offsets."""
+        """The sentence ``[start, end)`` of ``source.text`` as evidence in original offsets.
+
+        The text is the sentence as written (original characters and punctuation) without the
+        hard line wraps that normalisation joined.
+        """
         text = self.source.text[start:end].strip()
         lead = len(self.source.text[start:end]) - len(self.source.text[start:end].lstrip())
         raw_start, raw_end = self.source.raw_span(start + lead, start + lead + len(text))
-        return Evidence(text, raw_start, raw_end, article)
+        return Evidence(
+            self.source.as_written(start + lead, start + lead + len(text)),
+            raw_start,
+            raw_end,
+            article,
+        )
 
     def add_workplace_unions(self) -> None:
         """A workplace union is PART_OF the enterprise its name starts with (ANNOTATION.md)."""
@@ -263,11 +272,16 @@ def to_record(extraction: Extraction) -> dict[str, Any]:
             "name": e.name,
             "aliases": list(e.aliases),
             "roles": list(e.roles),
-            "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in e.mentions],
+            "mentions": [
+                {"start": m.start, "end": m.end, "text": m.text, "article": m.article}
+                for m in e.mentions
+            ],
         }
         for e in extraction.entities
     ]
     record["relations"] = [relation_record(r) for r in extraction.relations]
+    if extraction.meta:
+        record["meta"] = dict(extraction.meta)
     record["articles"] = [
         {
             "index": a.index,
@@ -291,6 +305,7 @@ def relation_record(relation: Relation) -> dict[str, Any]:
         "text": relation.evidence.text,
         "start": relation.evidence.start,
         "end": relation.evidence.end,
+        "article": relation.evidence.article,
     }
     record["confidence"] = relation.confidence
     record["rule"] = relation.rule

@@ -62,6 +62,10 @@ class Source:
             return self.offsets[start], self.offsets[start]
         return self.offsets[start], self.offsets[end - 1] + 1
 
+    def as_written(self, start: int, end: int) -> str:
+        """The original characters behind ``text[start:end]``, without joined line wraps."""
+        return "".join(self.raw[i] for i in sorted(set(self.offsets[start:end])))
+
 
 @dataclass(frozen=True)
 class BylinePerson:
