@@ -50,6 +50,11 @@ STOP_TAGS = frozenset(
         "zg",
     ]
 )
+# A character must start at least this share of its uses in names to open a name (和, 中, 新
+# start fewer than one in a hundred); two-character words need a likelier surname.
+MIN_SURNAME_SHARE = {2: 0.1, 3: 0.01}
+NOT_NAME_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "师傅", "老师", "部", "局", "办")
+GIVEN_NAME_TAGS = frozenset(["nr", "nrt", "nrfg"])
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
 WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
@@ -316,8 +321,8 @@ class Recogniser:
         return 2
 
     def is_surname(self, char: str) -> bool:
-        """True for a character the surname table knows."""
-        return char in self.lexicon.surnames
+        """True for a character that starts names often enough to open one."""
+        return self.lexicon.surname_share.get(char, 0.0) >= MIN_SURNAME_SHARE[3]
 
     def is_common_word(self, word: str) -> bool:
         """A dictionary word that is not a person's name (项目, 安全, 党员)."""
@@ -349,6 +354,51 @@ class Recogniser:
                 yield Found(start, end, "PERSON", f"speech:{match.group()}")
                 break
 
+    def find_unknown_names(self, text: str, words: Words) -> Iterable[Found]:
+        """Persons jieba's HMM proposes: a word the dictionary lacks that starts with a surname
+        (吕国梁), or a surname followed by a given name the dictionary tags as one (范|小舟)."""
+        for i, word in enumerate(words.words):
+            start = words.starts[i]
+            if start > 0 and text[start - 1] in OPEN_QUOTES + "0123456789":
+                continue
+            if self.is_unknown_name(word):
+                yield Found(start, start + len(word), "PERSON", "unknown_word")
+            elif (
+                len(word) == 1
+                and self.lexicon.surname_share.get(word, 0.0) >= MIN_SURNAME_SHARE[3]
+                and i + 1 < len(words.words)
+            ):
+                given = words.words[i + 1]
+                tag = self.lexicon.word_tags.get(given)
+                if 1 <= len(given) <= 2 and all(map(is_cjk, given)) and tag in GIVEN_NAME_TAGS:
+                    yield Found(start, start + 1 + len(given), "PERSON", "surname_given")
+
+    def is_unknown_name(self, word: str) -> bool:
+        """A 2–3 character word jieba's dictionary lacks, starting with a surname."""
+        return (
+            len(word) in (2, 3)
+            and all(map(is_cjk, word))
+            and word not in self.lexicon.word_tags
+            and self.lexicon.surname_share.get(word[0], 0.0) >= MIN_SURNAME_SHARE[len(word)]
+            and not any(c in NAME_STOP_CHARS for c in word)
+        )
+
+    def listed_before(self, text: str, found: Found) -> Iterable[Found]:
+        """Names coordinated before a found person: 甲、乙、丙等劳模 read leftwards from 丙."""
+        end = found.start
+        while end > 0 and text[end - 1] == "、":
+            for length in (3, 2):
+                start = end - 1 - length
+                name = text[start : end - 1]
+                if start < 0 or not all(map(is_cjk, name)) or not self.is_surname(name[0]):
+                    continue
+                if start == 0 or not is_cjk(text[start - 1]) or text[start - 1] in "、和与及":
+                    yield Found(start, end - 1, "PERSON", "list")
+                    end = start
+                    break
+            else:
+                return
+
     def listed_persons(self, text: str, position: int, role: str) -> Iterable[Found]:
         """Names coordinated after a found one: 通讯员甲、乙报道; 叶某、翁某等劳模."""
         while position < len(text) and text[position] in "、和与及":
@@ -371,8 +421,16 @@ class Recogniser:
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
             *self.find_persons(text, indexed),
+            *self.find_unknown_names(text, indexed),
+        ]
+        found = [
+            f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
         return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+
+    def could_be_name(self, name: str) -> bool:
+        """False for a candidate person that is a place or ends like a title or a body."""
+        return not (self.is_place(name) or name.endswith(NOT_NAME_ENDINGS))
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
