@@ -32,6 +32,7 @@ class Lexicon:
     speech_cues: tuple[str, ...]  # right cues, longest first
     stopwords: frozenset[str]
     generic_words: frozenset[str]
+    name_verbs: frozenset[str]  # verbs that sit inside names (创新, 检修)
     word_tags: dict[str, str]  # jieba dictionary word → part-of-speech tag
 
 
@@ -99,5 +100,6 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         speech_cues=_longest_first([cue for cue, side, _ in cues if side == "right"]),
         stopwords=_words(root / "stopwords.txt"),
         generic_words=_words(root / "generic_words.txt"),
+        name_verbs=_words(root / "name_verbs.txt"),
         word_tags=jieba_word_tags(),
     )

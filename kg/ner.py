@@ -57,6 +57,18 @@ NOT_NAME_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "师傅", "
 GIVEN_NAME_TAGS = frozenset(["nr", "nrt", "nrfg"])
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
+# Heads a name of each label may run over when read leftwards (X公司工会, X集团Y公司, X学院Y分院,
+# X工作室联盟); any other head ends the name.
+RUNS_OVER = {
+    "UNION": frozenset({"ENTERPRISE"}),
+    "ENTERPRISE": frozenset({"ENTERPRISE"}),
+    "ALLIANCE": frozenset({"STUDIO", "ACADEMY", "UNION", "ENTERPRISE"}),
+}
+PARENT_NAMED_HEADS = frozenset({"分院", "分校"})  # named after their parent: X学院Y分院
+QUOTED_ONLY_HEADS = frozenset({"体系"})  # “1+X”公共实训体系 is a name; 育才体系 is not
+# Words jieba tags nt that name a ministry or bureau on their own (民政部), minus directions.
+GOVERNMENT_WORD_ENDINGS = ("部", "局", "厅", "委", "办")
+NOT_GOVERNMENT_ENDINGS = ("中部", "东部", "西部", "南部", "北部", "总部", "学部", "全部")
 WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
 LEVEL_CHARS = "省市区县镇"
 # 委 after a place is the party committee inside a name (X区委人才办), never its end.
@@ -69,7 +81,7 @@ YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
-STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的")
+STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 
 
@@ -150,7 +162,9 @@ class Recogniser:
 
     # -- organisations -----------------------------------------------------------------------
 
-    def expand_left(self, text: str, words: Words, head_start: int, label: str) -> int:
+    def expand_left(
+        self, text: str, words: Words, head_start: int, label: str, head: str = ""
+    ) -> int:
         """Return where a name ending in the head at ``head_start`` begins (may be the head).
 
         Organisation names stop at a verb (镇海完善劳模工匠学院 is no name) and at another
@@ -171,13 +185,13 @@ class Recogniser:
                     break
                 start, i = opening, words.index_at[opening] - 1
                 continue
-            if self.ends_name(text, words, i, label) or head_start - word_start > limit:
+            if self.ends_name(text, words, i, label, head) or head_start - word_start > limit:
                 break
             start = word_start
             i -= 1
         return start
 
-    def ends_name(self, text: str, words: Words, i: int, label: str) -> bool:
+    def ends_name(self, text: str, words: Words, i: int, label: str, head: str = "") -> bool:
         """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
         word, word_start = words.words[i], words.starts[i]
         if word in PARTY_COMMITTEE:
@@ -188,11 +202,19 @@ class Recogniser:
             return True
         if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(text[word_start - 1])):
             return True
-        head = self.head_label.get(word)
-        if head and not (label in ("UNION", "ENTERPRISE") and head == "ENTERPRISE"):
+        inner = self.head_label.get(word)
+        runs_over = RUNS_OVER.get(label, frozenset())
+        if head in PARENT_NAMED_HEADS:
+            runs_over = runs_over | {"ACADEMY"}
+        if inner and inner not in runs_over:
             return True
         tag = self.lexicon.word_tags.get(word, "")
-        return label != "PROGRAMME" and tag == "v" and not self.is_place(word)
+        return (
+            label != "PROGRAMME"
+            and tag == "v"
+            and word not in self.lexicon.name_verbs
+            and not self.is_place(word)
+        )
 
     @staticmethod
     def matching_quote(text: str, close: int) -> int | None:
@@ -234,9 +256,13 @@ class Recogniser:
             if head_start not in words.boundaries and len(match.group()) < 2:
                 continue
             label = self.head_label[match.group()]
-            start = self.expand_left(text, words, head_start, label)
+            start = self.expand_left(text, words, head_start, label, match.group())
             start = self.trim_leading(text, words, start, head_start)
-            weak = match.group() in WEAK_NAME_HEADS
+            if match.group() in QUOTED_ONLY_HEADS and not any(
+                c in OPEN_QUOTES for c in text[start:head_start]
+            ):
+                continue
+            weak = match.group() in WEAK_NAME_HEADS | PARENT_NAMED_HEADS
             if self.core_is_name(text, words, start, head_start) or (
                 weak and self.core_is_plain_name(text, words, start, head_start)
             ):
@@ -271,6 +297,17 @@ class Recogniser:
                 continue
             label = self.head_label[match.group().removeprefix("街道").lstrip(LEVEL_CHARS)]
             yield Found(start, end, label, "level_short_form")
+
+    def find_government_words(self, words: Words) -> Iterable[Found]:
+        """Ministries and bureaus jieba knows as organisation words (民政部, 财政部)."""
+        for word, start in zip(words.words, words.starts, strict=True):
+            if (
+                len(word) >= 3
+                and self.lexicon.word_tags.get(word) == "nt"
+                and word.endswith(GOVERNMENT_WORD_ENDINGS)
+                and not word.endswith(NOT_GOVERNMENT_ENDINGS)
+            ):
+                yield Found(start, start + len(word), "GOVERNMENT", "government_word")
 
     # -- programmes --------------------------------------------------------------------------
 
@@ -420,6 +457,7 @@ class Recogniser:
             *self.find_programmes(text, indexed),
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
+            *self.find_government_words(indexed),
             *self.find_persons(text, indexed),
             *self.find_unknown_names(text, indexed),
         ]
