@@ -80,6 +80,7 @@ MAX_NAME_DEFAULT = 24
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
+QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “学历筑梦营”, “鸢都动力订单班”
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
@@ -174,22 +175,30 @@ class Recogniser:
         limit = MAX_NAME.get(label, MAX_NAME_DEFAULT)
         i = words.index_at[head_start]
         start = words.starts[i] if i < len(words.words) else head_start
-        if start < head_start and self.is_stop(text[start:head_start]):
+        # A head inside a word (评选活动) keeps the word whole for programmes: it is a noun.
+        if start < head_start and self.is_stop(text[start:head_start]) and label != "PROGRAMME":
             return head_start
         i -= 1
+        quoted = text[head_start : head_start + 1] in OPEN_QUOTES
         while i >= 0:
             word, word_start = words.words[i], words.starts[i]
             if word in CLOSE_QUOTES:
                 opening = self.matching_quote(text, word_start)
                 if opening is None or head_start - opening > limit:
                     break
-                start, i = opening, words.index_at[opening] - 1
+                start, i, quoted = opening, words.index_at[opening] - 1, True
                 continue
             if self.ends_name(text, words, i, label, head) or head_start - word_start > limit:
                 break
+            if quoted and self.is_verb(word):
+                break  # left of a quoted name only nouns qualify it (产业工人“技能人才贷”)
             start = word_start
             i -= 1
         return start
+
+    def is_verb(self, word: str) -> bool:
+        """A word jieba tags as a verb that does not sit inside names."""
+        return self.lexicon.word_tags.get(word, "") == "v" and word not in self.lexicon.name_verbs
 
     def ends_name(self, text: str, words: Words, i: int, label: str, head: str = "") -> bool:
         """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
@@ -262,11 +271,27 @@ class Recogniser:
                 c in OPEN_QUOTES for c in text[start:head_start]
             ):
                 continue
+            if label == "UNION" and not self.union_core_is_body(text, words, start, head_start):
+                continue
             weak = match.group() in WEAK_NAME_HEADS | PARENT_NAMED_HEADS
             if self.core_is_name(text, words, start, head_start) or (
                 weak and self.core_is_plain_name(text, words, start, head_start)
             ):
                 yield Found(start, head_end, label, "org_head")
+
+    def union_core_is_body(self, text: str, words: Words, start: int, head_start: int) -> bool:
+        """A union is named after a place, an employer or a body (宁波, X公司, 铁路): its core
+        holds a place, an organisation head or a proper noun, and no verb or adverb."""
+        parts = [w for w in self.name_words(text, words, start, head_start) if w.strip()]
+        if any(self.lexicon.word_tags.get(w) in ("v", "d", "vd", "ad") for w in parts):
+            return False
+        return any(
+            self.is_place(w)
+            or w in self.head_label
+            or self.lexicon.word_tags.get(w) in PROPER_TAGS
+            or any(c in OPEN_QUOTES for c in w)
+            for w in parts
+        ) or any(self.is_place(text[start:i]) for i in range(start + 2, head_start + 1))
 
     def core_is_plain_name(self, text: str, words: Words, start: int, head_start: int) -> bool:
         """A weak head's core of two or more characters, not all generic words."""
@@ -322,10 +347,13 @@ class Recogniser:
             quoted_head = text[end : end + 1] in CLOSE_QUOTES
             if end not in words.boundaries and not quoted_head:
                 continue
+            if match.group() in QUOTED_ONLY_PROGRAMME_HEADS and not quoted_head:
+                continue
             start = self.expand_left(text, words, head_start, "PROGRAMME")
             start = self.trim_leading(text, words, start, head_start)
-            if start > 0 and text[start - 1] in OPEN_QUOTES and quoted_head:
-                start, end = self.expand_left(text, words, start - 1, "PROGRAMME"), end + 1
+            opening = self.matching_quote(text, end) if quoted_head else None
+            if opening is not None:
+                start, end = self.expand_left(text, words, opening, "PROGRAMME"), end + 1
             year = PRECEDING_YEAR.search(text, max(0, start - 6), start)
             if year:
                 start = year.start()
@@ -335,8 +363,11 @@ class Recogniser:
     def is_anchored_programme(self, text: str, words: Words, start: int, head_start: int) -> bool:
         """A programme name needs a year, a quoted part, a leading place or a course head."""
         name = text[start:head_start]
-        if YEAR.match(name) or any(c in OPEN_QUOTES for c in name):
+        if YEAR.match(name):
             return True
+        quote = next((i for i, c in enumerate(name) if c in OPEN_QUOTES), None)
+        if quote is not None:
+            return quote + 1 < len(name) and name[quote + 1] not in CLOSE_QUOTES
         first = self.name_words(text, words, start, head_start)[0]
         if self.is_place(first) and len(first) >= 3:
             return True
