@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.lexicon import load_lexicon
 from kg.model import SYMMETRIC_RELATIONS
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
@@ -42,6 +43,8 @@ GOVERNING_WORDS = (
 LIST_JOINERS = ("、", "和", "与", "及", "以及", "同", "、以及")
 JOINT_JOINERS = ("联合", "携手", "会同")
 SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
+# What may stand between an agent and its verb: aspect and manner words (将, 正, 还, 共同).
+AGENT_GAP = r"(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
 Args = list["Arg"]
 
 
@@ -184,6 +187,9 @@ class Sentence:
         """Who does what the trigger at ``position`` says: the subject of its clause or before."""
         labels = tuple(labels)
         clause_start = self.clause_of(position)[0]
+        adjacent = self.agent_before(clause_start, position, labels)
+        if adjacent is not None:
+            return self.coordinated_back(adjacent, labels, clause_start)
         for start, end in self.clauses:
             if start > clause_start:
                 break
@@ -196,6 +202,39 @@ class Sentence:
                 return self.coordinated(subject, labels, position, joiners)
         if not any(a.start < position for a in self.args):
             return [a for a in self.carried if a.label in labels]
+        return []
+
+    def agent_before(self, clause_start: int, position: int, labels: tuple[str, ...]) -> Arg | None:
+        """A name standing right before the trigger (X启动, X将构建, X打造的) is its agent, even
+        when a preposition governs the whole clause (自X启动…以来)."""
+        before = [a for a in self.args if clause_start <= a.start and a.end <= position]
+        if not before or before[-1].label not in labels:
+            return None
+        gap = self.between(before[-1].end, position)
+        return before[-1] if re.fullmatch(AGENT_GAP, gap) else None
+
+    def coordinated_back(self, last: Arg, labels: tuple[str, ...], clause_start: int) -> Args:
+        """``last`` and the names coordinated before it (A、B和C, read from C)."""
+        group = [last]
+        for arg in reversed([a for a in self.args if clause_start <= a.start < last.start]):
+            gap = self.between(arg.end, group[0].start).strip("“”‘’「」 ")
+            if arg.label not in labels or gap not in LIST_JOINERS + JOINT_JOINERS:
+                break
+            group.insert(0, arg)
+        return group
+
+    def subject_after(self, position: int, labels: Iterable[str]) -> Args:
+        """The subject of the next clause (通过…的培训，她…): for a fronted phrase."""
+        clause_end = self.clause_of(position)[1]
+        following = [c for c in self.clauses if c[0] >= clause_end][:1]
+        for start, end in following:
+            first = next((a for a in self.args if start <= a.start < end), None)
+            if (
+                first is not None
+                and first.label in set(labels)
+                and self.is_subject_like(first, start)
+            ):
+                return [first]
         return []
 
     def clause_has_subject(self, clause_start: int, position: int) -> bool:
@@ -246,11 +285,18 @@ def subject_verb_object(sentence: Sentence, pattern: dict[str, Any]) -> Iterator
         start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
         objects = sentence.objects(end, pattern["tail"], gap, mode)
         objects = [
-            o for o in objects if after_object(sentence, o, pattern.get("requires_after_tail"))
+            o
+            for o in objects
+            if after_object(sentence, o, pattern.get("requires_after_tail"))
+            and not find_word(
+                sentence.between(o.end, o.end + 3), pattern.get("not_after_tail", ["\0"])
+            )
         ]
         if not objects:
             continue
         subjects = sentence.subjects(start, pattern["head"])
+        if not subjects and pattern.get("subject_after"):
+            subjects = sentence.subject_after(objects[-1].end, pattern["head"])
         if pattern.get("partners"):
             for a, b in itertools.combinations(subjects, 2):
                 yield Found(a, b, (trigger.group(),), "PARTNERS_WITH")
@@ -360,16 +406,17 @@ def forms_system(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]
     for trigger in sentence.triggers(pattern["triggers"]):
         start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
         systems = sentence.objects(end, pattern["system"], 12, "first")
-        if not systems:
+        clause_start = sentence.clause_of(start)[0]
+        joined = sentence.doc_text.rfind("与", clause_start, start)
+        if not systems or joined < 0:
             continue
-        members = [a for a in sentence.typed(pattern["head"]) if a.end <= start]
-        hub = sentence.subjects(start, pattern["head"])[:1]
-        listed = [m for m in members if sentence.between(sentence.start, m.start).rfind("与") >= 0]
-        listed = [m for m in listed if m not in hub]
-        if hub and listed:
-            for member in listed:
+        bodies = sentence.typed(pattern["head"])
+        hub = [a for a in bodies if clause_start <= a.start and a.end <= joined][-1:]
+        members = [a for a in bodies if joined < a.start and a.end <= start]
+        for member in members:
+            if hub:
                 yield Found(hub[0], member, (trigger.group(),))
-        for member in [*hub, *listed]:
+        for member in [*hub, *members]:
             yield Found(member, systems[0], (trigger.group(),), "PART_OF")
 
 
@@ -395,27 +442,28 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
 
 def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """Honour titles in the chain of titles before a person: 浙江工匠、工作室领衔人某某."""
-    value = honour_value_pattern(tuple(pattern["honours"]))
     for person in sentence.typed(["PERSON"]):
         clause_start = sentence.clause_of(person.start)[0]
         chain = sentence.between(clause_start, person.start)
         for part in re.split(r"[、，,]", chain)[-3:]:
-            match = value.search(part)
-            if match and (match.end() == len(part) or part is not chain):
-                yield Found(person, match.group(1), (match.group(1),))
+            value = honour_value(part, pattern["honours"])
+            if value:
+                yield Found(person, value, (value,))
 
 
 def honour_awarded(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
-    """SUBJECT(S) 获评/荣获/被授予 HONOUR (称号): every person of the subject list holds it."""
-    value = honour_value_pattern(tuple(pattern["honours"]))
+    """SUBJECT(S) 获评/被授予/是 HONOUR(、HONOUR): each person of the subject list holds it."""
     for trigger in sentence.triggers(pattern["triggers"]):
         start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
         clause_end = sentence.clause_of(start)[1]
-        match = value.match(sentence.between(end, clause_end).lstrip("了"))
-        if not match:
+        rest = sentence.between(end, clause_end).lstrip("了")
+        parts = re.split(r"[、，,。；]", re.split(r"[，,。；]", rest)[0])
+        values = [v for v in (honour_value(p, pattern["honours"], whole=True) for p in parts) if v]
+        if not values:
             continue
         for person in honour_holders(sentence, start):
-            yield Found(person, match.group(1), (trigger.group(),))
+            for value in values:
+                yield Found(person, value, (trigger.group(),))
 
 
 def honour_holders(sentence: Sentence, position: int) -> Args:
@@ -437,14 +485,38 @@ def honour_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
             yield Found(person, listed.group(1), (listed.group(1),))
 
 
-@cache
-def honour_value_pattern(honours: tuple[str, ...]) -> re.Pattern[str]:
-    """An honour as written: quoted, or a place-qualified title (浙江工匠, 平湖市劳模, 金奖)."""
-    titles = "|".join(map(re.escape, sorted(honours, key=len, reverse=True)))
-    place = rf"(?:{HAN}{{2,6}}?[省市县区]|{HAN}{{2}})?"
-    return re.compile(
-        rf"[“「]?((?:{place})(?:{titles})|[一二三特]等奖|[金银铜]奖|优秀奖)[”」]?(?:荣誉)?(?:称号)?"
-    )
+AWARDS = re.compile(r"(?:[一二三特]等奖|[金银铜]奖|优秀奖)$")
+
+
+def honour_value(part: str, honours: list[str], whole: bool = False) -> str | None:
+    """The honour a phrase ends with, as written with its place (浙江工匠, 平湖市劳模, 金奖).
+
+    The place is the longest ending of the text before the title that is a known division (or a
+    two-character regional name before 工匠: 齐鲁工匠); quoted honours are taken whole. With
+    ``whole``, the phrase must be the honour and nothing else (for 获评X、Y lists).
+    """
+    text = re.sub(r"(?:荣誉)?称号$", "", part.strip()).strip()
+    quoted = re.fullmatch(r"[“「](.+)[”」]", text)
+    if quoted:
+        text = quoted.group(1)
+    award = AWARDS.search(text)
+    if award:
+        return award.group() if not whole or len(text) <= len(award.group()) + 4 else None
+    title = next((t for t in sorted(honours, key=len, reverse=True) if text.endswith(t)), None)
+    if title is None:
+        return None
+    before = text[: -len(title)]
+    if quoted:
+        return text
+    places = load_lexicon().places
+    place = next((before[i:] for i in range(len(before)) if before[i:] in places), "")
+    if not place and title == "工匠" and len(before) >= 2 and re.fullmatch(HAN * 2, before[-2:]):
+        place = before[-2:]
+    if before.endswith("全国"):
+        place = "全国"
+    if whole and before[: len(before) - len(place)]:
+        return None
+    return place + title
 
 
 def lecturer_trainee(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
@@ -507,7 +579,7 @@ class References:
         noun = re.sub(r"^(?:该|本|此|这|此次|本次|本期|这次|这一|那)", "", word)
         label = self.labels[word]
         earlier = [n for n in names if n.end <= position and n.label == label]
-        by_suffix = [n for n in earlier if n.key.split(":", 1)[1].endswith(noun)]
+        by_suffix = [n for n in earlier if n.key.split(":", 1)[1].strip("“”「」").endswith(noun)]
         if by_suffix:
             return by_suffix[-1]
         return earlier[-1] if earlier and label in ("PERSON", "ENTERPRISE") else None
@@ -522,8 +594,11 @@ class RelationExtractor:
 
     def arguments(self, doc: Doc) -> Args:
         """The outermost names of the Doc and the references to them, in text order."""
+        rules = doc._.kg_rules or {}
         names = [
-            Arg(s.start_char, s.end_char, s.label_, s.kb_id_, s.text) for s in doc.ents if s.kb_id_
+            Arg(s.start_char, s.end_char, s.label_, s.kb_id_, s.text)
+            for s in doc.ents
+            if s.kb_id_ and rules.get((s.start_char, s.end_char), ("", ""))[1] != "JOURNALIST"
         ]
         boundaries = {t.idx for t in doc} | {len(doc.text)}
         return sorted(
