@@ -291,3 +291,25 @@ def format_query_list(named: dict[str, Any]) -> str:
         params = " ".join(f"-p {p}=…" for p in named_query.params)
         lines.append(f"{query_name:<18} {named_query.title}" + (f"  [{params}]" if params else ""))
     return "\n".join(lines)
+
+
+@main.command(name="validate")
+@click.argument("build_dir", type=click.Path(path_type=Path))
+def validate_command(build_dir: Path) -> None:
+    """Check the graph of BUILD_DIR against the SHACL shapes; print every violation.
+
+    Exits with status 1 when there is any violation.
+    """
+    from kg.validate import validate_build
+
+    try:
+        triples, violations = validate_build(build_dir)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    for violation in violations:
+        click.echo(violation.format())
+    if violations:
+        noun = "violation" if len(violations) == 1 else "violations"
+        click.echo(f"{build_dir}: {len(violations)} {noun} in {triples} triples", err=True)
+        sys.exit(1)
+    click.echo(f"{build_dir}: conforms ({triples} triples)")
