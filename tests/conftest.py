@@ -28,3 +28,16 @@ def shared() -> Path:
             pytest.fail(f"{SHARED} is missing: CI needs ../shared beside the clone")
         pytest.skip(f"{SHARED} is missing")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kg build examples/corpus`` once per session: the build directory."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("corpus") / "build"
+    result = CliRunner().invoke(main, ["build", str(REPO / "examples" / "corpus"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
