@@ -106,6 +106,8 @@ def extract(inputs: tuple[str, ...], output: Path | None) -> None:
 )
 def build(inputs: tuple[str, ...], out_dir: Path) -> None:
     """Extract INPUTS and write the graph files into a build directory, then summarise."""
+    from kg.exports import write_default_exports
+    from kg.netgraph import load_graph
     from kg.summary import summarise
 
     refusals = Refusals()
@@ -122,6 +124,7 @@ def build(inputs: tuple[str, ...], out_dir: Path) -> None:
         write_jsonl(extraction_path, keep(extraction_records(inputs, refusals)))
         summary = summarise(records)
         written = [extraction_path, write_text(out_dir / "summary.json", summary.to_json())]
+        written += write_default_exports(load_graph(out_dir), out_dir)
         click.echo(summary.format(written))
     except KGError as error:
         raise click.ClickException(str(error)) from error

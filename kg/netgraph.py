@@ -9,9 +9,9 @@ stated in several articles is one edge whose ``evidence`` lists every statement.
 Node attributes: ``type``, ``label``, ``aliases``, ``roles``, ``honours``, ``articles`` (sorted
 article references), ``n_articles``, ``first_date``/``last_date`` (ISO dates or None).
 Edge attributes (edge key = relation type): ``type``, ``evidence`` (list of dicts with
-document, record, article, text, start, end, rule, confidence, triggers), ``confidence`` (the
-highest), ``weight`` (number of distinct articles stating the fact). Symmetric relations are
-stored once, from the smaller key to the larger.
+document, record, article, date (the article's ISO date or None), text, start, end, rule,
+confidence, triggers), ``confidence`` (the highest), ``weight`` (number of distinct articles
+stating the fact). Symmetric relations are stored once, from the smaller key to the larger.
 """
 
 from __future__ import annotations
@@ -110,10 +110,13 @@ class GraphBuilder:
         if relation["type"] in SYMMETRIC_RELATIONS:
             head, tail = sorted((head, tail))
         evidence = relation.get("evidence", {})
+        article = evidence.get("article", 0)
+        dates = {a["index"]: a.get("date") for a in record.get("articles", [])}
         statement = {
             "document": record["document"],
             "record": record.get("id"),
-            "article": article_ref(record, evidence.get("article", 0)),
+            "article": article_ref(record, article),
+            "date": dates.get(article),
             "text": evidence.get("text", ""),
             "start": evidence.get("start"),
             "end": evidence.get("end"),
