@@ -1,4 +1,4 @@
-"""The ``kg`` command: extract, build, export, evaluate.
+"""The ``kg`` command: extract, build, export, plot, evaluate.
 
 Only this module talks to the terminal: the library raises ``KGError`` and this module turns it
 into a one-line message and an exit status.
@@ -231,6 +231,27 @@ def export(
         for path in export_graph(graph, fmt, target):
             click.echo(f"wrote {path}", err=True)
         click.echo(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts", err=True)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the PNG files (default: BUILD_DIR/plots).",
+)
+def plot(build_dir: Path, out_dir: Path | None) -> None:
+    """Draw PNG figures of the graph of BUILD_DIR: entity counts, partners, mentoring tree."""
+    from kg.netgraph import load_graph
+    from kg.plots import write_plots
+
+    try:
+        for path in write_plots(load_graph(build_dir), out_dir or build_dir / "plots"):
+            click.echo(f"wrote {path}", err=True)
     except KGError as error:
         raise click.ClickException(str(error)) from error
 
