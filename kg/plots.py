@@ -136,9 +136,19 @@ def component_layout(network: nx.Graph) -> dict[str, tuple[float, float]]:
     pos = {}
     for index, nodes in enumerate(components):
         row, column = divmod(index, columns)
-        part = nx.spring_layout(network.subgraph(nodes), seed=7, scale=1.0)
+        # 0.35·√size: a pair spans half a cell, a group of eight the whole cell.
+        scale = min(1.0, 0.35 * math.sqrt(len(nodes)))
+        part = {
+            node: (float(x), float(y))
+            for node, (x, y) in nx.spring_layout(
+                network.subgraph(nodes), seed=7, scale=scale
+            ).items()
+        }
+        xs, ys = [x for x, _ in part.values()], [y for _, y in part.values()]
+        if max(xs) - min(xs) > max(ys) - min(ys):  # stand it upright: labels are wide
+            part = {node: (y, x) for node, (x, y) in part.items()}
         for node, (x, y) in part.items():
-            pos[node] = (3.0 * column + float(x), -3.0 * row + float(y))
+            pos[node] = (3.0 * column + x, -2.5 * row + y)
     return pos
 
 
@@ -172,6 +182,25 @@ def generations(tree: nx.DiGraph) -> dict[str, int]:
     return generation
 
 
+def tree_layout(tree: nx.DiGraph, generation: dict[str, int]) -> dict[str, tuple[float, float]]:
+    """One row per generation (y = −generation); in each row, people sit under their trainers.
+
+    A row is ordered by the mean place of each person's trainers in the rows above (the
+    barycentre heuristic), which keeps most lines from crossing; names break ties.
+    """
+    pos: dict[str, tuple[float, float]] = {}
+    for level in range(max(generation.values()) + 1):
+        row = [p for p in tree if generation[p] == level]
+
+        def place(person: str) -> tuple[float, str]:
+            above = [pos[t][0] for t in tree.predecessors(person) if t in pos]
+            return (sum(above) / len(above) if above else 0.0, person)
+
+        for i, person in enumerate(sorted(row, key=place)):
+            pos[person] = ((i + 1) / (len(row) + 1), float(-level))
+    return pos
+
+
 def mentoring_tree(graph: nx.MultiDiGraph) -> Figure:
     """Who trained whom (TRAINED facts), one row per generation, trainers at the top."""
     figure = Figure(figsize=(10, 7), layout="constrained")
@@ -184,18 +213,11 @@ def mentoring_tree(graph: nx.MultiDiGraph) -> Figure:
         return figure
     for node in tree:
         tree.nodes[node].update(graph.nodes[node])
-    generation = generations(tree)
-    rows: dict[int, list[str]] = {}
-    for person in sorted(tree, key=lambda p: (generation[p], p)):
-        rows.setdefault(generation[person], []).append(person)
-    pos = {
-        person: ((i + 1) / (len(row) + 1), -level)
-        for level, row in rows.items()
-        for i, person in enumerate(row)
-    }
+    pos = tree_layout(tree, generations(tree))
+    rows = sorted({-y for _, y in pos.values()})
     draw_typed_network(ax, tree, pos)
     ax.set_axis_on()
-    ax.set_yticks([-level for level in rows], [f"第{level + 1}代" for level in rows])
+    ax.set_yticks([-level for level in rows], [f"第{level + 1:g}代" for level in rows])
     ax.set_xticks([])
     ax.tick_params(left=False, labelleft=True)  # networkx hides tick labels; keep the rows'
     ax.spines[:].set_visible(False)
