@@ -16,10 +16,12 @@ from kg.cli import main
 from kg.plots import (
     FIGURES,
     cjk_rc,
+    component_layout,
     generations,
     mentoring_tree,
     partnership_network,
     top_partners,
+    tree_layout,
     write_plots,
 )
 
@@ -73,6 +75,29 @@ def test_generations_count_from_those_nobody_trained():
     assert generations(tree) == {"吕国梁": 0, "周岚": 0, "沈佳怡": 1, "徐明": 2}
     looped = nx.DiGraph([("甲师傅", "乙师傅"), ("乙师傅", "甲师傅"), ("乙师傅", "丙学员")])
     assert generations(looped) == {"甲师傅": 0, "乙师傅": 0, "丙学员": 1}
+
+
+def test_tree_rows_put_trainees_under_their_trainers():
+    # In code-point order 乙 (U+4E59) sits left of 甲 (U+7532) and the two lines would cross.
+    tree = nx.DiGraph([("吕国梁", "甲徒弟"), ("沈佳怡", "乙徒弟")])
+    pos = tree_layout(tree, generations(tree))
+    assert pos["吕国梁"][0] < pos["沈佳怡"][0]
+    assert pos["甲徒弟"][0] < pos["乙徒弟"][0]
+    assert pos["乙徒弟"][1] == pos["甲徒弟"][1] == -1.0
+
+
+def test_partner_groups_are_laid_out_apart():
+    network = nx.Graph([("甲", "乙"), ("乙", "丙"), ("丁", "戊"), ("己", "庚")])
+    pos = component_layout(network)
+
+    def box(nodes: set[str]) -> tuple[float, float, float, float]:
+        xs, ys = [pos[n][0] for n in nodes], [pos[n][1] for n in nodes]
+        return min(xs), max(xs), min(ys), max(ys)
+
+    boxes = [box(c) for c in nx.connected_components(network)]
+    for i, (x0, x1, y0, y1) in enumerate(boxes):
+        for u0, u1, v0, v1 in boxes[i + 1 :]:
+            assert x1 < u0 or u1 < x0 or y1 < v0 or v1 < y0
 
 
 def tick_labels(figure: Figure) -> list[str]:
