@@ -78,6 +78,12 @@ OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
 EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“甬工杯”竞赛 keeps its edition
+# A place followed by one of these acts as a body: it partners, funds, convenes or launches.
+PLACE_ACTION = re.compile(
+    r"(?:与|和|同)[^，,。；]{2,30}?(?:共同|联合|携手)"
+    r"|(?:将|正|已|还|率先|首次|日前|近日)?(?:召开|举办|举行|出台|印发|发布|启动|实施|部署|推出|共同出资|出资)"
+)
+CLAUSE_OPENERS = "，,。；;：:、由与和\n "
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
@@ -331,6 +337,18 @@ class Recogniser:
             ):
                 yield Found(start, start + len(word), "GOVERNMENT", "government_word")
 
+    def find_acting_places(self, text: str, words: Words) -> Iterable[Found]:
+        """A city, county or province acting as a body (台州市与某集团共同出资, 宁波市召开):
+        the place stands at a clause's start and a verb of action follows (ANNOTATION.md)."""
+        for word, start in zip(words.words, words.starts, strict=True):
+            if word not in self.lexicon.place_levels or not word.endswith(("省", "市", "县", "区")):
+                continue
+            before = text[start - 1] if start else ""
+            if before and before not in CLAUSE_OPENERS:
+                continue
+            if PLACE_ACTION.match(text, start + len(word)):
+                yield Found(start, start + len(word), "GOVERNMENT", "acting_place")
+
     # -- programmes --------------------------------------------------------------------------
 
     def find_programmes(self, text: str, words: Words) -> Iterable[Found]:
@@ -490,6 +508,7 @@ class Recogniser:
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
             *self.find_government_words(indexed),
+            *self.find_acting_places(text, indexed),
             *self.find_persons(text, indexed),
             *self.find_unknown_names(text, indexed),
         ]
