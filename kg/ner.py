@@ -195,8 +195,12 @@ class Recogniser:
                     break
                 start, i, quoted = opening, words.index_at[opening] - 1, True
                 continue
-            if self.ends_name(text, words, i, label, head) or head_start - word_start > limit:
+            if head_start - word_start > limit:
                 break
+            if self.ends_name(text, words, i, label, head) and not (
+                label == "PROGRAMME" and i > 0 and words.words[i - 1] in CLOSE_QUOTES
+            ):
+                break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
             if quoted and self.lexicon.word_tags.get(word, "") == "v":
                 break  # left of a quoted name only nouns qualify it (产业工人“技能人才贷”)
             start = word_start
