@@ -573,7 +573,10 @@ class EntityRecogniser:
             span = doc.char_span(item.start, item.end, label=item.label)
             if span is not None:
                 spans.append(span)
-                span_rules(doc)[(span.start_char, span.end_char)] = (item.rule, item.role)
+                rules = span_rules(doc)
+                known = rules.get((span.start_char, span.end_char))
+                if known is None or (item.role and not known[1]):  # keep the rule that set a role
+                    rules[(span.start_char, span.end_char)] = (item.rule, item.role)
         doc.spans[MENTIONS_KEY] = spans
         doc.ents = outermost(spans)
         return doc

@@ -206,7 +206,10 @@ class Sentence:
             if start == clause_start or not self.clause_has_subject(clause_start, position):
                 joiners = LIST_JOINERS + JOINT_JOINERS
                 return self.coordinated(subject, labels, position, joiners)
-        if not any(a.start < position for a in self.args):
+        if not any(
+            a.start < position and self.is_subject_like(a, self.clause_of(a.start)[0])
+            for a in self.args
+        ):
             return [a for a in self.carried if a.label in labels]
         return []
 
