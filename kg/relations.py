@@ -45,6 +45,9 @@ PREPOSITIONS = ("在", "与", "和", "同", "跟", "由", "对", "向", "为", "
 # Joiners of a coordinated list of names (A、B和C; A联合B).
 LIST_JOINERS = ("、", "和", "与", "及", "以及", "同", "、以及")
 JOINT_JOINERS = ("联合", "携手", "会同")
+PRONOUNS = frozenset({"他", "她"})
+# Between a possessor and the name it qualifies (X公司装配车间的Y): nouns, no verb or preposition.
+POSSESSIVE_GAP = r"[^，,。在从对把被将与和为是]{0,6}的"
 DEMONSTRATIVE = re.compile(
     r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|该|本|此|这|那)"
 )
@@ -200,7 +203,15 @@ class Sentence:
             if start > clause_start:
                 break
             candidates = [a for a in self.args if start <= a.start and a.end <= min(end, position)]
-            subject = next((a for a in candidates if self.is_subject_like(a, start)), None)
+            subject = next(
+                (
+                    a
+                    for n, a in enumerate(candidates)
+                    if self.is_subject_like(a, start)
+                    and not self.is_possessor(a, candidates[n + 1 :])
+                ),
+                None,
+            )
             if subject is None or subject.label not in labels:
                 continue
             if start == clause_start or not self.clause_has_subject(clause_start, position):
@@ -248,6 +259,13 @@ class Sentence:
             ):
                 return [first]
         return []
+
+    def is_possessor(self, arg: Arg, following: Args) -> bool:
+        """True when ``arg`` only qualifies the next name (X公司装配车间的Y): Y is the subject."""
+        return (
+            bool(following)
+            and re.fullmatch(POSSESSIVE_GAP, self.between(arg.end, following[0].start)) is not None
+        )
 
     def clause_has_subject(self, clause_start: int, position: int) -> bool:
         return any(
@@ -445,7 +463,8 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
         if not before:
             continue
         org = before[-1]
-        title = sentence.between(org.end, person.start).lstrip("”’」")
+        title = re.sub(r"[（(][^）)]*[）)]", "", sentence.between(org.end, person.start))
+        title = title.lstrip("”’」")  # 某公司（以下简称“某某”）的钳工某某
         if not (
             0 < len(title) <= int(pattern.get("max_gap", 10)) and re.fullmatch(rf"的?{HAN}+", title)
         ):
@@ -453,8 +472,28 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
         if pattern["type"] == "LEADS":
             if title.lstrip("的") in leading:
                 yield Found(person, org, (title.lstrip("的"),))
-        elif title.lstrip("的") not in leading or org.label != "STUDIO":
+        elif title.lstrip("的") not in leading:
             yield Found(person, org, (title.lstrip("的"),))
+
+
+def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """(院长)由 PERSON 担任(领衔人/堂主): the person heads the body named before in the sentence."""
+    titles = tuple(pattern["titles"])
+    for person in sentence.typed(["PERSON"]):
+        before = sentence.between(max(sentence.start, person.start - 12), person.start)
+        after = sentence.between(person.end, person.end + 8)
+        by = before.rfind("由")
+        if by < 0 or not after.startswith("担任"):
+            continue
+        title_after = after[2:].startswith(titles)
+        title_before = before[:by].endswith(titles)
+        if not (title_after or title_before):
+            continue
+        bodies = [
+            a for a in sentence.typed(pattern["tail"]) if a.end <= person.start - len(before) + by
+        ]
+        if bodies:
+            yield Found(person, bodies[-1], ("担任",))
 
 
 def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
@@ -565,6 +604,7 @@ SHAPES: dict[str, Shape] = {
     "org_title_person": org_title_person,
     "honour_before_person": honour_before_person,
     "honour_awarded": honour_awarded,
+    "appointed": appointed,
     "honour_list": honour_list,
     "lecturer_trainee": lecturer_trainee,
 }
@@ -591,18 +631,25 @@ class References:
                 continue
             if any(n.start < end and start < n.end for n in names):
                 continue
-            referent = self.referent(match.group(), start, names)
+            referent = self.referent(match.group(), start, names, text)
             if referent is not None:
                 found.append(Arg(start, end, referent.label, referent.key, match.group(), True))
         return found
 
-    def referent(self, word: str, position: int, names: Args) -> Arg | None:
+    @staticmethod
+    def stands_first(name: Arg, text: str) -> bool:
+        """True when ``name`` opens its clause (the person a later 他/她 most often means)."""
+        return name.start == 0 or text[name.start - 1] in "，,。；;：:！？!?\n “"
+
+    def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""
         noun = DEMONSTRATIVE.sub("", word)
         label = self.labels.get(word) or next(
             (lab for pattern, lab in self.pattern_labels if pattern.fullmatch(word)), "PROGRAMME"
         )
         earlier = [n for n in names if n.end <= position and n.label == label]
+        if word in PRONOUNS:
+            earlier = [n for n in earlier if self.stands_first(n, text)] or earlier
         by_suffix = [n for n in earlier if n.key.split(":", 1)[1].strip("“”「」").endswith(noun)]
         if by_suffix:
             return by_suffix[-1]
