@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from tqdm import tqdm
 
 from kg.errors import InputError, KGError
 from kg.export import write_jsonl, write_text
-from kg.model import ENTITY_TYPES, RELATION_TYPES
+from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
 
 log = logging.getLogger("kg")
 
@@ -43,8 +44,15 @@ class Refusals:
             sys.exit(1)
 
 
-def extraction_records(inputs: tuple[str, ...], refusals: Refusals) -> Iterator[dict[str, Any]]:
-    """Read, extract and yield output records for every input, with a progress bar on a TTY."""
+def extraction_records(
+    inputs: tuple[str, ...],
+    refusals: Refusals,
+    skip: Container[tuple[str, str | None]] = frozenset(),
+) -> Iterator[dict[str, Any]]:
+    """Read, extract and yield output records for every input, with a progress bar on a TTY.
+
+    Sources whose (document, record id) is in ``skip`` are not extracted (``build --update``).
+    """
     from kg.extract import extract_sources, to_record
     from kg.ingest import read_sources
     from kg.lexicon import load_lexicon
@@ -52,10 +60,24 @@ def extraction_records(inputs: tuple[str, ...], refusals: Refusals) -> Iterator[
     from kg.pipeline import load
 
     nlp = load()
-    sources = read_sources(list(inputs), on_error=refusals)
+    sources = skip_known(read_sources(list(inputs), on_error=refusals), skip)
     progress = tqdm(sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting")
     for extraction in extract_sources(nlp, progress, NameParts(load_lexicon())):
         yield to_record(extraction)
+
+
+def skip_known(
+    sources: Iterable[Source], skip: Container[tuple[str, str | None]]
+) -> Iterator[Source]:
+    """The sources not in ``skip``; says on standard error how many were skipped."""
+    skipped = 0
+    for source in sources:
+        if (source.document, source.record_id) in skip:
+            skipped += 1
+        else:
+            yield source
+    if skipped:
+        click.echo(f"skipped {skipped} documents already in the build", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,36 +125,68 @@ def extract(inputs: tuple[str, ...], output: Path | None) -> None:
     "-o",
     "--output",
     "out_dir",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the build.",
+    help="Directory for the build (replaced whole when the build succeeds).",
 )
-def build(inputs: tuple[str, ...], out_dir: Path) -> None:
-    """Extract INPUTS and write the graph files into a build directory, then summarise."""
-    from kg.exports import write_default_exports
-    from kg.netgraph import load_graph
+@click.option(
+    "--update",
+    "update_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Add INPUTS to this existing build; documents already in it are not re-extracted.",
+)
+def build(inputs: tuple[str, ...], out_dir: Path | None, update_dir: Path | None) -> None:
+    """Extract INPUTS and write the graph files into a build directory, then summarise.
+
+    The build is written beside the directory and swapped in when complete, so a failed or
+    interrupted build leaves the previous one intact.
+
+    \b
+    kg build examples/corpus -o build
+    kg build --update build new-pages/
+    """
+    from kg.build import staged_build
+    from kg.netgraph import EXTRACTION_FILE, read_records
     from kg.summary import summarise
 
+    if (out_dir is None) == (update_dir is None):
+        raise click.UsageError("give either -o DIR for a new build or --update DIR")
+    target = out_dir or update_dir
+    assert target is not None
     refusals = Refusals()
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        extraction_path = out_dir / "extraction.jsonl"
+        previous = previous_extraction(update_dir) if update_dir else None
+        known = (
+            {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
+        )
         records: list[dict[str, Any]] = []
 
-        def keep(records_in: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        def keep(records_in: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             for record in records_in:
                 records.append(summary_view(record))
                 yield record
 
-        write_jsonl(extraction_path, keep(extraction_records(inputs, refusals)))
-        written = [extraction_path, *write_build_graph(out_dir)]
-        summary = summarise(records)
-        written.append(write_text(out_dir / "summary.json", summary.to_json()))
-        written += write_default_exports(load_graph(out_dir), out_dir)
-        click.echo(summary.format(written))
+        with staged_build(target) as staging:
+            stream: Iterable[dict[str, Any]] = extraction_records(inputs, refusals, skip=known)
+            if previous:
+                stream = chain(read_records(previous), stream)
+            write_jsonl(staging / EXTRACTION_FILE, keep(stream))
+            written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
+            summary = summarise(records)
+            written.append(write_text(staging / "summary.json", summary.to_json()))
+        click.echo(summary.format(target / path.relative_to(staging) for path in written))
     except KGError as error:
         raise click.ClickException(str(error)) from error
     refusals.exit_if_any()
+
+
+def previous_extraction(build_dir: Path) -> Path:
+    """The extraction of an existing build, refusing a directory that is not one."""
+    from kg.build import is_build
+    from kg.netgraph import EXTRACTION_FILE
+
+    if not is_build(build_dir):
+        raise InputError(build_dir, f"is not a build directory to update (no {EXTRACTION_FILE})")
+    return build_dir / EXTRACTION_FILE
 
 
 def write_build_graph(out_dir: Path) -> list[Path]:
