@@ -20,8 +20,8 @@ demo: $(STAMP)
 	$(BIN)/kg build examples/corpus -o build
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests
-	$(BIN)/ruff format --check kg tests
+	$(BIN)/ruff check kg tests scripts
+	$(BIN)/ruff format --check kg tests scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -121,15 +121,13 @@ def made_up_graph() -> nx.MultiDiGraph:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``kg build examples/corpus`` run once per session; the build directory."""
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kg build examples/corpus`` once per session: the build directory."""
     from click.testing import CliRunner
 
     from kg.cli import main
 
-    out_dir = tmp_path_factory.mktemp("sample_build")
-    result = CliRunner().invoke(
-        main, ["build", str(REPO / "examples" / "corpus"), "-o", str(out_dir)]
-    )
+    out = tmp_path_factory.mktemp("corpus") / "build"
+    result = CliRunner().invoke(main, ["build", str(REPO / "examples" / "corpus"), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    return out_dir
+    return out

@@ -56,8 +56,8 @@ def test_graphml_reads_back_with_the_same_entities_facts_and_flat_attributes(
     assert len(set(edge_ids)) == len(edge_ids)
 
 
-def test_build_writes_graphml_that_networkx_reads(sample_build):
-    back = nx.read_graphml(sample_build / "graph.graphml", force_multigraph=True)
+def test_build_writes_graphml_that_networkx_reads(corpus_build):
+    back = nx.read_graphml(corpus_build / "graph.graphml", force_multigraph=True)
     assert back.number_of_nodes() > 100
     assert all("type" in data and "label" in data for _, data in back.nodes(data=True))
 
@@ -133,14 +133,14 @@ def test_export_refuses_an_unknown_format(made_up_graph, tmp_path):
         export_graph(made_up_graph, "svg", tmp_path / "graph.svg")
 
 
-def test_cli_export_writes_filtered_formats(sample_build, tmp_path):
+def test_cli_export_writes_filtered_formats(corpus_build, tmp_path):
     runner = CliRunner()
     out = tmp_path / "partners.graphml"
     result = runner.invoke(
         main,
         [
             "export",
-            str(sample_build),
+            str(corpus_build),
             "-f",
             "graphml",
             "--relations",
@@ -153,17 +153,17 @@ def test_cli_export_writes_filtered_formats(sample_build, tmp_path):
     back = nx.read_graphml(out, force_multigraph=True)
     assert back.number_of_edges() > 0
     assert {d["relation"] for _, _, d in back.edges(data=True)} == {"PARTNERS_WITH"}
-    result = runner.invoke(main, ["export", str(sample_build), "-f", "csv", "-o", str(tmp_path)])
+    result = runner.invoke(main, ["export", str(corpus_build), "-f", "csv", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "nodes.csv").is_file() and (tmp_path / "edges.csv").is_file()
 
 
-def test_cli_export_refuses_unknown_types_and_names(sample_build):
+def test_cli_export_refuses_unknown_types_and_names(corpus_build):
     runner = CliRunner()
-    result = runner.invoke(main, ["export", str(sample_build), "--types", "UNION,COMPANY"])
+    result = runner.invoke(main, ["export", str(corpus_build), "--types", "UNION,COMPANY"])
     assert result.exit_code == 2
     assert "unknown COMPANY; valid: UNION, ENTERPRISE" in result.output
-    result = runner.invoke(main, ["export", str(sample_build), "--around", "不存在的单位"])
+    result = runner.invoke(main, ["export", str(corpus_build), "--around", "不存在的单位"])
     assert result.exit_code == 1
     assert "Error: no entity named '不存在的单位' in the graph" in result.output
 

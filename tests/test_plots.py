@@ -125,8 +125,8 @@ def test_figures_without_facts_say_so(made_up_graph):
         assert any(message in text for text in texts)
 
 
-def test_cli_plot_writes_pngs_into_the_build(sample_build):
-    result = CliRunner().invoke(main, ["plot", str(sample_build)])
+def test_cli_plot_writes_pngs_into_the_build(corpus_build):
+    result = CliRunner().invoke(main, ["plot", str(corpus_build)])
     assert result.exit_code == 0, result.output
     for name in FIGURES:
-        assert (sample_build / "plots" / name).read_bytes().startswith(PNG_SIGNATURE)
+        assert (corpus_build / "plots" / name).read_bytes().startswith(PNG_SIGNATURE)
