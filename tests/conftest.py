@@ -115,6 +115,12 @@ MADE_UP_RECORDS = [
 
 
 @pytest.fixture()
+def made_up_records() -> list[dict[str, Any]]:
+    """``MADE_UP_RECORDS``: two invented articles as extraction records."""
+    return MADE_UP_RECORDS
+
+
+@pytest.fixture()
 def made_up_graph() -> nx.MultiDiGraph:
     """The graph of ``MADE_UP_RECORDS`` (a fresh copy per test)."""
     return graph_from_records(MADE_UP_RECORDS)
