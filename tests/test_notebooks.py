@@ -11,6 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 import kg
+from kg.palette import TYPE_COLOURS
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 
@@ -66,3 +67,20 @@ def test_explore_draws_figures_and_writes_a_standalone_html_view(executed, corpu
     # pyvis writes the node data as JSON with non-ASCII characters escaped.
     assert all(json.dumps(label)[1:-1] in html for label in labels)
     assert "new vis.Network" in html  # the drawing library is embedded, not fetched
+
+
+def test_query_answers_as_dataframes_and_marks_entities_in_our_colours(executed):
+    produced = outputs(executed["query.ipynb"])
+    tables = [
+        o["data"]["text/html"]
+        for o in produced
+        if "<table" in o.get("data", {}).get("text/html", "")
+    ]
+    assert len(tables) >= 8  # the query list, six named queries, one query of our own
+    entities = [
+        o["data"]["text/html"]
+        for o in produced
+        if "<mark" in o.get("data", {}).get("text/html", "")
+    ]
+    (rendered,) = entities
+    assert TYPE_COLOURS["UNION"] in rendered and "UNION" in rendered
