@@ -22,6 +22,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.errors import InputError
+from kg.exports import write_default_exports
 from kg.netgraph import EXTRACTION_FILE
 from kg.rdf import NTRIPLES_FILE, ArticleInfo, to_rdf, write_rdf
 from kg.store import write_store
@@ -34,9 +35,10 @@ RENAME_EXCHANGE = 2
 def write_graph_files(
     graph: nx.MultiDiGraph, out_dir: Path, articles: Iterable[ArticleInfo] = ()
 ) -> list[Path]:
-    """Write the graph as Turtle, N-Triples and JSON-LD, and load it into the SPARQL store."""
+    """Write the graph as Turtle, N-Triples, JSON-LD, GEXF and GraphML; load the SPARQL store."""
     written = write_rdf(to_rdf(graph, articles), out_dir)
     written.append(write_store(out_dir, out_dir / NTRIPLES_FILE))
+    written += write_default_exports(graph, out_dir)
     return written
 
 

@@ -23,7 +23,7 @@ from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
 
 log = logging.getLogger("kg")
 
-EXPORT_FORMATS = ("gexf", "graphml", "csv")
+EXPORT_FORMATS = ("gexf", "graphml", "jsonld", "csv")
 
 
 class Refusals:
@@ -287,14 +287,16 @@ def export(
     kg export build -f csv --around 常熟市总工会 --hops 2 -o tables/
     """
     from kg.exports import default_target, export_graph, filter_graph
-    from kg.netgraph import load_graph
+    from kg.netgraph import EXTRACTION_FILE, load_graph, read_records
+    from kg.rdf import article_infos
 
     try:
         graph = filter_graph(
             load_graph(build_dir), types, relations, min_weight, around=around, hops=hops
         )
         target = output or default_target(build_dir, fmt)
-        for path in export_graph(graph, fmt, target):
+        articles = article_infos(read_records(build_dir / EXTRACTION_FILE))
+        for path in export_graph(graph, fmt, target, articles):
             click.echo(f"wrote {path}", err=True)
         click.echo(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts", err=True)
     except KGError as error:

@@ -38,5 +38,5 @@ class BuildError(KGError):
         super().__init__(f"{path}: {problem}")
 
 
-class QueryError(KGError):
-    """A request about a graph that names something the graph does not have."""
+class RequestError(KGError):
+    """A request about a graph (entity name, filter, export format) that it cannot satisfy."""

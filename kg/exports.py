@@ -1,4 +1,4 @@
-"""Graph files for other tools: GEXF (Gephi), GraphML (Cytoscape, yEd, igraph) and CSV tables.
+"""Graph files for other tools: GEXF (Gephi), GraphML (Cytoscape, yEd, igraph), JSON-LD, CSV.
 
 Every format starts from the NetworkX graph of a build (``kg.netgraph``), optionally cut down
 by ``filter_graph``: entity types, relation types, a minimum weight, and the neighbourhood of
@@ -18,11 +18,12 @@ from typing import Any
 
 import networkx as nx
 
-from kg.errors import QueryError
-from kg.export import atomic_path, atomic_writer
+from kg.errors import RequestError
+from kg.export import atomic_path, atomic_writer, write_text
 from kg.gexf import edge_view, node_size, node_view, write_gexf
 from kg.model import SYMMETRIC_RELATIONS
 from kg.palette import type_colour
+from kg.rdf import PREFIXES, ArticleInfo, to_rdf
 
 LIST_SEPARATOR = "|"
 DEFAULT_EXPORTS = ("gexf", "graphml")
@@ -53,11 +54,11 @@ def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
     if len(matches) == 1:
         return str(matches[0])
     if matches:
-        raise QueryError(f"{name!r} names several entities; give one of: {', '.join(matches)}")
+        raise RequestError(f"{name!r} names several entities; give one of: {', '.join(matches)}")
     labels = [str(data.get("label", key)) for key, data in graph.nodes(data=True)]
     close = difflib.get_close_matches(name, labels, n=5, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}" if close else ""
-    raise QueryError(f"no entity named {name!r} in the graph{hint}")
+    raise RequestError(f"no entity named {name!r} in the graph{hint}")
 
 
 def filter_graph(
@@ -89,7 +90,7 @@ def filter_graph(
     if around is not None:
         centre = find_entity(graph, around)
         if centre not in kept:
-            raise QueryError(f"{around!r} is not in the graph left by the other filters")
+            raise RequestError(f"{around!r} is not in the graph left by the other filters")
         reach = nx.single_source_shortest_path_length(kept.to_undirected(as_view=True), centre)
         kept.remove_nodes_from([n for n in list(kept) if reach.get(n, hops + 1) > hops])
     return kept
@@ -180,6 +181,24 @@ def write_csv(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
     ]
 
 
+def referenced_articles(
+    graph: nx.MultiDiGraph, articles: Iterable[ArticleInfo]
+) -> list[ArticleInfo]:
+    """The articles that name an entity of ``graph`` (a filtered graph keeps only its own)."""
+    refs = {ref for _, refs in graph.nodes(data="articles") for ref in refs or ()}
+    return [article for article in articles if article.ref in refs]
+
+
+def write_jsonld(graph: nx.MultiDiGraph, path: Path, articles: Iterable[ArticleInfo] = ()) -> Path:
+    """Write ``graph`` as JSON-LD (the RDF of ``kg.rdf``, compacted with the project's prefixes).
+
+    ``articles`` adds the headline, date and byline of each article the graph refers to.
+    """
+    rdf = to_rdf(graph, referenced_articles(graph, articles))
+    context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return write_text(path, rdf.serialize(format="json-ld", context=context, auto_compact=True))
+
+
 Writer = Callable[[nx.MultiDiGraph, Path], list[Path]]
 
 
@@ -192,14 +211,23 @@ def single(writer: Callable[[nx.MultiDiGraph, Path], Path]) -> Writer:
 WRITERS: dict[str, tuple[Writer, str]] = {
     "gexf": (single(write_gexf), "graph.gexf"),
     "graphml": (single(write_graphml), "graph.graphml"),
+    "jsonld": (single(write_jsonld), "graph.jsonld"),
     "csv": (write_csv, ""),
 }
 
 
-def export_graph(graph: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
-    """Write ``graph`` in format ``fmt`` to ``target`` (a directory for CSV); return the files."""
+def export_graph(
+    graph: nx.MultiDiGraph, fmt: str, target: Path, articles: Iterable[ArticleInfo] = ()
+) -> list[Path]:
+    """Write ``graph`` in format ``fmt`` to ``target`` (a directory for CSV); return the files.
+
+    ``articles`` (from ``kg.rdf.article_infos``) is used by JSON-LD only: the other formats
+    refer to articles by reference (``document@index``) and carry no article metadata.
+    """
     if fmt not in WRITERS:
-        raise QueryError(f"unknown export format {fmt!r}; choose one of: {', '.join(WRITERS)}")
+        raise RequestError(f"unknown export format {fmt!r}; choose one of: {', '.join(WRITERS)}")
+    if fmt == "jsonld":
+        return [write_jsonld(graph, target, articles)]
     writer, _ = WRITERS[fmt]
     return writer(graph, target)
 

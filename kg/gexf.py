@@ -98,8 +98,13 @@ def edge_view(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def node_view(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
-    """The exported attributes of one entity: its graph attributes plus its degree."""
-    return {**graph.nodes[node], "degree": graph.degree(node)}
+    """The exported attributes of one entity: its label, the declared columns and its degree.
+
+    Other graph attributes (such as ``honour_evidence``, a mapping) stay out of the files.
+    """
+    data = graph.nodes[node]
+    values = {name: data.get(name) for name, _ in NODE_ATTRIBUTES}
+    return {**values, "label": data["label"], "degree": graph.degree(node)}
 
 
 def add_attvalues(

@@ -24,6 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 from matplotlib.typing import RcKeyType
 
 from kg.export import atomic_path
@@ -106,22 +107,26 @@ def partner_graph(graph: nx.MultiDiGraph) -> nx.Graph:
 
 def draw_typed_network(ax: Axes, network: nx.Graph | nx.DiGraph, pos: dict[str, Any]) -> None:
     """Draw nodes coloured by type and labelled with their Chinese names."""
-    nx.draw_networkx_edges(network, pos, ax=ax, edge_color="#777777", width=1.2)
+    sizes = {node: 150 + 120 * network.degree(node) for node in network}  # points²
+    nx.draw_networkx_edges(
+        network, pos, ax=ax, edge_color="#777777", width=1.2, node_size=list(sizes.values())
+    )
     nx.draw_networkx_nodes(
         network,
         pos,
         ax=ax,
         node_color=[type_colour(t) for _, t in network.nodes(data="type")],
-        node_size=[150 + 120 * network.degree(n) for n in network],
+        node_size=[sizes[n] for n in network],
         edgecolors="white",
     )
     labels = {node: data["label"] for node, data in network.nodes(data=True)}
-    ys = [y for _, y in pos.values()]
-    below = 0.04 * ((max(ys) - min(ys)) or 1.0)  # labels under their nodes, not across edges
-    label_pos = {node: (x, y - below) for node, (x, y) in pos.items()}
-    nx.draw_networkx_labels(
-        network, label_pos, labels=labels, ax=ax, font_size=8, verticalalignment="top"
+    texts = nx.draw_networkx_labels(
+        network, pos, labels=labels, ax=ax, font_size=8, verticalalignment="top"
     )
+    figure = ax.get_figure(root=True)
+    for node, text in texts.items():  # each label just under its node, whatever the scale
+        below = math.sqrt(sizes[node]) / 2 + 2
+        text.set_transform(offset_copy(ax.transData, fig=figure, y=-below, units="points"))
     ax.set_axis_off()
 
 
@@ -136,25 +141,24 @@ def component_layout(network: nx.Graph) -> dict[str, tuple[float, float]]:
     pos = {}
     for index, nodes in enumerate(components):
         row, column = divmod(index, columns)
-        # 0.35·√size: a pair spans half a cell, a group of eight the whole cell.
-        scale = min(1.0, 0.35 * math.sqrt(len(nodes)))
-        part = {
-            node: (float(x), float(y))
-            for node, (x, y) in nx.spring_layout(
-                network.subgraph(nodes), seed=7, scale=scale
-            ).items()
-        }
+        # 0.45·√size: a pair spans two thirds of a cell, a group of five or more all of it.
+        scale = min(1.0, 0.45 * math.sqrt(len(nodes)))
+        # A fresh, sorted copy: a subgraph view iterates a set, in an order that changes
+        # from run to run with string hashing, and the layout would change with it.
+        component = nx.Graph(sorted(tuple(sorted(e)) for e in network.subgraph(nodes).edges()))
+        layout = nx.spring_layout(component, seed=7, scale=scale)
+        part = {node: (float(x), float(y)) for node, (x, y) in layout.items()}
         xs, ys = [x for x, _ in part.values()], [y for _, y in part.values()]
         if max(xs) - min(xs) > max(ys) - min(ys):  # stand it upright: labels are wide
             part = {node: (y, x) for node, (x, y) in part.items()}
         for node, (x, y) in part.items():
-            pos[node] = (3.0 * column + x, -2.5 * row + y)
+            pos[node] = (4.0 * column + x, -2.5 * row + y)
     return pos
 
 
 def partnership_network(graph: nx.MultiDiGraph) -> Figure:
     """The bodies that act together (PARTNERS_WITH), coloured by type, sized by partners."""
-    figure = Figure(figsize=(10, 8), layout="constrained")
+    figure = Figure(figsize=(13, 9), layout="constrained")
     ax = figure.add_subplot()
     partners = partner_graph(graph)
     ax.set_title("合作网络：共同主办、共建、联盟")

@@ -115,15 +115,15 @@ MADE_UP_RECORDS = [
 
 
 @pytest.fixture()
+def made_up_records() -> list[dict[str, Any]]:
+    """``MADE_UP_RECORDS``: two invented articles as extraction records."""
+    return MADE_UP_RECORDS
+
+
+@pytest.fixture()
 def made_up_graph() -> nx.MultiDiGraph:
     """The graph of ``MADE_UP_RECORDS`` (a fresh copy per test)."""
     return graph_from_records(MADE_UP_RECORDS)
-
-
-@pytest.fixture(scope="session")
-def sample_build(corpus_build: Path) -> Path:
-    """The build of examples/corpus (one build per session, shared with ``corpus_build``)."""
-    return corpus_build
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+import rdflib
 from click.testing import CliRunner
+from rdflib.namespace import DCTERMS, SKOS
 
 from kg.cli import main
-from kg.errors import QueryError
+from kg.errors import RequestError
 from kg.exports import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -19,8 +21,12 @@ from kg.exports import (
     find_entity,
     write_csv,
     write_graphml,
+    write_jsonld,
 )
+from kg.netgraph import load_graph
 from kg.palette import TYPE_COLOURS
+from kg.rdf import article_infos, entity_iri
+from kg.vocab import KG
 
 UNION = "UNION:常熟市总工会"
 COMPANY = "ENTERPRISE:青禾机械有限公司"
@@ -56,8 +62,8 @@ def test_graphml_reads_back_with_the_same_entities_facts_and_flat_attributes(
     assert len(set(edge_ids)) == len(edge_ids)
 
 
-def test_build_writes_graphml_that_networkx_reads(sample_build):
-    back = nx.read_graphml(sample_build / "graph.graphml", force_multigraph=True)
+def test_build_writes_graphml_that_networkx_reads(corpus_build):
+    back = nx.read_graphml(corpus_build / "graph.graphml", force_multigraph=True)
     assert back.number_of_nodes() > 100
     assert all("type" in data and "label" in data for _, data in back.nodes(data=True))
 
@@ -118,29 +124,29 @@ def test_entities_are_found_by_key_name_or_alias(made_up_graph):
 
 def test_unknown_or_ambiguous_names_are_refused_with_candidates(made_up_graph):
     with pytest.raises(
-        QueryError, match=r"no entity named '常熟总工会'.*did you mean: 常熟市总工会"
+        RequestError, match=r"no entity named '常熟总工会'.*did you mean: 常熟市总工会"
     ):
         find_entity(made_up_graph, "常熟总工会")
     made_up_graph.add_node("PROGRAMME:常熟市总工会", type="PROGRAMME", label="常熟市总工会")
-    with pytest.raises(QueryError, match=r"names several entities; give one of: .*UNION:常熟"):
+    with pytest.raises(RequestError, match=r"names several entities; give one of: .*UNION:常熟"):
         find_entity(made_up_graph, "常熟市总工会")
-    with pytest.raises(QueryError, match="not in the graph left by the other filters"):
+    with pytest.raises(RequestError, match="not in the graph left by the other filters"):
         filter_graph(made_up_graph, types={"PERSON"}, around=UNION)
 
 
 def test_export_refuses_an_unknown_format(made_up_graph, tmp_path):
-    with pytest.raises(QueryError, match="unknown export format 'svg'; choose one of: gexf"):
+    with pytest.raises(RequestError, match="unknown export format 'svg'; choose one of: gexf"):
         export_graph(made_up_graph, "svg", tmp_path / "graph.svg")
 
 
-def test_cli_export_writes_filtered_formats(sample_build, tmp_path):
+def test_cli_export_writes_filtered_formats(corpus_build, tmp_path):
     runner = CliRunner()
     out = tmp_path / "partners.graphml"
     result = runner.invoke(
         main,
         [
             "export",
-            str(sample_build),
+            str(corpus_build),
             "-f",
             "graphml",
             "--relations",
@@ -153,17 +159,17 @@ def test_cli_export_writes_filtered_formats(sample_build, tmp_path):
     back = nx.read_graphml(out, force_multigraph=True)
     assert back.number_of_edges() > 0
     assert {d["relation"] for _, _, d in back.edges(data=True)} == {"PARTNERS_WITH"}
-    result = runner.invoke(main, ["export", str(sample_build), "-f", "csv", "-o", str(tmp_path)])
+    result = runner.invoke(main, ["export", str(corpus_build), "-f", "csv", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "nodes.csv").is_file() and (tmp_path / "edges.csv").is_file()
 
 
-def test_cli_export_refuses_unknown_types_and_names(sample_build):
+def test_cli_export_refuses_unknown_types_and_names(corpus_build):
     runner = CliRunner()
-    result = runner.invoke(main, ["export", str(sample_build), "--types", "UNION,COMPANY"])
+    result = runner.invoke(main, ["export", str(corpus_build), "--types", "UNION,COMPANY"])
     assert result.exit_code == 2
     assert "unknown COMPANY; valid: UNION, ENTERPRISE" in result.output
-    result = runner.invoke(main, ["export", str(sample_build), "--around", "不存在的单位"])
+    result = runner.invoke(main, ["export", str(corpus_build), "--around", "不存在的单位"])
     assert result.exit_code == 1
     assert "Error: no entity named '不存在的单位' in the graph" in result.output
 
@@ -172,3 +178,28 @@ def test_cli_export_refuses_a_directory_that_is_not_a_build(tmp_path):
     result = CliRunner().invoke(main, ["export", str(tmp_path)])
     assert result.exit_code == 1
     assert "is not a build directory (no extraction.jsonl)" in result.output
+
+
+def test_jsonld_holds_the_filtered_entities_and_their_articles(
+    made_up_graph, made_up_records, tmp_path
+):
+    partners = filter_graph(made_up_graph, relations={"PARTNERS_WITH"})
+    infos = list(article_infos(made_up_records))
+    path = write_jsonld(partners, tmp_path / "partners.jsonld", infos)
+    rdf = rdflib.Graph().parse(path, format="json-ld")
+    subjects = set(rdf.subjects())
+    assert {entity_iri(key) for key in partners} <= subjects
+    assert entity_iri(MASTER) not in subjects  # filtered out: no partnership
+    assert (entity_iri(UNION), KG.partnersWith, entity_iri(COMPANY)) in rdf
+    dates = {str(d) for d in rdf.objects(predicate=DCTERMS.date)}
+    assert dates == {"2024-03-01", "2024-05-10"}
+
+
+def test_cli_export_writes_jsonld(corpus_build, tmp_path):
+    out = tmp_path / "graph.jsonld"
+    result = CliRunner().invoke(main, ["export", str(corpus_build), "-f", "jsonld", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rdf = rdflib.Graph().parse(out, format="json-ld")
+    labels = {str(label) for label in rdf.objects(predicate=SKOS.prefLabel)}
+    graph = load_graph(corpus_build)
+    assert {data["label"] for _, data in graph.nodes(data=True)} <= labels

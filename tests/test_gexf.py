@@ -45,8 +45,8 @@ def test_schema_check_refuses_a_broken_file(made_up_graph, gexf_schema):
     assert not gexf_schema.validate(doc)
 
 
-def test_sample_corpus_build_writes_valid_gexf(sample_build, gexf_schema):
-    doc = etree.parse(str(sample_build / "graph.gexf"))
+def test_sample_corpus_build_writes_valid_gexf(corpus_build, gexf_schema):
+    doc = etree.parse(str(corpus_build / "graph.gexf"))
     assert gexf_schema.validate(doc), gexf_schema.error_log
     assert len(doc.findall(".//g:node", NS)) > 100
 

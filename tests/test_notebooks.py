@@ -11,6 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 import kg
+from kg.palette import TYPE_COLOURS
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 
@@ -28,11 +29,11 @@ def test_notebook_is_stored_without_outputs(path):
 
 
 @pytest.fixture(scope="module")
-def executed(sample_build: Path) -> dict[str, nbformat.NotebookNode]:
+def executed(corpus_build: Path) -> dict[str, nbformat.NotebookNode]:
     """Every notebook executed on the sample build (KG_BUILD), by file name."""
     done = {}
     previous = os.environ.get("KG_BUILD")
-    os.environ["KG_BUILD"] = str(sample_build)
+    os.environ["KG_BUILD"] = str(corpus_build)
     try:
         for path in NOTEBOOKS:
             notebook = nbformat.read(path, as_version=4)
@@ -58,11 +59,28 @@ def test_notebook_runs_on_the_sample_corpus_without_missing_glyphs(path, execute
     assert "missing from font" not in stderr
 
 
-def test_explore_draws_figures_and_writes_a_standalone_html_view(executed, sample_build):
+def test_explore_draws_figures_and_writes_a_standalone_html_view(executed, corpus_build):
     produced = outputs(executed["explore.ipynb"])
     assert sum("image/png" in o.get("data", {}) for o in produced) >= 2
-    html = (sample_build / "graph.html").read_text(encoding="utf-8")
-    labels = [data["label"] for _, data in kg.load_graph(sample_build).nodes(data=True)]
+    html = (corpus_build / "graph.html").read_text(encoding="utf-8")
+    labels = [data["label"] for _, data in kg.load_graph(corpus_build).nodes(data=True)]
     # pyvis writes the node data as JSON with non-ASCII characters escaped.
     assert all(json.dumps(label)[1:-1] in html for label in labels)
     assert "new vis.Network" in html  # the drawing library is embedded, not fetched
+
+
+def test_query_answers_as_dataframes_and_marks_entities_in_our_colours(executed):
+    produced = outputs(executed["query.ipynb"])
+    tables = [
+        o["data"]["text/html"]
+        for o in produced
+        if "<table" in o.get("data", {}).get("text/html", "")
+    ]
+    assert len(tables) >= 8  # the query list, six named queries, one query of our own
+    entities = [
+        o["data"]["text/html"]
+        for o in produced
+        if "<mark" in o.get("data", {}).get("text/html", "")
+    ]
+    (rendered,) = entities
+    assert TYPE_COLOURS["UNION"] in rendered and "UNION" in rendered

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -125,8 +128,27 @@ def test_figures_without_facts_say_so(made_up_graph):
         assert any(message in text for text in texts)
 
 
-def test_cli_plot_writes_pngs_into_the_build(sample_build):
-    result = CliRunner().invoke(main, ["plot", str(sample_build)])
+def test_cli_plot_writes_pngs_into_the_build(corpus_build):
+    result = CliRunner().invoke(main, ["plot", str(corpus_build)])
     assert result.exit_code == 0, result.output
     for name in FIGURES:
-        assert (sample_build / "plots" / name).read_bytes().startswith(PNG_SIGNATURE)
+        assert (corpus_build / "plots" / name).read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_partner_layout_is_the_same_in_every_run(corpus_build):
+    # String hashing changes set order between runs; the picture must not change with it.
+    code = (
+        "import sys, kg; from kg.plots import component_layout, partner_graph; "
+        "print(sorted(component_layout(partner_graph(kg.load_graph(sys.argv[1]))).items()))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(corpus_build)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
