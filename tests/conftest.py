@@ -1,14 +1,16 @@
-"""Shared fixtures: the pipeline built once per session, and the shared data directory."""
+"""Shared fixtures: the pipeline built once per session, the shared data directory, the endpoint."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
 
 from kg.pipeline import load
+from kg.serve import Endpoint, ServeSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -28,3 +30,13 @@ def shared() -> Path:
             pytest.fail(f"{SHARED} is missing: CI needs ../shared beside the clone")
         pytest.skip(f"{SHARED} is missing")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[Endpoint]:
+    """The SPARQL endpoint over the fixture graph, on a free loopback port, for the session."""
+    from serving import PREFIXES, QUERIES, fixture_store
+
+    settings = ServeSettings(port=0, timeout=5.0, workers=2)
+    with Endpoint(fixture_store(), QUERIES, settings, PREFIXES) as running:
+        yield running
