@@ -555,6 +555,9 @@ def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "union-kg"
         timeout = IDLE_TIMEOUT
+        # Headers and body go out in two writes; without TCP_NODELAY the second waits for the
+        # client's delayed ACK (40 ms on Linux) on every kept-alive request.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             self.handle_one()
