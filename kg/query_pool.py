@@ -85,7 +85,6 @@ class QueryRequest:
     max_rows: int
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    union_default_graph: bool = False
     prefixes: tuple[tuple[str, str], ...] = ()
     bindings: tuple[tuple[str, str], ...] = ()
 
@@ -101,7 +100,6 @@ class QueryAnswer:
 def run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
     """Evaluate one request on a store and serialise the answer (in the worker process)."""
     options: dict[str, Any] = {
-        "use_default_graph_as_union": request.union_default_graph,
         "prefixes": dict(request.prefixes),
         "substitutions": {ox.Variable(name): ox.Literal(value) for name, value in request.bindings},
     }

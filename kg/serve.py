@@ -134,7 +134,6 @@ class ServeSettings:
     max_rows: int = 10_000
     workers: int = 2
     cors: bool = False
-    union_default_graph: bool = False
 
 
 @dataclass(frozen=True)
@@ -331,7 +330,6 @@ class Endpoint:
             self.settings.max_rows,
             tuple(default_graphs),
             tuple(named_graphs),
-            self.settings.union_default_graph,
             self.prefixes,
             tuple(sorted((bindings or {}).items())),
         )
@@ -505,7 +503,7 @@ def not_acceptable(accept: str | None, form: QueryForm | None) -> Response:
 
 
 def service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.Triple]:
-    """The Service Description: endpoint, language, result formats, features and limits."""
+    """The Service Description: endpoint, language, result formats and limits."""
     iris = [f.iri for f in TABLE_FORMATS.values()] + [f.iri for f in GRAPH_FORMATS.values()]
     limits = (
         f"Read-only union-kg endpoint: updates, SERVICE and local files are refused; a query "
@@ -522,12 +520,6 @@ def service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.
     triples += [
         ox.Triple(endpoint, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(iri)) for iri in iris
     ]
-    if settings.union_default_graph:
-        triples.append(
-            ox.Triple(
-                endpoint, ox.NamedNode(SD + "feature"), ox.NamedNode(SD + "UnionDefaultGraph")
-            )
-        )
     return triples
 
 

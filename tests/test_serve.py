@@ -502,6 +502,24 @@ def test_busy_workers_are_reported_not_waited_on_forever() -> None:
     assert json.loads(answer.body)["boolean"] is True
 
 
+def test_a_worker_that_dies_is_reported_and_replaced() -> None:
+    ask = QueryRequest("ASK {}", "application/sparql-results+json", 10)
+    pool = QueryPool(store_opener(fixture_store()), size=1, timeout=10)
+    try:
+        worker = pool.idle.get()
+        worker.process.kill()  # as the kernel would kill a worker out of memory
+        worker.process.join()
+        pool.idle.put(worker)
+        with pytest.raises(EndpointError, match="stopped unexpectedly") as died:
+            pool.run(ask)
+        answer = pool.run(ask)  # answered by the replacement worker
+    finally:
+        pool.close()
+    assert died.value.status == 500
+    assert json.loads(answer.body)["boolean"] is True
+    assert not worker.process.is_alive() and len(pool.workers) == 0
+
+
 def test_json_body_of_index_is_plain_json(endpoint: Endpoint) -> None:
     reply = get(endpoint.url, "/queries")
     assert reply.headers["content-type"] == "application/json; charset=utf-8"
