@@ -1,4 +1,4 @@
-"""The ``kg`` command: extract, build, evaluate.
+"""The ``kg`` command: extract, build, evaluate, query, validate.
 
 Only this module talks to the terminal: the library raises ``KGError`` and this module turns it
 into a one-line message and an exit status.
@@ -120,12 +120,24 @@ def build(inputs: tuple[str, ...], out_dir: Path) -> None:
                 yield record
 
         write_jsonl(extraction_path, keep(extraction_records(inputs, refusals)))
+        written = [extraction_path, *write_build_graph(out_dir)]
         summary = summarise(records)
-        written = [extraction_path, write_text(out_dir / "summary.json", summary.to_json())]
+        written.append(write_text(out_dir / "summary.json", summary.to_json()))
         click.echo(summary.format(written))
     except KGError as error:
         raise click.ClickException(str(error)) from error
     refusals.exit_if_any()
+
+
+def write_build_graph(out_dir: Path) -> list[Path]:
+    """Write the graph files of a build from its ``extraction.jsonl``."""
+    from kg.build import write_graph_files
+    from kg.netgraph import EXTRACTION_FILE, graph_from_records, read_records
+    from kg.rdf import article_infos
+
+    extraction_path = out_dir / EXTRACTION_FILE
+    graph = graph_from_records(read_records(extraction_path))
+    return write_graph_files(graph, out_dir, article_infos(read_records(extraction_path)))
 
 
 def summary_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +214,105 @@ def predict_spans() -> Any:
         return [(s.start_char, s.end_char, s.label_) for s in doc.ents]
 
     return predict
+
+
+@main.command()
+@click.argument("build_dir", type=click.Path(path_type=Path))
+@click.argument("sparql", required=False)
+@click.option("--named", "name", help="Run a shipped query by name (see --list).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A value for a named query's placeholder; repeat for several.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the result.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+def query(
+    build_dir: Path,
+    sparql: str | None,
+    name: str | None,
+    params: tuple[str, ...],
+    output_format: str,
+    list_queries: bool,
+) -> None:
+    """Run a SPARQL query, or a named one, on the store of BUILD_DIR.
+
+    \b
+    kg query build 'SELECT ?name WHERE { ?u a kg:TradeUnion ; skos:prefLabel ?name }'
+    kg query build --named partners --format csv
+    kg query build --named partners-of -p name=常熟市总工会
+    """
+    from kg import queries
+    from kg.store import open_store
+
+    try:
+        if list_queries:
+            click.echo(format_query_list(queries.named_queries()))
+            return
+        if (sparql is None) == (name is None):
+            raise click.UsageError("give either a SPARQL query or --named NAME")
+        store = open_store(build_dir)
+        bindings = parse_params(params)
+        if name is not None:
+            result = queries.run_named(store, name, bindings)
+        else:
+            result = queries.run_query(store, sparql or "", bindings)
+        click.echo(queries.format_result(result, output_format))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    """``NAME=VALUE`` options as a dict, refusing one without ``=``."""
+    bindings = {}
+    for param in params:
+        key, equals, value = param.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
+        bindings[key.strip().lstrip("?")] = value
+    return bindings
+
+
+def format_query_list(named: dict[str, Any]) -> str:
+    """The named queries, one per line with its title and parameters."""
+    lines = []
+    for query_name, named_query in named.items():
+        params = " ".join(f"-p {p}=…" for p in named_query.params)
+        lines.append(f"{query_name:<18} {named_query.title}" + (f"  [{params}]" if params else ""))
+    return "\n".join(lines)
+
+
+@main.command(name="validate")
+@click.argument("build_dir", type=click.Path(path_type=Path))
+def validate_command(build_dir: Path) -> None:
+    """Check the graph of BUILD_DIR against the SHACL shapes; print every violation.
+
+    Exits with status 1 when there is any violation.
+    """
+    from kg.validate import validate_build
+
+    try:
+        triples, violations = validate_build(build_dir)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    for violation in violations:
+        click.echo(violation.format())
+    if violations:
+        noun = "violation" if len(violations) == 1 else "violations"
+        click.echo(f"{build_dir}: {len(violations)} {noun} in {triples} triples", err=True)
+        sys.exit(1)
+    click.echo(f"{build_dir}: conforms ({triples} triples)")
 
 
 @main.command()

@@ -77,6 +77,7 @@ PUNCT_INSIDE_NAMES = "·—-+"
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
+EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“甬工杯”竞赛 keeps its edition
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
@@ -190,20 +191,16 @@ class Recogniser:
                 continue
             if self.ends_name(text, words, i, label, head) or head_start - word_start > limit:
                 break
-            if quoted and self.is_verb(word):
+            if quoted and self.lexicon.word_tags.get(word, "") == "v":
                 break  # left of a quoted name only nouns qualify it (产业工人“技能人才贷”)
             start = word_start
             i -= 1
         return start
 
-    def is_verb(self, word: str) -> bool:
-        """A word jieba tags as a verb that does not sit inside names."""
-        return self.lexicon.word_tags.get(word, "") == "v" and word not in self.lexicon.name_verbs
-
     def ends_name(self, text: str, words: Words, i: int, label: str, head: str = "") -> bool:
         """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
         word, word_start = words.words[i], words.starts[i]
-        if word in PARTY_COMMITTEE:
+        if word in PARTY_COMMITTEE or (label == "PROGRAMME" and EDITION.fullmatch(word)):
             return False
         if self.is_stop(word) or (
             word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags
@@ -491,6 +488,15 @@ class Recogniser:
             *self.find_government_words(indexed),
             *self.find_persons(text, indexed),
             *self.find_unknown_names(text, indexed),
+        ]
+        found += [
+            listed
+            for person in found
+            if person.label == "PERSON"
+            for listed in [
+                *self.listed_before(text, person),
+                *self.listed_persons(text, person.end, ""),
+            ]
         ]
         found = [
             f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])

@@ -35,13 +35,17 @@ OPEN_BRACKETS, CLOSE_BRACKETS = "“‘「《(（", "”’」》)）"
 HAN = r"[\u4e00-\u9fff]"
 # Words right before a name that make it something other than the clause's subject.
 GOVERNING_WORDS = (
-    "在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "自", "于", "到",
+    "在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于", "到",
     "及", "、", "的", "通过", "利用", "依托", "围绕", "面向", "走进", "联合", "携手", "邀请",
     "组织", "推动", "支持", "指导", "帮助", "包括", "来自", "经过", "参加", "得益于", "是",
 )  # fmt: skip
+# Prepositions that make a name the place or partner of an action rather than its agent.
+PREPOSITIONS = ("在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于",
+                "通过", "利用", "依托", "围绕", "面向")  # fmt: skip
 # Joiners of a coordinated list of names (A、B和C; A联合B).
 LIST_JOINERS = ("、", "和", "与", "及", "以及", "同", "、以及")
 JOINT_JOINERS = ("联合", "携手", "会同")
+DEMONSTRATIVE = re.compile(r"^(?:此次|本次|本期|本届|这次|这一|该|本|此|这|那)")
 SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
 # What may stand between an agent and its verb: aspect and manner words (将, 正, 还, 共同).
 AGENT_GAP = r"(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
@@ -211,6 +215,9 @@ class Sentence:
         if not before or before[-1].label not in labels:
             return None
         gap = self.between(before[-1].end, position)
+        governed = self.between(clause_start, before[-1].start).strip()
+        if len(governed) > 2 and governed.endswith(PREPOSITIONS):
+            return None  # 总工会在青禾公司挂牌成立: the company is where, not who
         return before[-1] if re.fullmatch(AGENT_GAP, gap) else None
 
     def coordinated_back(self, last: Arg, labels: tuple[str, ...], clause_start: int) -> Args:
@@ -557,8 +564,13 @@ class References:
     """Words that refer back to a name of the article (他, 公司, 该学院, 此次培训)."""
 
     def __init__(self, entries: list[dict[str, Any]]) -> None:
-        self.labels = {e["word"]: e["label"] for e in entries}
-        self.words = word_pattern(tuple(self.labels))
+        self.labels = {e["word"]: e["label"] for e in entries if "word" in e}
+        patterns = [re.escape(w) for w in sorted(self.labels, key=len, reverse=True)]
+        self.pattern_labels = [
+            (re.compile(e["pattern"]), e["label"]) for e in entries if "pattern" in e
+        ]
+        patterns += [e["pattern"] for e in entries if "pattern" in e]
+        self.words = re.compile("|".join(patterns))
 
     def find(self, text: str, names: Args, boundaries: set[int]) -> Args:
         """Each reference in ``text`` resolved to the most recent fitting name before it."""
@@ -576,8 +588,10 @@ class References:
 
     def referent(self, word: str, position: int, names: Args) -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""
-        noun = re.sub(r"^(?:该|本|此|这|此次|本次|本期|这次|这一|那)", "", word)
-        label = self.labels[word]
+        noun = DEMONSTRATIVE.sub("", word)
+        label = self.labels.get(word) or next(
+            (lab for pattern, lab in self.pattern_labels if pattern.fullmatch(word)), "PROGRAMME"
+        )
         earlier = [n for n in names if n.end <= position and n.label == label]
         by_suffix = [n for n in earlier if n.key.split(":", 1)[1].strip("“”「」").endswith(noun)]
         if by_suffix:

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pyoxigraph as ox
@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from kg import pages
 from kg.errors import EndpointError, QueryRefused
 from kg.negotiation import Offer, negotiate
+from kg.queries import NamedQuery
 from kg.query_pool import (
     GRAPH_FORMATS,
     TABLE_FORMATS,
@@ -112,16 +113,6 @@ class BuildStore:
 
         store: ox.Store = open_store(self.build_dir)
         return store
-
-
-class NamedQuery(Protocol):
-    """A named query as ``kg.queries.named_queries`` gives it."""
-
-    name: str
-    title: str
-    description: str
-    text: str
-    params: Mapping[str, str]  # placeholder variable → what to give it
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,19 @@ def shared() -> Path:
 
 
 @pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kg build examples/corpus`` once per session: the build directory."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("corpus") / "build"
+    result = CliRunner().invoke(main, ["build", str(REPO / "examples" / "corpus"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
 def endpoint() -> Iterator[Endpoint]:
     """The SPARQL endpoint over the fixture graph, on a free loopback port, for the session."""
     from serving import PREFIXES, QUERIES, fixture_store

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import http.client
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
+
+from kg.queries import NamedQuery
 
 DATA = Path(__file__).parent / "data"
 PREFIXES = {
@@ -18,17 +20,6 @@ PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 }
 LV = "https://w3id.org/union-kg/id/PERSON%3A%E5%90%95%E5%9B%BD%E6%A2%81"  # 吕国梁
-
-
-@dataclass(frozen=True)
-class NamedQuery:
-    """A named query in the shape ``kg.queries.named_queries`` gives."""
-
-    name: str
-    title: str
-    description: str
-    text: str
-    params: dict[str, str] = field(default_factory=dict)
 
 
 # The bare kg:/skos: prefixes rely on the endpoint's predeclared prefixes, as kg query does.

@@ -45,7 +45,6 @@ TRAINED = (
     "{ ?a kg:trained ?b . ?a skos:prefLabel ?trainer . ?b skos:prefLabel ?trainee }"
 )
 SD = "http://www.w3.org/ns/sparql-service-description#"
-REPO = Path(__file__).resolve().parent.parent
 
 
 def direct_rows(text: str) -> list[dict[str, str]]:
@@ -590,18 +589,6 @@ def test_serve_command_refuses_a_missing_build(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", str(tmp_path / "nowhere")])
     assert result.exit_code != 0
     assert "does not exist" in result.output
-
-
-@pytest.fixture(scope="module")
-def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real build of examples/corpus (needs the store and named queries of the graph issue)."""
-    pytest.importorskip("kg.store", reason="the build store (kg.store) has not landed yet")
-    build_dir = tmp_path_factory.mktemp("corpus") / "build"
-    result = CliRunner().invoke(
-        main, ["build", str(REPO / "examples" / "corpus"), "-o", str(build_dir)]
-    )
-    assert result.exit_code == 0, result.output
-    return build_dir
 
 
 def test_serve_command_answers_like_kg_query_on_a_real_build(corpus_build: Path) -> None:
