@@ -14,8 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
+
+if TYPE_CHECKING:
+    from kg.queries import NamedQuery
 
 Binding = Mapping[str, Any]  # one term of SPARQL JSON results: {"type": …, "value": …}
 Row = Mapping[str, Binding]
@@ -223,3 +226,15 @@ def named_query_page(view: NamedQueryView, results: str, error: str | None) -> b
         f'<h2>Results</h2><div id="results">{shown}</div>'
     )
     return page(view.title, body)
+
+
+def query_index_page(queries: Sequence[NamedQuery]) -> bytes:
+    """The list of named queries, each linked to its page."""
+    items = "".join(
+        f'<li><a href="/queries/{quote(query.name)}">{html.escape(query.title)}</a> '
+        f"<code>{html.escape(query.name)}</code><br>{html.escape(query.description)}</li>"
+        for query in queries
+    )
+    return page(
+        "Named queries", f'<h1>Named queries · 命名查询</h1><ul class="queries">{items}</ul>'
+    )

@@ -251,7 +251,7 @@ class Endpoint:
             name = path[len("/static/") :]
             return Response(200, pages.web_asset(name), content_type(STATIC_TYPES[name]))
         if path == "/queries":
-            return self.query_index()
+            return self.query_index(request)
         if path.startswith("/queries/"):
             return self.named_query(path[len("/queries/") :], request)
         if path == "/entity":
@@ -364,21 +364,25 @@ class Endpoint:
         body = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes={"sd": SD})
         return Response(200, body or b"", content_type(media_type), {"Vary": "Accept"})
 
-    def query_index(self) -> Response:
-        """The named queries as JSON: name, title, description, text and URL of each."""
+    def query_index(self, request: Request) -> Response:
+        """The named queries: JSON (name, title, description, parameters, text, URL) or a page."""
+        queries = sorted(self.queries.values(), key=lambda query: query.name)
+        offers = [Offer("application/json", "application/json"), Offer("text/html", "text/html")]
+        if negotiate(request.accept(), offers) == "text/html":
+            return html_response(pages.query_index_page(queries))
         index = [
             {
                 "name": query.name,
                 "title": query.title,
                 "description": query.description,
-                "text": query.text,
                 "params": dict(query.params),
+                "text": query.text,
                 "url": f"/queries/{quote(query.name)}",
             }
-            for query in sorted(self.queries.values(), key=lambda query: query.name)
+            for query in queries
         ]
         body = json.dumps(index, ensure_ascii=False, indent=1).encode()
-        return Response(200, body, "application/json; charset=utf-8")
+        return Response(200, body, "application/json; charset=utf-8", {"Vary": "Accept"})
 
     def named_query(self, name: str, request: Request) -> Response:
         """One named query: its results, its text or its page, as the client accepts.

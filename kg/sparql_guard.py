@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from kg.errors import QueryRefused
 
@@ -72,6 +73,7 @@ def tokenize(text: str) -> Iterator[Token]:
             yield Token(kind, match.group())
 
 
+@lru_cache(maxsize=512)  # named queries and the pages' queries come back on every request
 def check_query(text: str) -> QueryForm | None:
     """Refuse what a read-only endpoint must not run; return the query form when one is found.
 

@@ -221,6 +221,13 @@ def test_browser_at_the_endpoint_is_sent_to_the_page(endpoint: Endpoint) -> None
 # --- named queries --------------------------------------------------------------------------
 
 
+def test_query_index_page_links_every_named_query(endpoint: Endpoint) -> None:
+    page = get(endpoint.url, "/queries", accept="text/html")
+    assert page.headers["content-type"].startswith("text/html")
+    for query in QUERIES.values():
+        assert f'href="/queries/{query.name}"' in page.text and query.title in page.text
+
+
 def test_query_index_lists_every_named_query(endpoint: Endpoint) -> None:
     index = get(endpoint.url, "/queries").json()
     assert [entry["name"] for entry in index] == sorted(QUERIES)

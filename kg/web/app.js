@@ -116,8 +116,19 @@ async function runQuery(event) {
 
 function choose(queries, name) {
   const chosen = queries.find((query) => query.name === name);
-  document.getElementById("description").textContent = chosen ? chosen.description : "";
-  if (chosen) document.getElementById("query").value = chosen.text;
+  const description = document.getElementById("description");
+  description.replaceChildren();
+  if (!chosen) return;
+  description.append(chosen.description);
+  const params = Object.entries(chosen.params || {});
+  if (params.length) {
+    const link = document.createElement("a");
+    link.href = chosen.url;
+    link.textContent = "give them on the query's page";
+    description.append(" Parameters: " + params.map(([key, meaning]) => "?" + key + " (" +
+                       meaning + ")").join(", ") + "; unbound here, or ", link, ".");
+  }
+  document.getElementById("query").value = chosen.text;
 }
 
 async function loadExamples() {
