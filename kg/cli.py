@@ -1,4 +1,4 @@
-"""The ``kg`` command: extract, build, evaluate, query, validate.
+"""The ``kg`` command: extract, build, export, plot, evaluate, query, validate.
 
 Only this module talks to the terminal: the library raises ``KGError`` and this module turns it
 into a one-line message and an exit status.
@@ -18,8 +18,11 @@ from tqdm import tqdm
 
 from kg.errors import InputError, KGError
 from kg.export import write_jsonl, write_text
+from kg.model import ENTITY_TYPES, RELATION_TYPES
 
 log = logging.getLogger("kg")
+
+EXPORT_FORMATS = ("gexf", "graphml", "csv")
 
 
 class Refusals:
@@ -106,6 +109,8 @@ def extract(inputs: tuple[str, ...], output: Path | None) -> None:
 )
 def build(inputs: tuple[str, ...], out_dir: Path) -> None:
     """Extract INPUTS and write the graph files into a build directory, then summarise."""
+    from kg.exports import write_default_exports
+    from kg.netgraph import load_graph
     from kg.summary import summarise
 
     refusals = Refusals()
@@ -123,6 +128,7 @@ def build(inputs: tuple[str, ...], out_dir: Path) -> None:
         written = [extraction_path, *write_build_graph(out_dir)]
         summary = summarise(records)
         written.append(write_text(out_dir / "summary.json", summary.to_json()))
+        written += write_default_exports(load_graph(out_dir), out_dir)
         click.echo(summary.format(written))
     except KGError as error:
         raise click.ClickException(str(error)) from error
@@ -151,6 +157,115 @@ def summary_view(record: dict[str, Any]) -> dict[str, Any]:
             for r in record["relations"]
         ],
     }
+
+
+def names_option(valid: tuple[str, ...]) -> Any:
+    """A click callback: comma-separated, repeatable names, each one of ``valid`` (any case)."""
+
+    def parse(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> set[str]:
+        names = {n.strip().upper() for v in values for n in v.split(",") if n.strip()}
+        unknown = sorted(names - set(valid))
+        if unknown:
+            raise click.BadParameter(f"unknown {', '.join(unknown)}; valid: {', '.join(valid)}")
+        return names
+
+    return parse
+
+
+@main.command("export")
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="gexf",
+    show_default=True,
+    help="File format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write (a directory for csv); default: graph.FORMAT in BUILD_DIR.",
+)
+@click.option(
+    "--types",
+    multiple=True,
+    callback=names_option(ENTITY_TYPES),
+    help="Keep entities of these types, e.g. UNION,ENTERPRISE.",
+)
+@click.option(
+    "--relations",
+    multiple=True,
+    callback=names_option(RELATION_TYPES),
+    help="Keep facts of these types, e.g. PARTNERS_WITH, and the entities they link.",
+)
+@click.option(
+    "--min-weight",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Keep facts stated in at least this many articles.",
+)
+@click.option("--around", metavar="NAME", help="Keep only the neighbourhood of this entity.")
+@click.option(
+    "--hops",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Size of the --around neighbourhood, in facts.",
+)
+def export(
+    build_dir: Path,
+    fmt: str,
+    output: Path | None,
+    types: set[str],
+    relations: set[str],
+    min_weight: int,
+    around: str | None,
+    hops: int,
+) -> None:
+    """Write the graph of BUILD_DIR (from `kg build`) for Gephi, Cytoscape or a spreadsheet.
+
+    \b
+    kg export build -f gexf --relations PARTNERS_WITH -o partners.gexf
+    kg export build -f csv --around 常熟市总工会 --hops 2 -o tables/
+    """
+    from kg.exports import default_target, export_graph, filter_graph
+    from kg.netgraph import load_graph
+
+    try:
+        graph = filter_graph(
+            load_graph(build_dir), types, relations, min_weight, around=around, hops=hops
+        )
+        target = output or default_target(build_dir, fmt)
+        for path in export_graph(graph, fmt, target):
+            click.echo(f"wrote {path}", err=True)
+        click.echo(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts", err=True)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the PNG files (default: BUILD_DIR/plots).",
+)
+def plot(build_dir: Path, out_dir: Path | None) -> None:
+    """Draw PNG figures of the graph of BUILD_DIR: entity counts, partners, mentoring tree."""
+    from kg.netgraph import load_graph
+    from kg.plots import write_plots
+
+    try:
+        for path in write_plots(load_graph(build_dir), out_dir or build_dir / "plots"):
+            click.echo(f"wrote {path}", err=True)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.command()

@@ -38,6 +38,10 @@ class BuildError(KGError):
         super().__init__(f"{path}: {problem}")
 
 
+class QueryError(KGError):
+    """A request about a graph that names something the graph does not have."""
+
+
 class EndpointError(KGError):
     """A SPARQL request the endpoint does not answer; ``status`` is the HTTP status to send."""
 

@@ -381,7 +381,11 @@ class Recogniser:
         if chunk[0] in NAME_STOP_CHARS or self.is_common_word(chunk[:2]):
             return 0
         third_is_name = len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS
-        if third_is_name and (len(chunk) < 4 or chunk[2:4] not in self.lexicon.word_tags):
+        if third_is_name and (
+            len(chunk) < 4
+            or chunk[3] in NAME_STOP_CHARS
+            or chunk[2:4] not in self.lexicon.word_tags
+        ):
             return 3
         return 2
 

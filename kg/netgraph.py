@@ -10,9 +10,9 @@ Node attributes: ``type``, ``label``, ``aliases``, ``roles``, ``honours``, ``hon
 (honour → its statements, shaped like an edge's evidence), ``articles`` (sorted article
 references), ``n_articles``, ``first_date``/``last_date`` (ISO dates or None).
 Edge attributes (edge key = relation type): ``type``, ``evidence`` (list of dicts with
-document, record, article, text, start, end, rule, confidence, triggers), ``confidence`` (the
-highest), ``weight`` (number of distinct articles stating the fact). Symmetric relations are
-stored once, from the smaller key to the larger.
+document, record, article, date (the article's ISO date or None), text, start, end, rule,
+confidence, triggers), ``confidence`` (the highest), ``weight`` (number of distinct articles
+stating the fact). Symmetric relations are stored once, from the smaller key to the larger.
 """
 
 from __future__ import annotations
@@ -160,10 +160,13 @@ class GraphBuilder:
 def statement(record: dict[str, Any], relation: dict[str, Any]) -> dict[str, Any]:
     """One statement of a fact: where its evidence stands and which rule read it."""
     evidence = relation.get("evidence", {})
+    article = evidence.get("article", 0)
+    dates = {a["index"]: a.get("date") for a in record.get("articles", [])}
     return {
         "document": record["document"],
         "record": record.get("id"),
-        "article": article_ref(record, evidence.get("article", 0)),
+        "article": article_ref(record, article),
+        "date": dates.get(article),
         "text": evidence.get("text", ""),
         "start": evidence.get("start"),
         "end": evidence.get("end"),

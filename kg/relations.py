@@ -257,7 +257,12 @@ class Sentence:
         if not wanted or wanted[0].start - trigger_end > gap:
             return []
         if mode == "first":
-            return [wanted[0]]
+            first = wanted[0]
+            for arg in wanted[1:]:  # X学院Y大讲堂: the innermost of names written together
+                if arg.start != first.end:
+                    break
+                first = arg
+            return [first]
         if mode == "clause":
             stop = self.doc_text.find("等", wanted[0].end, clause_end)
             return [a for a in wanted if stop < 0 or a.end <= stop]
@@ -435,7 +440,7 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
         if not before:
             continue
         org = before[-1]
-        title = sentence.between(org.end, person.start)
+        title = sentence.between(org.end, person.start).lstrip("”’」")
         if not (
             0 < len(title) <= int(pattern.get("max_gap", 10)) and re.fullmatch(rf"的?{HAN}+", title)
         ):
