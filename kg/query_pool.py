@@ -107,20 +107,28 @@ def run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
         options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
     if request.named_graphs:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
-    try:
-        result = store.query(request.text, **options)
+    try:  # evaluation goes on while rows are read, so errors can come from serialising too
+        return serialise(store.query(request.text, **options), request)
     except SyntaxError as error:
         raise EndpointError(f"malformed query: {error}") from error
     except (ValueError, RuntimeError) as error:
         raise EndpointError(f"query not accepted: {error}") from error
     except OSError as error:
         raise EndpointError(f"query failed: {error}", status=500) from error
+
+
+def serialise(
+    result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, request: QueryRequest
+) -> QueryAnswer:
+    """A query's answer in the requested format (Turtle with the declared prefixes)."""
     if isinstance(result, ox.QueryBoolean):
         return QueryAnswer(request.media_type, serialise_boolean(result, request.media_type))
     if isinstance(result, ox.QuerySolutions):
         return QueryAnswer(request.media_type, serialise_table(result, request))
     triples = take(result, request.max_rows, "triples")
-    body = ox.serialize(triples, format=GRAPH_FORMATS[request.media_type])
+    rdf_format = GRAPH_FORMATS[request.media_type]
+    prefixes = dict(request.prefixes) if rdf_format == ox.RdfFormat.TURTLE else None
+    body = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
     return QueryAnswer(request.media_type, body or b"")
 
 

@@ -146,6 +146,8 @@ def test_construct_results_are_negotiated(
         (t.subject, t.predicate, t.object) for t in fixture_store().query(text, prefixes=PREFIXES)
     }
     assert served == expected and len(served) == 1
+    if rdf_format == ox.RdfFormat.TURTLE:
+        assert "@prefix kg: <https://w3id.org/union-kg/ontology#>" in reply.text
 
 
 def test_describe_is_a_graph(endpoint: Endpoint) -> None:
