@@ -484,3 +484,68 @@ def validate_command(build_dir: Path) -> None:
         click.echo(f"{build_dir}: {len(violations)} {noun} in {triples} triples", err=True)
         sys.exit(1)
     click.echo(f"{build_dir}: conforms ({triples} triples)")
+
+
+@main.command()
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) an answer may have; a larger answer is refused.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Query worker processes: queries that can run at once.",
+)
+@click.option("--cors", is_flag=True, help="Let web pages from other origins read the answers.")
+def serve(
+    build_dir: Path,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    cors: bool,
+) -> None:
+    """Serve the graph of BUILD_DIR as a SPARQL endpoint at /sparql, with a web page at /.
+
+    \b
+    kg serve build/
+    curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+        http://127.0.0.1:7878/sparql
+    """
+    from kg.queries import named_queries
+    from kg.rdf import PREFIXES
+    from kg.serve import BuildStore, Endpoint, ServeSettings
+    from kg.store import open_store
+
+    settings = ServeSettings(host, port, timeout, max_rows, workers, cors)
+    try:
+        open_store(build_dir)  # a missing or broken store is reported here, in one line
+        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        endpoint = Endpoint(BuildStore(str(build_dir)), named_queries(), settings, prefixes)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from error
+    click.echo(f"serving {build_dir} at {endpoint.url}/sparql and the page at {endpoint.url}/")
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        endpoint.close()

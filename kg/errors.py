@@ -40,3 +40,18 @@ class BuildError(KGError):
 
 class RequestError(KGError):
     """A request about a graph (entity name, filter, export format) that it cannot satisfy."""
+
+
+class EndpointError(KGError):
+    """A SPARQL request the endpoint does not answer; ``status`` is the HTTP status to send."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class QueryRefused(EndpointError):
+    """A SPARQL request a read-only endpoint on a shared machine must not run (HTTP 403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=403)

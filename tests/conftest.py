@@ -1,8 +1,9 @@
-"""Shared fixtures: the pipeline built once per session, and the shared data directory."""
+"""Shared fixtures: the pipeline built once per session, the shared data directory, the endpoint."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from spacy.language import Language
 
 from kg.netgraph import graph_from_records
 from kg.pipeline import load
+from kg.serve import Endpoint, ServeSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -137,3 +139,13 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(main, ["build", str(REPO / "examples" / "corpus"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[Endpoint]:
+    """The SPARQL endpoint over the fixture graph, on a free loopback port, for the session."""
+    from serving import PREFIXES, QUERIES, fixture_store
+
+    settings = ServeSettings(port=0, timeout=5.0, workers=2)
+    with Endpoint(fixture_store(), QUERIES, settings, PREFIXES) as running:
+        yield running
