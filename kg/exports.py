@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import json
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ DEFAULT_EXPORTS = ("gexf", "graphml")
 # Gephi's spreadsheet import recognises the capitalised columns; the rest are ours.
 NODE_COLUMNS: tuple[str, ...] = (
     *("Id", "Label", "type", "colour", "size", "degree", "aliases", "roles", "honours"),
-    *("articles", "n_articles", "first_date", "last_date"),
+    *("honour_evidence", "articles", "n_articles", "first_date", "last_date"),
 )
 EDGE_COLUMNS: tuple[str, ...] = (
     *("Id", "Source", "Target", "Type", "Label", "Weight", "relation", "confidence"),
@@ -96,7 +97,10 @@ def filter_graph(
 
 
 def flat(value: Any) -> Any:
-    """A scalar for GraphML and CSV: lists joined with ``|``, everything else as it is."""
+    """A scalar for GraphML and CSV: lists joined with ``|``, mappings (the evidence of each
+    honour) as JSON, everything else as it is."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, list | tuple | set):
         return LIST_SEPARATOR.join(str(v) for v in value)
     return value

@@ -78,6 +78,12 @@ OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
 EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“甬工杯”竞赛 keeps its edition
+# A place followed by one of these acts as a body: it partners, funds, convenes or launches.
+PLACE_ACTION = re.compile(
+    r"(?:与|和|同)[^，,。；]{2,30}?(?:共同|联合|携手)"
+    r"|(?:将|正|已|还|率先|首次|日前|近日)?(?:召开|举办|举行|出台|印发|发布|启动|实施|部署|推出|共同出资|出资)"
+)
+CLAUSE_OPENERS = "，,。；;：:、由与和\n "
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
@@ -189,8 +195,12 @@ class Recogniser:
                     break
                 start, i, quoted = opening, words.index_at[opening] - 1, True
                 continue
-            if self.ends_name(text, words, i, label, head) or head_start - word_start > limit:
+            if head_start - word_start > limit:
                 break
+            if self.ends_name(text, words, i, label, head) and not (
+                label == "PROGRAMME" and i > 0 and words.words[i - 1] in CLOSE_QUOTES
+            ):
+                break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
             if quoted and self.lexicon.word_tags.get(word, "") == "v":
                 break  # left of a quoted name only nouns qualify it (产业工人“技能人才贷”)
             start = word_start
@@ -331,6 +341,18 @@ class Recogniser:
             ):
                 yield Found(start, start + len(word), "GOVERNMENT", "government_word")
 
+    def find_acting_places(self, text: str, words: Words) -> Iterable[Found]:
+        """A city, county or province acting as a body (台州市与某集团共同出资, 宁波市召开):
+        the place stands at a clause's start and a verb of action follows (ANNOTATION.md)."""
+        for word, start in zip(words.words, words.starts, strict=True):
+            if word not in self.lexicon.place_levels or not word.endswith(("省", "市", "县", "区")):
+                continue
+            before = text[start - 1] if start else ""
+            if before and before not in CLAUSE_OPENERS:
+                continue
+            if PLACE_ACTION.match(text, start + len(word)):
+                yield Found(start, start + len(word), "GOVERNMENT", "acting_place")
+
     # -- programmes --------------------------------------------------------------------------
 
     def find_programmes(self, text: str, words: Words) -> Iterable[Found]:
@@ -381,7 +403,11 @@ class Recogniser:
         if chunk[0] in NAME_STOP_CHARS or self.is_common_word(chunk[:2]):
             return 0
         third_is_name = len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS
-        if third_is_name and (len(chunk) < 4 or chunk[2:4] not in self.lexicon.word_tags):
+        if third_is_name and (
+            len(chunk) < 4
+            or chunk[3] in NAME_STOP_CHARS
+            or chunk[2:4] not in self.lexicon.word_tags
+        ):
             return 3
         return 2
 
@@ -486,6 +512,7 @@ class Recogniser:
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
             *self.find_government_words(indexed),
+            *self.find_acting_places(text, indexed),
             *self.find_persons(text, indexed),
             *self.find_unknown_names(text, indexed),
         ]
@@ -546,7 +573,10 @@ class EntityRecogniser:
             span = doc.char_span(item.start, item.end, label=item.label)
             if span is not None:
                 spans.append(span)
-                span_rules(doc)[(span.start_char, span.end_char)] = (item.rule, item.role)
+                rules = span_rules(doc)
+                known = rules.get((span.start_char, span.end_char))
+                if known is None or (item.role and not known[1]):  # keep the rule that set a role
+                    rules[(span.start_char, span.end_char)] = (item.rule, item.role)
         doc.spans[MENTIONS_KEY] = spans
         doc.ents = outermost(spans)
         return doc

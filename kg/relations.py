@@ -45,7 +45,9 @@ PREPOSITIONS = ("在", "与", "和", "同", "跟", "由", "对", "向", "为", "
 # Joiners of a coordinated list of names (A、B和C; A联合B).
 LIST_JOINERS = ("、", "和", "与", "及", "以及", "同", "、以及")
 JOINT_JOINERS = ("联合", "携手", "会同")
-DEMONSTRATIVE = re.compile(r"^(?:此次|本次|本期|本届|这次|这一|该|本|此|这|那)")
+DEMONSTRATIVE = re.compile(
+    r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|该|本|此|这|那)"
+)
 SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
 # What may stand between an agent and its verb: aspect and manner words (将, 正, 还, 共同).
 AGENT_GAP = r"(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
@@ -204,7 +206,10 @@ class Sentence:
             if start == clause_start or not self.clause_has_subject(clause_start, position):
                 joiners = LIST_JOINERS + JOINT_JOINERS
                 return self.coordinated(subject, labels, position, joiners)
-        if not any(a.start < position for a in self.args):
+        if not any(
+            a.start < position and self.is_subject_like(a, self.clause_of(a.start)[0])
+            for a in self.args
+        ):
             return [a for a in self.carried if a.label in labels]
         return []
 
@@ -257,7 +262,12 @@ class Sentence:
         if not wanted or wanted[0].start - trigger_end > gap:
             return []
         if mode == "first":
-            return [wanted[0]]
+            first = wanted[0]
+            for arg in wanted[1:]:  # X学院Y大讲堂: the innermost of names written together
+                if arg.start != first.end:
+                    break
+                first = arg
+            return [first]
         if mode == "clause":
             stop = self.doc_text.find("等", wanted[0].end, clause_end)
             return [a for a in wanted if stop < 0 or a.end <= stop]
@@ -435,7 +445,7 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
         if not before:
             continue
         org = before[-1]
-        title = sentence.between(org.end, person.start)
+        title = sentence.between(org.end, person.start).lstrip("”’」")
         if not (
             0 < len(title) <= int(pattern.get("max_gap", 10)) and re.fullmatch(rf"的?{HAN}+", title)
         ):
