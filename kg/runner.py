@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -70,9 +73,22 @@ class InlineSubmitter:
         return future
 
 
-def ignore_interrupts() -> None:
-    """Leave Ctrl-C to the main process, which stops the workers itself."""
+def start_worker() -> None:
+    """Leave Ctrl-C to the main process, and end this worker when the main process dies.
+
+    The main process stops its workers itself on Ctrl-C; after ``kill -9`` it cannot, and idle
+    workers would wait for work for ever.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def exit_with(sentinel: int) -> None:
+    """Wait until the process behind ``sentinel`` ends, then end this one."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 class ProcessSubmitter:
@@ -107,7 +123,7 @@ def process_submitter(workers: int) -> Iterator[Submitter]:
         yield InlineSubmitter()
         return
     context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_interrupts)
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker)
     try:
         yield ProcessSubmitter(executor, workers)
     finally:
