@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Container, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import replace
@@ -23,6 +24,8 @@ from kg.errors import InputError, KGError
 from kg.export import write_lines, write_text
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
 from kg.runner import LOCAL_DASK, ExtractionRun, submitter
+
+FINGERPRINT_FILE = "build.fingerprint"
 
 if TYPE_CHECKING:
     from kg.cache import ExtractionCache, Journal
@@ -203,7 +206,7 @@ def build(
 
     targets = [d for d in (out_dir, update_dir, resume_dir) if d is not None]
     if len(targets) != 1:
-        raise click.UsageError("give one of -o DIR for a new build, --update DIR or --resume DIR")
+        raise click.UsageError("give either -o DIR for a new build, --update DIR or --resume DIR")
     if not inputs and resume_dir is None:
         raise click.UsageError("give the INPUTS to build")
     if resume_dir is not None and no_cache:
@@ -249,6 +252,10 @@ def resumed_journal(cache: ExtractionCache, target: Path, inputs: tuple[str, ...
     return journal
 
 
+class UpToDate(Exception):
+    """The build already holds these documents, extracted by this pipeline: keep it as it is."""
+
+
 def write_build(
     target: Path, journal: Journal, run: ExtractionRun, refusals: Refusals
 ) -> tuple[Summary, list[Path]]:
@@ -256,24 +263,45 @@ def write_build(
 
     For an update, the records of the existing build come first and its documents are skipped.
     Records stream from the workers to ``extraction.jsonl``; the graph and the summary are then
-    read back from that file, so nothing grows with the corpus but the merged graph.
+    read back from that file, so nothing grows with the corpus but the merged graph. A build
+    whose fingerprint (every document's key, in order) matches the existing build's is not
+    written again: the existing build is what it would write.
     """
     from kg.build import staged_build
     from kg.netgraph import EXTRACTION_FILE, read_records
-    from kg.summary import summarise
+    from kg.summary import Summary, summarise
 
     previous = previous_extraction(target) if journal.update else None
     known = {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
-    with staged_build(target) as staging:
-        lines: Iterable[str] = extraction_lines(journal.inputs, refusals, run, skip=known)
-        if previous:
-            old = (json.dumps(record, ensure_ascii=False) for record in read_records(previous))
-            lines = chain(old, lines)
-        write_lines(staging / EXTRACTION_FILE, lines)
-        written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
-        summary = summarise(read_records(staging / EXTRACTION_FILE))
-        written.append(write_text(staging / "summary.json", summary.to_json()))
+    try:
+        with staged_build(target) as staging:
+            lines: Iterable[str] = extraction_lines(journal.inputs, refusals, run, skip=known)
+            if previous:
+                old = (json.dumps(r, ensure_ascii=False) for r in read_records(previous))
+                lines = chain(old, lines)
+            started = time.perf_counter()
+            count = write_lines(staging / EXTRACTION_FILE, lines)
+            log.info("extraction: %d records in %.1f s", count, time.perf_counter() - started)
+            if not journal.update and read_fingerprint(target) == run.fingerprint():
+                raise UpToDate
+            started = time.perf_counter()
+            written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
+            summary = summarise(read_records(staging / EXTRACTION_FILE))
+            written.append(write_text(staging / "summary.json", summary.to_json()))
+            written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
+            seconds = time.perf_counter() - started
+            log.info("graph files: %d written in %.1f s", len(written), seconds)
+    except UpToDate:
+        click.echo(f"{target} is up to date: same documents, same pipeline", err=True)
+        summary = Summary(**json.loads((target / "summary.json").read_text(encoding="utf-8")))
+        return summary, []
     return summary, [target / path.relative_to(staging) for path in written]
+
+
+def read_fingerprint(build_dir: Path) -> str | None:
+    """The fingerprint of an existing build, if it has one."""
+    path = build_dir / FINGERPRINT_FILE
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
 def previous_extraction(build_dir: Path) -> Path:

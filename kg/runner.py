@@ -14,6 +14,7 @@ workers run another union-kg is refused rather than mixed into the graph.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -178,6 +179,13 @@ class ExtractionRun:
     extracted: int = 0
     reused: int = 0
     version: str = field(default_factory=pipeline_version)
+    keys: hashlib._Hash = field(default_factory=hashlib.sha256)
+
+    def fingerprint(self) -> str:
+        """A hash of the pipeline version and of every document's key, in order, so far."""
+        keys = self.keys.copy()
+        keys.update(self.version.encode())
+        return keys.hexdigest()
 
     def records(self, sources: Iterable[Source]) -> Iterator[str]:
         """One JSON record per source, in the order of ``sources``."""
@@ -193,6 +201,8 @@ class ExtractionRun:
     def start(self, sources: list[Source]) -> Chunk:
         """Look a chunk up in the cache and send what is missing to the workers."""
         keys = [content_key(source, self.version) for source in sources]
+        for key in keys:
+            self.keys.update(key.encode())
         cached = self.cache.get_many(keys) if self.cache is not None else {}
         missing = [source for source, key in zip(sources, keys, strict=True) if key not in cached]
         return Chunk(keys, cached, self.backend.submit(missing) if missing else None)

@@ -96,6 +96,10 @@ def test_unchanged_documents_come_from_the_cache(tmp_path, corpus_build):
     assert "extracted 9 documents, 0 from" in build(str(corpus), "-o", str(first), *cache)
     assert "extracted 0 documents, 9 from" in build(str(corpus), "-o", str(second), *cache)
     assert same_graph(second, corpus_build)
+    files = {path.name: path.stat().st_mtime_ns for path in second.iterdir()}
+    again = build(str(corpus), "-o", str(second), *cache)
+    assert f"{second} is up to date: same documents, same pipeline" in again
+    assert {path.name: path.stat().st_mtime_ns for path in second.iterdir()} == files
     page = corpus / "traditional_fujian.txt"
     page.write_text(page.read_text(encoding="utf-8") + "\n青禾机械有限公司工会成立。\n", "utf-8")
     assert "extracted 1 documents, 8 from" in build(str(corpus), "-o", str(first), *cache)
@@ -185,7 +189,7 @@ def test_a_worker_with_another_pipeline_is_refused():
 
 # fmt: off
 BAD_OPTIONS = [
-    (["build", str(CORPUS), "-o", "a", "--resume", "b"], "give one of -o DIR"),
+    (["build", str(CORPUS), "-o", "a", "--resume", "b"], "give either -o DIR"),
     (["build", "-o", "a"], "give the INPUTS to build"),
     (["build", "--resume", "a", "--no-cache"], "--resume goes on from the cache"),
     (["build", str(CORPUS), "-o", "a", "--dask", "tcp://127.0.0.1:8786", "--workers", "2"],
