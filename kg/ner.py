@@ -54,6 +54,8 @@ STOP_TAGS = frozenset(
 # start fewer than one in a hundred); two-character words need a likelier surname.
 MIN_SURNAME_SHARE = {2: 0.1, 3: 0.01}
 NOT_NAME_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "师傅", "老师", "部", "局", "办")
+# Tags that never sit inside a union's name: verbs, adverbs, idioms.
+NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
 GIVEN_NAME_TAGS = frozenset(["nr", "nrt", "nrfg"])
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
@@ -212,6 +214,8 @@ class Recogniser:
         word, word_start = words.words[i], words.starts[i]
         if word in PARTY_COMMITTEE or (label == "PROGRAMME" and EDITION.fullmatch(word)):
             return False
+        if word.startswith("最"):
+            return True  # 最具影响力…工作室 describes a studio, it does not name one
         if self.is_stop(word) or (
             word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags
         ):
@@ -290,12 +294,12 @@ class Recogniser:
         """A union is named after a place, an employer or a body (宁波, X公司, 铁路): its core
         holds a place, an organisation head or a proper noun, and no verb or adverb."""
         parts = [w for w in self.name_words(text, words, start, head_start) if w.strip()]
-        if any(self.lexicon.word_tags.get(w) in ("v", "d", "vd", "ad") for w in parts):
+        if any(self.lexicon.word_tags.get(w) in NOT_IN_UNION_NAMES for w in parts):
             return False
         return any(
             self.is_place(w)
             or w in self.head_label
-            or self.lexicon.word_tags.get(w) in PROPER_TAGS
+            or self.lexicon.word_tags.get(w) in ("ns", "nt", "nz", "j", "eng")
             or any(c in OPEN_QUOTES for c in w)
             for w in parts
         ) or any(self.is_place(text[start:i]) for i in range(start + 2, head_start + 1))
