@@ -65,6 +65,9 @@ RUNS_OVER = {
     "UNION": frozenset({"ENTERPRISE"}),
     "ENTERPRISE": frozenset({"ENTERPRISE"}),
     "ALLIANCE": frozenset({"STUDIO", "ACADEMY", "UNION", "ENTERPRISE"}),
+    "PROGRAMME": frozenset(
+        {"UNION", "STUDIO"}
+    ),  # 工会社会组织服务职工项目, …创新工作室领军人培训班
 }
 PARENT_NAMED_HEADS = frozenset({"分院", "分校"})  # named after their parent: X学院Y分院
 QUOTED_ONLY_HEADS = frozenset({"体系"})  # “1+X”公共实训体系 is a name; 育才体系 is not
@@ -76,6 +79,7 @@ LEVEL_CHARS = "省市区县镇"
 # 委 after a place is the party committee inside a name (X区委人才办), never its end.
 PARTY_COMMITTEE = frozenset({"委", "党委", "区委", "市委", "县委", "省委"})
 PUNCT_INSIDE_NAMES = "·—-+"
+OPEN_BRACKETS, CLOSE_BRACKETS = "(（", ")）"
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
@@ -90,6 +94,7 @@ YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
 QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “学历筑梦营”, “鸢都动力订单班”
+PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
@@ -191,6 +196,12 @@ class Recogniser:
         quoted = text[head_start : head_start + 1] in OPEN_QUOTES
         while i >= 0:
             word, word_start = words.words[i], words.starts[i]
+            if word in CLOSE_BRACKETS and label == "PROGRAMME":
+                opening = text.rfind(OPEN_BRACKETS[CLOSE_BRACKETS.index(word)], 0, word_start)
+                if opening < 0 or word_start - opening > 8 or head_start - opening > limit:
+                    break
+                start, i = opening, words.index_at[opening] - 1  # 高技能人才(劳模工匠)创新…
+                continue
             if word in CLOSE_QUOTES:
                 opening = self.matching_quote(text, word_start)
                 if opening is None or head_start - opening > limit:
@@ -213,6 +224,8 @@ class Recogniser:
         """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
         word, word_start = words.words[i], words.starts[i]
         if word in PARTY_COMMITTEE or (label == "PROGRAMME" and EDITION.fullmatch(word)):
+            return False
+        if word in self.lexicon.name_verbs:
             return False
         if word.startswith("最"):
             return True  # 最具影响力…工作室 describes a studio, it does not name one
@@ -315,6 +328,8 @@ class Recogniser:
             word = self.name_words(text, words, start, head_start)[0]
             if word in self.lexicon.generic_words and not self.is_place(word):
                 rest = start + len(word)
+                if text[rest : rest + 1] in OPEN_BRACKETS + OPEN_QUOTES:
+                    return start  # 高技能人才(劳模工匠)…: the bracket belongs to the word before it
                 if not self.core_is_name(text, words, rest, head_start):
                     return start
                 start = rest
@@ -372,6 +387,8 @@ class Recogniser:
                 continue
             if match.group() in QUOTED_ONLY_PROGRAMME_HEADS and not quoted_head:
                 continue
+            if self.org_heads.match(text, end):
+                continue  # 建安工程股份有限公司: the head is part of a company's name
             start = self.expand_left(text, words, head_start, "PROGRAMME")
             start = self.trim_leading(text, words, start, head_start)
             opening = self.matching_quote(text, end) if quoted_head else None
@@ -395,6 +412,8 @@ class Recogniser:
         if self.is_place(first) and len(first) >= 3:
             return True
         head = text[head_start:].startswith
+        if any(map(head, PROJECT_HEADS)):
+            return head_start - start >= 8  # a long named project (…服务职工项目), not 重点项目
         return any(map(head, COURSE_HEADS)) and head_start - start >= 4
 
     # -- persons -----------------------------------------------------------------------------
