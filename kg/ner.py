@@ -94,6 +94,7 @@ YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
 QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “学历筑梦营”, “鸢都动力订单班”
+PERIOD_LEAD = re.compile(r"(?:新一|本|上一|下一)?年度|新一轮|新一批")
 PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图")
@@ -197,10 +198,10 @@ class Recogniser:
         while i >= 0:
             word, word_start = words.words[i], words.starts[i]
             if word in CLOSE_BRACKETS and label == "PROGRAMME":
-                opening = text.rfind(OPEN_BRACKETS[CLOSE_BRACKETS.index(word)], 0, word_start)
-                if opening < 0 or word_start - opening > 8 or head_start - opening > limit:
+                bracket = text.rfind(OPEN_BRACKETS[CLOSE_BRACKETS.index(word)], 0, word_start)
+                if bracket < 0 or word_start - bracket > 8 or head_start - bracket > limit:
                     break
-                start, i = opening, words.index_at[opening] - 1  # 高技能人才(劳模工匠)创新…
+                start, i = bracket, words.index_at[bracket] - 1  # 高技能人才(劳模工匠)创新…
                 continue
             if word in CLOSE_QUOTES:
                 opening = self.matching_quote(text, word_start)
@@ -391,6 +392,8 @@ class Recogniser:
                 continue  # 建安工程股份有限公司: the head is part of a company's name
             start = self.expand_left(text, words, head_start, "PROGRAMME")
             start = self.trim_leading(text, words, start, head_start)
+            lead = PERIOD_LEAD.match(text, start, head_start)
+            start = lead.end() if lead else start  # 新一年度…项目: the period is not the name
             opening = self.matching_quote(text, end) if quoted_head else None
             if opening is not None:
                 start, end = self.expand_left(text, words, opening, "PROGRAMME"), end + 1
