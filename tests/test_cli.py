@@ -122,3 +122,11 @@ def test_cli_verbose_logs_each_document_to_standard_error(runner, tmp_path):
     assert "page.md: 1 articles" not in quiet.stderr
     assert "INFO kg: page.md: 1 articles" in loud.stderr
     assert loud.stdout == quiet.stdout  # logs never mix into the JSON Lines
+
+
+def test_cli_outputs_are_readable_like_ordinary_files(runner, tmp_path):
+    article = tmp_path / "page.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(main, ["extract", str(article), "-o", str(out)]).exit_code == 0
+    assert out.stat().st_mode & 0o777 == article.stat().st_mode & 0o777
