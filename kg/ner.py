@@ -221,6 +221,21 @@ class Recogniser:
             i -= 1
         return start
 
+    def inside_unknown_word(self, words: Words, i: int) -> bool:
+        """A single character between single characters (鸢|都|动力): jieba split a word it does
+        not know, and a character that is a function word elsewhere belongs to it here."""
+        if len(words.words[i]) != 1 or i == 0 or i + 1 >= len(words.words):
+            return False
+        before, after = words.words[i - 1], words.words[i + 1]
+        return (
+            len(before) == 1
+            and is_cjk(before)
+            and is_cjk(words.words[i])
+            and before not in self.lexicon.stopwords
+            and self.lexicon.word_tags.get(before) not in STOP_TAGS
+            and is_cjk(after[0])
+        )
+
     def ends_name(self, text: str, words: Words, i: int, label: str, head: str = "") -> bool:
         """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
         word, word_start = words.words[i], words.starts[i]
@@ -230,6 +245,8 @@ class Recogniser:
             return False
         if word.startswith("最"):
             return True  # 最具影响力…工作室 describes a studio, it does not name one
+        if self.inside_unknown_word(words, i):
+            return False
         if self.is_stop(word) or (
             word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags
         ):
