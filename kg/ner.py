@@ -94,10 +94,13 @@ YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
 QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “学历筑梦营”, “鸢都动力订单班”
+COUNTED = re.compile(
+    r"(?:\d+|[一二三四五六七八九十两百几多]+)[家个所座批类]$|^[一二三四五六七八九十两几]+[家个所座]"
+)
 PERIOD_LEAD = re.compile(r"(?:新一|本|上一|下一)?年度|新一轮|新一批")
 PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
-STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图")
+STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 
 
@@ -231,6 +234,7 @@ class Recogniser:
             len(before) == 1
             and is_cjk(before)
             and is_cjk(words.words[i])
+            and words.words[i] not in STOP_PREFIX_CHARS  # 可|由|拱墅区: 由 governs, it is no name
             and before not in self.lexicon.stopwords
             and self.lexicon.word_tags.get(before) not in STOP_TAGS
             and is_cjk(after[0])
@@ -315,6 +319,8 @@ class Recogniser:
                 continue
             if label == "UNION" and not self.union_core_is_body(text, words, start, head_start):
                 continue
+            if COUNTED.search(text, max(0, start - 6), start) or COUNTED.match(text, start):
+                continue  # 首批20家劳模创新工作室, 三所分院: a kind counted, not a name
             weak = match.group() in WEAK_NAME_HEADS | PARENT_NAMED_HEADS
             if self.core_is_name(text, words, start, head_start) or (
                 weak and self.core_is_plain_name(text, words, start, head_start)
