@@ -65,13 +65,11 @@ RUNS_OVER = {
     "UNION": frozenset({"ENTERPRISE"}),
     "ENTERPRISE": frozenset({"ENTERPRISE"}),
     "ALLIANCE": frozenset({"STUDIO", "ACADEMY", "UNION", "ENTERPRISE"}),
-    "PROGRAMME": frozenset(
-        {"UNION", "STUDIO"}
-    ),  # 工会社会组织服务职工项目, …创新工作室领军人培训班
+    "PROGRAMME": frozenset({"UNION", "STUDIO"}),  # 工会志愿服务职工项目, …创新工作室领军人培训班
 }
 PARENT_NAMED_HEADS = frozenset({"分院", "分校"})  # named after their parent: X学院Y分院
 QUOTED_ONLY_HEADS = frozenset({"体系"})  # “1+X”公共实训体系 is a name; 育才体系 is not
-# Words jieba tags nt that name a ministry or bureau on their own (民政部), minus directions.
+# Words jieba tags nt that name a ministry or bureau on their own (财政部), minus directions.
 GOVERNMENT_WORD_ENDINGS = ("部", "局", "厅", "委", "办")
 NOT_GOVERNMENT_ENDINGS = ("中部", "东部", "西部", "南部", "北部", "总部", "学部", "全部")
 WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
@@ -83,7 +81,7 @@ OPEN_BRACKETS, CLOSE_BRACKETS = "(（", ")）"
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
-EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“甬工杯”竞赛 keeps its edition
+EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“鲈乡杯”竞赛 keeps its edition
 # A place followed by one of these acts as a body: it partners, funds, convenes or launches.
 PLACE_ACTION = re.compile(
     r"(?:与|和|同)[^，,。；]{2,30}?(?:共同|联合|携手)"
@@ -93,7 +91,7 @@ CLAUSE_OPENERS = "，,。；;：:、由与和\n "
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
-QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “学历筑梦营”, “鸢都动力订单班”
+QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “技能成长营”, “青禾订单班”
 COUNTED = re.compile(
     r"(?:\d+|[一二三四五六七八九十两百几多]+)[家个所座批类]$|^[一二三四五六七八九十两几]+[家个所座]"
 )
@@ -219,7 +217,7 @@ class Recogniser:
             ):
                 break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
             if quoted and self.lexicon.word_tags.get(word, "") == "v":
-                break  # left of a quoted name only nouns qualify it (产业工人“技能人才贷”)
+                break  # left of a quoted name only nouns qualify it (产业工人“匠心贷”)
             start = word_start
             i -= 1
         return start
@@ -374,7 +372,7 @@ class Recogniser:
             yield Found(start, end, label, "level_short_form")
 
     def find_government_words(self, words: Words) -> Iterable[Found]:
-        """Ministries and bureaus jieba knows as organisation words (民政部, 财政部)."""
+        """Ministries and bureaus jieba knows as organisation words (财政部, 商务部)."""
         for word, start in zip(words.words, words.starts, strict=True):
             if (
                 len(word) >= 3
