@@ -68,7 +68,22 @@ def extraction_lines(
 
     sources = skip_known(read_sources(list(inputs), on_error=refusals), skip)
     progress = tqdm(sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting")
-    yield from run.records(progress)
+    for line in run.records(progress):
+        if log.isEnabledFor(logging.INFO):
+            log_counts(json.loads(line))
+        yield line
+
+
+def log_counts(record: dict[str, Any]) -> None:
+    """Log what was found in one document (``kg -v``)."""
+    log.info(
+        "%s%s: %d articles, %d entities, %d relations",
+        record["document"],
+        f"#{record['id']}" if "id" in record else "",
+        len(record["articles"]),
+        len(record["entities"]),
+        len(record["relations"]),
+    )
 
 
 def backend_options(command: Any) -> Any:
@@ -114,6 +129,8 @@ def main(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,  # the command owns the process's logging, whatever ran before it
     )
 
 
