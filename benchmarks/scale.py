@@ -5,9 +5,10 @@ and each worker count, runs ``kg -v build CORPUS -o DIR --workers N`` with a new
 and prints: wall time, articles/s, characters/s, the ratio of the wall time to plain
 ``jieba.lcut`` on the same texts (one process), the peak memory of all the build's processes
 together and of the main process alone, and the number of entities and facts (distinct
-``type:name`` keys and distinct ``head relation tail`` triples of the extraction). A build
-prints how long its extraction took, so the extraction's own rate is shown too. After the
-one-worker build the same build is run again over the warm cache (``rerun``).
+``type:name`` keys and distinct ``head relation tail`` triples of the extraction). Each build
+starts from nothing (no build directory, empty cache); it logs how long its extraction took,
+so the extraction's own rate is shown too. After the first build the same command is run again
+over the warm cache and the finished build (``rerun``).
 
 Sizes named in ``--extract-only`` run ``kg extract`` instead of ``kg build``: the extraction
 stage alone, for corpora whose graph files would not fit in memory (see benchmarks/RESULTS.md).
@@ -25,6 +26,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -182,9 +184,10 @@ def measure(
         command = [KG, "extract", str(corpus), "-o", str(extraction), "--workers", str(workers)]
     else:
         extraction = out / "extraction.jsonl"
-        if mode == "build":
+        if mode == "build":  # from nothing: no cache, no previous build to find up to date
             for stale in work.glob(f"{cache.name}*"):
                 stale.unlink()
+            shutil.rmtree(out, ignore_errors=True)
         command = [KG, "-v", "build", str(corpus), "-o", str(out), "--workers", str(workers)]
         command += ["--cache", str(cache)]
     seconds, error, watch = run(command)

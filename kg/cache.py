@@ -18,6 +18,7 @@ what lets ``--resume DIR`` restart a build without being given its inputs again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import importlib.resources
@@ -35,6 +36,7 @@ from kg.errors import InputError
 from kg.model import Source
 
 CACHE_FILE = "extractions.sqlite"
+FINGERPRINT_FILE = "build.fingerprint"  # in a build: the keys of its documents, hashed in order
 # Packages whose behaviour shapes a record, besides union-kg itself.
 PIPELINE_PACKAGES = ("spacy", "jieba", "opencc")
 SCHEMA = """
@@ -162,6 +164,17 @@ class ExtractionCache:
         ).fetchone()
         return Journal.from_json(row[0]) if row else None
 
+    def resumed_journal(self, target: Path, inputs: tuple[str, ...]) -> Journal:
+        """The journal of the interrupted build of ``target``, with ``inputs`` if any given."""
+        journal = self.interrupted_build(target)
+        if journal is None:
+            raise InputError(target, f"no interrupted build to resume in {self.path}")
+        if inputs:
+            journal = dataclasses.replace(journal, inputs=inputs)
+        if "-" in journal.inputs:
+            raise InputError(target, "the interrupted build read standard input; run it again")
+        return journal
+
 
 def build_id(target: Path) -> str:
     """The journal key of a build directory: its absolute path."""
@@ -171,3 +184,9 @@ def build_id(target: Path) -> str:
 def absolute_inputs(inputs: Iterable[str]) -> tuple[str, ...]:
     """Inputs as absolute paths (``-``, standard input, as it is), for a journal."""
     return tuple(name if name == "-" else str(Path(name).resolve()) for name in inputs)
+
+
+def read_fingerprint(build_dir: Path) -> str | None:
+    """The fingerprint of the documents of an existing build, if it has one."""
+    path = build_dir / FINGERPRINT_FILE
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None

@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Container, Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +23,6 @@ from kg.errors import InputError, KGError
 from kg.export import write_lines, write_text
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
 from kg.runner import LOCAL_DASK, ExtractionRun, submitter
-
-FINGERPRINT_FILE = "build.fingerprint"
 
 if TYPE_CHECKING:
     from kg.cache import ExtractionCache, Journal
@@ -231,14 +228,15 @@ def build(
     check_backend(workers, dask)
     target = targets[0]
     refusals = Refusals()
+    cache: ExtractionCache | None = None
     try:
-        cache = None if no_cache else ExtractionCache(cache_path or default_cache_path())
+        if not no_cache:
+            cache = ExtractionCache(cache_path or default_cache_path())
         with cache or nullcontext(), submitter(workers, dask) as backend:
             journal = Journal(absolute_inputs(inputs), update_dir is not None)
-            if resume_dir is not None:
-                assert cache is not None
-                journal = resumed_journal(cache, resume_dir, inputs)
             if cache is not None:
+                if resume_dir is not None:
+                    journal = cache.resumed_journal(resume_dir, absolute_inputs(inputs))
                 cache.start_build(target, journal)
             run = ExtractionRun(backend, cache)
             summary, written = write_build(target, journal, run, refusals)
@@ -249,24 +247,10 @@ def build(
     except KGError as error:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:
-        resume = "`kg build --resume DIR` goes on" if cache else "nothing was kept (--no-cache)"
-        click.echo(f"interrupted; {resume.replace('DIR', str(target))}", err=True)
+        hint = f"`kg build --resume {target}` goes on" if cache else "nothing was kept (--no-cache)"
+        click.echo(f"interrupted; {hint}", err=True)
         sys.exit(130)
     refusals.exit_if_any()
-
-
-def resumed_journal(cache: ExtractionCache, target: Path, inputs: tuple[str, ...]) -> Journal:
-    """The journal of the interrupted build of ``target`` (with ``inputs`` instead, if given)."""
-    from kg.cache import absolute_inputs
-
-    journal = cache.interrupted_build(target)
-    if journal is None:
-        raise InputError(target, f"no interrupted build to resume in {cache.path}")
-    if inputs:
-        journal = replace(journal, inputs=absolute_inputs(inputs))
-    if "-" in journal.inputs:
-        raise InputError(target, "the interrupted build read standard input; run it again")
-    return journal
 
 
 class UpToDate(Exception):
@@ -285,6 +269,7 @@ def write_build(
     written again: the existing build is what it would write.
     """
     from kg.build import staged_build
+    from kg.cache import FINGERPRINT_FILE, read_fingerprint
     from kg.netgraph import EXTRACTION_FILE, read_records
     from kg.summary import Summary, summarise
 
@@ -313,12 +298,6 @@ def write_build(
         summary = Summary(**json.loads((target / "summary.json").read_text(encoding="utf-8")))
         return summary, []
     return summary, [target / path.relative_to(staging) for path in written]
-
-
-def read_fingerprint(build_dir: Path) -> str | None:
-    """The fingerprint of an existing build, if it has one."""
-    path = build_dir / FINGERPRINT_FILE
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
 def previous_extraction(build_dir: Path) -> Path:
