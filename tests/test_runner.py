@@ -81,6 +81,13 @@ def test_two_workers_give_the_one_worker_graph(tmp_path, corpus_build):
     assert same_graph(out, corpus_build)
 
 
+def test_extract_with_two_workers_writes_the_build_records(tmp_path, corpus_build):
+    out = tmp_path / "records.jsonl"
+    result = CliRunner().invoke(main, ["extract", str(CORPUS), "-o", str(out), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (corpus_build / "extraction.jsonl").read_bytes()
+
+
 def test_dask_local_cluster_gives_the_one_process_graph(tmp_path, corpus_build):
     out = tmp_path / "build"
     output = build(str(CORPUS), "-o", str(out), "--dask", "local", "--workers", "2", "--no-cache")
