@@ -2,13 +2,14 @@
 
 For each size (default 1,000, 10,000 and 100,000 articles from ``benchmarks/synthetic.py``)
 and each worker count, runs ``kg -v build CORPUS -o DIR --workers N`` with a new, empty cache
-and prints: wall time, articles/s, characters/s, the ratio of the wall time to plain
-``jieba.lcut`` on the same texts (one process), the peak memory of all the build's processes
-together and of the main process alone, and the number of entities and facts (distinct
-``type:name`` keys and distinct ``head relation tail`` triples of the extraction). Each build
-starts from nothing (no build directory, empty cache); it logs how long its extraction took,
-so the extraction's own rate is shown too. After the first build the same command is run again
-over the warm cache and the finished build (``rerun``).
+and prints: wall time, CPU time of all its processes (on a machine shared with other jobs the
+wall time depends on their load, the CPU time hardly), articles/s, characters/s, the ratio of
+the wall time to plain ``jieba.lcut`` on the same texts (one process), the peak memory of all
+the build's processes together and of the main process alone, and the number of entities and
+facts (distinct ``type:name`` keys and distinct ``head relation tail`` triples of the
+extraction). Each build starts from nothing (no build directory, empty cache); it logs how long
+its extraction took, so the extraction's own rate is shown too. After the first build the same
+command is run again over the warm cache and the finished build (``rerun``).
 
 Sizes named in ``--extract-only`` run ``kg extract`` instead of ``kg build``: the extraction
 stage alone, for corpora whose graph files would not fit in memory (see benchmarks/RESULTS.md).
@@ -26,6 +27,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -52,6 +54,7 @@ class Row:
     mode: str  # build, rerun or extract
     workers: int
     seconds: float
+    cpu_seconds: float
     extraction_seconds: float | None
     jieba_seconds: float
     peak_mb: float
@@ -71,6 +74,7 @@ class Row:
             self.mode,
             str(self.workers),
             f"{self.seconds:,.1f}",
+            f"{self.cpu_seconds:,.1f}",
             f"{rate:,.1f}",
             extraction,
             f"{self.characters / self.seconds:,.0f}",
@@ -88,6 +92,7 @@ HEADER = [
     "run",
     "workers",
     "wall s",
+    "CPU s",
     "articles/s",
     "extraction articles/s",
     "chars/s",
@@ -129,16 +134,22 @@ class MemoryWatch:
             time.sleep(0.2)
 
 
-def run(command: list[str]) -> tuple[float, str, MemoryWatch]:
-    """Run a command; its wall time, standard error and memory watch."""
-    started = time.perf_counter()
+def cpu_used() -> float:
+    """CPU seconds (user and system) of every finished child process and its children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str]) -> tuple[float, float, str, MemoryWatch]:
+    """Run a command; its wall time, CPU time (all its processes), standard error and memory."""
+    started, cpu = time.perf_counter(), cpu_used()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watch = MemoryWatch(process.pid)
     _, error = process.communicate()
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{error.decode()[-2000:]}")
-    return seconds, error.decode(), watch
+    return seconds, cpu_used() - cpu, error.decode(), watch
 
 
 def texts(corpus: Path) -> list[str]:
@@ -190,7 +201,7 @@ def measure(
             shutil.rmtree(out, ignore_errors=True)
         command = [KG, "-v", "build", str(corpus), "-o", str(out), "--workers", str(workers)]
         command += ["--cache", str(cache)]
-    seconds, error, watch = run(command)
+    seconds, cpu_seconds, error, watch = run(command)
     logged = EXTRACTION_LOG.search(error)
     entities, facts = count_graph(extraction)
     return Row(
@@ -200,6 +211,7 @@ def measure(
         mode=mode,
         workers=workers,
         seconds=seconds,
+        cpu_seconds=cpu_seconds,
         extraction_seconds=float(logged.group(2)) if logged else None,
         jieba_seconds=jieba_time,
         peak_mb=watch.peak / 1e6,

@@ -118,17 +118,37 @@ class DaskSubmitter:
 
 
 @contextmanager
+def safe_path() -> Iterator[None]:
+    """Start worker interpreters without the current directory on ``sys.path``.
+
+    Spawned workers start as ``python -c …``, which puts the current directory first on
+    ``sys.path``: a stray ``org.py`` or ``types.py`` there would shadow the standard library
+    and break every worker (seen with ``org.py`` in /tmp, which ``pickle`` imports).
+    """
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
+
+
+@contextmanager
 def process_submitter(workers: int) -> Iterator[Submitter]:
     """Inline for one worker, else a pool of fresh (spawned) processes, stopped on exit."""
     if workers == 1:
         yield InlineSubmitter()
         return
     context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker)
-    try:
-        yield ProcessSubmitter(executor, workers)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    with safe_path():
+        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker)
+        try:
+            yield ProcessSubmitter(executor, workers)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
@@ -140,9 +160,10 @@ def dask_submitter(address: str, workers: int | None) -> Iterator[Submitter]:
         raise KGError("--dask needs Dask: pip install 'union-kg[dask]'") from error
     # distributed has no type hints: its constructors are untyped calls.
     if address == LOCAL_DASK:
-        cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        with safe_path():
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
+            )
         with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
             yield DaskSubmitter(client)
         return

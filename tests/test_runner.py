@@ -88,6 +88,14 @@ def test_extract_with_two_workers_writes_the_build_records(tmp_path, corpus_buil
     assert out.read_bytes() == (corpus_build / "extraction.jsonl").read_bytes()
 
 
+def test_workers_ignore_modules_in_the_current_directory(tmp_path, monkeypatch):
+    (tmp_path / "org.py").write_text("raise SystemExit('a stray org.py was imported')\n")
+    monkeypatch.chdir(tmp_path)  # pickle imports org (Jython); spawned workers start here
+    result = CliRunner().invoke(main, ["extract", str(CORPUS), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 9
+
+
 def test_dask_local_cluster_gives_the_one_process_graph(tmp_path, corpus_build):
     out = tmp_path / "build"
     output = build(str(CORPUS), "-o", str(out), "--dask", "local", "--workers", "2", "--no-cache")
