@@ -45,10 +45,12 @@ FEATURE_VERSION = 1
 # Clause ends: no PER/ORG/LOC name in MSRA or CLUENER train crosses one (after ``fold_width``).
 CLAUSE_ENDS = "。!?;,、:\n\r\t"
 MAX_CLAUSE = 100  # longer runs are cut, so one unpunctuated page cannot make Viterbi slow
+PRUNE_MARGIN = 8.0  # a character whose O score leads every name label by more is O outright
 
 Ids = npt.NDArray[np.uint64]
 Codes = npt.NDArray[np.int64]
 Scores = npt.NDArray[np.float32]
+Bools = npt.NDArray[np.bool_]
 Found = tuple[int, int, str]
 
 _U64 = np.uint64
@@ -93,9 +95,15 @@ def char_classes(codes: Codes) -> Codes:
     )
 
 
-def _mix(values: Ids, template: int) -> Ids:
-    """Hash ``values`` of feature ``template`` (splitmix64's finaliser; wraps modulo 2**64)."""
-    x = values + _U64((template * _GOLDEN) & _MASK64)
+# char_classes of every code point of the Basic Multilingual Plane (every class above 0 lies
+# there); the last entry, U+FFFF, is 0 and stands for the planes beyond.
+_BMP_CLASS = char_classes(np.arange(0x10000, dtype=np.int64)).astype(np.uint64)
+
+
+def _mix(values: Ids) -> Ids:
+    """Hash each row of ``values`` as its own feature template (splitmix64; wraps mod 2**64)."""
+    offsets = [(template * _GOLDEN) & _MASK64 for template in range(len(values))]
+    x = values + np.array(offsets, dtype=np.uint64)[:, None]
     x = (x ^ (x >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> _U64(27))) * _U64(0x94D049BB133111EB)
     return x ^ (x >> _U64(31))
@@ -143,18 +151,19 @@ def doc_words(doc: Doc) -> tuple[Codes, Codes, Ids]:
     return table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2].astype(np.uint64)
 
 
-def features(text: str, words: tuple[Codes, Codes, Ids], classes: WordClasses) -> Ids:
+def features(codes: Codes, words: tuple[Codes, Codes, Ids], classes: WordClasses) -> Ids:
     """Hashed feature ids of every character: an array of shape (features, characters).
 
     Characters: the five around it, the four bigrams and the trigram across it, the classes of
     it and its neighbours. Words (jieba's, from the Doc): its place in its word (B/M/E/S) with
-    the word's length, the word, its neighbours and the classes of all three.
+    the word's length, the word, its neighbours and the classes of all three. ``codes`` are the
+    text's ``code_points``.
     """
-    codes = code_points(text)
     n = len(codes)
     padded = np.concatenate([[_PAD_LEFT] * 2, codes, [_PAD_RIGHT] * 2]).astype(np.uint64)
     ch = [padded[k : k + n] for k in range(5)]  # ch[2] is the character itself
-    cls = np.concatenate([[5], char_classes(codes), [5]]).astype(np.uint64)
+    edge = np.array([5], dtype=np.uint64)
+    cls = np.concatenate([edge, np.take(_BMP_CLASS, np.minimum(codes, 0xFFFF)), edge])
     place, length, orth_prev, orth, orth_next, wclass = _word_context(n, words, classes)
     shape = (place << _U64(3)) | np.minimum(length, 4).astype(np.uint64)
     b21 = _U64(_BITS)
@@ -172,7 +181,7 @@ def features(text: str, words: tuple[Codes, Codes, Ids], classes: WordClasses) -
         (((wclass[0] * _U64(_CLASS_BASE)) + wclass[1]) * _U64(_CLASS_BASE) + wclass[2]) * _U64(4)
         + place,
     ]
-    return np.stack([_mix(value, template) for template, value in enumerate(values)])
+    return _mix(np.stack(values))
 
 
 def _word_context(
@@ -204,13 +213,17 @@ def _word_context(
     )
 
 
+_IS_CLAUSE_END = np.zeros(0x10000, dtype=bool)  # by code point; the last entry stays False
+_IS_CLAUSE_END[[ord(c) for c in CLAUSE_ENDS]] = True
+
+
 def clauses(codes: Codes, keep_together: Sequence[tuple[int, int]] = ()) -> tuple[Codes, Codes]:
     """Start and length of each clause: runs cut after a clause end and every ``MAX_CLAUSE``.
 
     ``keep_together`` (training: the gold names) lists spans no cut may fall inside.
     """
     n = len(codes)
-    ends = np.flatnonzero(np.isin(codes, [ord(c) for c in CLAUSE_ENDS])) + 1
+    ends = np.flatnonzero(_IS_CLAUSE_END[np.minimum(codes, len(_IS_CLAUSE_END) - 1)]) + 1
     cuts = np.union1d(ends[ends < n], np.arange(MAX_CLAUSE, n, MAX_CLAUSE))
     for start, end in keep_together:
         cuts = cuts[(cuts <= start) | (cuts >= end)]
@@ -239,36 +252,71 @@ def _allowed_moves() -> tuple[Scores, Scores, Scores]:
 _MOVES, _FIRST, _LAST = _allowed_moves()
 
 
-def viterbi(
-    emissions: Scores, starts: Codes, lengths: Codes, transitions: Scores
-) -> npt.NDArray[np.intp]:
-    """Best BIOES label of every character, each clause decoded on its own, all at once.
+def open_runs(
+    emissions: Scores, starts: Codes, lengths: Codes, margin: float
+) -> tuple[Codes, Codes, Bools, Bools]:
+    """Cut clauses to the runs of characters where a name label scores within ``margin`` of O.
 
-    Clauses are sorted longest first, so at step t the clauses still running are a prefix.
-    Scores are kept label-major, (labels, clauses), so each step's max runs over whole rows;
-    back-pointers are recomputed for the chosen label only while tracing back.
+    Every other character is O outright, so Viterbi only walks short runs around candidate
+    names. Returns each run's start and length, and whether an O so fixed stands just before
+    (``enters``) or after (``exits``) it inside its clause, whose transition the run must add.
+    An infinite ``margin`` gives back the clauses: exact decoding.
     """
-    trans = (transitions + _MOVES)[:, :, None]  # [from, to, clause]
+    n = len(emissions)
+    is_open = emissions[:, 1:].max(axis=1) > emissions[:, 0] - margin
+    clause_start = np.zeros(n + 1, dtype=bool)
+    clause_start[starts] = True
+    clause_start[n] = True
+    open_before = np.concatenate([[False], is_open[:-1]]) & ~clause_start[:-1]
+    open_after = np.concatenate([is_open[1:], [False]]) & ~clause_start[1:]
+    first = np.flatnonzero(is_open & ~open_before)
+    last = np.flatnonzero(is_open & ~open_after)
+    return first, last - first + 1, ~clause_start[first], ~clause_start[last + 1]
+
+
+def viterbi(
+    emissions: Scores,
+    starts: Codes,
+    lengths: Codes,
+    transitions: Scores,
+    enters: Bools | None = None,
+    exits: Bools | None = None,
+) -> npt.NDArray[np.intp]:
+    """Best BIOES label of every character, each run decoded on its own, all runs at once.
+
+    A run with ``enters`` (``exits``) set follows (precedes) an O inside its clause and adds
+    that transition; characters in no run are O. Runs are sorted longest first, so at step t
+    the runs still going are a prefix. Scores are kept label-major, (labels, runs), so each
+    step's max runs over whole rows; back-pointers are recomputed for the chosen label only
+    while tracing back.
+    """
+    labels = np.zeros(len(emissions), dtype=np.intp)
+    if not len(starts):
+        return labels
+    trans = (transitions + _MOVES)[:, :, None]  # [from, to, run]
     order = np.argsort(-lengths, kind="stable")
     starts, lengths = starts[order], lengths[order]
-    steps = int(lengths[0]) if len(lengths) else 0
+    none = np.zeros(len(order), dtype=bool)
+    from_o = np.where(none if enters is None else enters[order], transitions[0][:, None], 0)
+    to_o = np.where(none if exits is None else exits[order], transitions[:, 0][:, None], 0)
+    steps = int(lengths[0])
     running = len(lengths) - np.searchsorted(lengths[::-1], np.arange(steps + 1), side="right")
     by_label = emissions.T
-    score = by_label[:, starts] + _FIRST[:, None]
+    score = np.take(by_label, starts, axis=1) + _FIRST[:, None] + from_o
     history = [score]
     for t in range(1, steps):
         k = running[t]
-        score = (score[:, None, :k] + trans).max(axis=0) + by_label[:, starts[:k] + t]
+        score = (score[:, None, :k] + trans).max(axis=0) + np.take(by_label, starts[:k] + t, 1)
         history.append(score)
-    labels = np.zeros(len(emissions), dtype=np.intp)
     current = np.zeros(len(starts), dtype=np.intp)
     for t in range(steps - 1, -1, -1):
         k, ending = running[t], running[t + 1]
-        if ending < k:  # clauses whose last character is at step t
-            current[ending:k] = (history[t][:, ending:k] + _LAST[:, None]).argmax(axis=0)
+        if ending < k:  # runs whose last character is at step t
+            final = history[t][:, ending:k] + _LAST[:, None] + to_o[:, ending:k]
+            current[ending:k] = final.argmax(axis=0)
         labels[starts[:k] + t] = current[:k]
         if t:
-            before = history[t - 1][:, :k] + trans[:, current[:k], 0]
+            before = history[t - 1][:, :k] + np.take(trans[:, :, 0], current[:k], axis=1)
             current[:k] = before.argmax(axis=0)
     return labels
 
@@ -303,18 +351,27 @@ class StatModel:
 
     def emissions(self, rows: Codes) -> Scores:
         """Sum the weights of each character's features: (characters, labels)."""
-        total: Scores = self.weights[rows[0]]
+        # np.take: several times faster than fancy indexing on a table this size
+        total: Scores = np.take(self.weights, rows[0], axis=0)
         for row in rows[1:]:
-            total += self.weights[row]
+            total += np.take(self.weights, row, axis=0)
         return total
 
-    def find(self, text: str, words: tuple[Codes, Codes, Ids], classes: WordClasses) -> list[Found]:
+    def find(
+        self,
+        text: str,
+        words: tuple[Codes, Codes, Ids],
+        classes: WordClasses,
+        margin: float = PRUNE_MARGIN,
+    ) -> list[Found]:
         """Tag ``text`` (with its jieba ``words``) and return the names found."""
         if not text:
             return []
-        rows = self.bucket_ids(features(text, words, classes))
-        starts, lengths = clauses(code_points(text))
-        return labels_to_spans(viterbi(self.emissions(rows), starts, lengths, self.transitions))
+        codes = code_points(text)
+        emissions = self.emissions(self.bucket_ids(features(codes, words, classes)))
+        starts, lengths, enters, exits = open_runs(emissions, *clauses(codes), margin)
+        labels = viterbi(emissions, starts, lengths, self.transitions, enters, exits)
+        return labels_to_spans(labels)
 
 
 def model_path(name: str = DEFAULT_MODEL) -> Path:

@@ -94,9 +94,10 @@ def add_file(trainer: pycrfsuite.Trainer, path: Path, tokenizer: JiebaTokenizer)
     for text, spans in read_records(path):
         if not text:
             continue
-        ids = (features(text, doc_words(tokenizer(text)), classes) & mask).T.tolist()
+        codes = code_points(text)
+        ids = (features(codes, doc_words(tokenizer(text)), classes) & mask).T.tolist()
         labels = bioes(len(text), spans)
-        starts, lengths = clauses(code_points(text), [(s, e) for s, e, _ in spans])
+        starts, lengths = clauses(codes, [(s, e) for s, e, _ in spans])
         for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
             rows = ids[start : start + length]
             trainer.append([[str(i) for i in row] for row in rows], labels[start : start + length])

@@ -159,11 +159,11 @@ def test_full_width_punctuation_reads_as_ascii() -> None:
 
 def test_features_do_not_depend_on_the_process(nlp: Language) -> None:
     text = "记者王海涛在北京采访。"
-    here = features(text, doc_words(nlp.make_doc(text)), word_classes()).tolist()
+    here = features(code_points(text), doc_words(nlp.make_doc(text)), word_classes()).tolist()
     script = (
-        "import json, kg; from kg.statner import features, doc_words, word_classes; "
-        f"t = {text!r}; nlp = kg.load(); "
-        "print(json.dumps(features(t, doc_words(nlp.make_doc(t)), word_classes()).tolist()))"
+        "import json, kg; from kg.statner import *; "
+        f"t = {text!r}; d = kg.load().make_doc(t); "
+        "print(json.dumps(features(code_points(t), doc_words(d), word_classes()).tolist()))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     result = subprocess.run(
