@@ -28,6 +28,7 @@ from kg.statner import (
     labels_to_spans,
     load_model,
     model_path,
+    open_runs,
     save_model,
     token_spans,
     viterbi,
@@ -130,6 +131,19 @@ def test_viterbi_finds_the_best_valid_sequence() -> None:
             piece = emissions[start : start + length]
             best = max(valid[length], key=lambda s: _path_score(s, piece, transitions))
             assert tuple(labels[start : start + length]) == best
+
+
+def test_pruned_decoding_equals_exact_where_o_is_certain() -> None:
+    rng = np.random.default_rng(11)
+    transitions = (rng.normal(size=(len(LABELS), len(LABELS))) * 3).astype(np.float32)
+    starts, lengths = np.array([0, 9, 30]), np.array([9, 21, 15])
+    for _ in range(20):
+        emissions = rng.normal(size=(45, len(LABELS))).astype(np.float32)
+        emissions[rng.random(45) < 0.3, 0] += 1000  # O beyond doubt here
+        exact = viterbi(emissions, starts, lengths, transitions)
+        runs = open_runs(emissions, starts, lengths, margin=100)
+        assert runs[1].sum() < 45  # something was pruned
+        assert (viterbi(emissions, *runs[:2], transitions, *runs[2:]) == exact).all()
 
 
 def test_labels_to_spans() -> None:
