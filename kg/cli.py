@@ -1,4 +1,4 @@
-"""The ``kg`` command: extract, build, evaluate.
+"""The ``kg`` command: extract, build, export, plot, evaluate, query, validate.
 
 Only this module talks to the terminal: the library raises ``KGError`` and this module turns it
 into a one-line message and an exit status.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,11 @@ from tqdm import tqdm
 
 from kg.errors import InputError, KGError
 from kg.export import write_jsonl, write_text
+from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
 
 log = logging.getLogger("kg")
+
+EXPORT_FORMATS = ("gexf", "graphml", "jsonld", "csv")
 
 
 class Refusals:
@@ -40,8 +44,15 @@ class Refusals:
             sys.exit(1)
 
 
-def extraction_records(inputs: tuple[str, ...], refusals: Refusals) -> Iterator[dict[str, Any]]:
-    """Read, extract and yield output records for every input, with a progress bar on a TTY."""
+def extraction_records(
+    inputs: tuple[str, ...],
+    refusals: Refusals,
+    skip: Container[tuple[str, str | None]] = frozenset(),
+) -> Iterator[dict[str, Any]]:
+    """Read, extract and yield output records for every input, with a progress bar on a TTY.
+
+    Sources whose (document, record id) is in ``skip`` are not extracted (``build --update``).
+    """
     from kg.extract import extract_sources, to_record
     from kg.ingest import read_sources
     from kg.lexicon import load_lexicon
@@ -49,10 +60,24 @@ def extraction_records(inputs: tuple[str, ...], refusals: Refusals) -> Iterator[
     from kg.pipeline import load
 
     nlp = load()
-    sources = read_sources(list(inputs), on_error=refusals)
+    sources = skip_known(read_sources(list(inputs), on_error=refusals), skip)
     progress = tqdm(sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting")
     for extraction in extract_sources(nlp, progress, NameParts(load_lexicon())):
         yield to_record(extraction)
+
+
+def skip_known(
+    sources: Iterable[Source], skip: Container[tuple[str, str | None]]
+) -> Iterator[Source]:
+    """The sources not in ``skip``; says on standard error how many were skipped."""
+    skipped = 0
+    for source in sources:
+        if (source.document, source.record_id) in skip:
+            skipped += 1
+        else:
+            yield source
+    if skipped:
+        click.echo(f"skipped {skipped} documents already in the build", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,32 +125,79 @@ def extract(inputs: tuple[str, ...], output: Path | None) -> None:
     "-o",
     "--output",
     "out_dir",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the build.",
+    help="Directory for the build (replaced whole when the build succeeds).",
 )
-def build(inputs: tuple[str, ...], out_dir: Path) -> None:
-    """Extract INPUTS and write the graph files into a build directory, then summarise."""
+@click.option(
+    "--update",
+    "update_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Add INPUTS to this existing build; documents already in it are not re-extracted.",
+)
+def build(inputs: tuple[str, ...], out_dir: Path | None, update_dir: Path | None) -> None:
+    """Extract INPUTS and write the graph files into a build directory, then summarise.
+
+    The build is written beside the directory and swapped in when complete, so a failed or
+    interrupted build leaves the previous one intact.
+
+    \b
+    kg build examples/corpus -o build
+    kg build --update build new-pages/
+    """
+    from kg.build import staged_build
+    from kg.netgraph import EXTRACTION_FILE, read_records
     from kg.summary import summarise
 
+    if (out_dir is None) == (update_dir is None):
+        raise click.UsageError("give either -o DIR for a new build or --update DIR")
+    target = out_dir or update_dir
+    assert target is not None
     refusals = Refusals()
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        extraction_path = out_dir / "extraction.jsonl"
+        previous = previous_extraction(update_dir) if update_dir else None
+        known = (
+            {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
+        )
         records: list[dict[str, Any]] = []
 
-        def keep(records_in: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        def keep(records_in: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             for record in records_in:
                 records.append(summary_view(record))
                 yield record
 
-        write_jsonl(extraction_path, keep(extraction_records(inputs, refusals)))
-        summary = summarise(records)
-        written = [extraction_path, write_text(out_dir / "summary.json", summary.to_json())]
-        click.echo(summary.format(written))
+        with staged_build(target) as staging:
+            stream: Iterable[dict[str, Any]] = extraction_records(inputs, refusals, skip=known)
+            if previous:
+                stream = chain(read_records(previous), stream)
+            write_jsonl(staging / EXTRACTION_FILE, keep(stream))
+            written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
+            summary = summarise(records)
+            written.append(write_text(staging / "summary.json", summary.to_json()))
+        click.echo(summary.format(target / path.relative_to(staging) for path in written))
     except KGError as error:
         raise click.ClickException(str(error)) from error
     refusals.exit_if_any()
+
+
+def previous_extraction(build_dir: Path) -> Path:
+    """The extraction of an existing build, refusing a directory that is not one."""
+    from kg.build import is_build
+    from kg.netgraph import EXTRACTION_FILE
+
+    if not is_build(build_dir):
+        raise InputError(build_dir, f"is not a build directory to update (no {EXTRACTION_FILE})")
+    return build_dir / EXTRACTION_FILE
+
+
+def write_build_graph(out_dir: Path) -> list[Path]:
+    """Write the graph files of a build from its ``extraction.jsonl``."""
+    from kg.build import write_graph_files
+    from kg.netgraph import EXTRACTION_FILE, graph_from_records, read_records
+    from kg.rdf import article_infos
+
+    extraction_path = out_dir / EXTRACTION_FILE
+    graph = graph_from_records(read_records(extraction_path))
+    return write_graph_files(graph, out_dir, article_infos(read_records(extraction_path)))
 
 
 def summary_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -139,6 +211,117 @@ def summary_view(record: dict[str, Any]) -> dict[str, Any]:
             for r in record["relations"]
         ],
     }
+
+
+def names_option(valid: tuple[str, ...]) -> Any:
+    """A click callback: comma-separated, repeatable names, each one of ``valid`` (any case)."""
+
+    def parse(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> set[str]:
+        names = {n.strip().upper() for v in values for n in v.split(",") if n.strip()}
+        unknown = sorted(names - set(valid))
+        if unknown:
+            raise click.BadParameter(f"unknown {', '.join(unknown)}; valid: {', '.join(valid)}")
+        return names
+
+    return parse
+
+
+@main.command("export")
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="gexf",
+    show_default=True,
+    help="File format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write (a directory for csv); default: graph.FORMAT in BUILD_DIR.",
+)
+@click.option(
+    "--types",
+    multiple=True,
+    callback=names_option(ENTITY_TYPES),
+    help="Keep entities of these types, e.g. UNION,ENTERPRISE.",
+)
+@click.option(
+    "--relations",
+    multiple=True,
+    callback=names_option(RELATION_TYPES),
+    help="Keep facts of these types, e.g. PARTNERS_WITH, and the entities they link.",
+)
+@click.option(
+    "--min-weight",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Keep facts stated in at least this many articles.",
+)
+@click.option("--around", metavar="NAME", help="Keep only the neighbourhood of this entity.")
+@click.option(
+    "--hops",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Size of the --around neighbourhood, in facts.",
+)
+def export(
+    build_dir: Path,
+    fmt: str,
+    output: Path | None,
+    types: set[str],
+    relations: set[str],
+    min_weight: int,
+    around: str | None,
+    hops: int,
+) -> None:
+    """Write the graph of BUILD_DIR (from `kg build`) for Gephi, Cytoscape or a spreadsheet.
+
+    \b
+    kg export build -f gexf --relations PARTNERS_WITH -o partners.gexf
+    kg export build -f csv --around 常熟市总工会 --hops 2 -o tables/
+    """
+    from kg.exports import default_target, export_graph, filter_graph
+    from kg.netgraph import EXTRACTION_FILE, load_graph, read_records
+    from kg.rdf import article_infos
+
+    try:
+        graph = filter_graph(
+            load_graph(build_dir), types, relations, min_weight, around=around, hops=hops
+        )
+        target = output or default_target(build_dir, fmt)
+        articles = article_infos(read_records(build_dir / EXTRACTION_FILE))
+        for path in export_graph(graph, fmt, target, articles):
+            click.echo(f"wrote {path}", err=True)
+        click.echo(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts", err=True)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the PNG files (default: BUILD_DIR/plots).",
+)
+def plot(build_dir: Path, out_dir: Path | None) -> None:
+    """Draw PNG figures of the graph of BUILD_DIR: entity counts, partners, mentoring tree."""
+    from kg.netgraph import load_graph
+    from kg.plots import write_plots
+
+    try:
+        for path in write_plots(load_graph(build_dir), out_dir or build_dir / "plots"):
+            click.echo(f"wrote {path}", err=True)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.command()
@@ -202,3 +385,167 @@ def predict_spans() -> Any:
         return [(s.start_char, s.end_char, s.label_) for s in doc.ents]
 
     return predict
+
+
+@main.command()
+@click.argument("build_dir", type=click.Path(path_type=Path))
+@click.argument("sparql", required=False)
+@click.option("--named", "name", help="Run a shipped query by name (see --list).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A value for a named query's placeholder; repeat for several.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the result.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+def query(
+    build_dir: Path,
+    sparql: str | None,
+    name: str | None,
+    params: tuple[str, ...],
+    output_format: str,
+    list_queries: bool,
+) -> None:
+    """Run a SPARQL query, or a named one, on the store of BUILD_DIR.
+
+    \b
+    kg query build 'SELECT ?name WHERE { ?u a kg:TradeUnion ; skos:prefLabel ?name }'
+    kg query build --named partners --format csv
+    kg query build --named partners-of -p name=常熟市总工会
+    """
+    from kg import queries
+    from kg.store import open_store
+
+    try:
+        if list_queries:
+            click.echo(format_query_list(queries.named_queries()))
+            return
+        if (sparql is None) == (name is None):
+            raise click.UsageError("give either a SPARQL query or --named NAME")
+        store = open_store(build_dir)
+        bindings = parse_params(params)
+        if name is not None:
+            result = queries.run_named(store, name, bindings)
+        else:
+            result = queries.run_query(store, sparql or "", bindings)
+        click.echo(queries.format_result(result, output_format))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    """``NAME=VALUE`` options as a dict, refusing one without ``=``."""
+    bindings = {}
+    for param in params:
+        key, equals, value = param.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
+        bindings[key.strip().lstrip("?")] = value
+    return bindings
+
+
+def format_query_list(named: dict[str, Any]) -> str:
+    """The named queries, one per line with its title and parameters."""
+    lines = []
+    for query_name, named_query in named.items():
+        params = " ".join(f"-p {p}=…" for p in named_query.params)
+        lines.append(f"{query_name:<18} {named_query.title}" + (f"  [{params}]" if params else ""))
+    return "\n".join(lines)
+
+
+@main.command(name="validate")
+@click.argument("build_dir", type=click.Path(path_type=Path))
+def validate_command(build_dir: Path) -> None:
+    """Check the graph of BUILD_DIR against the SHACL shapes; print every violation.
+
+    Exits with status 1 when there is any violation.
+    """
+    from kg.validate import validate_build
+
+    try:
+        triples, violations = validate_build(build_dir)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    for violation in violations:
+        click.echo(violation.format())
+    if violations:
+        noun = "violation" if len(violations) == 1 else "violations"
+        click.echo(f"{build_dir}: {len(violations)} {noun} in {triples} triples", err=True)
+        sys.exit(1)
+    click.echo(f"{build_dir}: conforms ({triples} triples)")
+
+
+@main.command()
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) an answer may have; a larger answer is refused.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Query worker processes: queries that can run at once.",
+)
+@click.option("--cors", is_flag=True, help="Let web pages from other origins read the answers.")
+def serve(
+    build_dir: Path,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    cors: bool,
+) -> None:
+    """Serve the graph of BUILD_DIR as a SPARQL endpoint at /sparql, with a web page at /.
+
+    \b
+    kg serve build/
+    curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+        http://127.0.0.1:7878/sparql
+    """
+    from kg.queries import named_queries
+    from kg.rdf import PREFIXES
+    from kg.serve import BuildStore, Endpoint, ServeSettings
+    from kg.store import open_store
+
+    settings = ServeSettings(host, port, timeout, max_rows, workers, cors)
+    try:
+        open_store(build_dir)  # a missing or broken store is reported here, in one line
+        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        endpoint = Endpoint(BuildStore(str(build_dir)), named_queries(), settings, prefixes)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from error
+    click.echo(f"serving {build_dir} at {endpoint.url}/sparql and the page at {endpoint.url}/")
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        endpoint.close()

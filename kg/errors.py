@@ -36,3 +36,22 @@ class BuildError(KGError):
 
     def __init__(self, path: Path | str, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
+
+
+class RequestError(KGError):
+    """A request about a graph (entity name, filter, export format) that it cannot satisfy."""
+
+
+class EndpointError(KGError):
+    """A SPARQL request the endpoint does not answer; ``status`` is the HTTP status to send."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class QueryRefused(EndpointError):
+    """A SPARQL request a read-only endpoint on a shared machine must not run (HTTP 403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=403)

@@ -30,6 +30,23 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
         raise
 
 
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temp path beside ``path`` for writers that want a file name (matplotlib, networkx).
+
+    The temp file replaces ``path`` only when the block ends without an error.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(handle)
+    try:
+        yield Path(name)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
 def write_text(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically."""
     with atomic_writer(path) as handle:

@@ -26,11 +26,13 @@ class Lexicon:
     places: frozenset[str]  # full names (宁波市) and short forms (宁波)
     place_levels: dict[str, str]  # full name → province/city/county
     surnames: dict[str, int]
+    surname_share: dict[str, float]  # share of the character's uses that start a name
     person_titles: tuple[str, ...]  # left cues, longest first
     title_roles: dict[str, str]  # left cue → role ("" for none)
     speech_cues: tuple[str, ...]  # right cues, longest first
     stopwords: frozenset[str]
     generic_words: frozenset[str]
+    name_verbs: frozenset[str]  # verbs that sit inside names (创新, 检修)
     word_tags: dict[str, str]  # jieba dictionary word → part-of-speech tag
 
 
@@ -84,17 +86,20 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         if short:
             places.add(short)
     cues = _data_lines(root / "person_cues.tsv")
+    surname_rows = _data_lines(root / "surnames.tsv")
     titles = {cue: (role if role != "-" else "") for cue, side, role in cues if side == "left"}
     return Lexicon(
         heads=tuple((h, heads[h]) for h in _longest_first(list(heads))),
         programme_heads=_longest_first([r[0] for r in _data_lines(root / "programme_heads.tsv")]),
         places=frozenset(places),
         place_levels=levels,
-        surnames={row[0]: int(row[1]) for row in _data_lines(root / "surnames.tsv")},
+        surnames={row[0]: int(row[1]) for row in surname_rows},
+        surname_share={row[0]: float(row[2]) for row in surname_rows},
         person_titles=_longest_first(list(titles)),
         title_roles=titles,
         speech_cues=_longest_first([cue for cue, side, _ in cues if side == "right"]),
         stopwords=_words(root / "stopwords.txt"),
         generic_words=_words(root / "generic_words.txt"),
+        name_verbs=_words(root / "name_verbs.txt"),
         word_tags=jieba_word_tags(),
     )

@@ -62,7 +62,7 @@ class NameParts:
             match = next(
                 (
                     rest[:n]
-                    for n in range(min(len(rest) - 1, 7), 1, -1)
+                    for n in range(min(len(rest), 7), 1, -1)
                     if rest[:n] in self.lexicon.places
                 ),
                 None,
@@ -85,7 +85,9 @@ class NameParts:
         if same_body_level and short_places[-1] != long_places[-1]:
             return False
         if not set(short_places) <= set(long_places):
-            return False
+            # Company names hold words that are also places (金台铁路): the core may still match.
+            short_core, long_core = short[: -len(short_head)], long[: -len(long_head)]
+            return label == "ENTERPRISE" and len(short_core) >= 2 and short_core in long_core
         if not short_rest:
             return not long_rest and bool(short_places)
         inner_short, inner_long = self.head(short_rest), self.head(long_rest)

@@ -50,8 +50,25 @@ STOP_TAGS = frozenset(
         "zg",
     ]
 )
+# A character must start at least this share of its uses in names to open a name (和, 中, 新
+# start fewer than one in a hundred); two-character words need a likelier surname.
+MIN_SURNAME_SHARE = {2: 0.1, 3: 0.01}
+NOT_NAME_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "师傅", "老师", "部", "局", "办")
+GIVEN_NAME_TAGS = frozenset(["nr", "nrt", "nrfg"])
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
+# Heads a name of each label may run over when read leftwards (X公司工会, X集团Y公司, X学院Y分院,
+# X工作室联盟); any other head ends the name.
+RUNS_OVER = {
+    "UNION": frozenset({"ENTERPRISE"}),
+    "ENTERPRISE": frozenset({"ENTERPRISE"}),
+    "ALLIANCE": frozenset({"STUDIO", "ACADEMY", "UNION", "ENTERPRISE"}),
+}
+PARENT_NAMED_HEADS = frozenset({"分院", "分校"})  # named after their parent: X学院Y分院
+QUOTED_ONLY_HEADS = frozenset({"体系"})  # “1+X”公共实训体系 is a name; 育才体系 is not
+# Words jieba tags nt that name a ministry or bureau on their own (民政部), minus directions.
+GOVERNMENT_WORD_ENDINGS = ("部", "局", "厅", "委", "办")
+NOT_GOVERNMENT_ENDINGS = ("中部", "东部", "西部", "南部", "北部", "总部", "学部", "全部")
 WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
 LEVEL_CHARS = "省市区县镇"
 # 委 after a place is the party committee inside a name (X区委人才办), never its end.
@@ -60,11 +77,19 @@ PUNCT_INSIDE_NAMES = "·—-+"
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
+EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“甬工杯”竞赛 keeps its edition
+# A place followed by one of these acts as a body: it partners, funds, convenes or launches.
+PLACE_ACTION = re.compile(
+    r"(?:与|和|同)[^，,。；]{2,30}?(?:共同|联合|携手)"
+    r"|(?:将|正|已|还|率先|首次|日前|近日)?(?:召开|举办|举行|出台|印发|发布|启动|实施|部署|推出|共同出资|出资)"
+)
+CLAUSE_OPENERS = "，,。；;：:、由与和\n "
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
+QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “学历筑梦营”, “鸢都动力订单班”
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
-STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的")
+STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 
 
@@ -145,7 +170,9 @@ class Recogniser:
 
     # -- organisations -----------------------------------------------------------------------
 
-    def expand_left(self, text: str, words: Words, head_start: int, label: str) -> int:
+    def expand_left(
+        self, text: str, words: Words, head_start: int, label: str, head: str = ""
+    ) -> int:
         """Return where a name ending in the head at ``head_start`` begins (may be the head).
 
         Organisation names stop at a verb (镇海完善劳模工匠学院 is no name) and at another
@@ -155,27 +182,35 @@ class Recogniser:
         limit = MAX_NAME.get(label, MAX_NAME_DEFAULT)
         i = words.index_at[head_start]
         start = words.starts[i] if i < len(words.words) else head_start
-        if start < head_start and self.is_stop(text[start:head_start]):
+        # A head inside a word (评选活动) keeps the word whole for programmes: it is a noun.
+        if start < head_start and self.is_stop(text[start:head_start]) and label != "PROGRAMME":
             return head_start
         i -= 1
+        quoted = text[head_start : head_start + 1] in OPEN_QUOTES
         while i >= 0:
             word, word_start = words.words[i], words.starts[i]
             if word in CLOSE_QUOTES:
                 opening = self.matching_quote(text, word_start)
                 if opening is None or head_start - opening > limit:
                     break
-                start, i = opening, words.index_at[opening] - 1
+                start, i, quoted = opening, words.index_at[opening] - 1, True
                 continue
-            if self.ends_name(text, words, i, label) or head_start - word_start > limit:
+            if head_start - word_start > limit:
                 break
+            if self.ends_name(text, words, i, label, head) and not (
+                label == "PROGRAMME" and i > 0 and words.words[i - 1] in CLOSE_QUOTES
+            ):
+                break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
+            if quoted and self.lexicon.word_tags.get(word, "") == "v":
+                break  # left of a quoted name only nouns qualify it (产业工人“技能人才贷”)
             start = word_start
             i -= 1
         return start
 
-    def ends_name(self, text: str, words: Words, i: int, label: str) -> bool:
+    def ends_name(self, text: str, words: Words, i: int, label: str, head: str = "") -> bool:
         """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
         word, word_start = words.words[i], words.starts[i]
-        if word in PARTY_COMMITTEE:
+        if word in PARTY_COMMITTEE or (label == "PROGRAMME" and EDITION.fullmatch(word)):
             return False
         if self.is_stop(word) or (
             word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags
@@ -183,11 +218,19 @@ class Recogniser:
             return True
         if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(text[word_start - 1])):
             return True
-        head = self.head_label.get(word)
-        if head and not (label in ("UNION", "ENTERPRISE") and head == "ENTERPRISE"):
+        inner = self.head_label.get(word)
+        runs_over = RUNS_OVER.get(label, frozenset())
+        if head in PARENT_NAMED_HEADS:
+            runs_over = runs_over | {"ACADEMY"}
+        if inner and inner not in runs_over:
             return True
         tag = self.lexicon.word_tags.get(word, "")
-        return label != "PROGRAMME" and tag == "v" and not self.is_place(word)
+        return (
+            label != "PROGRAMME"
+            and tag == "v"
+            and word not in self.lexicon.name_verbs
+            and not self.is_place(word)
+        )
 
     @staticmethod
     def matching_quote(text: str, close: int) -> int | None:
@@ -229,13 +272,33 @@ class Recogniser:
             if head_start not in words.boundaries and len(match.group()) < 2:
                 continue
             label = self.head_label[match.group()]
-            start = self.expand_left(text, words, head_start, label)
+            start = self.expand_left(text, words, head_start, label, match.group())
             start = self.trim_leading(text, words, start, head_start)
-            weak = match.group() in WEAK_NAME_HEADS
+            if match.group() in QUOTED_ONLY_HEADS and not any(
+                c in OPEN_QUOTES for c in text[start:head_start]
+            ):
+                continue
+            if label == "UNION" and not self.union_core_is_body(text, words, start, head_start):
+                continue
+            weak = match.group() in WEAK_NAME_HEADS | PARENT_NAMED_HEADS
             if self.core_is_name(text, words, start, head_start) or (
                 weak and self.core_is_plain_name(text, words, start, head_start)
             ):
                 yield Found(start, head_end, label, "org_head")
+
+    def union_core_is_body(self, text: str, words: Words, start: int, head_start: int) -> bool:
+        """A union is named after a place, an employer or a body (宁波, X公司, 铁路): its core
+        holds a place, an organisation head or a proper noun, and no verb or adverb."""
+        parts = [w for w in self.name_words(text, words, start, head_start) if w.strip()]
+        if any(self.lexicon.word_tags.get(w) in ("v", "d", "vd", "ad") for w in parts):
+            return False
+        return any(
+            self.is_place(w)
+            or w in self.head_label
+            or self.lexicon.word_tags.get(w) in PROPER_TAGS
+            or any(c in OPEN_QUOTES for c in w)
+            for w in parts
+        ) or any(self.is_place(text[start:i]) for i in range(start + 2, head_start + 1))
 
     def core_is_plain_name(self, text: str, words: Words, start: int, head_start: int) -> bool:
         """A weak head's core of two or more characters, not all generic words."""
@@ -267,6 +330,29 @@ class Recogniser:
             label = self.head_label[match.group().removeprefix("街道").lstrip(LEVEL_CHARS)]
             yield Found(start, end, label, "level_short_form")
 
+    def find_government_words(self, words: Words) -> Iterable[Found]:
+        """Ministries and bureaus jieba knows as organisation words (民政部, 财政部)."""
+        for word, start in zip(words.words, words.starts, strict=True):
+            if (
+                len(word) >= 3
+                and self.lexicon.word_tags.get(word) == "nt"
+                and word.endswith(GOVERNMENT_WORD_ENDINGS)
+                and not word.endswith(NOT_GOVERNMENT_ENDINGS)
+            ):
+                yield Found(start, start + len(word), "GOVERNMENT", "government_word")
+
+    def find_acting_places(self, text: str, words: Words) -> Iterable[Found]:
+        """A city, county or province acting as a body (台州市与某集团共同出资, 宁波市召开):
+        the place stands at a clause's start and a verb of action follows (ANNOTATION.md)."""
+        for word, start in zip(words.words, words.starts, strict=True):
+            if word not in self.lexicon.place_levels or not word.endswith(("省", "市", "县", "区")):
+                continue
+            before = text[start - 1] if start else ""
+            if before and before not in CLAUSE_OPENERS:
+                continue
+            if PLACE_ACTION.match(text, start + len(word)):
+                yield Found(start, start + len(word), "GOVERNMENT", "acting_place")
+
     # -- programmes --------------------------------------------------------------------------
 
     def find_programmes(self, text: str, words: Words) -> Iterable[Found]:
@@ -280,10 +366,13 @@ class Recogniser:
             quoted_head = text[end : end + 1] in CLOSE_QUOTES
             if end not in words.boundaries and not quoted_head:
                 continue
+            if match.group() in QUOTED_ONLY_PROGRAMME_HEADS and not quoted_head:
+                continue
             start = self.expand_left(text, words, head_start, "PROGRAMME")
             start = self.trim_leading(text, words, start, head_start)
-            if start > 0 and text[start - 1] in OPEN_QUOTES and quoted_head:
-                start, end = self.expand_left(text, words, start - 1, "PROGRAMME"), end + 1
+            opening = self.matching_quote(text, end) if quoted_head else None
+            if opening is not None:
+                start, end = self.expand_left(text, words, opening, "PROGRAMME"), end + 1
             year = PRECEDING_YEAR.search(text, max(0, start - 6), start)
             if year:
                 start = year.start()
@@ -293,8 +382,11 @@ class Recogniser:
     def is_anchored_programme(self, text: str, words: Words, start: int, head_start: int) -> bool:
         """A programme name needs a year, a quoted part, a leading place or a course head."""
         name = text[start:head_start]
-        if YEAR.match(name) or any(c in OPEN_QUOTES for c in name):
+        if YEAR.match(name):
             return True
+        quote = next((i for i, c in enumerate(name) if c in OPEN_QUOTES), None)
+        if quote is not None:
+            return quote + 1 < len(name) and name[quote + 1] not in CLOSE_QUOTES
         first = self.name_words(text, words, start, head_start)[0]
         if self.is_place(first) and len(first) >= 3:
             return True
@@ -311,13 +403,17 @@ class Recogniser:
         if chunk[0] in NAME_STOP_CHARS or self.is_common_word(chunk[:2]):
             return 0
         third_is_name = len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS
-        if third_is_name and (len(chunk) < 4 or chunk[2:4] not in self.lexicon.word_tags):
+        if third_is_name and (
+            len(chunk) < 4
+            or chunk[3] in NAME_STOP_CHARS
+            or chunk[2:4] not in self.lexicon.word_tags
+        ):
             return 3
         return 2
 
     def is_surname(self, char: str) -> bool:
-        """True for a character the surname table knows."""
-        return char in self.lexicon.surnames
+        """True for a character that starts names often enough to open one."""
+        return self.lexicon.surname_share.get(char, 0.0) >= MIN_SURNAME_SHARE[3]
 
     def is_common_word(self, word: str) -> bool:
         """A dictionary word that is not a person's name (项目, 安全, 党员)."""
@@ -349,6 +445,51 @@ class Recogniser:
                 yield Found(start, end, "PERSON", f"speech:{match.group()}")
                 break
 
+    def find_unknown_names(self, text: str, words: Words) -> Iterable[Found]:
+        """Persons jieba's HMM proposes: a word the dictionary lacks that starts with a surname
+        (吕国梁), or a surname followed by a given name the dictionary tags as one (范|小舟)."""
+        for i, word in enumerate(words.words):
+            start = words.starts[i]
+            if start > 0 and text[start - 1] in OPEN_QUOTES + "0123456789":
+                continue
+            if self.is_unknown_name(word):
+                yield Found(start, start + len(word), "PERSON", "unknown_word")
+            elif (
+                len(word) == 1
+                and self.lexicon.surname_share.get(word, 0.0) >= MIN_SURNAME_SHARE[3]
+                and i + 1 < len(words.words)
+            ):
+                given = words.words[i + 1]
+                tag = self.lexicon.word_tags.get(given)
+                if 1 <= len(given) <= 2 and all(map(is_cjk, given)) and tag in GIVEN_NAME_TAGS:
+                    yield Found(start, start + 1 + len(given), "PERSON", "surname_given")
+
+    def is_unknown_name(self, word: str) -> bool:
+        """A 2–3 character word jieba's dictionary lacks, starting with a surname."""
+        return (
+            len(word) in (2, 3)
+            and all(map(is_cjk, word))
+            and word not in self.lexicon.word_tags
+            and self.lexicon.surname_share.get(word[0], 0.0) >= MIN_SURNAME_SHARE[len(word)]
+            and not any(c in NAME_STOP_CHARS for c in word)
+        )
+
+    def listed_before(self, text: str, found: Found) -> Iterable[Found]:
+        """Names coordinated before a found person: 甲、乙、丙等劳模 read leftwards from 丙."""
+        end = found.start
+        while end > 0 and text[end - 1] == "、":
+            for length in (3, 2):
+                start = end - 1 - length
+                name = text[start : end - 1]
+                if start < 0 or not all(map(is_cjk, name)) or not self.is_surname(name[0]):
+                    continue
+                if start == 0 or not is_cjk(text[start - 1]) or text[start - 1] in "、和与及":
+                    yield Found(start, end - 1, "PERSON", "list")
+                    end = start
+                    break
+            else:
+                return
+
     def listed_persons(self, text: str, position: int, role: str) -> Iterable[Found]:
         """Names coordinated after a found one: 通讯员甲、乙报道; 叶某、翁某等劳模."""
         while position < len(text) and text[position] in "、和与及":
@@ -370,9 +511,28 @@ class Recogniser:
             *self.find_programmes(text, indexed),
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
+            *self.find_government_words(indexed),
+            *self.find_acting_places(text, indexed),
             *self.find_persons(text, indexed),
+            *self.find_unknown_names(text, indexed),
+        ]
+        found += [
+            listed
+            for person in found
+            if person.label == "PERSON"
+            for listed in [
+                *self.listed_before(text, person),
+                *self.listed_persons(text, person.end, ""),
+            ]
+        ]
+        found = [
+            f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
         return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+
+    def could_be_name(self, name: str) -> bool:
+        """False for a candidate person that is a place or ends like a title or a body."""
+        return not (self.is_place(name) or name.endswith(NOT_NAME_ENDINGS))
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
@@ -413,7 +573,10 @@ class EntityRecogniser:
             span = doc.char_span(item.start, item.end, label=item.label)
             if span is not None:
                 spans.append(span)
-                span_rules(doc)[(span.start_char, span.end_char)] = (item.rule, item.role)
+                rules = span_rules(doc)
+                known = rules.get((span.start_char, span.end_char))
+                if known is None or (item.role and not known[1]):  # keep the rule that set a role
+                    rules[(span.start_char, span.end_char)] = (item.rule, item.role)
         doc.spans[MENTIONS_KEY] = spans
         doc.ents = outermost(spans)
         return doc

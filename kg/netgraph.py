@@ -6,12 +6,13 @@ canonical name (``entity_key``), so the same union named in two documents is one
 name that is only ever an alias of one entity of the same type joins that entity. A relation
 stated in several articles is one edge whose ``evidence`` lists every statement.
 
-Node attributes: ``type``, ``label``, ``aliases``, ``roles``, ``honours``, ``articles`` (sorted
-article references), ``n_articles``, ``first_date``/``last_date`` (ISO dates or None).
+Node attributes: ``type``, ``label``, ``aliases``, ``roles``, ``honours``, ``honour_evidence``
+(honour → its statements, shaped like an edge's evidence), ``articles`` (sorted article
+references), ``n_articles``, ``first_date``/``last_date`` (ISO dates or None).
 Edge attributes (edge key = relation type): ``type``, ``evidence`` (list of dicts with
-document, record, article, text, start, end, rule, confidence, triggers), ``confidence`` (the
-highest), ``weight`` (number of distinct articles stating the fact). Symmetric relations are
-stored once, from the smaller key to the larger.
+document, record, article, date (the article's ISO date or None), text, start, end, rule,
+confidence, triggers), ``confidence`` (the highest), ``weight`` (number of distinct articles
+stating the fact). Symmetric relations are stored once, from the smaller key to the larger.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class NodeDraft:
     label: str
     aliases: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
-    honours: set[str] = field(default_factory=set)
+    honours: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # → statements
     dates: dict[str, str | None] = field(default_factory=dict)  # article ref → date
 
     def attributes(self) -> dict[str, Any]:
@@ -62,6 +63,10 @@ class NodeDraft:
             "aliases": sorted(self.aliases - {self.label}),
             "roles": sorted(self.roles),
             "honours": sorted(self.honours),
+            "honour_evidence": {
+                honour: sorted(statements, key=statement_order)
+                for honour, statements in sorted(self.honours.items())
+            },
             "articles": sorted(self.dates),
             "n_articles": len(self.dates),
             "first_date": known_dates[0] if known_dates else None,
@@ -97,7 +102,8 @@ class GraphBuilder:
             if head is None:
                 continue
             if "value" in relation:
-                self.nodes[head].honours.add(relation["value"])
+                honours = self.nodes[head].honours
+                honours.setdefault(relation["value"], []).append(statement(record, relation))
                 continue
             tail = keys.get(relation.get("tail", ""))
             if tail is not None and tail != head:
@@ -109,19 +115,9 @@ class GraphBuilder:
         """Record one statement of a fact between two merged entities."""
         if relation["type"] in SYMMETRIC_RELATIONS:
             head, tail = sorted((head, tail))
-        evidence = relation.get("evidence", {})
-        statement = {
-            "document": record["document"],
-            "record": record.get("id"),
-            "article": article_ref(record, evidence.get("article", 0)),
-            "text": evidence.get("text", ""),
-            "start": evidence.get("start"),
-            "end": evidence.get("end"),
-            "rule": relation.get("rule", ""),
-            "confidence": float(relation.get("confidence", 1.0)),
-            "triggers": list(relation.get("triggers", [])),
-        }
-        self.edges.setdefault((head, tail, relation["type"]), []).append(statement)
+        self.edges.setdefault((head, tail, relation["type"]), []).append(
+            statement(record, relation)
+        )
 
     def graph(self) -> nx.MultiDiGraph:
         """The merged graph, with names that are only aliases folded into their entity."""
@@ -135,7 +131,8 @@ class GraphBuilder:
             source = self.nodes[key]
             merged.aliases |= source.aliases | {source.label}
             merged.roles |= source.roles
-            merged.honours |= source.honours
+            for honour, statements in source.honours.items():
+                merged.honours.setdefault(honour, []).extend(statements)
             merged.dates.update(source.dates)
             graph.nodes[target].update(merged.attributes())
         facts: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
@@ -147,7 +144,7 @@ class GraphBuilder:
                 head, tail = sorted((head, tail))
             facts.setdefault((head, tail, kind), []).extend(statements)
         for (head, tail, kind), statements in sorted(facts.items()):
-            statements.sort(key=lambda s: (s["article"], s["start"] or 0))
+            statements.sort(key=statement_order)
             graph.add_edge(
                 head,
                 tail,
@@ -158,6 +155,30 @@ class GraphBuilder:
                 weight=len({s["article"] for s in statements}),
             )
         return graph
+
+
+def statement(record: dict[str, Any], relation: dict[str, Any]) -> dict[str, Any]:
+    """One statement of a fact: where its evidence stands and which rule read it."""
+    evidence = relation.get("evidence", {})
+    article = evidence.get("article", 0)
+    dates = {a["index"]: a.get("date") for a in record.get("articles", [])}
+    return {
+        "document": record["document"],
+        "record": record.get("id"),
+        "article": article_ref(record, article),
+        "date": dates.get(article),
+        "text": evidence.get("text", ""),
+        "start": evidence.get("start"),
+        "end": evidence.get("end"),
+        "rule": relation.get("rule", ""),
+        "confidence": float(relation.get("confidence", 1.0)),
+        "triggers": list(relation.get("triggers", [])),
+    }
+
+
+def statement_order(statement: dict[str, Any]) -> tuple[str, int]:
+    """Statements in reading order: by article, then by offset."""
+    return statement["article"], statement["start"] or 0
 
 
 def alias_targets(nodes: dict[str, NodeDraft]) -> dict[str, str]:

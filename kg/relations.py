@@ -1,8 +1,15 @@
 """Component ``kg_relations``: facts stated between linked mentions, from patterns in data.
 
-Patterns live in ``pipelines/relations/patterns.jsonl``; each names a *shape* (how head, trigger
-and tail sit in a sentence) and the words and entity types it applies to. A relation needs a
-trigger word: two names in one sentence are never a relation by themselves.
+There is no dependency parser for Chinese here, so the component reads a sentence the way the
+genre writes it: a sentence is cut into clauses at commas; a clause's *subject* is the first name
+that no preposition or verb governs (or, when the clause has none, the subject of an earlier
+clause, or of the previous sentence); a trigger verb's *objects* are the names right after it,
+with their coordinated lists (A、B和C). Words that refer back (他, 公司, 该学院, 此次培训) stand for
+the name they refer to, so a fact stated through them attaches to that body.
+
+Patterns live in ``pipelines/relations/patterns.jsonl``: each names a *shape* (how subject,
+trigger and object sit in a sentence) and the trigger words and entity types it applies to. A
+relation needs a trigger: two names in one sentence are never a relation by themselves.
 """
 
 from __future__ import annotations
@@ -14,17 +21,52 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
+from kg.lexicon import load_lexicon
 from kg.model import SYMMETRIC_RELATIONS
-from kg.ner import MENTIONS_KEY
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
-CLAUSE_BREAK = re.compile(r"[，,：:]")
-HONOUR_PLACE = re.compile(r"(?:[\u4e00-\u9fff]{2,6}?[省市县区])?$")
+CLAUSE_BREAKS = "，,：:"
+OPEN_BRACKETS, CLOSE_BRACKETS = "“‘「《(（", "”’」》)）"
+HAN = r"[\u4e00-\u9fff]"
+# Words right before a name that make it something other than the clause's subject.
+GOVERNING_WORDS = (
+    "在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于", "到",
+    "及", "、", "的", "通过", "利用", "依托", "围绕", "面向", "走进", "联合", "携手", "邀请",
+    "组织", "推动", "支持", "指导", "帮助", "包括", "来自", "经过", "参加", "得益于", "是",
+)  # fmt: skip
+# Prepositions that make a name the place or partner of an action rather than its agent.
+PREPOSITIONS = ("在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于",
+                "通过", "利用", "依托", "围绕", "面向")  # fmt: skip
+# Joiners of a coordinated list of names (A、B和C; A联合B).
+LIST_JOINERS = ("、", "和", "与", "及", "以及", "同", "、以及")
+JOINT_JOINERS = ("联合", "携手", "会同")
+PRONOUNS = frozenset({"他", "她"})
+# Between a possessor and the name it qualifies (X公司装配车间的Y): nouns, no verb or preposition.
+POSSESSIVE_GAP = r"[^，,。在从对把被将与和为是]{0,6}的"
+DEMONSTRATIVE = re.compile(
+    r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|该|本|此|这|那)"
+)
+SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
+# What may stand between an agent and its verb: aspect and manner words (将, 正, 还, 共同).
+AGENT_GAP = r"(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
+Args = list["Arg"]
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A name or a word referring back to one, as an argument of a relation."""
+
+    start: int
+    end: int
+    label: str
+    key: str  # the entity key (LABEL:canonical), as on Span.kb_id_
+    text: str
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,8 +94,25 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of ``text[start:end]``: cut at commas and colons outside quotes/brackets."""
+    out, depth, clause_start = [], 0, start
+    for i in range(start, end):
+        char = text[i]
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS:
+            depth = max(0, depth - 1)
+        elif char in CLAUSE_BREAKS and depth == 0:
+            out.append((clause_start, i + 1))
+            clause_start = i + 1
+    if clause_start < end:
+        out.append((clause_start, end))
+    return out
+
+
 def load_patterns(path: Path) -> list[dict[str, Any]]:
-    """Read the pattern file; a broken line fails with spaCy's config error naming it."""
+    """Read the pattern file; a broken line fails with an error naming the file and line."""
     patterns = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
@@ -64,219 +123,606 @@ def load_patterns(path: Path) -> list[dict[str, Any]]:
     return patterns
 
 
-class Sentence:
-    """One sentence of a Doc with its mentions, for the shapes to read."""
+@cache
+def word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a list of words, longest alternatives first (compiled once)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
-    def __init__(self, doc: Doc, start: int, end: int, mentions: list[Span]) -> None:
-        self.doc = doc
-        self.start, self.end = start, end
-        self.text = doc.text[start:end]
-        self.mentions = [m for m in mentions if start <= m.start_char and m.end_char <= end]
+
+def find_word(text: str, words: Iterable[str]) -> re.Match[str] | None:
+    """The first of ``words`` in ``text``, longest alternatives first."""
+    return word_pattern(tuple(words)).search(text)
+
+
+class Sentence:
+    """One sentence of an article with its arguments, clauses and the subject carried into it."""
+
+    def __init__(
+        self, text: str, span: tuple[int, int], args: Args, carried: Args, all_args: Args
+    ) -> None:
+        self.doc_text = text
+        self.start, self.end = span
+        self.text = text[self.start : self.end]
+        self.args = [a for a in args if self.start <= a.start and a.end <= self.end]
+        self.all_args = all_args  # every argument of the article, for back-references
+        self.clauses = clauses(text, self.start, self.end)
+        self.carried = carried
 
     def between(self, a: int, b: int) -> str:
-        return self.doc.text[a:b]
+        return self.doc_text[a:b]
 
-    def typed(self, labels: Iterable[str]) -> list[Span]:
+    def typed(self, labels: Iterable[str], args: Args | None = None) -> Args:
         wanted = set(labels)
-        return [m for m in self.mentions if m.label_ in wanted]
+        return [a for a in (self.args if args is None else args) if a.label in wanted]
 
+    def clause_of(self, position: int) -> tuple[int, int]:
+        return next((c for c in self.clauses if c[0] <= position < c[1]), (self.start, self.end))
 
-Shape = Callable[[Sentence, dict[str, Any]], Iterator[tuple[Span, Span | str, tuple[str, ...]]]]
+    def inside_arg(self, start: int, end: int) -> bool:
+        return any(a.start <= start and end <= a.end and not a.reference for a in self.args)
 
+    def triggers(self, words: Iterable[str]) -> Iterator[re.Match[str]]:
+        """Occurrences of trigger words in the sentence that are not part of a name."""
+        for match in word_pattern(tuple(words)).finditer(self.text):
+            start, end = self.start + match.start(), self.start + match.end()
+            if not self.inside_arg(start, end):
+                yield match
 
-@cache
-def trigger_pattern(triggers: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for a pattern's trigger words, longest alternatives first (compiled once)."""
-    return re.compile("|".join(re.escape(t) for t in sorted(triggers, key=len, reverse=True)))
+    # -- subjects and objects --------------------------------------------------------------
 
+    def is_subject_like(self, arg: Arg, clause_start: int) -> bool:
+        """True when no preposition or verb governs ``arg`` within its clause."""
+        left = self.between(clause_start, arg.start).strip()
+        if len(left) > SUBJECT_REACH:
+            return False
+        return not left.endswith(GOVERNING_WORDS)
 
-def find_trigger(text: str, triggers: list[str]) -> re.Match[str] | None:
-    """The first trigger in ``text``, longest alternatives first."""
-    return trigger_pattern(tuple(triggers)).search(text)
-
-
-def head_trigger_tail(
-    sentence: Sentence, pattern: dict[str, Any]
-) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
-    """HEAD … TRIGGER … TAIL in one sentence: the nearest head before the trigger."""
-    heads = sentence.typed(pattern["head"])
-    tails = sentence.typed(pattern["tail"])
-    gap = int(pattern.get("max_gap", 40))
-    for head in heads:
-        after = head.end_char
-        following = [h for h in heads if h.start_char >= after]
-        limit = min([h.start_char for h in following] + [after + gap, sentence.end])
-        trigger = find_trigger(sentence.between(after, limit), pattern["triggers"])
-        if trigger is None:
-            continue
-        trigger_end = after + trigger.end()
-        for tail in tails:
-            if tail.start_char < trigger_end or tail.start_char - trigger_end > gap:
+    def coordinated(
+        self, first: Arg, labels: Iterable[str], limit: int, joiners: tuple[str, ...]
+    ) -> Args:
+        """``first`` and the names coordinated after it (A、B和C), up to ``limit``."""
+        group, wanted = [first], set(labels)
+        for arg in self.args:
+            if arg.start < group[-1].end or arg.end > limit or arg.label not in wanted:
                 continue
-            if tail.kb_id_ == head.kb_id_:
+            gap = self.between(group[-1].end, arg.start).strip("“”‘’「」 ")
+            if gap in joiners:
+                group.append(arg)
+            elif arg.start >= group[-1].end:
+                break
+        return group
+
+    def subjects(self, position: int, labels: Iterable[str]) -> Args:
+        """Who does what the trigger at ``position`` says: the subject of its clause or before."""
+        labels = tuple(labels)
+        clause_start = self.clause_of(position)[0]
+        adjacent = self.agent_before(clause_start, position, labels)
+        if adjacent is not None:
+            return self.coordinated_back(adjacent, labels, clause_start)
+        for start, end in self.clauses:
+            if start > clause_start:
+                break
+            candidates = [a for a in self.args if start <= a.start and a.end <= min(end, position)]
+            subject = next(
+                (
+                    a
+                    for n, a in enumerate(candidates)
+                    if self.is_subject_like(a, start)
+                    and not self.is_possessor(a, candidates[n + 1 :])
+                ),
+                None,
+            )
+            if subject is None or subject.label not in labels:
                 continue
-            required = pattern.get("requires_after_tail")
-            if required and not find_trigger(
-                sentence.between(tail.end_char, tail.end_char + 8), required
+            if start == clause_start or not self.clause_has_subject(clause_start, position):
+                joiners = LIST_JOINERS + JOINT_JOINERS
+                return self.coordinated(subject, labels, position, joiners)
+        if not any(
+            a.start < position and self.is_subject_like(a, self.clause_of(a.start)[0])
+            for a in self.args
+        ):
+            return [a for a in self.carried if a.label in labels]
+        return []
+
+    def agent_before(self, clause_start: int, position: int, labels: tuple[str, ...]) -> Arg | None:
+        """A name standing right before the trigger (X启动, X将构建, X打造的) is its agent, even
+        when a preposition governs the whole clause (自X启动…以来)."""
+        before = [a for a in self.args if clause_start <= a.start and a.end <= position]
+        if not before or before[-1].label not in labels:
+            return None
+        gap = self.between(before[-1].end, position)
+        governed = self.between(clause_start, before[-1].start).strip()
+        if len(governed) > 2 and governed.endswith(PREPOSITIONS):
+            return None  # 总工会在青禾公司挂牌成立: the company is where, not who
+        return before[-1] if re.fullmatch(AGENT_GAP, gap) else None
+
+    def coordinated_back(self, last: Arg, labels: tuple[str, ...], clause_start: int) -> Args:
+        """``last`` and the names coordinated before it (A、B和C, read from C)."""
+        group = [last]
+        for arg in reversed([a for a in self.args if clause_start <= a.start < last.start]):
+            gap = self.between(arg.end, group[0].start).strip("“”‘’「」 ")
+            if arg.label not in labels or gap not in LIST_JOINERS + JOINT_JOINERS:
+                break
+            group.insert(0, arg)
+        return group
+
+    def subject_after(self, position: int, labels: Iterable[str]) -> Args:
+        """The subject of the next clause (通过…的培训，她…): for a fronted phrase."""
+        clause_end = self.clause_of(position)[1]
+        following = [c for c in self.clauses if c[0] >= clause_end][:1]
+        for start, end in following:
+            first = next((a for a in self.args if start <= a.start < end), None)
+            if (
+                first is not None
+                and first.label in set(labels)
+                and self.is_subject_like(first, start)
             ):
-                continue
-            yield head, tail, (trigger.group(),)
-            break
+                return [first]
+        return []
+
+    def is_possessor(self, arg: Arg, following: Args) -> bool:
+        """True when ``arg`` only qualifies the next name (X公司装配车间的Y): Y is the subject."""
+        return (
+            bool(following)
+            and re.fullmatch(POSSESSIVE_GAP, self.between(arg.end, following[0].start)) is not None
+        )
+
+    def clause_has_subject(self, clause_start: int, position: int) -> bool:
+        return any(
+            clause_start <= a.start and a.end <= position and self.is_subject_like(a, clause_start)
+            for a in self.args
+        )
+
+    def objects(self, trigger_end: int, labels: Iterable[str], gap: int, mode: str) -> Args:
+        """The names right after a trigger: the first within ``gap`` and its list."""
+        clause_end = self.clause_of(trigger_end - 1)[1]
+        wanted = [a for a in self.typed(labels) if a.start >= trigger_end and a.end <= clause_end]
+        if not wanted or wanted[0].start - trigger_end > gap:
+            return []
+        if mode == "first":
+            first = wanted[0]
+            for arg in wanted[1:]:  # X学院Y大讲堂: the innermost of names written together
+                if arg.start != first.end:
+                    break
+                first = arg
+            return [first]
+        if mode == "clause":
+            stop = self.doc_text.find("等", wanted[0].end, clause_end)
+            return [a for a in wanted if stop < 0 or a.end <= stop]
+        return self.coordinated(wanted[0], labels, clause_end, LIST_JOINERS)
 
 
-def by_list(
-    sentence: Sentence, pattern: dict[str, Any]
-) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
-    """由 A、B 和 C 联合主办(的) X, or X 由 A 主办、B 承办: every listed body organises X."""
-    programmes = sentence.typed(pattern["tail"])
+class Found(NamedTuple):
+    """What a shape finds: head, tail (a name or a value), trigger words, and a type when the
+    shape states another relation than its pattern's (members PART_OF a system)."""
+
+    head: Arg
+    tail: Arg | str
+    triggers: tuple[str, ...]
+    type: str | None = None
+
+
+Shape = Callable[[Sentence, dict[str, Any]], Iterator[Found]]
+
+
+def after_object(sentence: Sentence, obj: Arg, words: list[str] | None) -> bool:
+    """True when no words are required after the object, or one of them follows it closely."""
+    if not words:
+        return True
+    return find_word(sentence.between(obj.end, obj.end + 8), words) is not None
+
+
+def subject_verb_object(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """SUBJECT … TRIGGER OBJECT(S): 总工会开展“X”活动, 他通过学院成长成才, A联合B举办C."""
+    gap = int(pattern.get("max_gap", 12))
+    mode = pattern.get("objects", "list")
+    for trigger in sentence.triggers(pattern["triggers"]):
+        start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
+        objects = sentence.objects(end, pattern["tail"], gap, mode)
+        objects = [
+            o
+            for o in objects
+            if after_object(sentence, o, pattern.get("requires_after_tail"))
+            and not find_word(
+                sentence.between(o.end, o.end + 3), pattern.get("not_after_tail", ["\0"])
+            )
+        ]
+        if not objects:
+            continue
+        subjects = sentence.subjects(start, pattern["head"])
+        if not subjects and pattern.get("subject_after"):
+            subjects = sentence.subject_after(objects[-1].end, pattern["head"])
+        if pattern.get("partners"):
+            for a, b in itertools.combinations(subjects, 2):
+                yield Found(a, b, (trigger.group(),), "PARTNERS_WITH")
+        for subject in subjects:
+            for obj in objects:
+                if obj.key != subject.key:
+                    if pattern.get("reverse"):
+                        yield Found(obj, subject, (trigger.group(),))
+                    else:
+                        yield Found(subject, obj, (trigger.group(),))
+
+
+def object_before_trigger(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """SUBJECT … OBJECT (的) TRIGGER: 他是学院的内训师, 在师傅的传帮带下, 他领衔的工作室."""
+    for trigger in sentence.triggers(pattern["triggers"]):
+        start = sentence.start + trigger.start()
+        before = [a for a in sentence.typed(pattern["tail"]) if a.end <= start]
+        if not before or not re.fullmatch(
+            pattern.get("link", "的?"), sentence.between(before[-1].end, start)
+        ):
+            continue
+        obj = before[-1]
+        subjects = [s for s in sentence.subjects(obj.start, pattern["head"]) if s.key != obj.key]
+        if not subjects and pattern.get("subject_after"):
+            subjects = [a for a in sentence.typed(pattern["head"]) if a.start > start][:1]
+        for subject in subjects:
+            if pattern.get("reverse"):
+                yield Found(obj, subject, (trigger.group(),))
+            else:
+                yield Found(subject, obj, (trigger.group(),))
+
+
+def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """由 A、B 和 C 联合主办(的) X, or X 由 A 主办，B、C 承办: every listed body acts on X."""
+    heads = sentence.typed(pattern["head"])
     for by in re.finditer("由", sentence.text):
-        start = sentence.start + by.end()
-        trigger = find_trigger(sentence.text[by.end() :], pattern["triggers"])
+        after = sentence.start + by.end()
+        listed = [a for a in heads if a.start >= after]
+        if not listed or sentence.between(after, listed[0].start).strip():
+            continue
+        group = sentence.coordinated(listed[0], pattern["head"], sentence.end, LIST_JOINERS)
+        trigger = find_word(sentence.between(group[-1].end, group[-1].end + 6), pattern["triggers"])
         if trigger is None:
             continue
-        trigger_start = start + trigger.start()
-        listed = [
-            m for m in sentence.typed(pattern["head"]) if start <= m.start_char < trigger_start
-        ]
-        after = [p for p in programmes if p.start_char >= trigger_start]
-        before = [p for p in programmes if p.end_char <= by.start() + sentence.start]
-        target = after[0] if after else (before[-1] if before else None)
+        trigger_end = group[-1].end + trigger.end()
+        groups = [(group, trigger.group()), *continued_lists(sentence, pattern, trigger_end)]
+        target = by_list_target(sentence, pattern, after - 1, trigger_end)
         if target is None:
             continue
-        for head in listed:
-            yield head, target, (trigger.group(),)
+        for members, word in groups:
+            for head in members:
+                if head.key != target.key:
+                    pair = (target, head) if pattern.get("reverse") else (head, target)
+                    yield Found(pair[0], pair[1], (word,))
+            if word in pattern.get("partner_triggers", ()):
+                for a, b in itertools.combinations(members, 2):
+                    yield Found(a, b, (word,), "PARTNERS_WITH")
 
 
-def pair_trigger(
-    sentence: Sentence, pattern: dict[str, Any]
-) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
-    """A 与/和 B 共同出资: the bodies joined before the trigger act together."""
+def continued_lists(
+    sentence: Sentence, pattern: dict[str, Any], position: int
+) -> Iterator[tuple[Args, str]]:
+    """After 由A主办: the clauses that go on with their own list and trigger (，B、C承办)."""
+    heads = sentence.typed(pattern["head"])
+    while sentence.between(position, position + 1) in ("，", ",", "、"):
+        following = [a for a in heads if a.start == position + 1]
+        if not following:
+            return
+        group = sentence.coordinated(following[0], pattern["head"], sentence.end, LIST_JOINERS)
+        trigger = find_word(sentence.between(group[-1].end, group[-1].end + 6), pattern["triggers"])
+        if trigger is None or trigger.start() > 0:
+            return
+        yield group, trigger.group()
+        position = group[-1].end + trigger.end()
+
+
+def by_list_target(
+    sentence: Sentence, pattern: dict[str, Any], by: int, trigger_end: int
+) -> Arg | None:
+    """What a 由…主办 list acts on: the name right after the trigger, else the one before 由."""
+    tails = sentence.typed(pattern["tail"])
+    after = [t for t in tails if t.start >= trigger_end]
+    if after and "由" not in sentence.between(trigger_end, after[0].start):
+        return after[0]
+    before = [t for t in tails if t.end <= by]
+    return before[-1] if before else None
+
+
+def pair_trigger(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """A 与/和 B (…) 共同出资/签约: the bodies joined before the trigger act together."""
     bodies = sentence.typed(pattern["head"])
     for first, second in itertools.pairwise(bodies):
-        joiner = sentence.between(first.end_char, second.start_char)
-        if joiner not in ("与", "和", "同", "、", "及"):
+        joiner = sentence.between(first.end, second.start).strip("“”「」 ")
+        if joiner not in ("与", "和", "同", "、", "及", "联合", "携手"):
             continue
-        tail_text = sentence.between(
-            second.end_char, second.end_char + int(pattern.get("max_gap", 30))
-        )
-        trigger = find_trigger(tail_text, pattern["triggers"])
-        if trigger is not None and trigger.start() <= 4:
-            yield first, second, (trigger.group(),)
+        rest = sentence.between(second.end, second.end + int(pattern.get("max_gap", 12)))
+        trigger = find_word(rest, pattern["triggers"])
+        if trigger is not None and not re.search(r"[，,。]", rest[: trigger.start()]):
+            group = [first, second]
+            yield from (
+                Found(a, b, (trigger.group(),)) for a, b in itertools.combinations(group, 2)
+            )
 
 
-def org_title_person(
-    sentence: Sentence, pattern: dict[str, Any]
-) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
-    """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某."""
-    orgs = sentence.typed(pattern["tail"])
-    for person in sentence.typed(pattern["head"]):
-        before = [o for o in orgs if o.end_char <= person.start_char]
+def forms_system(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """HUB 与 A、B、C 组成 SYSTEM: the hub partners each member; all of them are PART_OF it."""
+    for trigger in sentence.triggers(pattern["triggers"]):
+        start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
+        systems = sentence.objects(end, pattern["system"], 12, "first")
+        clause_start = sentence.clause_of(start)[0]
+        joined = sentence.doc_text.rfind("与", clause_start, start)
+        if not systems or joined < 0:
+            continue
+        bodies = sentence.typed(pattern["head"])
+        hub = [a for a in bodies if clause_start <= a.start and a.end <= joined][-1:]
+        members = [a for a in bodies if joined < a.start and a.end <= start]
+        for member in members:
+            if hub:
+                yield Found(hub[0], member, (trigger.group(),))
+        for member in [*hub, *members]:
+            yield Found(member, systems[0], (trigger.group(),), "PART_OF")
+
+
+def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某, 工会主席某某."""
+    leading = tuple(pattern.get("leading_titles", ()))
+    for person in sentence.typed(["PERSON"]):
+        before = [o for o in sentence.typed(pattern["tail"]) if o.end <= person.start]
         if not before:
             continue
         org = before[-1]
-        title = sentence.between(org.end_char, person.start_char)
-        if 0 < len(title) <= int(pattern.get("max_gap", 8)) and re.fullmatch(
-            r"的?[\u4e00-\u9fff]+", title
+        title = re.sub(r"[（(][^）)]*[）)]", "", sentence.between(org.end, person.start))
+        title = title.lstrip("”’」")  # 某公司（以下简称“某某”）的钳工某某
+        if not (
+            0 < len(title) <= int(pattern.get("max_gap", 10)) and re.fullmatch(rf"的?{HAN}+", title)
         ):
-            yield person, org, (title.lstrip("的"),)
+            continue
+        if pattern["type"] == "LEADS":
+            if title.lstrip("的") in leading:
+                yield Found(person, org, (title.lstrip("的"),))
+        elif title.lstrip("的") not in leading:
+            yield Found(person, org, (title.lstrip("的"),))
 
 
-def honour(
-    sentence: Sentence, pattern: dict[str, Any]
-) -> Iterator[tuple[Span, Span | str, tuple[str, ...]]]:
-    """An honour title right before a person (平湖市劳模某某), or a list ending 等劳模先进."""
-    honours = sorted(pattern["honours"], key=len, reverse=True)
-    persons = sentence.typed(["PERSON"])
-    for person in persons:
-        before = sentence.between(sentence.start, person.start_char)
-        for title in honours:
-            if before.endswith(title):
-                place = HONOUR_PLACE.search(before[: -len(title)])
-                value = (place.group() if place else "") + title
-                yield person, value, (title,)
-                break
-        after = sentence.between(person.end_char, sentence.end)
-        listed = re.match(r"(?:[、和][\u4e00-\u9fff]{2,3})*等(" + "|".join(honours) + ")", after)
+def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """(院长)由 PERSON 担任(领衔人/堂主): the person heads the body named before in the sentence."""
+    titles = tuple(pattern["titles"])
+    for person in sentence.typed(["PERSON"]):
+        before = sentence.between(max(sentence.start, person.start - 12), person.start)
+        after = sentence.between(person.end, person.end + 8)
+        by = before.rfind("由")
+        if by < 0 or not after.startswith("担任"):
+            continue
+        title_after = after[2:].startswith(titles)
+        title_before = before[:by].endswith(titles)
+        if not (title_after or title_before):
+            continue
+        bodies = [
+            a for a in sentence.typed(pattern["tail"]) if a.end <= person.start - len(before) + by
+        ]
+        if bodies:
+            yield Found(person, bodies[-1], ("担任",))
+
+
+def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """Honour titles in the chain of titles before a person: 浙江工匠、工作室领衔人某某."""
+    for person in sentence.typed(["PERSON"]):
+        clause_start = sentence.clause_of(person.start)[0]
+        chain = sentence.between(clause_start, person.start)
+        for part in re.split(r"[、，,]", chain)[-3:]:
+            value = honour_value(part, pattern["honours"])
+            if value:
+                yield Found(person, value, (value,))
+
+
+def honour_awarded(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """SUBJECT(S) 获评/被授予/是 HONOUR(、HONOUR): each person of the subject list holds it."""
+    for trigger in sentence.triggers(pattern["triggers"]):
+        start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
+        clause_end = sentence.clause_of(start)[1]
+        rest = sentence.between(end, clause_end).lstrip("了")
+        parts = re.split(r"[、，,。；]", re.split(r"[，,。；]", rest)[0])
+        values = [v for v in (honour_value(p, pattern["honours"], whole=True) for p in parts) if v]
+        if not values:
+            continue
+        for person in honour_holders(sentence, start):
+            for value in values:
+                yield Found(person, value, (trigger.group(),))
+
+
+def honour_holders(sentence: Sentence, position: int) -> Args:
+    """The persons an award before ``position`` goes to: the subject list or the A、B等N人 list."""
+    subjects = sentence.subjects(position, ["PERSON"])
+    if len(subjects) == 1:
+        persons = [a for a in sentence.typed(["PERSON"]) if a.start >= subjects[0].start]
+        return sentence.coordinated(subjects[0], ["PERSON"], position, LIST_JOINERS) or persons[:1]
+    return subjects
+
+
+def honour_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """A、B、C 等劳模先进: the honour after a list of persons goes to each of them."""
+    honours = "|".join(map(re.escape, sorted(pattern["honours"], key=len, reverse=True)))
+    for person in sentence.typed(["PERSON"]):
+        after = sentence.between(person.end, sentence.end)
+        listed = re.match(rf"(?:[、和]{HAN}{{2,3}})*等(?:\d+人|{HAN}人)?({honours})", after)
         if listed:
-            yield person, listed.group(1), (listed.group(1),)
+            yield Found(person, listed.group(1), (listed.group(1),))
 
 
-def lecturer_trainee(
-    doc: Doc, mentions: list[Span], pattern: dict[str, Any]
-) -> Iterator[tuple[Span, Span, tuple[str, ...], tuple[int, int]]]:
-    """An article's lecturer (某某等人担任讲师) trained its named trainees (学员某某)."""
-    persons = [m for m in mentions if m.label_ == "PERSON"]
-    lecturers, trainees = [], []
-    for person in persons:
-        after = doc.text[person.end_char : person.end_char + 8]
-        before = doc.text[max(0, person.start_char - 4) : person.start_char]
-        if find_trigger(after, pattern["lecturer_cues"]):
-            lecturers.append(person)
-        if any(before.endswith(cue) for cue in pattern["trainee_cues"]):
-            trainees.append(person)
-    for lecturer in lecturers:
-        sentence = next(s for s in sentences(doc.text) if s[0] <= lecturer.start_char < s[1])
+AWARDS = re.compile(r"(?:[一二三特]等奖|[金银铜]奖|优秀奖)$")
+
+
+def honour_value(part: str, honours: list[str], whole: bool = False) -> str | None:
+    """The honour a phrase ends with, as written with its place (浙江工匠, 平湖市劳模, 金奖).
+
+    The place is the longest ending of the text before the title that is a known division (or a
+    two-character regional name before 工匠: 齐鲁工匠); quoted honours are taken whole. With
+    ``whole``, the phrase must be the honour and nothing else (for 获评X、Y lists).
+    """
+    text = re.sub(r"(?:荣誉)?称号$", "", part.strip()).strip()
+    quoted = re.fullmatch(r"[“「](.+)[”」]", text)
+    if quoted:
+        text = quoted.group(1)
+    award = AWARDS.search(text)
+    if award:
+        return award.group() if not whole or len(text) <= len(award.group()) + 4 else None
+    title = next((t for t in sorted(honours, key=len, reverse=True) if text.endswith(t)), None)
+    if title is None:
+        return None
+    before = text[: -len(title)]
+    if quoted:
+        return text
+    places = load_lexicon().places
+    place = next((before[i:] for i in range(len(before)) if before[i:] in places), "")
+    if not place and title == "工匠" and len(before) >= 2 and re.fullmatch(HAN * 2, before[-2:]):
+        place = before[-2:]
+    if before.endswith("全国"):
+        place = "全国"
+    if whole and before[: len(before) - len(place)]:
+        return None
+    return place + title
+
+
+def lecturer_trainee(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """A lecturer of the article (某某等人担任讲师) trained its named trainees (学员某某)."""
+    article_args = sentence.all_args
+    trainees = [
+        a
+        for a in article_args
+        if a.label == "PERSON"
+        and not a.reference
+        and sentence.between(max(0, a.start - 4), a.start).endswith(tuple(pattern["trainee_cues"]))
+    ]
+    for person in sentence.typed(["PERSON"]):
+        after = sentence.between(person.end, min(sentence.end, person.end + 16))
+        cue = find_word(after, pattern["lecturer_cues"])
+        if cue is None or re.search(r"[，,。]", after[: cue.start()]):
+            continue
         for trainee in trainees:
-            if trainee.kb_id_ != lecturer.kb_id_:
-                yield lecturer, trainee, ("讲师", "学员"), sentence
+            if trainee.key != person.key:
+                yield Found(person, trainee, (cue.group(), "学员"))
 
 
 SHAPES: dict[str, Shape] = {
-    "head_trigger_tail": head_trigger_tail,
+    "subject_verb_object": subject_verb_object,
+    "object_before_trigger": object_before_trigger,
     "by_list": by_list,
     "pair_trigger": pair_trigger,
+    "forms_system": forms_system,
     "org_title_person": org_title_person,
-    "honour": honour,
+    "honour_before_person": honour_before_person,
+    "honour_awarded": honour_awarded,
+    "appointed": appointed,
+    "honour_list": honour_list,
+    "lecturer_trainee": lecturer_trainee,
 }
+
+
+class References:
+    """Words that refer back to a name of the article (他, 公司, 该学院, 此次培训)."""
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self.labels = {e["word"]: e["label"] for e in entries if "word" in e}
+        patterns = [re.escape(w) for w in sorted(self.labels, key=len, reverse=True)]
+        self.pattern_labels = [
+            (re.compile(e["pattern"]), e["label"]) for e in entries if "pattern" in e
+        ]
+        patterns += [e["pattern"] for e in entries if "pattern" in e]
+        self.words = re.compile("|".join(patterns))
+
+    def find(self, text: str, names: Args, boundaries: set[int]) -> Args:
+        """Each reference in ``text`` resolved to the most recent fitting name before it."""
+        found = []
+        for match in self.words.finditer(text):
+            start, end = match.span()
+            if start not in boundaries or end not in boundaries:
+                continue
+            if any(n.start < end and start < n.end for n in names):
+                continue
+            referent = self.referent(match.group(), start, names, text)
+            if referent is not None:
+                found.append(Arg(start, end, referent.label, referent.key, match.group(), True))
+        return found
+
+    @staticmethod
+    def stands_first(name: Arg, text: str) -> bool:
+        """True when ``name`` opens its clause (the person a later 他/她 most often means)."""
+        return name.start == 0 or text[name.start - 1] in "，,。；;：:！？!?\n “"
+
+    def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
+        """The latest name before ``position`` whose canonical name ends like ``word``."""
+        noun = DEMONSTRATIVE.sub("", word)
+        label = self.labels.get(word) or next(
+            (lab for pattern, lab in self.pattern_labels if pattern.fullmatch(word)), "PROGRAMME"
+        )
+        earlier = [n for n in names if n.end <= position and n.label == label]
+        if word in PRONOUNS:
+            earlier = [n for n in earlier if self.stands_first(n, text)] or earlier
+        by_suffix = [n for n in earlier if n.key.split(":", 1)[1].strip("“”「」").endswith(noun)]
+        if by_suffix:
+            return by_suffix[-1]
+        return earlier[-1] if earlier and label in ("PERSON", "ENTERPRISE") else None
 
 
 class RelationExtractor:
     """Apply every pattern to every sentence of a Doc."""
 
-    def __init__(self, patterns: list[dict[str, Any]]) -> None:
-        self.patterns = patterns
+    def __init__(self, patterns: list[dict[str, Any]], references: References) -> None:
+        self.patterns = [p for p in patterns if p["shape"] in SHAPES]
+        self.references = references
+
+    def arguments(self, doc: Doc) -> Args:
+        """The outermost names of the Doc and the references to them, in text order."""
+        rules = doc._.kg_rules or {}
+        names = [
+            Arg(s.start_char, s.end_char, s.label_, s.kb_id_, s.text)
+            for s in doc.ents
+            if s.kb_id_ and rules.get((s.start_char, s.end_char), ("", ""))[1] != "JOURNALIST"
+        ]
+        boundaries = {t.idx for t in doc} | {len(doc.text)}
+        return sorted(
+            [*names, *self.references.find(doc.text, names, boundaries)], key=lambda a: a.start
+        )
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = sorted(doc.spans[MENTIONS_KEY], key=lambda s: s.start_char)
+        args = self.arguments(doc)
         found: dict[tuple[str, str, str | None, str | None], FoundRelation] = {}
-        for start, end in sentences(doc.text):
-            sentence = Sentence(doc, start, end, mentions)
+        carried: Args = []
+        for span in sentences(doc.text):
+            sentence = Sentence(doc.text, span, args, carried, args)
             for pattern in self.patterns:
-                shape = SHAPES.get(pattern["shape"])
-                if shape is None:
-                    continue
-                for head, tail, triggers in shape(sentence, pattern):
-                    self.keep(found, pattern, pattern["type"], head, tail, triggers, (start, end))
-                    self.keep_partners(found, pattern, sentence, head, tail, triggers)
-        for pattern in self.patterns:
-            if pattern["shape"] == "lecturer_trainee":
-                for head, tail, triggers, span in lecturer_trainee(doc, mentions, pattern):
-                    self.keep(found, pattern, "TRAINED", head, tail, triggers, span)
+                for head, tail, triggers, stated in SHAPES[pattern["shape"]](sentence, pattern):
+                    relation_type = stated or pattern["type"]
+                    self.keep(found, pattern, relation_type, head, tail, triggers, span)
+            carried = self.carry(sentence, carried)
         doc._.relations = list(found.values())
         return doc
+
+    @staticmethod
+    def carry(sentence: Sentence, carried: Args) -> Args:
+        """The subject the next sentence inherits: this sentence's first subject, if any."""
+        if not sentence.clauses:
+            return carried
+        start = sentence.clauses[0][0]
+        first = next((a for a in sentence.args if sentence.is_subject_like(a, start)), None)
+        if first is None:
+            return carried if not sentence.args else []
+        return sentence.coordinated(first, [first.label], sentence.end, LIST_JOINERS)
 
     @staticmethod
     def keep(
         found: dict[tuple[str, str, str | None, str | None], FoundRelation],
         pattern: dict[str, Any],
         relation_type: str,
-        head: Span,
-        tail: Span | str,
+        head: Arg,
+        tail: Arg | str,
         triggers: tuple[str, ...],
         sentence: tuple[int, int],
     ) -> None:
         """Record one relation once (the first sentence that states it)."""
-        tail_key = tail.kb_id_ if isinstance(tail, Span) else None
+        tail_key = tail.key if isinstance(tail, Arg) else None
         value = tail if isinstance(tail, str) else None
-        if not head.kb_id_ or (isinstance(tail, Span) and not tail_key):
+        if not head.key or (isinstance(tail, Arg) and (not tail_key or tail_key == head.key)):
             return
-        key = (head.kb_id_, relation_type, tail_key, value)
+        key = (head.key, relation_type, tail_key, value)
         if relation_type in SYMMETRIC_RELATIONS and tail_key:
-            key = (min(head.kb_id_, tail_key), relation_type, max(head.kb_id_, tail_key), None)
+            key = (min(head.key, tail_key), relation_type, max(head.key, tail_key), None)
         found.setdefault(
             key,
             FoundRelation(
-                head.kb_id_,
+                head.key,
                 relation_type,
                 tail_key,
                 value,
@@ -286,47 +732,6 @@ class RelationExtractor:
                 float(pattern.get("confidence", 0.5)),
             ),
         )
-
-    def keep_partners(
-        self,
-        found: dict[tuple[str, str, str | None, str | None], FoundRelation],
-        pattern: dict[str, Any],
-        sentence: Sentence,
-        head: Span,
-        tail: Span | str,
-        triggers: tuple[str, ...],
-    ) -> None:
-        """Co-hosts (联合主办, 共同承办) partner with each other: every pair of the same list."""
-        partner_triggers = pattern.get("partner_triggers")
-        if not partner_triggers or not any(t in partner_triggers for t in triggers):
-            return
-        if pattern["shape"] != "by_list":
-            return
-        for other in sentence.typed(pattern["head"]):
-            if (
-                other.kb_id_
-                and other.kb_id_ != head.kb_id_
-                and self.same_list(sentence, head, other, triggers[0])
-            ):
-                self.keep(
-                    found,
-                    pattern,
-                    "PARTNERS_WITH",
-                    head,
-                    other,
-                    triggers,
-                    (sentence.start, sentence.end),
-                )
-
-    @staticmethod
-    def same_list(sentence: Sentence, a: Span, b: Span, trigger: str) -> bool:
-        """True when ``a`` and ``b`` stand in one list that ``trigger`` closes."""
-        first, second = sorted((a, b), key=lambda s: s.start_char)
-        gap = sentence.between(first.end_char, second.start_char)
-        if any(word in gap for word in ("主办", "承办", "，", ",")):
-            return False
-        rest = sentence.between(second.end_char, sentence.end)
-        return re.match(rf"(?:[、和与及][^，,。]*?)?{re.escape(trigger)}", rest) is not None
 
 
 @Language.factory(
@@ -341,9 +746,7 @@ def make_relation_extractor(nlp: Language, name: str, patterns_path: str) -> Rel
         Doc.set_extension("relations", default=None)
     from kg.lexicon import lexicon_dir
 
-    path = (
-        Path(patterns_path)
-        if patterns_path
-        else lexicon_dir().parent / "relations" / "patterns.jsonl"
-    )
-    return RelationExtractor(load_patterns(path))
+    folder = lexicon_dir().parent / "relations"
+    path = Path(patterns_path) if patterns_path else folder / "patterns.jsonl"
+    references = load_patterns(folder / "references.jsonl")
+    return RelationExtractor(load_patterns(path), References(references))

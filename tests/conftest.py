@@ -1,14 +1,19 @@
-"""Shared fixtures: the pipeline built once per session, and the shared data directory."""
+"""Shared fixtures: the pipeline built once per session, the shared data directory, the endpoint."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import pytest
 from spacy.language import Language
 
+from kg.netgraph import graph_from_records
 from kg.pipeline import load
+from kg.serve import Endpoint, ServeSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -28,3 +33,119 @@ def shared() -> Path:
             pytest.fail(f"{SHARED} is missing: CI needs ../shared beside the clone")
         pytest.skip(f"{SHARED} is missing")
     return SHARED
+
+
+def made_up_record(
+    document: str, date: str, entities: list[tuple[str, str]], facts: list[tuple[str, str, str]]
+) -> dict[str, Any]:
+    """An extraction record of one article: (type, name) entities, (head, relation, tail) facts.
+
+    A fact whose tail is not an entity name is a HAS_HONOUR value.
+    """
+    ids = {name: f"E{n}" for n, (_, name) in enumerate(entities, start=1)}
+    relations: list[dict[str, Any]] = []
+    for head, relation, tail in facts:
+        sentence = f"{head}{tail}。"
+        fact = {"head": ids[head], "type": relation, "confidence": 0.8, "rule": "test"}
+        fact["evidence"] = {"text": sentence, "start": 0, "end": len(sentence), "article": 0}
+        fact |= {"tail": ids[tail]} if tail in ids else {"value": tail}
+        relations.append(fact)
+    return {
+        "document": document,
+        "entities": [
+            {
+                "id": ids[name],
+                "type": etype,
+                "name": name,
+                "aliases": ["市总工会"] if name == "常熟市总工会" else [],
+                "roles": ["MODEL_WORKER", "TRAINER"] if name == "吕国梁" else [],
+                "mentions": [{"start": 0, "end": len(name), "text": name, "article": 0}],
+            }
+            for etype, name in entities
+        ],
+        "relations": relations,
+        "articles": [{"index": 0, "headline": "", "date": date, "byline": []}],
+    }
+
+
+# Two invented articles: a union, a company and its academy partner, a contest, three
+# generations of craftsmen, and two relations between the same academy and company.
+MADE_UP_RECORDS = [
+    made_up_record(
+        "first.md",
+        "2024-03-01",
+        [
+            ("UNION", "常熟市总工会"),
+            ("ENTERPRISE", "青禾机械有限公司"),
+            ("GOVERNMENT", "常熟市人社局"),
+            ("PROGRAMME", "2024年常熟市焊工职业技能竞赛"),
+            ("PERSON", "吕国梁"),
+            ("PERSON", "沈佳怡"),
+        ],
+        [
+            ("常熟市总工会", "PARTNERS_WITH", "青禾机械有限公司"),
+            ("常熟市总工会", "PARTNERS_WITH", "常熟市人社局"),
+            ("常熟市总工会", "ORGANIZES", "2024年常熟市焊工职业技能竞赛"),
+            ("常熟市人社局", "ORGANIZES", "2024年常熟市焊工职业技能竞赛"),
+            ("吕国梁", "WORKS_AT", "青禾机械有限公司"),
+            ("吕国梁", "TRAINED", "沈佳怡"),
+            ("吕国梁", "HAS_HONOUR", "常熟工匠"),
+        ],
+    ),
+    made_up_record(
+        "second.md",
+        "2024-05-10",
+        [
+            ("UNION", "常熟市总工会"),
+            ("ENTERPRISE", "青禾机械有限公司"),
+            ("ACADEMY", "青禾工匠学院"),
+            ("STUDIO", "吕国梁技能大师工作室"),
+            ("PERSON", "吕国梁"),
+            ("PERSON", "沈佳怡"),
+            ("PERSON", "徐明"),
+        ],
+        [
+            ("常熟市总工会", "PARTNERS_WITH", "青禾机械有限公司"),
+            ("青禾工匠学院", "PARTNERS_WITH", "青禾机械有限公司"),
+            ("青禾工匠学院", "PART_OF", "青禾机械有限公司"),
+            ("吕国梁", "LEADS", "吕国梁技能大师工作室"),
+            ("沈佳怡", "TRAINED", "徐明"),
+            ("徐明", "TRAINED_AT", "青禾工匠学院"),
+        ],
+    ),
+]
+
+
+@pytest.fixture()
+def made_up_records() -> list[dict[str, Any]]:
+    """``MADE_UP_RECORDS``: two invented articles as extraction records."""
+    return MADE_UP_RECORDS
+
+
+@pytest.fixture()
+def made_up_graph() -> nx.MultiDiGraph:
+    """The graph of ``MADE_UP_RECORDS`` (a fresh copy per test)."""
+    return graph_from_records(MADE_UP_RECORDS)
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kg build examples/corpus`` once per session: the build directory."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("corpus") / "build"
+    result = CliRunner().invoke(main, ["build", str(REPO / "examples" / "corpus"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[Endpoint]:
+    """The SPARQL endpoint over the fixture graph, on a free loopback port, for the session."""
+    from serving import PREFIXES, QUERIES, fixture_store
+
+    settings = ServeSettings(port=0, timeout=5.0, workers=2)
+    with Endpoint(fixture_store(), QUERIES, settings, PREFIXES) as running:
+        yield running

@@ -105,3 +105,10 @@ def test_load_graph_names_the_broken_line(tmp_path: Path) -> None:
     (tmp_path / "extraction.jsonl").write_text(json.dumps(FIRST) + "\n{oops\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"extraction.jsonl:2: not valid JSON"):
         load_graph(tmp_path)
+
+
+def test_honour_keeps_its_statements_on_the_merged_entity() -> None:
+    graph = graph_from_records([FIRST, SECOND])
+    company = graph.nodes[entity_key("ENTERPRISE", "青禾机械有限公司")]
+    (statement,) = company["honour_evidence"]["市级文明单位"]
+    assert statement["document"] == "bb.md" and statement["article"] == "bb.md@0"

@@ -33,3 +33,71 @@ def test_relations_need_a_trigger(nlp):
 def test_relations_workplace_of_titled_person(nlp):
     found = facts(nlp, "青禾机械股份有限公司焊工班长吕国梁说，要把手艺传下去。")
     assert ("吕国梁", "WORKS_AT", "青禾机械股份有限公司") in found
+
+
+def test_relations_passive_hosts_and_continued_co_hosts(nlp):
+    text = (
+        "2024年常熟市钳工职业技能竞赛近日落幕。"
+        "此次竞赛由常熟市总工会主办，常熟市人社局、常熟市教育局承办。"
+    )
+    found = facts(nlp, text)
+    for body in ("常熟市总工会", "常熟市人社局", "常熟市教育局"):
+        assert (body, "ORGANIZES", "2024年常熟市钳工职业技能竞赛") in found
+    partners = {frozenset((h, tail)) for h, t, tail in found if t == "PARTNERS_WITH"}
+    assert frozenset(("常熟市人社局", "常熟市教育局")) in partners
+    # A 主办 body and a 承办 body do not partner by that alone (ANNOTATION.md).
+    assert not any("常熟市总工会" in pair for pair in partners)
+
+
+def test_relations_subject_carried_to_a_later_clause(nlp):
+    found = facts(nlp, "吴江区总工会深入调研，5月起在全区开展“骑手驿站”服务行动。")
+    assert ("吴江区总工会", "ORGANIZES", "“骑手驿站”服务行动") in found
+
+
+def test_relations_agent_right_before_a_relative_verb(nlp):
+    found = facts(nlp, "青禾实训学堂是常熟市总工会打造的常熟市劳模工匠学院的特色学堂之一。")
+    assert ("常熟市总工会", "ESTABLISHED", "常熟市劳模工匠学院") in found
+    assert ("青禾实训学堂", "ESTABLISHED", "常熟市劳模工匠学院") not in found
+
+
+def test_relations_system_members_partner_with_the_hub_and_join_the_system(nlp):
+    text = "常熟市劳模工匠学院正推动与常熟理工学院、青禾机械有限公司组成“1+2”实训体系。"
+    found = facts(nlp, text)
+    assert ("常熟市劳模工匠学院", "PARTNERS_WITH", "常熟理工学院") in found
+    assert ("常熟市劳模工匠学院", "PARTNERS_WITH", "青禾机械有限公司") in found
+    for member in ("常熟市劳模工匠学院", "常熟理工学院", "青禾机械有限公司"):
+        assert (member, "PART_OF", "“1+2”实训体系") in found
+
+
+def test_relations_honours_listed_after_a_copula(nlp):
+    found = facts(nlp, "吕国梁是江苏工匠、常熟市劳动模范，从事焊接三十年。")
+    assert ("吕国梁", "HAS_HONOUR", "江苏工匠") in found
+    assert ("吕国梁", "HAS_HONOUR", "常熟市劳动模范") in found
+
+
+def test_relations_award_goes_to_every_person_of_the_list(nlp):
+    text = "经过两轮比拼，吕国梁、范小舟、陶立新分别夺得第一名，被授予“常熟市技能状元”称号。"
+    found = facts(nlp, text)
+    for person in ("吕国梁", "范小舟", "陶立新"):
+        assert (person, "HAS_HONOUR", "常熟市技能状元") in found
+
+
+def test_relations_back_reference_attaches_to_the_named_body(nlp):
+    text = (
+        "常熟市总工会在青禾机械有限公司挂牌成立青禾职工夜校。"
+        "吕国梁是夜校的讲师之一，范小舟是夜校的第一批学员。"
+    )
+    found = facts(nlp, text)
+    assert ("常熟市总工会", "ESTABLISHED", "青禾职工夜校") in found
+    assert ("吕国梁", "TEACHES_AT", "青禾职工夜校") in found
+    assert ("范小舟", "TRAINED_AT", "青禾职工夜校") in found
+
+
+def test_relations_mentor_named_after_a_guidance_phrase(nlp):
+    found = facts(nlp, "在吕国梁的传帮带下，范小舟考取了高级工证书。")
+    assert ("吕国梁", "TRAINED", "范小舟") in found
+
+
+def test_relations_journalists_take_no_part_in_facts(nlp):
+    found = facts(nlp, "记者许文杰在青禾机械有限公司看到，车间里正在比武。")
+    assert not any("许文杰" in (h, tail) for h, _, tail in found)

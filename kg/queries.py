@@ -1,0 +1,267 @@
+"""Named SPARQL queries (``kg/queries/*.rq``) and running any query on a build's store.
+
+Each ``.rq`` file answers one question. Its leading comment lines say what: ``# title: …``,
+``# description: …`` (indented ``#`` lines continue it) and one ``# param: NAME — meaning`` per
+placeholder. A placeholder is a SPARQL variable (``?name``) that ``run_query`` binds to a plain
+string before the query runs (SEP-0007 substitution, so the variable must be selected too); a
+file stays a valid query on its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from textwrap import shorten
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph
+
+from kg.errors import KGError
+from kg.rdf import PREFIXES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Value = str | int | float | bool | None
+Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
+FORMATS = ("table", "csv", "json")
+NUMERIC_TYPES = {
+    "http://www.w3.org/2001/XMLSchema#integer": int,
+    "http://www.w3.org/2001/XMLSchema#decimal": float,
+    "http://www.w3.org/2001/XMLSchema#double": float,
+    "http://www.w3.org/2001/XMLSchema#float": float,
+}
+HEADER_RE = re.compile(r"#\s*(title|description|param):\s*(.*)")
+
+
+class QueryError(KGError):
+    """A query that cannot run: unknown name, missing parameter or invalid SPARQL."""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One shipped query: its kebab-case name, what it answers and its SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    text: str
+    params: dict[str, str] = field(default_factory=dict)  # placeholder → meaning
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to a query: column names and rows of plain Python values."""
+
+    columns: list[str]
+    rows: list[tuple[Value, ...]]
+
+    def records(self) -> list[dict[str, Value]]:
+        """The rows as dicts keyed by column (the JSON form)."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+
+def parse_named_query(name: str, text: str) -> NamedQuery:
+    """Read the title, description and parameters from the leading comment of a ``.rq`` file."""
+    fields: dict[str, str] = {}
+    params: dict[str, str] = {}
+    last = ""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header = HEADER_RE.match(line)
+        if header and header.group(1) == "param":
+            param, _, meaning = header.group(2).partition("—")
+            params[param.strip()] = meaning.strip()
+            last = ""
+        elif header:
+            last = header.group(1)
+            fields[last] = header.group(2).strip()
+        elif last:
+            fields[last] += " " + line.lstrip("#").strip()
+    if "title" not in fields or "description" not in fields:
+        raise QueryError(f"{name}.rq: needs '# title:' and '# description:' comment lines")
+    return NamedQuery(name, fields["title"], fields["description"], text, params)
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """Every query shipped in ``kg/queries/``, by name."""
+    folder = files("kg").joinpath("queries")
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name.removesuffix(".rq")
+            found[name] = parse_named_query(name, entry.read_text(encoding="utf-8"))
+    return found
+
+
+def named_query(name: str) -> NamedQuery:
+    """The named query ``name``, or an error listing the known names."""
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"unknown query {name!r}; known: {', '.join(queries)}")
+    return queries[name]
+
+
+def bindings_for(query: NamedQuery, params: Mapping[str, str]) -> dict[str, str]:
+    """Check that ``params`` are exactly the query's placeholders."""
+    unknown = set(params) - set(query.params)
+    missing = set(query.params) - set(params)
+    if unknown:
+        known = ", ".join(query.params) or "none"
+        raise QueryError(f"query {query.name} has no parameter {min(unknown)!r}; it takes: {known}")
+    if missing:
+        raise QueryError(
+            f"query {query.name} needs --param {min(missing)}=… ({query.params[min(missing)]})"
+        )
+    return dict(params)
+
+
+def python_value(term: Any) -> Value:
+    """An RDF term as a plain value: numbers and booleans as such, everything else as text."""
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.Literal):
+        datatype = term.datatype.value
+        if datatype in NUMERIC_TYPES:
+            try:
+                return NUMERIC_TYPES[datatype](Decimal(term.value))  # type: ignore[no-any-return]
+            except ArithmeticError:
+                return term.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#boolean":
+            return term.value == "true"
+        return term.value
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, pyoxigraph.Triple):
+        return str(term)
+    return str(term.value)
+
+
+def run_query(
+    store: pyoxigraph.Store, text: str, bindings: Mapping[str, str] | None = None
+) -> QueryResult:
+    """Run any SPARQL query; ``bindings`` give variables a string value beforehand.
+
+    SELECT gives its variables as columns; ASK one column ``ask``; CONSTRUCT and DESCRIBE the
+    columns ``subject``, ``predicate``, ``object``. The project's prefixes (``kg:``, ``skos:``,
+    ``dcterms:`` …) are predeclared.
+    """
+    substitutions: dict[pyoxigraph.Variable, Term] = {
+        pyoxigraph.Variable(name): pyoxigraph.Literal(value)
+        for name, value in (bindings or {}).items()
+    }
+    try:
+        answer = store.query(
+            text,
+            prefixes={prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+            substitutions=substitutions,
+        )
+    except SyntaxError as error:
+        message = " ".join(str(error).split())
+        raise QueryError(f"invalid SPARQL: {shorten(message, 160, placeholder=' …')}") from error
+    except (RuntimeError, OSError) as error:
+        raise QueryError(f"query failed: {error}") from error
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return QueryResult(["ask"], [(bool(answer),)])
+    if isinstance(answer, pyoxigraph.QueryTriples):
+        return QueryResult(
+            ["subject", "predicate", "object"],
+            [
+                (python_value(t.subject), python_value(t.predicate), python_value(t.object))
+                for t in answer
+            ],
+        )
+    columns = [variable.value for variable in answer.variables]
+    rows = [tuple(python_value(solution[c]) for c in columns) for solution in answer]
+    return QueryResult(columns, rows)
+
+
+def run_named(
+    store: pyoxigraph.Store, name: str, params: Mapping[str, str] | None = None
+) -> QueryResult:
+    """Run the named query ``name`` with its parameters."""
+    query = named_query(name)
+    return run_query(store, query.text, bindings_for(query, params or {}))
+
+
+def ask(build_dir: str | Path, name: str, **params: str) -> pd.DataFrame:
+    """Answer a named question about a build as a DataFrame (for notebooks).
+
+    >>> ask("build", "partners-of", name="常熟市总工会")  # doctest: +SKIP
+    """
+    from kg.store import open_store
+
+    return run_named(open_store(build_dir), name, params).to_frame()
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def cell(value: Value) -> str:
+    """A value as table or CSV text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def format_table(result: QueryResult) -> str:
+    """The result as an aligned text table with a row count."""
+    texts = [[cell(v) for v in row] for row in result.rows]
+    widths = [
+        max([display_width(c), *(display_width(row[i]) for row in texts)])
+        for i, c in enumerate(result.columns)
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        padded = (v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    lines = [line(result.columns), line(["-" * w for w in widths])]
+    lines += [line(row) for row in texts]
+    noun = "row" if len(texts) == 1 else "rows"
+    return "\n".join([*lines, f"({len(texts)} {noun})"])
+
+
+def format_csv(result: QueryResult) -> str:
+    """The result as CSV with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([cell(v) for v in row] for row in result.rows)
+    return out.getvalue()
+
+
+def format_json(result: QueryResult) -> str:
+    """The result as a JSON object: ``columns`` and ``rows`` (one object per row)."""
+    return json.dumps(
+        {"columns": result.columns, "rows": result.records()}, ensure_ascii=False, indent=2
+    )
+
+
+def format_result(result: QueryResult, output_format: str) -> str:
+    """The result in one of ``FORMATS``."""
+    formatters = {"table": format_table, "csv": format_csv, "json": format_json}
+    if output_format not in formatters:
+        raise QueryError(f"unknown format {output_format!r}; use one of: {', '.join(FORMATS)}")
+    return formatters[output_format](result)

@@ -1,0 +1,272 @@
+"""Named queries and ``kg query``: each question answered on the store, checked against NetworkX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+from graphdata import world_record
+
+from kg.build import write_graph_files
+from kg.cli import main
+from kg.netgraph import graph_from_records, load_graph
+from kg.queries import QueryError, ask, named_queries, run_named, run_query
+from kg.rdf import article_infos
+from kg.store import open_store
+
+REQUIRED = {
+    "who-trained-whom",
+    "training-lineages",
+    "trained-at",
+    "teaches-at",
+    "partners",
+    "top-partners",
+    "organizers",
+    "union-hierarchy",
+    "honours",
+    "entity",
+    "evidence",
+}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build directory of the small invented world of graphdata.py."""
+    out = tmp_path_factory.mktemp("world")
+    records = [world_record()]
+    write_graph_files(graph_from_records(records), out, article_infos(records))
+    return out
+
+
+@pytest.fixture(scope="module")
+def world_store(world: Path) -> pyoxigraph.Store:
+    return open_store(world)
+
+
+@pytest.fixture(scope="module")
+def corpus_store(corpus_build: Path) -> pyoxigraph.Store:
+    return open_store(corpus_build)
+
+
+@pytest.fixture(scope="module")
+def corpus_graph(corpus_build: Path) -> nx.MultiDiGraph:
+    return load_graph(corpus_build)
+
+
+def rows(store: pyoxigraph.Store, query: str, /, **params: str) -> set[tuple]:
+    return set(run_named(store, query, params).rows)
+
+
+def edge_rows(graph: nx.MultiDiGraph, kind: str) -> set[tuple[str, str, int]]:
+    """(head label, tail label, articles) of every edge of one relation type."""
+    label = graph.nodes
+    return {
+        (label[h]["label"], label[t]["label"], d["weight"])
+        for h, t, k, d in graph.edges(keys=True, data=True)
+        if k == kind
+    }
+
+
+def test_named_queries_are_described_and_include_every_question():
+    queries = named_queries()
+    assert set(queries) >= REQUIRED
+    for name, query in queries.items():
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", name)
+        assert query.title and len(query.description) > 20, name
+        select = query.text[query.text.index("SELECT") :].split("WHERE")[0]
+        for param in query.params:
+            assert f"?{param}" in select, f"{name}: placeholder ?{param} must be selected"
+
+
+@pytest.mark.parametrize("name,kind", [("partners", "PARTNERS_WITH"), ("organizers", "ORGANIZES")])
+def test_pair_queries_match_networkx_on_the_corpus(corpus_store, corpus_graph, name, kind):
+    found = rows(corpus_store, name)
+    expected = edge_rows(corpus_graph, kind)
+    if name == "organizers":  # programme first
+        expected = {(t, h, n) for h, t, n in expected}
+    assert expected and found == expected
+
+
+@pytest.mark.parametrize(
+    "name,kind,swap",
+    [
+        ("who-trained-whom", "TRAINED", False),
+        ("trained-at", "TRAINED_AT", True),
+        ("teaches-at", "TEACHES_AT", True),
+        ("leaders", "LEADS", False),
+    ],
+)
+def test_person_queries_match_networkx_on_the_corpus(corpus_store, corpus_graph, name, kind, swap):
+    found = {(r[0], r[-2] if swap else r[1], r[-1]) for r in rows(corpus_store, name)}
+    expected = edge_rows(corpus_graph, kind)
+    if swap:
+        found = {(person, place, n) for place, person, n in found}
+    assert found == expected
+
+
+def test_honours_match_networkx_on_the_corpus(corpus_store, corpus_graph):
+    expected = {
+        (data["label"], honour)
+        for _, data in corpus_graph.nodes(data=True)
+        for honour in data["honours"]
+    }
+    assert expected and {(p, h) for p, h, _ in rows(corpus_store, "honours")} == expected
+
+
+def test_top_partners_counts_partners_over_the_whole_graph(corpus_store, corpus_graph):
+    partners = nx.Graph()
+    partners.add_edges_from(
+        (h, t) for h, t, k in corpus_graph.edges(keys=True) if k == "PARTNERS_WITH"
+    )
+    expected = sorted(
+        ((corpus_graph.nodes[n]["label"], d) for n, d in partners.degree),
+        key=lambda x: (-x[1], x[0]),
+    )[:20]
+    assert run_named(corpus_store, "top-partners").rows == expected
+
+
+def test_entity_lists_every_fact_of_one_entity(corpus_store, corpus_graph):
+    key = max(corpus_graph.nodes, key=corpus_graph.degree)
+    node = corpus_graph.nodes[key]
+    found = rows(corpus_store, "entity", name=node["label"])
+    neighbours = {corpus_graph.nodes[t]["label"] for t in corpus_graph.successors(key)}
+    neighbours |= {corpus_graph.nodes[h]["label"] for h in corpus_graph.predecessors(key)}
+    assert neighbours <= {value for _, _, _, value in found}
+    assert (node["label"], "out", "prefLabel", node["label"]) in found
+
+
+def test_evidence_of_each_corpus_fact_is_its_statements(corpus_store, corpus_graph):
+    for head, tail, kind, data in corpus_graph.edges(keys=True, data=True):
+        result = run_named(
+            corpus_store,
+            "evidence",
+            {
+                "head": corpus_graph.nodes[head]["label"],
+                "relation": kind,
+                "tail": corpus_graph.nodes[tail]["label"],
+            },
+        )
+        sentences = [r["sentence"] for r in result.records()]
+        assert sorted(sentences) == sorted(s["text"] for s in data["evidence"]), (head, kind, tail)
+
+
+def test_lineages_follow_apprentices_across_generations(world_store):
+    assert rows(world_store, "who-trained-whom") == {
+        ("吕国梁", "韩立新", 1),
+        ("韩立新", "贺春燕", 1),
+    }
+    assert rows(world_store, "training-lineages") == {
+        ("吕国梁", "韩立新", True),
+        ("吕国梁", "贺春燕", False),
+        ("韩立新", "贺春燕", True),
+    }
+
+
+def test_union_hierarchy_reaches_every_union_above(world_store):
+    assert rows(world_store, "union-hierarchy") == {
+        ("白鹭镇总工会", "常熟市总工会", True),
+        ("常熟市总工会", "苏州市总工会", True),
+        ("白鹭镇总工会", "苏州市总工会", False),
+    }
+
+
+def test_places_of_learning_and_teaching(world_store):
+    assert rows(world_store, "trained-at") == {("常熟市青禾工匠学院", "ACADEMY", "贺春燕", 1)}
+    assert rows(world_store, "teaches-at") == {("常熟市青禾工匠学院", "ACADEMY", "吕国梁", 1)}
+    assert rows(world_store, "leaders") == {("吕国梁", "吕国梁焊接技能大师工作室", "STUDIO", 1)}
+
+
+def test_partners_of_a_body_found_by_its_alias(world_store):
+    assert rows(world_store, "partners-of", name="市总工会") == {
+        ("市总工会", "常熟市人社局", 1),
+        ("市总工会", "青禾机械有限公司", 1),
+    }
+
+
+def test_evidence_of_a_partnership_in_either_order_and_of_an_honour(world_store):
+    forward = run_named(
+        world_store,
+        "evidence",
+        {"head": "常熟市总工会", "relation": "PARTNERS_WITH", "tail": "青禾公司"},
+    ).records()
+    backward = run_named(
+        world_store,
+        "evidence",
+        {"head": "青禾机械有限公司", "relation": "PARTNERS_WITH", "tail": "常熟市总工会"},
+    ).records()
+    assert [r["sentence"] for r in forward] == ["青禾机械有限公司与常熟市总工会共同出资。"]
+    assert [r["sentence"] for r in backward] == [r["sentence"] for r in forward]
+    assert forward[0]["document"] == "world.md" and forward[0]["start"] == 10
+    honour = run_named(
+        world_store, "evidence", {"head": "吕国梁", "relation": "HAS_HONOUR", "tail": "常熟工匠"}
+    ).records()
+    assert [(r["sentence"], r["rule"], r["confidence"]) for r in honour] == [
+        ("吕国梁获评常熟工匠。", "test_rule", 0.8)
+    ]
+
+
+def test_query_errors_are_one_line(world_store):
+    with pytest.raises(QueryError, match="invalid SPARQL: error at 1:"):
+        run_query(world_store, "SELECT ?x WHERE { ?x a kg:Tra")
+    with pytest.raises(QueryError, match=r"unknown query 'partner'; known: .*partners"):
+        run_named(world_store, "partner")
+    with pytest.raises(QueryError, match="needs --param name="):
+        run_named(world_store, "entity")
+    with pytest.raises(QueryError, match="has no parameter 'nme'"):
+        run_named(world_store, "entity", {"name": "x", "nme": "y"})
+
+
+def test_run_query_answers_ask_and_construct(world_store):
+    assert run_query(world_store, "ASK { ?x kg:trained ?y }").rows == [(True,)]
+    result = run_query(world_store, "CONSTRUCT { ?x kg:trained ?y } WHERE { ?x kg:trained ?y }")
+    assert result.columns == ["subject", "predicate", "object"] and len(result.rows) == 2
+
+
+def test_ask_returns_a_dataframe(world):
+    frame = ask(world, "partners")
+    assert list(frame.columns) == ["body", "partner", "articles"]
+    assert len(frame) == 2 and frame["articles"].sum() == 2
+
+
+def test_cli_query_prints_table_csv_and_json(world):
+    runner = CliRunner()
+    table = runner.invoke(main, ["query", str(world), "--named", "who-trained-whom"])
+    assert table.exit_code == 0, table.output
+    assert "吕国梁" in table.output and "(2 rows)" in table.output
+    as_csv = runner.invoke(main, ["query", str(world), "--named", "partners", "-f", "csv"])
+    parsed = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert {frozenset((row["body"], row["partner"])) for row in parsed} == {
+        frozenset(("常熟市总工会", "常熟市人社局")),
+        frozenset(("常熟市总工会", "青禾机械有限公司")),
+    }
+    sparql = "SELECT ?name WHERE { ?u a kg:TradeUnion ; skos:prefLabel ?name } ORDER BY ?name"
+    as_json = runner.invoke(main, ["query", str(world), sparql, "--format", "json"])
+    assert json.loads(as_json.output)["rows"] == [
+        {"name": "常熟市总工会"},
+        {"name": "白鹭镇总工会"},
+        {"name": "苏州市总工会"},
+    ]
+    with_param = runner.invoke(
+        main, ["query", str(world), "--named", "entity", "-p", "name=贺春燕"]
+    )
+    assert with_param.exit_code == 0 and "trained at" in with_param.output
+
+
+def test_cli_query_refuses_bad_use(world, tmp_path):
+    runner = CliRunner()
+    not_build = runner.invoke(main, ["query", str(tmp_path), "--named", "partners"])
+    assert not_build.exit_code == 1
+    assert f"{tmp_path}: is not a build directory" in not_build.output
+    neither = runner.invoke(main, ["query", str(world)])
+    assert neither.exit_code == 2 and "give either a SPARQL query or --named NAME" in neither.output
+    bad_param = runner.invoke(main, ["query", str(world), "--named", "entity", "-p", "name"])
+    assert bad_param.exit_code == 2 and "is not NAME=VALUE" in bad_param.output
+    listing = runner.invoke(main, ["query", str(world), "--list"])
+    assert all(name in listing.output for name in REQUIRED)
