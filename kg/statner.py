@@ -293,7 +293,8 @@ def viterbi(
     labels = np.zeros(len(emissions), dtype=np.intp)
     if not len(starts):
         return labels
-    trans = (transitions + _MOVES)[:, :, None]  # [from, to, run]
+    moves = transitions + _MOVES
+    trans = moves[:, :, None]  # [from, to, run]
     order = np.argsort(-lengths, kind="stable")
     starts, lengths = starts[order], lengths[order]
     none = np.zeros(len(order), dtype=bool)
@@ -301,23 +302,32 @@ def viterbi(
     to_o = np.where(none if exits is None else exits[order], transitions[:, 0][:, None], 0)
     steps = int(lengths[0])
     running = len(lengths) - np.searchsorted(lengths[::-1], np.arange(steps + 1), side="right")
-    by_label = emissions.T
-    score = np.take(by_label, starts, axis=1) + _FIRST[:, None] + from_o
+    # Step-major layout: row offset[t] + r holds the character at step t of run r, so each
+    # step reads one contiguous slice.
+    offset = np.concatenate([[0], np.cumsum(running[:-1])])
+    run = np.repeat(np.arange(len(starts)), lengths)
+    step = np.arange(len(run)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    char_at = np.empty(len(run), dtype=np.intp)
+    char_at[offset[step] + run] = starts[run] + step
+    by_step = np.take(emissions, char_at, axis=0)
+    score = by_step[: running[0]].T + _FIRST[:, None] + from_o
     history = [score]
     for t in range(1, steps):
-        k = running[t]
-        score = (score[:, None, :k] + trans).max(axis=0) + np.take(by_label, starts[:k] + t, 1)
+        first, k = offset[t], running[t]
+        score = (score[:, None, :k] + trans).max(axis=0) + by_step[first : first + k].T
         history.append(score)
+    chosen = np.empty(len(run), dtype=np.intp)
     current = np.zeros(len(starts), dtype=np.intp)
     for t in range(steps - 1, -1, -1):
         k, ending = running[t], running[t + 1]
         if ending < k:  # runs whose last character is at step t
             final = history[t][:, ending:k] + _LAST[:, None] + to_o[:, ending:k]
             current[ending:k] = final.argmax(axis=0)
-        labels[starts[:k] + t] = current[:k]
+        chosen[offset[t] : offset[t] + k] = current[:k]
         if t:
-            before = history[t - 1][:, :k] + np.take(trans[:, :, 0], current[:k], axis=1)
+            before = history[t - 1][:, :k] + np.take(moves, current[:k], axis=1)
             current[:k] = before.argmax(axis=0)
+    labels[char_at] = chosen
     return labels
 
 

@@ -50,3 +50,6 @@ def test_throughput_reports_rates_ratio_and_memory() -> None:
     assert len(re.findall(r"^\s+\d+% .* peak memory \d+ MB$", out, re.MULTILINE)) == 4
     corpus_mb = float(re.search(r"^corpus: ([\d.]+) MB", out, re.MULTILINE).group(1))
     assert corpus_mb >= 0.2
+    costs = dict(re.findall(r"^  (\S+)\s+[\d.]+ µs\s+([\d.]+)×$", out, re.MULTILINE))
+    assert float(costs["jieba.lcut"]) == 1.0
+    assert {"tokenizer", "kg_stat_ner", "kg_ner"} <= set(costs)
