@@ -13,7 +13,8 @@ data can be read back from the file) and the label transition weights.
 
 Decoding is numpy throughout, so its cost stays small beside the jieba segmentation it reads:
 the features of all characters of a Doc are hashed at once, and Viterbi runs over all clauses
-of the Doc together (a clause ends at 。，、；：！？ or a line break; no name crosses one).
+of the Doc together (a clause ends at 。，、；：！？ or a line break; hardly any name crosses one),
+walking only the runs of characters where some name label comes near O's score.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ ENTITY_LABELS = ("PER", "ORG", "LOC")
 LABELS = ("O", *(f"{tag}-{kind}" for kind in ENTITY_LABELS for tag in "BIES"))
 # Bumped whenever the features change, so a model trained on other features is refused.
 FEATURE_VERSION = 1
-# Clause ends: no PER/ORG/LOC name in MSRA or CLUENER train crosses one (after ``fold_width``).
+# Clause ends: 48 of the 90,896 PER/ORG/LOC names of MSRA and CLUENER train cross one
+# (中国、斯洛伐克联合登山队); decoding clause by clause costs those and bounds Viterbi's work.
 CLAUSE_ENDS = "。!?;,、:\n\r\t"
 MAX_CLAUSE = 100  # longer runs are cut, so one unpunctuated page cannot make Viterbi slow
 PRUNE_MARGIN = 8.0  # a character whose O score leads every name label by more is O outright

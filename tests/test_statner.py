@@ -74,7 +74,7 @@ def test_model_loads_from_package_data() -> None:
 
 def test_model_file_is_small_and_holds_numbers_only() -> None:
     path = model_path()
-    assert path.stat().st_size <= 25 * 2**20
+    assert path.stat().st_size <= 25_000_000
     with np.load(path, allow_pickle=False) as data:
         kinds = {name: data[name].dtype.kind for name in data.files}
     assert set(kinds) == {"version", "weights", "transitions"}
