@@ -44,7 +44,7 @@ LABELS = ("O", *(f"{tag}-{kind}" for kind in ENTITY_LABELS for tag in "BIES"))
 # Bumped whenever the features change, so a model trained on other features is refused.
 FEATURE_VERSION = 1
 # Clause ends: 48 of the 90,896 PER/ORG/LOC names of MSRA and CLUENER train cross one
-# (中国、斯洛伐克联合登山队); decoding clause by clause costs those and bounds Viterbi's work.
+# (a joint team named 中、法联合考察队); decoding clause by clause costs those and bounds Viterbi's work.
 CLAUSE_ENDS = "。!?;,、:\n\r\t"
 MAX_CLAUSE = 100  # longer runs are cut, so one unpunctuated page cannot make Viterbi slow
 PRUNE_MARGIN = 8.0  # a character whose O score leads every name label by more is O outright
