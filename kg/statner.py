@@ -43,8 +43,8 @@ ENTITY_LABELS = ("PER", "ORG", "LOC")
 LABELS = ("O", *(f"{tag}-{kind}" for kind in ENTITY_LABELS for tag in "BIES"))
 # Bumped whenever the features change, so a model trained on other features is refused.
 FEATURE_VERSION = 1
-# Clause ends: 48 of the 90,896 PER/ORG/LOC names of MSRA and CLUENER train cross one
-# (a joint team named 中、法联合考察队); decoding clause by clause costs those and bounds Viterbi's work.
+# Clause ends: 48 of the 90,896 PER/ORG/LOC names of MSRA and CLUENER train cross one (a
+# joint team such as 中、法联合考察队); decoding clause by clause costs those, bounds the work.
 CLAUSE_ENDS = "。!?;,、:\n\r\t"
 MAX_CLAUSE = 100  # longer runs are cut, so one unpunctuated page cannot make Viterbi slow
 PRUNE_MARGIN = 8.0  # a character whose O score leads every name label by more is O outright
