@@ -1,11 +1,13 @@
 """Score span-level PER/ORG/LOC on external benchmarks: MSRA NER test and CLUENER2020 dev.
 
-    python benchmarks/ner_external.py [--shared ../shared] [--limit N] [--only stat|pipeline]
+    python benchmarks/ner_external.py [--shared ../shared] [--limit N] [--only PREDICTOR]
 
-Two predictors, each on both sets (exact span and type, ``kg.evaluate.evaluate_spans``):
+Three predictors, each on both sets (exact span and type, ``kg.evaluate.evaluate_spans``):
 
-* ``kg_stat_ner`` alone: the statistical component's ``doc.spans["kg_stat"]`` on our jieba words;
-* the whole pipeline: ``kg.load()``'s ``doc.ents``, our labels mapped through
+* ``stat``: the statistical component alone on a Doc of our jieba words, every name it finds
+  with its exact characters (``doc.spans["kg_stat"].attrs["chars"]``);
+* ``stat-tokens``: the same component's Spans, the names that fit the jieba tokens;
+* ``pipeline``: the whole pipeline: ``kg.load()``'s ``doc.ents``, our labels mapped through
   ``kg.evaluate.BENCHMARK_TYPE`` (UNION, ENTERPRISE … → ORG, PERSON → PER), the same predictor as
   ``kg evaluate --benchmark``.
 
@@ -24,7 +26,7 @@ from pathlib import Path
 import kg
 from kg.cli import predict_spans
 from kg.evaluate import SpanReport, evaluate_spans, format_span_report
-from kg.statner import SPANS_KEY
+from kg.statner import CHARS_ATTR, SPANS_KEY
 
 REPO = Path(__file__).resolve().parent.parent
 BENCHMARKS = ("msra_ner/test.jsonl", "cluener2020/dev.jsonl")
@@ -33,20 +35,23 @@ TARGETS = {"msra_ner/test.jsonl": {"PER": 0.85, "ORG": 0.75}}
 Predictor = Callable[[str], Iterable[tuple[int, int, str]]]
 
 
-def stat_predictor() -> Predictor:
-    """The spans ``kg_stat_ner`` writes, on a Doc made by our tokenizer, no other component."""
+def stat_predictor(tokens: bool) -> Predictor:
+    """``kg_stat_ner`` alone on a Doc made by our tokenizer: its Spans, or all its names."""
     nlp = kg.load()
     component = nlp.get_pipe("kg_stat_ner")
 
     def predict(text: str) -> list[tuple[int, int, str]]:
-        doc = component(nlp.make_doc(text))
-        return [(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]]
+        group = component(nlp.make_doc(text)).spans[SPANS_KEY]
+        if tokens:
+            return [(span.start_char, span.end_char, span.label_) for span in group]
+        return [(start, end, label) for start, end, label in group.attrs[CHARS_ATTR]]
 
     return predict
 
 
 PREDICTORS: dict[str, Callable[[], Predictor]] = {
-    "stat": stat_predictor,
+    "stat": lambda: stat_predictor(tokens=False),
+    "stat-tokens": lambda: stat_predictor(tokens=True),
     "pipeline": predict_spans,
 }
 

@@ -23,10 +23,10 @@ def _run(script: str, *args: str) -> str:
 
 def test_ner_external_scores_both_predictors_on_both_sets(shared: Path) -> None:
     out = _run("ner_external.py", "--shared", str(shared), "--limit", "20")
-    for predictor in ("stat", "pipeline"):
+    for predictor in ("stat", "stat-tokens", "pipeline"):
         for name in ("msra_ner/test.jsonl", "cluener2020/dev.jsonl"):
             assert f"== {predictor}: {name}" in out
-    assert out.count(": 20 records, exact span and type") == 4
+    assert out.count(": 20 records, exact span and type") == 6
     assert re.search(r"^PER\s+[\d.-]+\s+[\d.-]+\s+[\d.-]+\s+\d+", out, re.MULTILINE)
     assert "target PER F1 ≥ 0.85" in out
 
