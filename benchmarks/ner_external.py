@@ -41,7 +41,8 @@ def stat_predictor(tokens: bool) -> Predictor:
     component = nlp.get_pipe("kg_stat_ner")
 
     def predict(text: str) -> list[tuple[int, int, str]]:
-        group = component(nlp.make_doc(text)).spans[SPANS_KEY]
+        doc = component(nlp.make_doc(text))  # a SpanGroup needs its Doc alive
+        group = doc.spans[SPANS_KEY]
         if tokens:
             return [(span.start_char, span.end_char, span.label_) for span in group]
         return [(start, end, label) for start, end, label in group.attrs[CHARS_ATTR]]
