@@ -95,12 +95,11 @@ def add_file(trainer: pycrfsuite.Trainer, path: Path, tokenizer: JiebaTokenizer)
         if not text:
             continue
         codes = code_points(text)
-        ids = (features(codes, doc_words(tokenizer(text)), classes) & mask).T.tolist()
+        ids = (features(codes, doc_words(tokenizer(text)), classes) & mask).T.astype(str).tolist()
         labels = bioes(len(text), spans)
         starts, lengths = clauses(codes, [(s, e) for s, e, _ in spans])
         for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
-            rows = ids[start : start + length]
-            trainer.append([[str(i) for i in row] for row in rows], labels[start : start + length])
+            trainer.append(ids[start : start + length], labels[start : start + length])
         total += len(text)
     return total
 
