@@ -447,9 +447,13 @@ class Recogniser:
         chunk = text[position : position + 4]
         if len(chunk) < 2 or not all(map(is_cjk, chunk[:2])) or chunk[1] in NAME_STOP_CHARS:
             return 0
-        if chunk[0] in NAME_STOP_CHARS or self.is_common_word(chunk[:2]):
-            return 0
         third_is_name = len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS
+        if chunk[0] in NAME_STOP_CHARS:
+            return 0
+        if self.is_common_word(chunk[:2]):
+            # a rare dictionary word opening a name (X劳模甲乙|丙等人) when a stop closes it
+            closed = len(chunk) == 4 and chunk[3] in NAME_STOP_CHARS
+            return 3 if third_is_name and closed and chunk[:3] not in self.lexicon.word_tags else 0
         if third_is_name and (
             len(chunk) < 4
             or chunk[3] in NAME_STOP_CHARS
