@@ -20,8 +20,8 @@ demo: $(STAMP)
 	$(BIN)/kg build examples/corpus -o build
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests scripts
-	$(BIN)/ruff format --check kg tests scripts
+	$(BIN)/ruff check kg tests scripts benchmarks
+	$(BIN)/ruff format --check kg tests scripts benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
