@@ -56,6 +56,9 @@ MIN_SURNAME_SHARE = {2: 0.1, 3: 0.01}
 NOT_NAME_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "师傅", "老师", "部", "局", "办")
 # Tags that never sit inside a union's name: verbs, adverbs, idioms.
 NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
+STATISTICAL_KEY = "kg_stat"  # doc.spans key of kg_stat_ner (pipelines/union_news.cfg)
+# The statistical tagger knows context; its persons still need a character that opens names.
+MIN_STATISTICAL_SHARE = 0.003
 GIVEN_NAME_TAGS = frozenset(["nr", "nrt", "nrfg"])
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
@@ -555,10 +558,17 @@ class Recogniser:
 
     # -- all together ------------------------------------------------------------------------
 
-    def find(self, text: str, words: Sequence[str]) -> list[Found]:
-        """Every name in ``text``: organisations, programmes, short forms and persons."""
+    def find(
+        self, text: str, words: Sequence[str], statistical: Iterable[tuple[int, int, str]] = ()
+    ) -> list[Found]:
+        """Every name in ``text``: organisations, programmes, short forms and persons.
+
+        ``statistical`` holds the ``(start, end, label)`` names of ``kg_stat_ner``; its persons
+        join the rules' when they look like a Chinese name (two to four characters, no title).
+        """
         indexed = Words(words)
         found = [
+            *self.statistical_persons(text, statistical),
             *self.find_programmes(text, indexed),
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
@@ -580,6 +590,21 @@ class Recogniser:
             f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
         return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+
+    def statistical_persons(
+        self, text: str, statistical: Iterable[tuple[int, int, str]]
+    ) -> Iterable[Found]:
+        """The PER names of the statistical tagger that could be a person's name here."""
+        for start, end, label in statistical:
+            name = text[start:end]
+            if (
+                label == "PER"
+                and 2 <= len(name) <= 4
+                and all(map(is_cjk, name))
+                and not any(c in NAME_STOP_CHARS for c in name[1:])
+                and self.lexicon.surname_share.get(name[0], 0.0) >= MIN_STATISTICAL_SHARE
+            ):
+                yield Found(start, end, "PERSON", "statistical")
 
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""
@@ -617,7 +642,9 @@ class EntityRecogniser:
         self.recogniser = Recogniser(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.recogniser.find(doc.text, [t.text for t in doc])
+        stat = doc.spans.get(STATISTICAL_KEY)
+        names = stat.attrs.get("chars", []) if stat is not None else []
+        found = self.recogniser.find(doc.text, [t.text for t in doc], map(tuple, names))
         split_tokens_at(doc, [f.start for f in found] + [f.end for f in found])
         spans = []
         for item in found:
