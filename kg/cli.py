@@ -62,8 +62,18 @@ def extraction_records(
     nlp = load()
     sources = skip_known(read_sources(list(inputs), on_error=refusals), skip)
     progress = tqdm(sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting")
+    log.info("pipeline loaded: %s", ", ".join(nlp.pipe_names))
     for extraction in extract_sources(nlp, progress, NameParts(load_lexicon())):
-        yield to_record(extraction)
+        record = to_record(extraction)
+        log.info(
+            "%s%s: %d articles, %d entities, %d relations",
+            record["document"],
+            f"#{record['id']}" if "id" in record else "",
+            len(record["articles"]),
+            len(record["entities"]),
+            len(record["relations"]),
+        )
+        yield record
 
 
 def skip_known(
@@ -88,6 +98,8 @@ def main(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,  # the command owns the process's logging, whatever ran before it
     )
 
 

@@ -24,6 +24,7 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     try:
         with handle:
             yield handle
+        make_readable(Path(handle.name))
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
@@ -41,10 +42,18 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(handle)
     try:
         yield Path(name)
+        make_readable(Path(name))
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def make_readable(path: Path) -> None:
+    """Give a temp file the mode an ordinary file gets (0666 less the umask), not 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
 
 
 def write_text(path: Path, text: str) -> Path:

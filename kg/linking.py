@@ -87,6 +87,8 @@ class NameParts:
         if not set(short_places) <= set(long_places):
             # Company names hold words that are also places (金台铁路): the core may still match.
             short_core, long_core = short[: -len(short_head)], long[: -len(long_head)]
+            if label == "UNION" and self.head(short_core) and self.head(long_core):
+                return self.is_short_form(short_core, long_core, "ENTERPRISE")  # X公司工会
             return label == "ENTERPRISE" and len(short_core) >= 2 and short_core in long_core
         if not short_rest:
             return not long_rest and bool(short_places)
@@ -182,7 +184,7 @@ class Linker:
         ]
         clusters: dict[tuple[str, str], Cluster] = {}
         for span in sorted(named, key=lambda s: -len(s.text)):
-            owner = aliases.get(span.text)
+            owner = aliases.get(span.text.strip('“”‘’「」"'))
             target = owner.text if owner is not None and owner.text != span.text else span.text
             cluster = self.find_cluster(clusters, span.label_, target)
             if cluster is None:

@@ -54,6 +54,11 @@ STOP_TAGS = frozenset(
 # start fewer than one in a hundred); two-character words need a likelier surname.
 MIN_SURNAME_SHARE = {2: 0.1, 3: 0.01}
 NOT_NAME_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "师傅", "老师", "部", "局", "办")
+# Tags that never sit inside a union's name: verbs, adverbs, idioms.
+NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
+STATISTICAL_KEY = "kg_stat"  # doc.spans key of kg_stat_ner (pipelines/union_news.cfg)
+# The statistical tagger knows context; its persons still need a character that opens names.
+MIN_STATISTICAL_SHARE = 0.003
 GIVEN_NAME_TAGS = frozenset(["nr", "nrt", "nrfg"])
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
@@ -63,10 +68,11 @@ RUNS_OVER = {
     "UNION": frozenset({"ENTERPRISE"}),
     "ENTERPRISE": frozenset({"ENTERPRISE"}),
     "ALLIANCE": frozenset({"STUDIO", "ACADEMY", "UNION", "ENTERPRISE"}),
+    "PROGRAMME": frozenset({"UNION", "STUDIO"}),  # 工会志愿服务职工项目, …创新工作室领军人培训班
 }
 PARENT_NAMED_HEADS = frozenset({"分院", "分校"})  # named after their parent: X学院Y分院
 QUOTED_ONLY_HEADS = frozenset({"体系"})  # “1+X”公共实训体系 is a name; 育才体系 is not
-# Words jieba tags nt that name a ministry or bureau on their own (民政部), minus directions.
+# Words jieba tags nt that name a ministry or bureau on their own (财政部), minus directions.
 GOVERNMENT_WORD_ENDINGS = ("部", "局", "厅", "委", "办")
 NOT_GOVERNMENT_ENDINGS = ("中部", "东部", "西部", "南部", "北部", "总部", "学部", "全部")
 WEAK_NAME_HEADS = frozenset({"学堂", "讲堂", "大讲堂", "课堂", "夜课堂", "夜校"})
@@ -74,10 +80,11 @@ LEVEL_CHARS = "省市区县镇"
 # 委 after a place is the party committee inside a name (X区委人才办), never its end.
 PARTY_COMMITTEE = frozenset({"委", "党委", "区委", "市委", "县委", "省委"})
 PUNCT_INSIDE_NAMES = "·—-+"
+OPEN_BRACKETS, CLOSE_BRACKETS = "(（", ")）"
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
-EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“甬工杯”竞赛 keeps its edition
+EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“鲈乡杯”竞赛 keeps its edition
 # A place followed by one of these acts as a body: it partners, funds, convenes or launches.
 PLACE_ACTION = re.compile(
     r"(?:与|和|同)[^，,。；]{2,30}?(?:共同|联合|携手)"
@@ -87,9 +94,14 @@ CLAUSE_OPENERS = "，,。；;：:、由与和\n "
 YEAR = re.compile(r"(?:19|20)\d\d年度?")
 PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
 # Heads that name a course or event series on their own (职工健康月系列活动, …研修班).
-QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “学历筑梦营”, “鸢都动力订单班”
+QUOTED_ONLY_PROGRAMME_HEADS = frozenset({"营", "班"})  # “技能成长营”, “青禾订单班”
+COUNTED = re.compile(
+    r"(?:\d+|[一二三四五六七八九十两百几多]+)[家个所座批类]$|^[一二三四五六七八九十两几]+[家个所座]"
+)
+PERIOD_LEAD = re.compile(r"(?:新一|本|上一|下一)?年度|新一轮|新一批")
+PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
-STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图")
+STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 
 
@@ -189,6 +201,12 @@ class Recogniser:
         quoted = text[head_start : head_start + 1] in OPEN_QUOTES
         while i >= 0:
             word, word_start = words.words[i], words.starts[i]
+            if word in CLOSE_BRACKETS and label == "PROGRAMME":
+                bracket = text.rfind(OPEN_BRACKETS[CLOSE_BRACKETS.index(word)], 0, word_start)
+                if bracket < 0 or word_start - bracket > 8 or head_start - bracket > limit:
+                    break
+                start, i = bracket, words.index_at[bracket] - 1  # 高技能人才(劳模工匠)创新…
+                continue
             if word in CLOSE_QUOTES:
                 opening = self.matching_quote(text, word_start)
                 if opening is None or head_start - opening > limit:
@@ -202,15 +220,37 @@ class Recogniser:
             ):
                 break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
             if quoted and self.lexicon.word_tags.get(word, "") == "v":
-                break  # left of a quoted name only nouns qualify it (产业工人“技能人才贷”)
+                break  # left of a quoted name only nouns qualify it (产业工人“匠心贷”)
             start = word_start
             i -= 1
         return start
+
+    def inside_unknown_word(self, words: Words, i: int) -> bool:
+        """A single character between single characters (鸢|都|动力): jieba split a word it does
+        not know, and a character that is a function word elsewhere belongs to it here."""
+        if len(words.words[i]) != 1 or i == 0 or i + 1 >= len(words.words):
+            return False
+        before, after = words.words[i - 1], words.words[i + 1]
+        return (
+            len(before) == 1
+            and is_cjk(before)
+            and is_cjk(words.words[i])
+            and words.words[i] not in STOP_PREFIX_CHARS  # 可|由|拱墅区: 由 governs, it is no name
+            and before not in self.lexicon.stopwords
+            and self.lexicon.word_tags.get(before) not in STOP_TAGS
+            and is_cjk(after[0])
+        )
 
     def ends_name(self, text: str, words: Words, i: int, label: str, head: str = "") -> bool:
         """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
         word, word_start = words.words[i], words.starts[i]
         if word in PARTY_COMMITTEE or (label == "PROGRAMME" and EDITION.fullmatch(word)):
+            return False
+        if word in self.lexicon.name_verbs:
+            return False
+        if word.startswith("最"):
+            return True  # 最具影响力…工作室 describes a studio, it does not name one
+        if self.inside_unknown_word(words, i):
             return False
         if self.is_stop(word) or (
             word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags
@@ -280,6 +320,8 @@ class Recogniser:
                 continue
             if label == "UNION" and not self.union_core_is_body(text, words, start, head_start):
                 continue
+            if COUNTED.search(text, max(0, start - 6), start) or COUNTED.match(text, start):
+                continue  # 首批20家劳模创新工作室, 三所分院: a kind counted, not a name
             weak = match.group() in WEAK_NAME_HEADS | PARENT_NAMED_HEADS
             if self.core_is_name(text, words, start, head_start) or (
                 weak and self.core_is_plain_name(text, words, start, head_start)
@@ -290,12 +332,12 @@ class Recogniser:
         """A union is named after a place, an employer or a body (宁波, X公司, 铁路): its core
         holds a place, an organisation head or a proper noun, and no verb or adverb."""
         parts = [w for w in self.name_words(text, words, start, head_start) if w.strip()]
-        if any(self.lexicon.word_tags.get(w) in ("v", "d", "vd", "ad") for w in parts):
+        if any(self.lexicon.word_tags.get(w) in NOT_IN_UNION_NAMES for w in parts):
             return False
         return any(
             self.is_place(w)
             or w in self.head_label
-            or self.lexicon.word_tags.get(w) in PROPER_TAGS
+            or self.lexicon.word_tags.get(w) in ("ns", "nt", "nz", "j", "eng")
             or any(c in OPEN_QUOTES for c in w)
             for w in parts
         ) or any(self.is_place(text[start:i]) for i in range(start + 2, head_start + 1))
@@ -311,6 +353,8 @@ class Recogniser:
             word = self.name_words(text, words, start, head_start)[0]
             if word in self.lexicon.generic_words and not self.is_place(word):
                 rest = start + len(word)
+                if text[rest : rest + 1] in OPEN_BRACKETS + OPEN_QUOTES:
+                    return start  # 高技能人才(劳模工匠)…: the bracket belongs to the word before it
                 if not self.core_is_name(text, words, rest, head_start):
                     return start
                 start = rest
@@ -331,7 +375,7 @@ class Recogniser:
             yield Found(start, end, label, "level_short_form")
 
     def find_government_words(self, words: Words) -> Iterable[Found]:
-        """Ministries and bureaus jieba knows as organisation words (民政部, 财政部)."""
+        """Ministries and bureaus jieba knows as organisation words (财政部, 商务部)."""
         for word, start in zip(words.words, words.starts, strict=True):
             if (
                 len(word) >= 3
@@ -368,8 +412,12 @@ class Recogniser:
                 continue
             if match.group() in QUOTED_ONLY_PROGRAMME_HEADS and not quoted_head:
                 continue
+            if self.org_heads.match(text, end):
+                continue  # 建安工程股份有限公司: the head is part of a company's name
             start = self.expand_left(text, words, head_start, "PROGRAMME")
             start = self.trim_leading(text, words, start, head_start)
+            lead = PERIOD_LEAD.match(text, start, head_start)
+            start = lead.end() if lead else start  # 新一年度…项目: the period is not the name
             opening = self.matching_quote(text, end) if quoted_head else None
             if opening is not None:
                 start, end = self.expand_left(text, words, opening, "PROGRAMME"), end + 1
@@ -391,6 +439,8 @@ class Recogniser:
         if self.is_place(first) and len(first) >= 3:
             return True
         head = text[head_start:].startswith
+        if any(map(head, PROJECT_HEADS)):
+            return head_start - start >= 8  # a long named project (…服务职工项目), not 重点项目
         return any(map(head, COURSE_HEADS)) and head_start - start >= 4
 
     # -- persons -----------------------------------------------------------------------------
@@ -400,9 +450,13 @@ class Recogniser:
         chunk = text[position : position + 4]
         if len(chunk) < 2 or not all(map(is_cjk, chunk[:2])) or chunk[1] in NAME_STOP_CHARS:
             return 0
-        if chunk[0] in NAME_STOP_CHARS or self.is_common_word(chunk[:2]):
-            return 0
         third_is_name = len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS
+        if chunk[0] in NAME_STOP_CHARS:
+            return 0
+        if self.is_common_word(chunk[:2]):
+            # a rare dictionary word opening a name (X劳模甲乙|丙等人) when a stop closes it
+            closed = len(chunk) == 4 and chunk[3] in NAME_STOP_CHARS
+            return 3 if third_is_name and closed and chunk[:3] not in self.lexicon.word_tags else 0
         if third_is_name and (
             len(chunk) < 4
             or chunk[3] in NAME_STOP_CHARS
@@ -504,10 +558,17 @@ class Recogniser:
 
     # -- all together ------------------------------------------------------------------------
 
-    def find(self, text: str, words: Sequence[str]) -> list[Found]:
-        """Every name in ``text``: organisations, programmes, short forms and persons."""
+    def find(
+        self, text: str, words: Sequence[str], statistical: Iterable[tuple[int, int, str]] = ()
+    ) -> list[Found]:
+        """Every name in ``text``: organisations, programmes, short forms and persons.
+
+        ``statistical`` holds the ``(start, end, label)`` names of ``kg_stat_ner``; its persons
+        join the rules' when they look like a Chinese name (two to four characters, no title).
+        """
         indexed = Words(words)
         found = [
+            *self.statistical_persons(text, statistical),
             *self.find_programmes(text, indexed),
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
@@ -529,6 +590,21 @@ class Recogniser:
             f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
         return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+
+    def statistical_persons(
+        self, text: str, statistical: Iterable[tuple[int, int, str]]
+    ) -> Iterable[Found]:
+        """The PER names of the statistical tagger that could be a person's name here."""
+        for start, end, label in statistical:
+            name = text[start:end]
+            if (
+                label == "PER"
+                and 2 <= len(name) <= 4
+                and all(map(is_cjk, name))
+                and not any(c in NAME_STOP_CHARS for c in name[1:])
+                and self.lexicon.surname_share.get(name[0], 0.0) >= MIN_STATISTICAL_SHARE
+            ):
+                yield Found(start, end, "PERSON", "statistical")
 
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""
@@ -566,7 +642,9 @@ class EntityRecogniser:
         self.recogniser = Recogniser(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.recogniser.find(doc.text, [t.text for t in doc])
+        stat = doc.spans.get(STATISTICAL_KEY)
+        names = stat.attrs.get("chars", []) if stat is not None else []
+        found = self.recogniser.find(doc.text, [t.text for t in doc], map(tuple, names))
         split_tokens_at(doc, [f.start for f in found] + [f.end for f in found])
         spans = []
         for item in found:

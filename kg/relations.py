@@ -651,6 +651,10 @@ class References:
         if word in PRONOUNS:
             earlier = [n for n in earlier if self.stands_first(n, text)] or earlier
         by_suffix = [n for n in earlier if n.key.split(":", 1)[1].strip("“”「」").endswith(noun)]
+        if by_suffix and word not in PRONOUNS:
+            # A bare 分院 or 公司 means the body the article is about: the most mentioned one.
+            mentions = {n.key: sum(m.key == n.key for m in by_suffix) for n in by_suffix}
+            return max(reversed(by_suffix), key=lambda n: mentions[n.key])
         if by_suffix:
             return by_suffix[-1]
         return earlier[-1] if earlier and label in ("PERSON", "ENTERPRISE") else None

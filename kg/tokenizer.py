@@ -42,8 +42,10 @@ _USER_WORD_FREQ = 50_000
 
 
 def user_words(lexicon: Lexicon) -> Iterable[str]:
-    """Words jieba must keep whole: organisation heads and administrative divisions."""
+    """Words jieba must keep whole: organisation heads, administrative divisions, title words
+    and the genre's generic compounds (社会组织, 高技能人才)."""
     yield from (head for head, _ in lexicon.heads)
+    yield from (word for word in lexicon.generic_words if len(word) >= 3)
     yield from lexicon.places
     yield from lexicon.person_titles
 

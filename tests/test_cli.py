@@ -25,7 +25,7 @@ def runner() -> CliRunner:
 def test_cli_help_lists_commands(runner):
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0, result.output
-    for command in ("extract", "build", "evaluate"):
+    for command in ("extract", "build", "evaluate", "query", "validate", "export", "plot", "serve"):
         assert command in result.output
         assert runner.invoke(main, [command, "--help"]).exit_code == 0
 
@@ -103,3 +103,30 @@ def test_cli_extract_then_evaluate(runner, tmp_path, request, gold_dir, corpus):
     assert "no prediction" not in result.output
     # A floor that catches a broken pipeline; the targets live in the extraction issues.
     assert report["entities"]["micro"]["f1"] > 0.5
+
+
+def test_cli_extract_reads_standard_input(runner):
+    result = runner.invoke(main, ["extract", "-"], input=ARTICLE.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["document"] == "stdin"
+    assert "常熟市总工会" in {e["name"] for e in record["entities"]}
+
+
+def test_cli_verbose_logs_each_document_to_standard_error(runner, tmp_path):
+    article = tmp_path / "page.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    quiet = runner.invoke(main, ["extract", str(article)])
+    loud = runner.invoke(main, ["-v", "extract", str(article)])
+    assert quiet.exit_code == loud.exit_code == 0
+    assert "page.md: 1 articles" not in quiet.stderr
+    assert "INFO kg: page.md: 1 articles" in loud.stderr
+    assert loud.stdout == quiet.stdout  # logs never mix into the JSON Lines
+
+
+def test_cli_outputs_are_readable_like_ordinary_files(runner, tmp_path):
+    article = tmp_path / "page.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(main, ["extract", str(article), "-o", str(out)]).exit_code == 0
+    assert out.stat().st_mode & 0o777 == article.stat().st_mode & 0o777

@@ -23,6 +23,20 @@ NAME_CASES = [
     ("日前，2024年吴江区电工职业技能竞赛开赛。", "2024年吴江区电工职业技能竞赛", "PROGRAMME"),
     ("记者王晓燕报道", "王晓燕", "PERSON"),
     ("全国劳模许志刚说，要多带徒弟。", "许志刚", "PERSON"),
+    ("常熟市与青禾机械有限公司共同出资建设。", "常熟市", "GOVERNMENT"),
+    ("近日，吴江区召开产业工人座谈会。", "吴江区", "GOVERNMENT"),
+    ("民政部发布了通知。", "民政部", "GOVERNMENT"),
+    ("常熟市人力资源和社会保障局参加。", "常熟市人力资源和社会保障局", "GOVERNMENT"),
+    ("成立常熟市劳模工匠学院青禾分院。", "常熟市劳模工匠学院青禾分院", "ACADEMY"),
+    ("成立吴江区劳模创新工作室联盟。", "吴江区劳模创新工作室联盟", "ALLIANCE"),
+    ("组成“1+2”公共实训体系。", "“1+2”公共实训体系", "ALLIANCE"),
+    ("开展“夏送清凉·工会同行”慰问活动。", "“夏送清凉·工会同行”慰问活动", "PROGRAMME"),
+    ("举办吴江区首届“鲈乡杯”职工技能竞赛。", "吴江区首届“鲈乡杯”职工技能竞赛", "PROGRAMME"),
+    ("开展了为期一周的安全生产月系列活动。", "安全生产月系列活动", "PROGRAMME"),
+    ("开展高技能人才(劳模工匠)创新工作室领军人培训研修班。",
+     "高技能人才(劳模工匠)创新工作室领军人培训研修班", "PROGRAMME"),
+    ("吕国梁从技工学校毕业。", "吕国梁", "PERSON"),
+    ("走访了吕国梁、范小舟、陶立新等劳模。", "陶立新", "PERSON"),
 ]
 # fmt: on
 
@@ -61,3 +75,19 @@ def test_ner_reads_byline_list(nlp):
 def test_ner_entities_align_with_tokens(nlp):
     doc = nlp("由常熟市人社局、常熟市总工会联合主办。")
     assert [e.text for e in doc.ents] == ["常熟市人社局", "常熟市总工会"]
+
+
+# fmt: off
+NOT_NAMES = [
+    ("学员张春兰非常感谢工会送来的课程。", "UNION"),  # a union is named after a body, not a verb
+    ("创成省级最具影响力劳模工匠创新工作室。", "STUDIO"),  # a description, not a name
+    ("感谢大家和新朋友的支持。", "PERSON"),  # 和, 新 start few names
+    ("湖州市首届职工技能大赛在常熟市举行。", "GOVERNMENT"),  # places that do not act
+    ("双方推出“订单班”。", "PROGRAMME"),  # a quoted generic head alone is no name
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,label", NOT_NAMES)
+def test_ner_does_not_name_generic_or_descriptive_phrases(nlp, text, label):
+    assert not [name for name, found in mentions(nlp, text) if found == label]
