@@ -57,8 +57,6 @@ NOT_NAME_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "师傅", "
 # Tags that never sit inside a union's name: verbs, adverbs, idioms.
 NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
 STATISTICAL_KEY = "kg_stat"  # doc.spans key of kg_stat_ner (pipelines/union_news.cfg)
-# The statistical tagger knows context; its persons still need a character that opens names.
-MIN_STATISTICAL_SHARE = 0.003
 GIVEN_NAME_TAGS = frozenset(["nr", "nrt", "nrfg"])
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
@@ -568,7 +566,7 @@ class Recogniser:
         """
         indexed = Words(words)
         found = [
-            *self.statistical_persons(text, statistical),
+            *self.statistical_names(text, statistical),
             *self.find_programmes(text, indexed),
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
@@ -591,20 +589,23 @@ class Recogniser:
         ]
         return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
 
-    def statistical_persons(
+    def statistical_names(
         self, text: str, statistical: Iterable[tuple[int, int, str]]
     ) -> Iterable[Found]:
-        """The PER names of the statistical tagger that could be a person's name here."""
+        """The persons of the statistical tagger that look like names (a Chinese name, or a
+        transliterated one with ·). Its organisations stay in ``doc.spans["kg_stat"]``: on union
+        news the head-noun rules name and type bodies far more precisely."""
         for start, end, label in statistical:
-            name = text[start:end]
-            if (
-                label == "PER"
-                and 2 <= len(name) <= 4
-                and all(map(is_cjk, name))
-                and not any(c in NAME_STOP_CHARS for c in name[1:])
-                and self.lexicon.surname_share.get(name[0], 0.0) >= MIN_STATISTICAL_SHARE
-            ):
+            if label == "PER" and self.is_statistical_person(text[start:end]):
                 yield Found(start, end, "PERSON", "statistical")
+
+    def is_statistical_person(self, name: str) -> bool:
+        """A tagged person that is a name: no function word inside, no title at its end."""
+        if not 2 <= len(name) <= 8 or any(c in NAME_STOP_CHARS for c in name[1:]):
+            return False
+        if "·" in name:
+            return True
+        return all(map(is_cjk, name)) and len(name) <= 4 and not name.endswith(NOT_NAME_ENDINGS)
 
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""
