@@ -6,8 +6,9 @@ so a build over an unchanged corpus extracts nothing, and a build that was stopp
 
 A key is the SHA-256 of everything the extraction reads from a document (its name, record id,
 metadata and decoded text) and of the pipeline version. The pipeline version hashes union-kg's
-version and code, the packaged pipeline config, lexicons and relation patterns, and the versions
-of spaCy, jieba and OpenCC, so a record made by another pipeline is never reused.
+version and code, every file of ``pipelines/`` (config, lexicons, relation patterns, statistical
+model) and the versions of spaCy, jieba, OpenCC and NumPy, so a record made by another pipeline
+is never reused.
 
 The cache is one SQLite database: ``$KG_CACHE_DIR/extractions.sqlite``, by default under
 ``$XDG_CACHE_HOME/union-kg`` (``~/.cache/union-kg``). Records are stored zlib-compressed; each
@@ -38,7 +39,7 @@ from kg.model import Source
 CACHE_FILE = "extractions.sqlite"
 FINGERPRINT_FILE = "build.fingerprint"  # in a build: the keys of its documents, hashed in order
 # Packages whose behaviour shapes a record, besides union-kg itself.
-PIPELINE_PACKAGES = ("spacy", "jieba", "opencc")
+PIPELINE_PACKAGES = ("spacy", "jieba", "opencc", "numpy")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS builds (target TEXT PRIMARY KEY, journal TEXT NOT NULL);
@@ -53,13 +54,15 @@ def default_cache_path() -> Path:
     return Path(base) / "union-kg" / CACHE_FILE
 
 
-def package_files(package: str, suffixes: tuple[str, ...]) -> list[tuple[str, bytes]]:
-    """(relative path, bytes) of the files of ``package`` with these suffixes, sorted."""
+def package_files(package: str, suffixes: tuple[str, ...] = ()) -> list[tuple[str, bytes]]:
+    """(relative path, bytes) of the files of ``package`` with these suffixes (all: ``()``)."""
     root = Path(str(importlib.resources.files(package)))
     return sorted(
         (path.relative_to(root).as_posix(), path.read_bytes())
         for path in root.rglob("*")
-        if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts
+        if path.is_file()
+        and (not suffixes or path.suffix in suffixes)
+        and "__pycache__" not in path.parts
     )
 
 
@@ -71,7 +74,7 @@ def pipeline_version() -> str:
     versions += [(name, importlib.metadata.version(name)) for name in PIPELINE_PACKAGES]
     digest.update(json.dumps(versions).encode())
     files = package_files("kg", (".py",))
-    files += package_files("kg.pipelines", (".cfg", ".tsv", ".txt", ".jsonl"))
+    files += package_files("kg.pipelines")  # config, lexicons, patterns, statistical models
     for name, data in files:
         digest.update(f"\0{name}\0{len(data)}\0".encode())
         digest.update(data)

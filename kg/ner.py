@@ -56,6 +56,7 @@ MIN_SURNAME_SHARE = {2: 0.1, 3: 0.01}
 NOT_NAME_ENDINGS = ("省", "市", "区", "县", "镇", "乡", "村", "师傅", "老师", "部", "局", "办")
 # Tags that never sit inside a union's name: verbs, adverbs, idioms.
 NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
+STATISTICAL_KEY = "kg_stat"  # doc.spans key of kg_stat_ner (pipelines/union_news.cfg)
 GIVEN_NAME_TAGS = frozenset(["nr", "nrt", "nrfg"])
 PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 # Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
@@ -447,9 +448,13 @@ class Recogniser:
         chunk = text[position : position + 4]
         if len(chunk) < 2 or not all(map(is_cjk, chunk[:2])) or chunk[1] in NAME_STOP_CHARS:
             return 0
-        if chunk[0] in NAME_STOP_CHARS or self.is_common_word(chunk[:2]):
-            return 0
         third_is_name = len(chunk) >= 3 and is_cjk(chunk[2]) and chunk[2] not in NAME_STOP_CHARS
+        if chunk[0] in NAME_STOP_CHARS:
+            return 0
+        if self.is_common_word(chunk[:2]):
+            # a rare dictionary word opening a name (X劳模甲乙|丙等人) when a stop closes it
+            closed = len(chunk) == 4 and chunk[3] in NAME_STOP_CHARS
+            return 3 if third_is_name and closed and chunk[:3] not in self.lexicon.word_tags else 0
         if third_is_name and (
             len(chunk) < 4
             or chunk[3] in NAME_STOP_CHARS
@@ -551,10 +556,17 @@ class Recogniser:
 
     # -- all together ------------------------------------------------------------------------
 
-    def find(self, text: str, words: Sequence[str]) -> list[Found]:
-        """Every name in ``text``: organisations, programmes, short forms and persons."""
+    def find(
+        self, text: str, words: Sequence[str], statistical: Iterable[tuple[int, int, str]] = ()
+    ) -> list[Found]:
+        """Every name in ``text``: organisations, programmes, short forms and persons.
+
+        ``statistical`` holds the ``(start, end, label)`` names of ``kg_stat_ner``; its persons
+        join the rules' when they look like a Chinese name (two to four characters, no title).
+        """
         indexed = Words(words)
         found = [
+            *self.statistical_names(text, statistical),
             *self.find_programmes(text, indexed),
             *self.find_organisations(text, indexed),
             *self.find_level_short_forms(text, indexed),
@@ -576,6 +588,24 @@ class Recogniser:
             f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
         return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+
+    def statistical_names(
+        self, text: str, statistical: Iterable[tuple[int, int, str]]
+    ) -> Iterable[Found]:
+        """The persons of the statistical tagger that look like names (a Chinese name, or a
+        transliterated one with ·). Its organisations stay in ``doc.spans["kg_stat"]``: on union
+        news the head-noun rules name and type bodies far more precisely."""
+        for start, end, label in statistical:
+            if label == "PER" and self.is_statistical_person(text[start:end]):
+                yield Found(start, end, "PERSON", "statistical")
+
+    def is_statistical_person(self, name: str) -> bool:
+        """A tagged person that is a name: no function word inside, no title at its end."""
+        if not 2 <= len(name) <= 8 or any(c in NAME_STOP_CHARS for c in name[1:]):
+            return False
+        if "·" in name:
+            return True
+        return all(map(is_cjk, name)) and len(name) <= 4 and not name.endswith(NOT_NAME_ENDINGS)
 
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""
@@ -613,7 +643,9 @@ class EntityRecogniser:
         self.recogniser = Recogniser(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.recogniser.find(doc.text, [t.text for t in doc])
+        stat = doc.spans.get(STATISTICAL_KEY)
+        names = stat.attrs.get("chars", []) if stat is not None else []
+        found = self.recogniser.find(doc.text, [t.text for t in doc], map(tuple, names))
         split_tokens_at(doc, [f.start for f in found] + [f.end for f in found])
         spans = []
         for item in found:

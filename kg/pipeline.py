@@ -12,10 +12,11 @@ from spacy.language import Language
 import kg.linking
 import kg.ner
 import kg.relations
+import kg.statner
 import kg.tokenizer
 
 DEFAULT_CONFIG = "union_news.cfg"
-COMPONENT_MODULES = (kg.ner, kg.linking, kg.relations)
+COMPONENT_MODULES = (kg.statner, kg.ner, kg.linking, kg.relations)
 
 
 def config_path(name: str = DEFAULT_CONFIG) -> Path:

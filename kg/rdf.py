@@ -170,6 +170,10 @@ def add_entity(rdf: Graph, key: str, data: dict[str, Any]) -> None:
     rdf.add((node, SKOS.prefLabel, Literal(data["label"])))
     for alias in data["aliases"]:
         rdf.add((node, SKOS.altLabel, Literal(alias)))
+    # Every name as rdfs:label too (SKOS labels are rdfs:label subproperties): finding an
+    # entity by any of its names is then one index lookup, not a property path.
+    for name in [data["label"], *data["aliases"]]:
+        rdf.add((node, RDFS.label, Literal(name)))
     rdf.add((node, DCTERMS.identifier, Literal(key)))
     rdf.add((node, KG.articleCount, Literal(data["n_articles"])))
     for ref in data["articles"]:

@@ -62,8 +62,9 @@ def test_pipeline_version_follows_library_versions(monkeypatch):
 
 
 def test_pipeline_version_covers_lexicons_patterns_and_code():
-    names = {name for name, _ in kg.cache.package_files("kg.pipelines", (".tsv", ".jsonl"))}
-    assert {"lexicon/org_heads.tsv", "relations/patterns.jsonl"} <= names
+    names = {name for name, _ in kg.cache.package_files("kg.pipelines")}
+    assert {"union_news.cfg", "lexicon/org_heads.tsv", "relations/patterns.jsonl"} <= names
+    assert "stat_ner.npz" in names
     code = {name for name, _ in kg.cache.package_files("kg", (".py",))}
     assert {"ner.py", "relations.py", "extract.py"} <= code
 

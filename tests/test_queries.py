@@ -17,7 +17,15 @@ from graphdata import world_record
 from kg.build import write_graph_files
 from kg.cli import main
 from kg.netgraph import graph_from_records, load_graph
-from kg.queries import QueryError, ask, named_queries, run_named, run_query
+from kg.queries import (
+    QueryError,
+    QueryResult,
+    ask,
+    named_queries,
+    run_named,
+    run_query,
+    sort_result,
+)
 from kg.rdf import article_infos
 from kg.store import open_store
 
@@ -85,30 +93,37 @@ def test_named_queries_are_described_and_include_every_question():
             assert f"?{param}" in select, f"{name}: placeholder ?{param} must be selected"
 
 
-@pytest.mark.parametrize("name,kind", [("partners", "PARTNERS_WITH"), ("organizers", "ORGANIZES")])
-def test_pair_queries_match_networkx_on_the_corpus(corpus_store, corpus_graph, name, kind):
-    found = rows(corpus_store, name)
-    expected = edge_rows(corpus_graph, kind)
-    if name == "organizers":  # programme first
-        expected = {(t, h, n) for h, t, n in expected}
-    assert expected and found == expected
+def test_partners_match_networkx_with_article_counts(corpus_store, corpus_graph):
+    expected = edge_rows(corpus_graph, "PARTNERS_WITH")
+    assert expected and rows(corpus_store, "partners") == expected
+
+
+def pairs(graph: nx.MultiDiGraph, kind: str) -> set[tuple[str, str]]:
+    return {(head, tail) for head, tail, _ in edge_rows(graph, kind)}
 
 
 @pytest.mark.parametrize(
-    "name,kind,swap",
+    "name,kind,columns",
     [
-        ("who-trained-whom", "TRAINED", False),
-        ("trained-at", "TRAINED_AT", True),
-        ("teaches-at", "TEACHES_AT", True),
-        ("leaders", "LEADS", False),
+        ("who-trained-whom", "TRAINED", (0, 1)),
+        ("organizers", "ORGANIZES", (1, 0)),
+        ("trained-at", "TRAINED_AT", (2, 0)),
+        ("teaches-at", "TEACHES_AT", (2, 0)),
+        ("leaders", "LEADS", (0, 1)),
     ],
 )
-def test_person_queries_match_networkx_on_the_corpus(corpus_store, corpus_graph, name, kind, swap):
-    found = {(r[0], r[-2] if swap else r[1], r[-1]) for r in rows(corpus_store, name)}
-    expected = edge_rows(corpus_graph, kind)
-    if swap:
-        found = {(person, place, n) for place, person, n in found}
-    assert found == expected
+def test_relation_queries_match_networkx_on_the_corpus(
+    corpus_store, corpus_graph, name, kind, columns
+):
+    head, tail = columns
+    found = {(row[head], row[tail]) for row in rows(corpus_store, name)}
+    assert found == pairs(corpus_graph, kind)
+
+
+def test_place_type_comes_with_each_place(corpus_store, corpus_graph):
+    types = {d["label"]: d["type"] for _, d in corpus_graph.nodes(data=True)}
+    for place, place_type, _ in rows(corpus_store, "teaches-at") | rows(corpus_store, "trained-at"):
+        assert place_type == types[place]
 
 
 def test_honours_match_networkx_on_the_corpus(corpus_store, corpus_graph):
@@ -117,7 +132,7 @@ def test_honours_match_networkx_on_the_corpus(corpus_store, corpus_graph):
         for _, data in corpus_graph.nodes(data=True)
         for honour in data["honours"]
     }
-    assert expected and {(p, h) for p, h, _ in rows(corpus_store, "honours")} == expected
+    assert expected and rows(corpus_store, "honours") == expected
 
 
 def test_top_partners_counts_partners_over_the_whole_graph(corpus_store, corpus_graph):
@@ -125,11 +140,10 @@ def test_top_partners_counts_partners_over_the_whole_graph(corpus_store, corpus_
     partners.add_edges_from(
         (h, t) for h, t, k in corpus_graph.edges(keys=True) if k == "PARTNERS_WITH"
     )
-    expected = sorted(
-        ((corpus_graph.nodes[n]["label"], d) for n, d in partners.degree),
-        key=lambda x: (-x[1], x[0]),
-    )[:20]
-    assert run_named(corpus_store, "top-partners").rows == expected
+    degree = {corpus_graph.nodes[n]["label"]: d for n, d in partners.degree}
+    found = run_named(corpus_store, "top-partners").rows
+    assert found and all(degree[body] == count for body, count in found)
+    assert [count for _, count in found] == sorted(degree.values(), reverse=True)[:20]
 
 
 def test_entity_lists_every_fact_of_one_entity(corpus_store, corpus_graph):
@@ -159,8 +173,8 @@ def test_evidence_of_each_corpus_fact_is_its_statements(corpus_store, corpus_gra
 
 def test_lineages_follow_apprentices_across_generations(world_store):
     assert rows(world_store, "who-trained-whom") == {
-        ("吕国梁", "韩立新", 1),
-        ("韩立新", "贺春燕", 1),
+        ("吕国梁", "韩立新"),
+        ("韩立新", "贺春燕"),
     }
     assert rows(world_store, "training-lineages") == {
         ("吕国梁", "韩立新", True),
@@ -178,9 +192,9 @@ def test_union_hierarchy_reaches_every_union_above(world_store):
 
 
 def test_places_of_learning_and_teaching(world_store):
-    assert rows(world_store, "trained-at") == {("常熟市青禾工匠学院", "ACADEMY", "贺春燕", 1)}
-    assert rows(world_store, "teaches-at") == {("常熟市青禾工匠学院", "ACADEMY", "吕国梁", 1)}
-    assert rows(world_store, "leaders") == {("吕国梁", "吕国梁焊接技能大师工作室", "STUDIO", 1)}
+    assert rows(world_store, "trained-at") == {("常熟市青禾工匠学院", "ACADEMY", "贺春燕")}
+    assert rows(world_store, "teaches-at") == {("常熟市青禾工匠学院", "ACADEMY", "吕国梁")}
+    assert rows(world_store, "leaders") == {("吕国梁", "吕国梁焊接技能大师工作室", "STUDIO")}
 
 
 def test_partners_of_a_body_found_by_its_alias(world_store):
@@ -256,7 +270,7 @@ def test_cli_query_prints_table_csv_and_json(world):
     with_param = runner.invoke(
         main, ["query", str(world), "--named", "entity", "-p", "name=贺春燕"]
     )
-    assert with_param.exit_code == 0 and "trained at" in with_param.output
+    assert with_param.exit_code == 0 and "trainedAt" in with_param.output
 
 
 def test_cli_query_refuses_bad_use(world, tmp_path):
@@ -270,3 +284,30 @@ def test_cli_query_refuses_bad_use(world, tmp_path):
     assert bad_param.exit_code == 2 and "is not NAME=VALUE" in bad_param.output
     listing = runner.invoke(main, ["query", str(world), "--list"])
     assert all(name in listing.output for name in REQUIRED)
+
+
+def test_bound_values_are_literals_whatever_they_hold(world_store):
+    sneaky = 'x" } ; DELETE WHERE { ?s ?p ?o } #\\'
+    result = run_query(
+        world_store, "SELECT ?name ?e WHERE { ?e skos:prefLabel ?name }", {"name": sneaky}
+    )
+    assert result.rows == []
+    named = run_query(
+        world_store, "SELECT ?name ?e WHERE { ?e skos:prefLabel ?name }", {"name": "贺春燕"}
+    )
+    assert [row[0] for row in named.rows] == ["贺春燕"]
+
+
+def test_every_named_query_runs_and_sorts_by_its_own_columns(world_store):
+    params = {"name": "常熟市总工会", "head": "吕国梁", "relation": "TRAINED", "tail": "韩立新"}
+    for name, query in named_queries().items():
+        result = run_named(world_store, name, {p: params[p] for p in query.params})
+        assert query.sort and {key.lstrip("-") for key in query.sort} <= set(result.columns), name
+        assert result.rows, name
+
+
+def test_sort_orders_mixed_values_with_descending_keys():
+    result = QueryResult(["n", "name"], [(1, "b"), (None, "c"), (3, "b"), (3, "a")])
+    assert sort_result(result, ["-n", "name"]).rows == [(3, "a"), (3, "b"), (1, "b"), (None, "c")]
+    mixed = QueryResult(["value"], [("二",), (2,), (None,), (True,)])
+    assert sort_result(mixed, ["value"]).rows == [(None,), (True,), (2,), ("二",)]

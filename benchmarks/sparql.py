@@ -1,0 +1,281 @@
+"""Time every named query on a graph of about 1,000,000 triples: our store next to plain rdflib.
+
+The graph is generated with the shape of a real build: synthetic extraction records (invented
+names, every relation type, hub bodies with many partners, mentoring chains, a union tree) go
+through the same code as ``kg build`` (``graph_from_records`` → ``to_rdf`` → N-Triples →
+``write_store``). Every named query then runs on the persistent Oxigraph store (opened read-only,
+as ``kg query`` does) and on an in-memory rdflib ``Graph`` holding the same triples and the
+ontology; the script prints the median time of each, the speed-up, and whether the issue's
+targets hold (one entity or one fact < 50 ms; whole-graph aggregation < 1 s; ≥ 10× rdflib).
+
+    .venv/bin/python benchmarks/sparql.py                 # about 1M triples (several minutes)
+    .venv/bin/python benchmarks/sparql.py --articles 300  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, Variable
+
+from kg.netgraph import graph_from_records
+from kg.queries import named_queries, run_named
+from kg.rdf import NTRIPLES_FILE, article_infos, to_rdf
+from kg.store import ontology_text, open_store, write_store
+
+# Pool sizes per 1,000 articles; names are drawn with a skew so a few bodies become hubs.
+POOLS = {
+    "UNION": 500,
+    "ENTERPRISE": 800,
+    "ACADEMY": 150,
+    "STUDIO": 250,
+    "GOVERNMENT": 100,
+    "PROGRAMME": 700,
+    "PERSON": 3000,
+}
+ARTICLES_PER_RECORD = 3
+ONE_ITEM = {"entity", "evidence", "partners-of"}
+AGGREGATIONS = {"top-partners"}
+
+
+def name(kind: str, index: int) -> str:
+    """An invented name of an entity of ``kind``."""
+    forms = {
+        "UNION": f"合成{index}号总工会",
+        "ENTERPRISE": f"合成{index}号机械有限公司",
+        "ACADEMY": f"合成{index}号工匠学院",
+        "STUDIO": f"合成{index}号技能大师工作室",
+        "GOVERNMENT": f"合成{index}号人社局",
+        "PROGRAMME": f"合成{index}号职业技能竞赛",
+        "PERSON": f"合成人{index}",
+    }
+    return forms[kind]
+
+
+class RecordMaker:
+    """Synthetic extraction records in the format of ``kg extract``."""
+
+    def __init__(self, articles: int, seed: int = 7) -> None:
+        self.random = random.Random(seed)
+        self.sizes = {k: max(10, v * articles // 1000) for k, v in POOLS.items()}
+
+    def pick(self, kind: str) -> int:
+        """An index into a pool, skewed towards small indexes (hubs)."""
+        return int(self.sizes[kind] * self.random.random() ** 2)
+
+    def article(self, index: int) -> tuple[dict[tuple[str, int], str], list[tuple[Any, ...]]]:
+        """The entities (→ local id) and relations of one article."""
+        ids: dict[tuple[str, int], str] = {}
+
+        def ent(kind: str, number: int | None = None) -> str:
+            key = (kind, self.pick(kind) if number is None else number)
+            return ids.setdefault(key, f"{index}-{len(ids)}")
+
+        person = self.pick("PERSON")
+        # apprentices of person n are 3n+1 … 3n+3: a mentoring tree, lineages a few deep
+        apprentice = min(3 * person + self.random.randint(1, 3), self.sizes["PERSON"] - 1)
+        union = self.pick("UNION")
+        relations = [
+            (ent("PERSON", person), "TRAINED", ent("PERSON", apprentice)),
+            (ent("PERSON", apprentice), "TRAINED_AT", ent("ACADEMY")),
+            (ent("PERSON", person), "TEACHES_AT", ent("STUDIO")),
+            (ent("PERSON", person), "LEADS", ent("STUDIO")),
+            (ent("PERSON", apprentice), "WORKS_AT", ent("ENTERPRISE")),
+            (ent("UNION", union), "PARTNERS_WITH", ent("ENTERPRISE")),
+            (ent("UNION", union), "PARTNERS_WITH", ent("GOVERNMENT")),
+            (ent("UNION", union), "ORGANIZES", ent("PROGRAMME")),
+            (ent("GOVERNMENT"), "ORGANIZES", ent("PROGRAMME")),
+            (ent("UNION", union), "ESTABLISHED", ent("ACADEMY")),
+            (ent("UNION", union), "PART_OF", ent("UNION", union // 8)),
+            (ent("PERSON", person), "HAS_HONOUR", f"合成市工匠{person % 50}"),
+        ]
+        ent("PERSON")  # the journalist of the byline
+        return ids, [r for r in relations if r[0] != r[2]]
+
+    def record(self, number: int) -> dict[str, Any]:
+        """One document of ``ARTICLES_PER_RECORD`` articles."""
+        entities: dict[tuple[str, int], dict[str, Any]] = {}
+        relations = []
+        articles = []
+        for article in range(ARTICLES_PER_RECORD):
+            ids, found = self.article(number * ARTICLES_PER_RECORD + article)
+            local = {}
+            for (kind, index), _ in ids.items():
+                entity = entities.setdefault(
+                    (kind, index),
+                    {
+                        "id": f"E{len(entities) + 1}",
+                        "type": kind,
+                        "name": name(kind, index),
+                        "aliases": [],
+                        "roles": [],
+                        "mentions": [],
+                    },
+                )
+                entity["mentions"].append(
+                    {"start": 0, "end": 4, "text": "合成", "article": article}
+                )
+                local[ids[(kind, index)]] = entity
+            journalist = local[list(ids.values())[-1]]
+            journalist["roles"] = ["JOURNALIST"]
+            for head, kind, tail in found:
+                sentence = f"第{number}篇第{article}文：{kind}的合成例句。"
+                relation = {
+                    "head": local[head]["id"],
+                    "type": kind,
+                    "evidence": {"text": sentence, "start": 100, "end": 120, "article": article},
+                    "confidence": 0.8,
+                    "rule": f"rule_{kind.lower()}",
+                    "triggers": ["合成"],
+                }
+                if kind == "HAS_HONOUR":
+                    relation["value"] = tail
+                else:
+                    relation["tail"] = local[tail]["id"]
+                relations.append(relation)
+            articles.append(
+                {
+                    "index": article,
+                    "headline": f"合成标题{number}-{article}",
+                    "date": f"2024-{1 + number % 12:02d}-{1 + article:02d}",
+                    "byline": [{"name": journalist["name"], "role": "记者"}],
+                }
+            )
+        return {
+            "document": f"synthetic-{number}.md",
+            "entities": list(entities.values()),
+            "relations": relations,
+            "articles": articles,
+        }
+
+    def records(self, articles: int) -> Iterator[dict[str, Any]]:
+        """Enough records for ``articles`` articles."""
+        for number in range(articles // ARTICLES_PER_RECORD):
+            yield self.record(number)
+
+
+def build_graph(articles: int, out: Path) -> tuple[Graph, dict[str, dict[str, str]]]:
+    """Write the synthetic build's N-Triples and store into ``out``; return the rdflib graph."""
+    records = list(RecordMaker(articles).records(articles))
+    graph = graph_from_records(records)
+    rdf = to_rdf(graph, article_infos(records))
+    hub = max(
+        (n for n, d in graph.nodes(data=True) if d["type"] != "PERSON"),
+        key=lambda n: sum(1 for *_, k in graph.edges(n, keys=True) if k == "PARTNERS_WITH"),
+    )
+    head, tail, kind, _ = max(
+        graph.edges(hub, keys=True, data=True), key=lambda e: len(e[3]["evidence"])
+    )
+    label = graph.nodes[hub]["label"]
+    params = {
+        "entity": {"name": label},
+        "partners-of": {"name": label},
+        "evidence": {
+            "head": graph.nodes[head]["label"],
+            "relation": kind,
+            "tail": graph.nodes[tail]["label"],
+        },
+    }
+    (out / NTRIPLES_FILE).write_text(rdf.serialize(format="nt"), encoding="utf-8")
+    write_store(out, out / NTRIPLES_FILE)
+    rdf.parse(data=ontology_text(), format="turtle")  # the store holds the ontology too
+    return rdf, params
+
+
+def median_time(run: Callable[[], int], budget: float, most: int) -> tuple[float, int, int]:
+    """Median seconds of repeated runs (at least one; stop at ``most`` or after ``budget`` s)."""
+    times: list[float] = []
+    rows = 0
+    while len(times) < most and (not times or sum(times) < budget):
+        start = time.perf_counter()
+        rows = run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), len(times), rows
+
+
+def on_oxigraph(store: Any, name: str, bindings: dict[str, str]) -> Callable[[], int]:
+    """A run of a named query on our store, as ``kg query`` runs it; gives the row count."""
+    return lambda: len(run_named(store, name, bindings).rows)
+
+
+def on_rdflib(rdf: Graph, text: str, bindings: dict[str, str]) -> Callable[[], int]:
+    """A run of the same query text on the in-memory rdflib graph; gives the row count."""
+    initial = {Variable(k): Literal(v) for k, v in bindings.items()}
+    return lambda: len(list(rdf.query(text, initBindings=initial)))
+
+
+def machine() -> str:
+    """One line describing this machine and the library versions."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = next(
+            int(line.split()[1]) // 1024**2
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except OSError:
+        memory = 0
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory} GiB; Python {platform.python_version()}, "
+        f"pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')}"
+    )
+
+
+def target(name: str, ours: float, theirs: float) -> str:
+    """Whether the issue's targets hold for this query."""
+    checks = [theirs / ours >= 10]
+    if name in ONE_ITEM:
+        checks.append(ours < 0.050)
+    if name in AGGREGATIONS:
+        checks.append(ours < 1.0)
+    return "yes" if all(checks) else "NO"
+
+
+def main() -> None:
+    """Generate the graph, time every named query on both stores and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=4400, help="synthetic articles")
+    parser.add_argument("--rdflib-budget", type=float, default=30.0, help="seconds per query")
+    args = parser.parse_args()
+    print(machine())
+    with tempfile.TemporaryDirectory(prefix="kg-sparql-bench-") as folder:
+        start = time.perf_counter()
+        rdf, params = build_graph(args.articles, Path(folder))
+        store = open_store(folder)
+        print(
+            f"{len(rdf):,} triples ({len(store):,} in the store with the ontology), "
+            f"generated and loaded in {time.perf_counter() - start:.0f} s"
+        )
+        print(
+            f"{'query':<18} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>12} "
+            f"{'speed-up':>9} {'targets':>8}"
+        )
+        for name, query in named_queries().items():
+            bindings = params.get(name, {})
+            ours, _, rows = median_time(on_oxigraph(store, name, bindings), 5.0, 21)
+            theirs, _, their_rows = median_time(
+                on_rdflib(rdf, query.text, bindings), args.rdflib_budget, 3
+            )
+            agree = "" if rows == their_rows else f"  (rdflib gave {their_rows} rows)"
+            print(
+                f"{name:<18} {rows:>6} {ours * 1000:>12.1f} {theirs * 1000:>12.1f} "
+                f"{theirs / ours:>8.0f}× {target(name, ours, theirs):>8}{agree}"
+            )
+
+
+if __name__ == "__main__":
+    main()

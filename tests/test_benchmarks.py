@@ -1,0 +1,55 @@
+"""The benchmark scripts run end to end on tiny inputs and print their figures."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _run(script: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_ner_external_scores_both_predictors_on_both_sets(shared: Path) -> None:
+    out = _run("ner_external.py", "--shared", str(shared), "--limit", "20")
+    for predictor in ("stat", "stat-tokens", "pipeline"):
+        for name in ("msra_ner/test.jsonl", "cluener2020/dev.jsonl"):
+            assert f"== {predictor}: {name}" in out
+    assert out.count(": 20 records, exact span and type") == 6
+    assert re.search(r"^PER\s+[\d.-]+\s+[\d.-]+\s+[\d.-]+\s+\d+", out, re.MULTILINE)
+    assert "target PER F1 ≥ 0.85" in out
+
+
+def test_ner_external_refuses_a_missing_benchmark_folder(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "ner_external.py"), "--shared", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "missing msra_ner/test.jsonl" in result.stderr
+
+
+def test_throughput_reports_rates_ratio_and_memory() -> None:
+    out = _run("throughput.py", "--size-mb", "0.2")
+    rates = dict(re.findall(r"^(extraction|jieba\.lcut)\s*:\s*(\d+) chars/s", out, re.MULTILINE))
+    assert int(rates["extraction"]) > 0 and int(rates["jieba.lcut"]) > 0
+    ratio = float(re.search(r"^ratio\s*:\s*([\d.]+)", out, re.MULTILINE).group(1))
+    assert abs(ratio - int(rates["extraction"]) / int(rates["jieba.lcut"])) < 0.01
+    assert len(re.findall(r"^\s+\d+% .* peak memory \d+ MB$", out, re.MULTILINE)) == 4
+    corpus_mb = float(re.search(r"^corpus: ([\d.]+) MB", out, re.MULTILINE).group(1))
+    assert corpus_mb >= 0.2
+    costs = dict(re.findall(r"^  (\S+)\s+[\d.]+ µs\s+([\d.]+)×$", out, re.MULTILINE))
+    assert float(costs["jieba.lcut"]) == 1.0
+    assert {"tokenizer", "kg_stat_ner", "kg_ner"} <= set(costs)
