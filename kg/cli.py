@@ -9,17 +9,24 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Container, Iterable, Iterator
+from contextlib import nullcontext
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from tqdm import tqdm
 
 from kg.errors import InputError, KGError
-from kg.export import write_jsonl, write_text
+from kg.export import write_lines, write_text
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
+from kg.runner import LOCAL_DASK, ExtractionRun, submitter
+
+if TYPE_CHECKING:
+    from kg.cache import ExtractionCache, Journal
+    from kg.summary import Summary
 
 log = logging.getLogger("kg")
 
@@ -44,36 +51,57 @@ class Refusals:
             sys.exit(1)
 
 
-def extraction_records(
+def extraction_lines(
     inputs: tuple[str, ...],
     refusals: Refusals,
+    run: ExtractionRun,
     skip: Container[tuple[str, str | None]] = frozenset(),
-) -> Iterator[dict[str, Any]]:
-    """Read, extract and yield output records for every input, with a progress bar on a TTY.
+) -> Iterator[str]:
+    """Read and extract every input: one JSON record per document, with a progress bar on a TTY.
 
     Sources whose (document, record id) is in ``skip`` are not extracted (``build --update``).
     """
-    from kg.extract import extract_sources, to_record
     from kg.ingest import read_sources
-    from kg.lexicon import load_lexicon
-    from kg.linking import NameParts
-    from kg.pipeline import load
 
-    nlp = load()
     sources = skip_known(read_sources(list(inputs), on_error=refusals), skip)
     progress = tqdm(sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting")
-    log.info("pipeline loaded: %s", ", ".join(nlp.pipe_names))
-    for extraction in extract_sources(nlp, progress, NameParts(load_lexicon())):
-        record = to_record(extraction)
-        log.info(
-            "%s%s: %d articles, %d entities, %d relations",
-            record["document"],
-            f"#{record['id']}" if "id" in record else "",
-            len(record["articles"]),
-            len(record["entities"]),
-            len(record["relations"]),
-        )
-        yield record
+    for line in run.records(progress):
+        if log.isEnabledFor(logging.INFO):
+            log_counts(json.loads(line))
+        yield line
+
+
+def log_counts(record: dict[str, Any]) -> None:
+    """Log what was found in one document (``kg -v``)."""
+    log.info(
+        "%s%s: %d articles, %d entities, %d relations",
+        record["document"],
+        f"#{record['id']}" if "id" in record else "",
+        len(record["articles"]),
+        len(record["entities"]),
+        len(record["relations"]),
+    )
+
+
+def backend_options(command: Any) -> Any:
+    """The ``--workers`` and ``--dask`` options: where the extraction runs."""
+    command = click.option(
+        "--dask",
+        metavar="ADDRESS",
+        help="Extract on a Dask cluster: its scheduler (tcp://HOST:8786) or 'local'.",
+    )(command)
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        help="Extraction processes on this machine, or LocalCluster workers [default: 1; "
+        "--dask local: 2].",
+    )(command)
+
+
+def check_backend(workers: int | None, dask: str | None) -> None:
+    """Refuse ``--workers`` with a remote Dask scheduler, which brings its own workers."""
+    if dask is not None and dask != LOCAL_DASK and workers is not None:
+        raise click.UsageError("--workers goes with --dask local; a scheduler has its own workers")
 
 
 def skip_known(
@@ -111,28 +139,33 @@ def main(verbose: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="JSON Lines file to write (default: standard output).",
 )
-def extract(inputs: tuple[str, ...], output: Path | None) -> None:
+@backend_options
+def extract(
+    inputs: tuple[str, ...], output: Path | None, workers: int | None, dask: str | None
+) -> None:
     """Extract entities and relations from INPUTS (files, directories, or - for stdin).
 
     Writes one JSON record per document (per line for .jsonl inputs) in the gold format of
     ANNOTATION.md, with mentions, evidence offsets and confidences.
     """
+    check_backend(workers, dask)
     refusals = Refusals()
     try:
-        records = extraction_records(inputs, refusals)
-        if output is None:
-            for record in records:
-                click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            count = write_jsonl(output, records)
-            click.echo(f"wrote {count} records to {output}", err=True)
+        with submitter(workers, dask) as backend:
+            lines = extraction_lines(inputs, refusals, ExtractionRun(backend))
+            if output is None:
+                for line in lines:
+                    click.echo(line)
+            else:
+                count = write_lines(output, lines)
+                click.echo(f"wrote {count} records to {output}", err=True)
     except KGError as error:
         raise click.ClickException(str(error)) from error
     refusals.exit_if_any()
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option(
     "-o",
     "--output",
@@ -146,49 +179,125 @@ def extract(inputs: tuple[str, ...], output: Path | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Add INPUTS to this existing build; documents already in it are not re-extracted.",
 )
-def build(inputs: tuple[str, ...], out_dir: Path | None, update_dir: Path | None) -> None:
+@click.option(
+    "--resume",
+    "resume_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Go on with the interrupted build of this directory (its inputs unless INPUTS given).",
+)
+@backend_options
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Extraction cache [default: $KG_CACHE_DIR/extractions.sqlite, else "
+    "~/.cache/union-kg/extractions.sqlite].",
+)
+@click.option("--no-cache", is_flag=True, help="Extract every document; keep nothing to resume.")
+def build(
+    inputs: tuple[str, ...],
+    out_dir: Path | None,
+    update_dir: Path | None,
+    resume_dir: Path | None,
+    workers: int | None,
+    dask: str | None,
+    cache_path: Path | None,
+    no_cache: bool,
+) -> None:
     """Extract INPUTS and write the graph files into a build directory, then summarise.
 
     The build is written beside the directory and swapped in when complete, so a failed or
-    interrupted build leaves the previous one intact.
+    interrupted build leaves the previous one intact. Documents already extracted (same text,
+    same pipeline) come from the cache, so an interrupted build loses no finished work.
 
     \b
-    kg build examples/corpus -o build
+    kg build examples/corpus -o build --workers 2
     kg build --update build new-pages/
+    kg build --resume build
+    kg build archive/ -o build --dask tcp://scheduler:8786
     """
-    from kg.build import staged_build
-    from kg.netgraph import EXTRACTION_FILE, read_records
-    from kg.summary import summarise
+    from kg.cache import ExtractionCache, Journal, absolute_inputs, default_cache_path
 
-    if (out_dir is None) == (update_dir is None):
-        raise click.UsageError("give either -o DIR for a new build or --update DIR")
-    target = out_dir or update_dir
-    assert target is not None
+    targets = [d for d in (out_dir, update_dir, resume_dir) if d is not None]
+    if len(targets) != 1:
+        raise click.UsageError("give either -o DIR for a new build, --update DIR or --resume DIR")
+    if not inputs and resume_dir is None:
+        raise click.UsageError("give the INPUTS to build")
+    if resume_dir is not None and no_cache:
+        raise click.UsageError("--resume goes on from the cache; it cannot go with --no-cache")
+    check_backend(workers, dask)
+    target = targets[0]
     refusals = Refusals()
+    cache: ExtractionCache | None = None
     try:
-        previous = previous_extraction(update_dir) if update_dir else None
-        known = (
-            {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
-        )
-        records: list[dict[str, Any]] = []
-
-        def keep(records_in: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-            for record in records_in:
-                records.append(summary_view(record))
-                yield record
-
-        with staged_build(target) as staging:
-            stream: Iterable[dict[str, Any]] = extraction_records(inputs, refusals, skip=known)
-            if previous:
-                stream = chain(read_records(previous), stream)
-            write_jsonl(staging / EXTRACTION_FILE, keep(stream))
-            written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
-            summary = summarise(records)
-            written.append(write_text(staging / "summary.json", summary.to_json()))
-        click.echo(summary.format(target / path.relative_to(staging) for path in written))
+        if not no_cache:
+            cache = ExtractionCache(cache_path or default_cache_path())
+        with cache or nullcontext(), submitter(workers, dask) as backend:
+            journal = Journal(absolute_inputs(inputs), update_dir is not None)
+            if cache is not None:
+                if resume_dir is not None:
+                    journal = cache.resumed_journal(resume_dir, absolute_inputs(inputs))
+                cache.start_build(target, journal)
+            run = ExtractionRun(backend, cache)
+            summary, written = write_build(target, journal, run, refusals)
+            if cache is not None:
+                cache.finish_build(target)
+        click.echo(summary.format(written))
+        click.echo(f"extracted {run.extracted} documents, {run.reused} from the cache", err=True)
     except KGError as error:
         raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt:
+        hint = f"`kg build --resume {target}` goes on" if cache else "nothing was kept (--no-cache)"
+        click.echo(f"interrupted; {hint}", err=True)
+        sys.exit(130)
     refusals.exit_if_any()
+
+
+class UpToDate(Exception):
+    """The build already holds these documents, extracted by this pipeline: keep it as it is."""
+
+
+def write_build(
+    target: Path, journal: Journal, run: ExtractionRun, refusals: Refusals
+) -> tuple[Summary, list[Path]]:
+    """Extract into a staged build of ``target`` and swap it in; the summary and files written.
+
+    For an update, the records of the existing build come first and its documents are skipped.
+    Records stream from the workers to ``extraction.jsonl``; the graph and the summary are then
+    read back from that file, so nothing grows with the corpus but the merged graph. A build
+    whose fingerprint (every document's key, in order) matches the existing build's is not
+    written again: the existing build is what it would write.
+    """
+    from kg.build import staged_build
+    from kg.cache import FINGERPRINT_FILE, read_fingerprint
+    from kg.netgraph import EXTRACTION_FILE, read_records
+    from kg.summary import Summary, summarise
+
+    previous = previous_extraction(target) if journal.update else None
+    known = {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
+    try:
+        with staged_build(target) as staging:
+            lines: Iterable[str] = extraction_lines(journal.inputs, refusals, run, skip=known)
+            if previous:
+                old = (json.dumps(r, ensure_ascii=False) for r in read_records(previous))
+                lines = chain(old, lines)
+            started = time.perf_counter()
+            count = write_lines(staging / EXTRACTION_FILE, lines)
+            log.info("extraction: %d records in %.1f s", count, time.perf_counter() - started)
+            if not journal.update and read_fingerprint(target) == run.fingerprint():
+                raise UpToDate
+            started = time.perf_counter()
+            written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
+            summary = summarise(read_records(staging / EXTRACTION_FILE))
+            written.append(write_text(staging / "summary.json", summary.to_json()))
+            written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
+            seconds = time.perf_counter() - started
+            log.info("graph files: %d written in %.1f s", len(written), seconds)
+    except UpToDate:
+        click.echo(f"{target} is up to date: same documents, same pipeline", err=True)
+        summary = Summary(**json.loads((target / "summary.json").read_text(encoding="utf-8")))
+        return summary, []
+    return summary, [target / path.relative_to(staging) for path in written]
 
 
 def previous_extraction(build_dir: Path) -> Path:
@@ -210,19 +319,6 @@ def write_build_graph(out_dir: Path) -> list[Path]:
     extraction_path = out_dir / EXTRACTION_FILE
     graph = graph_from_records(read_records(extraction_path))
     return write_graph_files(graph, out_dir, article_infos(read_records(extraction_path)))
-
-
-def summary_view(record: dict[str, Any]) -> dict[str, Any]:
-    """The part of a record the summary needs (drops mentions to keep memory small)."""
-    return {
-        "document": record["document"],
-        "articles": len(record.get("articles", [])),
-        "entities": [{k: e[k] for k in ("id", "type", "name")} for e in record["entities"]],
-        "relations": [
-            {k: r[k] for k in ("head", "type", "tail", "value") if k in r}
-            for r in record["relations"]
-        ],
-    }
 
 
 def names_option(valid: tuple[str, ...]) -> Any:

@@ -71,3 +71,13 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return count
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Stream ``lines`` (JSON Lines records, say) to ``path`` atomically; return how many."""
+    count = 0
+    with atomic_writer(path) as handle:
+        for line in lines:
+            handle.write(line + "\n")
+            count += 1
+    return count

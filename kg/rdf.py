@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 import networkx as nx
+import pyoxigraph
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDFS, SDO, SKOS
 
@@ -263,12 +264,26 @@ def add_document_meta(rdf: Graph, document: URIRef, meta: dict[str, str]) -> Non
         rdf.add((document, SDO.url, Literal(meta["url"], datatype=XSD.anyURI)))
 
 
+def turtle_text(ntriples: str) -> str:
+    """Turtle of an N-Triples text, with the project's prefixes, one subject after another.
+
+    Written by Oxigraph from the sorted lines (so each subject's triples stand together):
+    rdflib's Turtle writer took 170 s for the 200,000 triples of 1,000 articles, this 1 s.
+    """
+    lines = sorted(line for line in ntriples.splitlines() if line.strip())
+    triples = pyoxigraph.parse("\n".join(lines), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    turtle = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    return (turtle or b"").decode("utf-8")  # bytes when no output file is given
+
+
 def write_rdf(rdf: Graph, out_dir: Path) -> list[Path]:
     """Write ``graph.ttl``, ``graph.nt`` and ``graph.jsonld`` into ``out_dir``, each atomically."""
     context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    ntriples = rdf.serialize(format="nt")
     return [
-        write_text(out_dir / TURTLE_FILE, rdf.serialize(format="turtle")),
-        write_text(out_dir / NTRIPLES_FILE, rdf.serialize(format="nt")),
+        write_text(out_dir / TURTLE_FILE, turtle_text(ntriples)),
+        write_text(out_dir / NTRIPLES_FILE, ntriples),
         write_text(
             out_dir / JSONLD_FILE,
             rdf.serialize(format="json-ld", context=context, auto_compact=True),

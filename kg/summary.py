@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,29 +42,38 @@ class Summary:
         return "\n".join(lines)
 
 
-def pairs(
-    records: Iterable[dict[str, Any]], relation_type: str, symmetric: bool
-) -> list[tuple[str, str]]:
-    """Distinct (head name, tail name) pairs of one relation type, sorted."""
-    found = set()
+def record_pairs(record: dict[str, Any], relation_type: str) -> Iterator[tuple[str, str]]:
+    """(head name, tail name) of the relations of one type between entities of a record."""
+    names = {e["id"]: e["name"] for e in record["entities"]}
+    for relation in record["relations"]:
+        if relation["type"] == relation_type and relation.get("tail") in names:
+            yield names[relation["head"]], names[relation["tail"]]
+
+
+def summarise(records: Iterable[dict[str, Any]]) -> Summary:
+    """Count documents, articles, entities and relations per type; answer the headline questions.
+
+    One pass over ``records`` keeping only counts and name pairs, so a build's extraction can be
+    streamed from its file whatever its size.
+    """
+    documents: set[str] = set()
+    articles = 0
+    entities: Counter[str] = Counter()
+    relations: Counter[str] = Counter()
+    trained: set[tuple[str, str]] = set()
+    partners: set[tuple[str, str]] = set()
     for record in records:
-        names = {e["id"]: e["name"] for e in record["entities"]}
-        for relation in record["relations"]:
-            if relation["type"] == relation_type and relation.get("tail") in names:
-                pair = (names[relation["head"]], names[relation["tail"]])
-                found.add(tuple(sorted(pair)) if symmetric else pair)
-    return sorted(found)
-
-
-def summarise(records: list[dict[str, Any]]) -> Summary:
-    """Count documents, articles, entities and relations per type; answer the headline questions."""
-    entities = Counter(e["type"] for r in records for e in r["entities"])
-    relations = Counter(x["type"] for r in records for x in r["relations"])
+        documents.add(record["document"])
+        articles += len(record.get("articles", []))
+        entities.update(e["type"] for e in record["entities"])
+        relations.update(r["type"] for r in record["relations"])
+        trained.update(record_pairs(record, "TRAINED"))
+        partners.update((min(a, b), max(a, b)) for a, b in record_pairs(record, "PARTNERS_WITH"))
     return Summary(
-        documents=len({r["document"] for r in records}),
-        articles=sum(r["articles"] for r in records),
+        documents=len(documents),
+        articles=articles,
         entities={t: entities[t] for t in ENTITY_TYPES},
         relations={t: relations[t] for t in RELATION_TYPES},
-        trained=pairs(records, "TRAINED", symmetric=False),
-        partners=pairs(records, "PARTNERS_WITH", symmetric=True),
+        trained=sorted(trained),
+        partners=sorted(partners),
     )

@@ -1,0 +1,275 @@
+"""Scale: ``kg build`` on synthetic corpora of growing size, with 1 and 2 worker processes.
+
+For each size (default 1,000, 10,000 and 100,000 articles from ``benchmarks/synthetic.py``)
+and each worker count, runs ``kg -v build CORPUS -o DIR --workers N`` with a new, empty cache
+and prints: wall time, CPU time of all its processes (on a machine shared with other jobs the
+wall time depends on their load, the CPU time hardly), articles/s, characters/s, the ratio of
+the wall time to plain ``jieba.lcut`` on the same texts (one process), the peak memory of all
+the build's processes together and of the main process alone, and the number of entities and
+facts (distinct ``type:name`` keys and distinct ``head relation tail`` triples of the
+extraction). Each build starts from nothing (no build directory, empty cache); it logs how long
+its extraction took, so the extraction's own rate is shown too. After the first build the same
+command is run again over the warm cache and the finished build (``rerun``).
+
+Sizes named in ``--extract-only`` run ``kg extract`` instead of ``kg build``: the extraction
+stage alone, for corpora whose graph files would not fit in memory (see benchmarks/RESULTS.md).
+
+    python benchmarks/scale.py [--sizes 1000 10000] [--workers 1 2] [--extract-only 100000]
+        [--work /tmp/kg-scale]
+
+Each result is also appended as JSON to WORK/results.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import jieba
+import psutil
+from synthetic import write_corpus
+
+KG = str(Path(sys.executable).with_name("kg"))
+EXTRACTION_LOG = re.compile(r"extraction: (\d+) records in ([\d.]+) s")
+
+
+@dataclass
+class Row:
+    """One measured run."""
+
+    articles: int
+    characters: int
+    megabytes: float
+    mode: str  # build, rerun or extract
+    workers: int
+    seconds: float
+    cpu_seconds: float
+    extraction_seconds: float | None
+    jieba_seconds: float
+    peak_mb: float
+    main_peak_mb: float
+    entities: int
+    facts: int
+    load: float
+
+    def cells(self) -> list[str]:
+        """The row of the printed table."""
+        rate = self.articles / self.seconds
+        extraction = (
+            f"{self.articles / self.extraction_seconds:,.1f}" if self.extraction_seconds else "–"
+        )
+        return [
+            f"{self.articles:,}",
+            self.mode,
+            str(self.workers),
+            f"{self.seconds:,.1f}",
+            f"{self.cpu_seconds:,.1f}",
+            f"{rate:,.1f}",
+            extraction,
+            f"{self.characters / self.seconds:,.0f}",
+            f"{self.seconds / self.jieba_seconds:,.1f}",
+            f"{self.peak_mb:,.0f}",
+            f"{self.main_peak_mb:,.0f}",
+            f"{self.entities:,}",
+            f"{self.facts:,}",
+            f"{self.load:.1f}",
+        ]
+
+
+HEADER = [
+    "articles",
+    "run",
+    "workers",
+    "wall s",
+    "CPU s",
+    "articles/s",
+    "extraction articles/s",
+    "chars/s",
+    "× jieba.lcut",
+    "peak MB (all)",
+    "peak MB (main)",
+    "entities",
+    "facts",
+    "load avg",
+]
+
+
+class MemoryWatch:
+    """Sample the resident memory of a process and its children until it ends."""
+
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.peak = 0
+        self.main_peak = 0
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self) -> None:
+        """Add up the tree's RSS every 0.2 s."""
+        while True:
+            try:
+                main = self.process.memory_info().rss
+                children = self.process.children(recursive=True)
+            except psutil.NoSuchProcess:
+                return
+            total = main
+            for child in children:
+                try:
+                    total += child.memory_info().rss
+                except psutil.NoSuchProcess:
+                    continue
+            self.peak = max(self.peak, total)
+            self.main_peak = max(self.main_peak, main)
+            time.sleep(0.2)
+
+
+def cpu_used() -> float:
+    """CPU seconds (user and system) of every finished child process and its children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str]) -> tuple[float, float, str, MemoryWatch]:
+    """Run a command; its wall time, CPU time (all its processes), standard error and memory."""
+    started, cpu = time.perf_counter(), cpu_used()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watch = MemoryWatch(process.pid)
+    _, error = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{error.decode()[-2000:]}")
+    return seconds, cpu_used() - cpu, error.decode(), watch
+
+
+def texts(corpus: Path) -> list[str]:
+    """The article texts of a synthetic corpus."""
+    with corpus.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines]
+
+
+def jieba_seconds(corpus: Path) -> float:
+    """Time plain ``jieba.lcut`` over every article (dictionary loaded beforehand)."""
+    jieba.initialize()
+    articles = texts(corpus)
+    started = time.perf_counter()
+    for text in articles:
+        jieba.lcut(text)
+    return time.perf_counter() - started
+
+
+def count_graph(extraction: Path) -> tuple[int, int]:
+    """Distinct entities (type:name) and facts (head, relation, tail or value) of a run."""
+    entities: set[str] = set()
+    facts: set[tuple[str, str, str]] = set()
+    with extraction.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            keys = {e["id"]: f"{e['type']}:{e['name']}" for e in record["entities"]}
+            entities.update(keys.values())
+            for relation in record["relations"]:
+                tail = keys.get(relation.get("tail", ""), relation.get("value", ""))
+                facts.add((keys.get(relation["head"], ""), relation["type"], tail))
+    return len(entities), len(facts)
+
+
+def measure(
+    corpus: Path, work: Path, workers: int, mode: str, jieba_time: float, stats: tuple[int, int]
+) -> Row:
+    """One build (or extraction) of ``corpus`` with ``workers`` processes."""
+    articles, characters = stats
+    out = work / f"build-{articles}"
+    cache = work / f"cache-{articles}-{workers}.sqlite"
+    if mode == "extract":
+        extraction = work / f"extraction-{articles}.jsonl"
+        command = [KG, "extract", str(corpus), "-o", str(extraction), "--workers", str(workers)]
+    else:
+        extraction = out / "extraction.jsonl"
+        if mode == "build":  # from nothing: no cache, no previous build to find up to date
+            for stale in work.glob(f"{cache.name}*"):
+                stale.unlink()
+            shutil.rmtree(out, ignore_errors=True)
+        command = [KG, "-v", "build", str(corpus), "-o", str(out), "--workers", str(workers)]
+        command += ["--cache", str(cache)]
+    seconds, cpu_seconds, error, watch = run(command)
+    logged = EXTRACTION_LOG.search(error)
+    entities, facts = count_graph(extraction)
+    return Row(
+        articles=articles,
+        characters=characters,
+        megabytes=corpus.stat().st_size / 1e6,
+        mode=mode,
+        workers=workers,
+        seconds=seconds,
+        cpu_seconds=cpu_seconds,
+        extraction_seconds=float(logged.group(2)) if logged else None,
+        jieba_seconds=jieba_time,
+        peak_mb=watch.peak / 1e6,
+        main_peak_mb=watch.main_peak / 1e6,
+        entities=entities,
+        facts=facts,
+        load=os.getloadavg()[0],
+    )
+
+
+def machine() -> str:
+    """What this machine is: CPU model, cores, memory, Python."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        lines = cpuinfo.read_text().splitlines()
+        models = [line for line in lines if line.startswith("model name")]
+        model = models[0].split(":", 1)[1].strip() if models else model
+    memory = psutil.virtual_memory().total / 2**30
+    return (
+        f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def print_row(cells: list[str]) -> None:
+    """One markdown table row, at once."""
+    print("| " + " | ".join(cells) + " |", flush=True)
+
+
+def main() -> None:
+    """Command line: measure every size and worker count, print a markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--extract-only", type=int, nargs="*", default=[])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kg-scale"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}", flush=True)
+    print_row(HEADER)
+    print_row(["---:"] * len(HEADER))
+    for size in args.sizes:
+        corpus = args.work / f"corpus-{size}.jsonl"
+        if not corpus.exists():
+            write_corpus(corpus, size)
+        stats = (size, sum(len(text) for text in texts(corpus)))
+        jieba_time = jieba_seconds(corpus)
+        mode = "extract" if size in args.extract_only else "build"
+        for workers in args.workers:
+            rows = [measure(corpus, args.work, workers, mode, jieba_time, stats)]
+            if mode == "build" and workers == args.workers[0]:
+                rows.append(measure(corpus, args.work, workers, "rerun", jieba_time, stats))
+            for row in rows:
+                print_row(row.cells())
+                with (args.work / "results.jsonl").open("a", encoding="utf-8") as results:
+                    results.write(json.dumps(asdict(row)) + "\n")
+
+
+if __name__ == "__main__":
+    main()
