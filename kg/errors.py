@@ -36,3 +36,7 @@ class BuildError(KGError):
 
     def __init__(self, path: Path | str, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
+
+
+class QueryError(KGError):
+    """A query that cannot run: unknown name, missing parameter or invalid SPARQL."""
