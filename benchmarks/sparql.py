@@ -78,8 +78,8 @@ class RecordMaker:
         """An index into a pool, skewed towards small indexes (hubs)."""
         return int(self.sizes[kind] * self.random.random() ** 2)
 
-    def article(self, index: int) -> tuple[dict[tuple[str, int], str], list[tuple[Any, ...]]]:
-        """The entities (→ local id) and relations of one article."""
+    def article(self, index: int) -> tuple[dict[tuple[str, int], str], list[tuple[Any, ...]], str]:
+        """The entities (→ local id), relations and byline journalist (local id) of one article."""
         ids: dict[tuple[str, int], str] = {}
 
         def ent(kind: str, number: int | None = None) -> str:
@@ -104,8 +104,7 @@ class RecordMaker:
             (ent("UNION", union), "PART_OF", ent("UNION", union // 8)),
             (ent("PERSON", person), "HAS_HONOUR", f"合成市工匠{person % 50}"),
         ]
-        ent("PERSON")  # the journalist of the byline
-        return ids, [r for r in relations if r[0] != r[2]]
+        return ids, [r for r in relations if r[0] != r[2]], ent("PERSON")
 
     def record(self, number: int) -> dict[str, Any]:
         """One document of ``ARTICLES_PER_RECORD`` articles."""
@@ -113,7 +112,7 @@ class RecordMaker:
         relations = []
         articles = []
         for article in range(ARTICLES_PER_RECORD):
-            ids, found = self.article(number * ARTICLES_PER_RECORD + article)
+            ids, found, byline = self.article(number * ARTICLES_PER_RECORD + article)
             local = {}
             for (kind, index), _ in ids.items():
                 entity = entities.setdefault(
@@ -131,8 +130,8 @@ class RecordMaker:
                     {"start": 0, "end": 4, "text": "合成", "article": article}
                 )
                 local[ids[(kind, index)]] = entity
-            journalist = local[list(ids.values())[-1]]
-            journalist["roles"] = ["JOURNALIST"]
+            journalist = local[byline]
+            journalist["roles"] = sorted({*journalist["roles"], "JOURNALIST"})
             for head, kind, tail in found:
                 sentence = f"第{number}篇第{article}文：{kind}的合成例句。"
                 relation = {
