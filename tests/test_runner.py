@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import sqlite3
@@ -20,9 +21,12 @@ from rdflib.compare import isomorphic
 from kg.cache import ExtractionCache
 from kg.cli import main
 from kg.errors import KGError
-from kg.ingest import source_from_text
+from kg.extract import extract_sources, to_record
+from kg.ingest import read_sources, source_from_text
+from kg.lexicon import load_lexicon
+from kg.linking import NameParts
 from kg.model import Source
-from kg.runner import Batch, ExtractionRun, InlineSubmitter, chunks
+from kg.runner import Batch, ExtractionRun, InlineSubmitter, chunks, extract_batch
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "examples" / "corpus"
@@ -72,6 +76,19 @@ def test_chunks_close_at_a_count_or_a_size():
     assert sizes == [["1.txt", "1.txt"], ["1.txt", "5000.txt"], ["1.txt", "1.txt"]]
     by_size = [len(group) for group in chunks(sources, documents=16, characters=20_000)]
     assert by_size == [4, 2]
+
+
+def test_batches_give_the_plain_records_and_keep_no_new_words(nlp):
+    sources = list(read_sources([str(CORPUS)], on_error=pytest.fail))
+    extractions = extract_sources(nlp, sources, NameParts(load_lexicon()))
+    plain = [json.dumps(to_record(e), ensure_ascii=False) for e in extractions]
+    assert extract_batch(sources)[1] == plain
+    assert extract_batch(sources)[1] == plain  # the freed strings are made again as needed
+    novel = source("本报讯 记者岚霁潇报道 蓼汀镇总工会与栎阳精密铸造有限公司签约，共建劳模工作室。")
+    words = len(nlp.vocab.strings)
+    (record,) = extract_batch([novel])[1]
+    assert "岚霁潇" in record  # a name this pipeline has never seen
+    assert len(nlp.vocab.strings) == words
 
 
 def test_two_workers_give_the_one_worker_graph(tmp_path, corpus_build):
