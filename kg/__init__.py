@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import networkx as nx
+    import pandas as pd
     from spacy.language import Language
 
 
@@ -24,3 +25,10 @@ def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
     from kg.netgraph import load_graph as load_build_graph
 
     return load_build_graph(build_dir)
+
+
+def ask(build_dir: str | Path, name: str, **params: str) -> pd.DataFrame:
+    """Answer a named query (``kg query --list``) about a build as a pandas DataFrame."""
+    from kg.queries import ask as ask_store
+
+    return ask_store(build_dir, name, **params)

@@ -55,3 +55,7 @@ class QueryRefused(EndpointError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, status=403)
+
+
+class QueryError(KGError):
+    """A query that cannot run: unknown name, missing parameter or invalid SPARQL."""

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.ner import MENTIONS_KEY, ORG_LABELS, outermost, span_rules
+from kg.tokenizer import doc_text
 
 DEFINITION = re.compile(
     r"[(（](?:以下简称|以下称|下称|简称)[“\"‘「]?(?P<alias>[^”\"’」)）]{2,16})[”\"’」]?[)）]"
@@ -119,8 +120,9 @@ class Linker:
 
     def add_alias_mentions(self, doc: Doc, spans: list[Span]) -> dict[str, Span]:
         """Add every occurrence of defined aliases and brand forms as a mention."""
-        aliases = defined_aliases(doc.text, spans)
-        for match in BRAND.finditer(doc.text):
+        text = doc_text(doc)  # Doc.text joins every token: read it once
+        aliases = defined_aliases(text, spans)
+        for match in BRAND.finditer(text):
             brand = match.group("brand")
             owner = next(
                 (
@@ -134,7 +136,7 @@ class Linker:
                 aliases.setdefault(brand, owner)
         taken = [(s.start_char, s.end_char) for s in spans]
         for alias, owner in aliases.items():
-            for match in re.finditer(re.escape(alias), doc.text):
+            for match in re.finditer(re.escape(alias), text):
                 start, end = match.span()
                 if any(a <= start and end <= b for a, b in taken):
                     continue
@@ -148,7 +150,7 @@ class Linker:
         """Canonical name of a 县总工会-like form: rebuilt from a shared prefix, or a named body."""
         level_char = span.text[0]
         head = span.text[1:]
-        before = doc.text[: span.start_char]
+        before = doc_text(doc)[: span.start_char]
         listed = re.search(r"[^、，。]*、(?:[^、，。]{2,12}、)*$", before)
         if listed:
             prefix = self.place_of_level(listed.group(0), level_char)
@@ -175,7 +177,8 @@ class Linker:
     def link(self, doc: Doc) -> list[Cluster]:
         """Cluster the Doc's mentions; set ``kb_id_`` on each and return the clusters."""
         rules = span_rules(doc)
-        spans = [s for s in doc.spans[MENTIONS_KEY] if not is_embedded(s, doc.spans[MENTIONS_KEY])]
+        mentions = list(doc.spans[MENTIONS_KEY])  # a SpanGroup makes new Spans on every pass
+        spans = [s for s in mentions if not is_embedded(s, mentions)]
         aliases = self.add_alias_mentions(doc, spans)
         named = [
             s

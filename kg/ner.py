@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, load_lexicon
+from kg.tokenizer import doc_text
 
 MENTIONS_KEY = "kg_mentions"  # doc.spans key: every mention, nested ones included
 
@@ -645,7 +646,7 @@ class EntityRecogniser:
     def __call__(self, doc: Doc) -> Doc:
         stat = doc.spans.get(STATISTICAL_KEY)
         names = stat.attrs.get("chars", []) if stat is not None else []
-        found = self.recogniser.find(doc.text, [t.text for t in doc], map(tuple, names))
+        found = self.recogniser.find(doc_text(doc), [t.text for t in doc], map(tuple, names))
         split_tokens_at(doc, [f.start for f in found] + [f.end for f in found])
         spans = []
         for item in found:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
-from kg.errors import KGError
+from kg.errors import QueryError
 from kg.rdf import PREFIXES
 
 if TYPE_CHECKING:
@@ -42,10 +42,6 @@ NUMERIC_TYPES = {
 }
 PROJECTION_RE = re.compile(r"\bSELECT\b.*?(?=\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
 HEADER_RE = re.compile(r"#\s*(title|description|param|sort):\s*(.*)")
-
-
-class QueryError(KGError):
-    """A query that cannot run: unknown name, missing parameter or invalid SPARQL."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import SYMMETRIC_RELATIONS
+from kg.tokenizer import doc_text
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 CLAUSE_BREAKS = "，,：:"
@@ -143,7 +145,9 @@ class Sentence:
         self.doc_text = text
         self.start, self.end = span
         self.text = text[self.start : self.end]
-        self.args = [a for a in args if self.start <= a.start and a.end <= self.end]
+        first = bisect_left(args, self.start, key=lambda a: a.start)
+        self.args = [a for a in args[first:] if a.start < self.end and a.end <= self.end]
+        self.labels = {a.label for a in self.args}
         self.all_args = all_args  # every argument of the article, for back-references
         self.clauses = clauses(text, self.start, self.end)
         self.carried = carried
@@ -675,24 +679,38 @@ class RelationExtractor:
             for s in doc.ents
             if s.kb_id_ and rules.get((s.start_char, s.end_char), ("", ""))[1] != "JOURNALIST"
         ]
-        boundaries = {t.idx for t in doc} | {len(doc.text)}
+        text = doc_text(doc)  # Doc.text joins every token: read it once
+        boundaries = {t.idx for t in doc} | {len(text)}
         return sorted(
-            [*names, *self.references.find(doc.text, names, boundaries)], key=lambda a: a.start
+            [*names, *self.references.find(text, names, boundaries)], key=lambda a: a.start
         )
 
     def __call__(self, doc: Doc) -> Doc:
         args = self.arguments(doc)
         found: dict[tuple[str, str, str | None, str | None], FoundRelation] = {}
         carried: Args = []
-        for span in sentences(doc.text):
-            sentence = Sentence(doc.text, span, args, carried, args)
+        text = doc_text(doc)  # Doc.text joins every token: read it once
+        for span in sentences(text):
+            sentence = Sentence(text, span, args, carried, args)
             for pattern in self.patterns:
+                if not self.could_apply(pattern, sentence):
+                    continue
                 for head, tail, triggers, stated in SHAPES[pattern["shape"]](sentence, pattern):
                     relation_type = stated or pattern["type"]
                     self.keep(found, pattern, relation_type, head, tail, triggers, span)
             carried = self.carry(sentence, carried)
         doc._.relations = list(found.values())
         return doc
+
+    @staticmethod
+    def could_apply(pattern: dict[str, Any], sentence: Sentence) -> bool:
+        """False when the sentence lacks a name the pattern's tail needs (a quick skip), or a
+        trigger word of a pattern that has some."""
+        tail = pattern.get("tail") or pattern.get("system") or ["PERSON"]
+        if not sentence.labels.intersection(tail):
+            return False
+        triggers = pattern.get("triggers")
+        return not triggers or word_pattern(tuple(triggers)).search(sentence.text) is not None
 
     @staticmethod
     def carry(sentence: Sentence, carried: Args) -> Args:

@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 
 from kg.errors import InputError
 from kg.lexicon import load_lexicon
+from kg.tokenizer import doc_text
 
 SPANS_KEY = "kg_stat"
 CHARS_ATTR = "chars"  # doc.spans[SPANS_KEY].attrs["chars"]: every name as [start, end, label]
@@ -410,7 +411,7 @@ class StatEntityRecogniser:
         self.alignment_mode = alignment_mode
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.model.find(doc.text, doc_words(doc), self.classes)
+        found = self.model.find(doc_text(doc), doc_words(doc), self.classes)
         doc.spans[self.spans_key] = token_spans(doc, found, self.alignment_mode)
         doc.spans[self.spans_key].attrs[CHARS_ATTR] = [list(name) for name in found]
         return doc

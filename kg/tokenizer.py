@@ -34,7 +34,19 @@ class JiebaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words = [w for w in self.segmenter.cut(text, HMM=True) if w]
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+
+TEXT_KEY = "kg_text"  # Doc.user_data key: the text, which Doc.text rebuilds from every token
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, read once by the tokenizer (our components split tokens, never change
+    characters); ``Doc.text`` for a Doc made elsewhere."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if isinstance(text, str) else doc.text
 
 
 # High enough that a head noun such as 人社局 wins over jieba's 区人/社局 split.

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from graphdata import world_record
 
+import kg
 from kg.build import write_graph_files
 from kg.cli import main
 from kg.netgraph import graph_from_records, load_graph
@@ -244,7 +245,8 @@ def test_run_query_answers_ask_and_construct(world_store):
 
 
 def test_ask_returns_a_dataframe(world):
-    frame = ask(world, "partners")
+    frame = kg.ask(world, "partners")
+    assert frame.equals(ask(world, "partners"))
     assert list(frame.columns) == ["body", "partner", "articles"]
     assert len(frame) == 2 and frame["articles"].sum() == 2
 
