@@ -70,7 +70,7 @@ RUNS_OVER = {
     "PROGRAMME": frozenset({"UNION", "STUDIO"}),  # 工会志愿服务职工项目, …创新工作室领军人培训班
 }
 PARENT_NAMED_HEADS = frozenset({"分院", "分校"})  # named after their parent: X学院Y分院
-QUOTED_ONLY_HEADS = frozenset({"体系"})  # “1+X”公共实训体系 is a name; 育才体系 is not
+QUOTED_ONLY_HEADS = frozenset({"体系"})  # “1+2”实训体系 is a name; 育才体系 is not
 # Words jieba tags nt that name a ministry or bureau on their own (财政部), minus directions.
 GOVERNMENT_WORD_ENDINGS = ("部", "局", "厅", "委", "办")
 NOT_GOVERNMENT_ENDINGS = ("中部", "东部", "西部", "南部", "北部", "总部", "学部", "全部")
