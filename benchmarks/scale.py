@@ -38,6 +38,7 @@ from pathlib import Path
 
 import jieba
 import psutil
+from machine_info import cpu_model, memory_gib
 from synthetic import write_corpus
 
 KG = str(Path(sys.executable).with_name("kg"))
@@ -224,15 +225,8 @@ def measure(
 
 def machine() -> str:
     """What this machine is: CPU model, cores, memory, Python."""
-    model = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        lines = cpuinfo.read_text().splitlines()
-        models = [line for line in lines if line.startswith("model name")]
-        model = models[0].split(":", 1)[1].strip() if models else model
-    memory = psutil.virtual_memory().total / 2**30
     return (
-        f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} "
+        f"{cpu_model()}, {os.cpu_count()} cores, {memory_gib():.0f} GiB, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}"
     )
 

@@ -30,6 +30,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from machine_info import cpu_model, memory_gib
 from rdflib import Graph, Literal, Variable
 
 from kg.netgraph import graph_from_records
@@ -263,21 +264,9 @@ def on_rdflib(rdf: Graph, text: str, bindings: dict[str, str]) -> Callable[[], i
 
 def machine() -> str:
     """One line describing this machine and the library versions."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        memory = next(
-            int(line.split()[1]) // 1024**2
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-    except OSError:
-        memory = 0
     return (
-        f"{cpu}, {os.cpu_count()} cores, {memory} GiB; Python {platform.python_version()}, "
+        f"{cpu_model()}, {os.cpu_count()} cores, {int(memory_gib())} GiB; "
+        f"Python {platform.python_version()}, "
         f"pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')}"
     )
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
+from machine_info import cpu_model
 from spacy.language import Language
 
 import kg
@@ -181,15 +182,9 @@ def component_costs(nlp: Language, texts: list[str]) -> dict[str, float]:
 
 def machine() -> str:
     """A one-line description of this machine and Python."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {sys.platform}"
+    return (
+        f"{cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {sys.platform}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

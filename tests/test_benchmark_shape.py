@@ -15,7 +15,8 @@ from kg.vocab import RELATION_PROPERTIES
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_synthetic_benchmark_graph_conforms_and_uses_every_relation():
+def test_synthetic_benchmark_graph_conforms_and_uses_every_relation(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))  # its sibling modules, as when run
     spec = importlib.util.spec_from_file_location("sparql_bench", REPO / "benchmarks" / "sparql.py")
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
