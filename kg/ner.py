@@ -507,11 +507,7 @@ class Recogniser:
                 continue
             if self.is_unknown_name(word):
                 yield Found(start, start + len(word), "PERSON", "unknown_word")
-            elif (
-                len(word) == 1
-                and self.lexicon.surname_share.get(word, 0.0) >= MIN_SURNAME_SHARE[3]
-                and i + 1 < len(words.words)
-            ):
+            elif len(word) == 1 and self.is_surname(word) and i + 1 < len(words.words):
                 given = words.words[i + 1]
                 tag = self.lexicon.word_tags.get(given)
                 if 1 <= len(given) <= 2 and all(map(is_cjk, given)) and tag in GIVEN_NAME_TAGS:

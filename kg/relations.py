@@ -139,16 +139,14 @@ def find_word(text: str, words: Iterable[str]) -> re.Match[str] | None:
 class Sentence:
     """One sentence of an article with its arguments, clauses and the subject carried into it."""
 
-    def __init__(
-        self, text: str, span: tuple[int, int], args: Args, carried: Args, all_args: Args
-    ) -> None:
+    def __init__(self, text: str, span: tuple[int, int], args: Args, carried: Args) -> None:
         self.doc_text = text
         self.start, self.end = span
         self.text = text[self.start : self.end]
         first = bisect_left(args, self.start, key=lambda a: a.start)
         self.args = [a for a in args[first:] if a.start < self.end and a.end <= self.end]
         self.labels = {a.label for a in self.args}
-        self.all_args = all_args  # every argument of the article, for back-references
+        self.all_args = args  # every argument of the article, for back-references
         self.clauses = clauses(text, self.start, self.end)
         self.carried = carried
 
@@ -691,7 +689,7 @@ class RelationExtractor:
         carried: Args = []
         text = doc_text(doc)  # Doc.text joins every token: read it once
         for span in sentences(text):
-            sentence = Sentence(text, span, args, carried, args)
+            sentence = Sentence(text, span, args, carried)
             for pattern in self.patterns:
                 if not self.could_apply(pattern, sentence):
                     continue
