@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -111,6 +111,7 @@ NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了
 # given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
 STATISTICAL_NAME_STOP_CHARS = set("说的是在和与及等也了着过这那他她它们")
 LONGEST_TRANSLITERATED_NAME = 16  # 穆罕默德·某某某·某某某: given names and family name with ·
+NAME_CLOSING_MARKS = set("。，、；：！？”’）)")
 LONGEST_UNDOTTED_NAME = 7  # a transliterated name without · (某某某涅夫斯基)
 
 
@@ -623,7 +624,7 @@ class Recogniser:
         found = [
             f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
-        return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+        return sorted(set(complete_persons(text, found)), key=lambda f: (f.start, -f.end, f.label))
 
     def statistical_names(
         self, text: str, statistical: Iterable[tuple[int, int, str]]
@@ -677,6 +678,35 @@ class Recogniser:
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""
         return not (self.is_place(name) or name.endswith(NOT_NAME_ENDINGS))
+
+
+def complete_persons(text: str, found: list[Found]) -> list[Found]:
+    """Mend persons cut short: a name that ends in 和 before a punctuation mark (甲乙和。, where
+    和 cannot be a conjunction) and a part of a longer name found in the same text whose
+    characters stand around it (乙丙 where the text reads 甲乙丙)."""
+    mended = [complete_with_he(text, f) if f.label == "PERSON" else f for f in found]
+    names = {text[f.start : f.end] for f in mended if f.label == "PERSON"}
+    return [complete_from(text, f, names) if f.label == "PERSON" else f for f in mended]
+
+
+def complete_with_he(text: str, person: Found) -> Found:
+    """A two-character person followed by 和 and a punctuation mark: 和 ends the name."""
+    after = text[person.end : person.end + 2]
+    if person.end - person.start == 2 and after[:1] == "和" and after[1:2] in NAME_CLOSING_MARKS:
+        return replace(person, end=person.end + 1)
+    return person
+
+
+def complete_from(text: str, person: Found, names: set[str]) -> Found:
+    """The longer name of ``names`` that the text spells around ``person``, if any."""
+    name = text[person.start : person.end]
+    for longer in sorted(names, key=len, reverse=True):
+        at = longer.find(name)
+        if len(longer) > len(name) and at >= 0 and person.start >= at:
+            start = person.start - at
+            if text[start : start + len(longer)] == longer:
+                return replace(person, start=start, end=start + len(longer))
+    return person
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ner import MENTIONS_KEY, OTHER_ORG_LABEL, OTHER_ORGS_KEY, entities
+from kg.ner import (
+    MENTIONS_KEY,
+    OTHER_ORG_LABEL,
+    OTHER_ORGS_KEY,
+    Found,
+    complete_persons,
+    entities,
+)
 
 
 def mentions(nlp, text):
@@ -132,3 +139,17 @@ def test_entities_prefer_a_mention_to_an_other_organisation_it_overlaps(nlp):
     doc.spans[MENTIONS_KEY] = [brand]
     doc.spans[OTHER_ORGS_KEY] = [centre]
     assert [(e.text, e.label_) for e in entities(doc)] == [("青禾机械", "ENTERPRISE")]
+
+
+def test_persons_cut_short_are_completed_from_the_text():
+    text = "技术副总吕国梁担任院长。由吕国梁牵头，教师邵嘉和。"
+    cut = [Found(4, 6, "PERSON", "statistical"), Found(14, 16, "PERSON", "statistical")]
+    whole = Found(13, 16, "PERSON", "title")
+    he = Found(21, 23, "PERSON", "unknown_word")
+    spans = {(f.start, f.end) for f in complete_persons(text, [*cut, whole, he])}
+    assert spans == {(4, 7), (13, 16), (21, 24)}
+
+
+def test_a_conjunction_before_a_name_is_not_taken_into_it():
+    text = "吕国梁和范小舟参加。"
+    assert complete_persons(text, [Found(0, 3, "PERSON", "list")])[0].end == 3
