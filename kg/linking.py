@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.lexicon import Lexicon, load_lexicon
-from kg.ner import MENTIONS_KEY, ORG_LABELS, outermost, span_rules
+from kg.ner import MENTIONS_KEY, ORG_LABELS, entities, span_rules
 from kg.tokenizer import doc_text
 
 DEFINITION = re.compile(
@@ -248,7 +248,7 @@ class EntityLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.entities = self.linker.link(doc)
-        doc.ents = outermost(doc.spans[MENTIONS_KEY])
+        doc.ents = entities(doc)
         return doc
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -24,6 +24,11 @@ from kg.lexicon import Lexicon, load_lexicon
 from kg.tokenizer import doc_text
 
 MENTIONS_KEY = "kg_mentions"  # doc.spans key: every mention, nested ones included
+# doc.spans key and label of the organisations no rule names or types (a party, a news agency):
+# the statistical model's, shown in doc.ents but left out of the graph, which has no type for them.
+OTHER_ORGS_KEY = "kg_other_orgs"
+OTHER_ORG_LABEL = "ORG"
+PAIRED_MARKS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"))
 
 ORG_LABELS = ("UNION", "ENTERPRISE", "ACADEMY", "STUDIO", "ALLIANCE", "GOVERNMENT")
 # jieba tags that never sit inside a name: particles, prepositions, conjunctions, adverbs,
@@ -102,6 +107,12 @@ PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
+# Characters that never sit inside a name the statistical model proposes: the model has seen
+# given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
+STATISTICAL_NAME_STOP_CHARS = set("说的是在和与及等也了着过这那他她它们")
+LONGEST_TRANSLITERATED_NAME = 16  # 穆罕默德·某某某·某某某: given names and family name with ·
+NAME_CLOSING_MARKS = set("。，、；：！？”’）)")
+LONGEST_UNDOTTED_NAME = 7  # a transliterated name without · (某某某涅夫斯基)
 
 
 @dataclass(frozen=True)
@@ -523,6 +534,34 @@ class Recogniser:
             and not any(c in NAME_STOP_CHARS for c in word)
         )
 
+    def find_name_runs(self, words: Words, persons: Iterable[Found]) -> Iterable[Found]:
+        """Names the dictionary knows, written one after another without a separator, as in a
+        list of delegates (甲乙丙丁…): each dictionary name next to a person or to another one.
+
+        A dictionary name alone is not taken (高峰, 黎明 are also plain words); in a run of names
+        it is one."""
+        starts, ends = set(), set()
+        for person in persons:
+            starts.add(person.start)
+            ends.add(person.end)
+        is_name = [self.is_dictionary_name(word) for word in words.words]
+        for i, word in enumerate(words.words):
+            if not is_name[i]:
+                continue
+            start, end = words.starts[i], words.starts[i] + len(word)
+            before = i > 0 and (is_name[i - 1] or start in ends)
+            after = i + 1 < len(is_name) and (is_name[i + 1] or end in starts)
+            if before or after:
+                yield Found(start, end, "PERSON", "name_run")
+
+    def is_dictionary_name(self, word: str) -> bool:
+        """A word jieba's dictionary tags as a person's name, starting with a surname."""
+        return (
+            len(word) in (2, 3)
+            and self.lexicon.word_tags.get(word) in GIVEN_NAME_TAGS
+            and self.lexicon.surname_share.get(word[0], 0.0) >= MIN_SURNAME_SHARE[len(word)]
+        )
+
     def listed_before(self, text: str, found: Found) -> Iterable[Found]:
         """Names coordinated before a found person: 甲、乙、丙等劳模 read leftwards from 丙."""
         end = found.start
@@ -581,10 +620,11 @@ class Recogniser:
                 *self.listed_persons(text, person.end, ""),
             ]
         ]
+        found += self.find_name_runs(indexed, [f for f in found if f.label == "PERSON"])
         found = [
             f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
-        return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+        return sorted(set(complete_persons(text, found)), key=lambda f: (f.start, -f.end, f.label))
 
     def statistical_names(
         self, text: str, statistical: Iterable[tuple[int, int, str]]
@@ -596,17 +636,77 @@ class Recogniser:
             if label == "PER" and self.is_statistical_person(text[start:end]):
                 yield Found(start, end, "PERSON", "statistical")
 
+    def other_organisations(
+        self, text: str, statistical: Iterable[tuple[int, int, str]], found: Iterable[Found]
+    ) -> list[Found]:
+        """The statistical model's organisations that overlap no name the rules found."""
+        taken = bytearray(len(text))
+        for name in found:
+            taken[name.start : name.end] = b"\1" * (name.end - name.start)
+        others = []
+        for start, end, label in statistical:
+            if label != "ORG" or any(taken[start:end]):
+                continue
+            if self.is_other_organisation(text[start:end]):
+                others.append(Found(start, end, OTHER_ORG_LABEL, "statistical"))
+        return others
+
+    def is_other_organisation(self, name: str) -> bool:
+        """A tagged organisation that is a name, not a generic noun (工会, 社会组织), and that
+        does not cut through quote marks or brackets (宏丰”创新中心, 《某某)."""
+        return (
+            len(name) >= 2
+            and name not in self.lexicon.generic_words
+            and all(name.count(a) == name.count(b) for a, b in PAIRED_MARKS)
+        )
+
     def is_statistical_person(self, name: str) -> bool:
-        """A tagged person that is a name: no function word inside, no title at its end."""
-        if not 2 <= len(name) <= 8 or any(c in NAME_STOP_CHARS for c in name[1:]):
+        """A tagged person that is a name: no function word inside, no title at its end.
+
+        Up to four characters for a Chinese name; longer for a transliterated one, with · or
+        without (a foreign name the dictionary does not split into words)."""
+        if len(name) < 2 or any(c in STATISTICAL_NAME_STOP_CHARS for c in name[1:]):
             return False
         if "·" in name:
-            return True
-        return all(map(is_cjk, name)) and len(name) <= 4 and not name.endswith(NOT_NAME_ENDINGS)
+            return len(name) <= LONGEST_TRANSLITERATED_NAME
+        if not all(map(is_cjk, name)) or name.endswith(NOT_NAME_ENDINGS):
+            return False
+        return len(name) <= 4 or (
+            len(name) <= LONGEST_UNDOTTED_NAME and name not in self.lexicon.word_tags
+        )
 
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""
         return not (self.is_place(name) or name.endswith(NOT_NAME_ENDINGS))
+
+
+def complete_persons(text: str, found: list[Found]) -> list[Found]:
+    """Mend persons cut short: a name that ends in 和 before a punctuation mark (甲乙和。, where
+    和 cannot be a conjunction) and a part of a longer name found in the same text whose
+    characters stand around it (乙丙 where the text reads 甲乙丙)."""
+    mended = [complete_with_he(text, f) if f.label == "PERSON" else f for f in found]
+    names = {text[f.start : f.end] for f in mended if f.label == "PERSON"}
+    return [complete_from(text, f, names) if f.label == "PERSON" else f for f in mended]
+
+
+def complete_with_he(text: str, person: Found) -> Found:
+    """A two-character person followed by 和 and a punctuation mark: 和 ends the name."""
+    after = text[person.end : person.end + 2]
+    if person.end - person.start == 2 and after[:1] == "和" and after[1:2] in NAME_CLOSING_MARKS:
+        return replace(person, end=person.end + 1)
+    return person
+
+
+def complete_from(text: str, person: Found, names: set[str]) -> Found:
+    """The longer name of ``names`` that the text spells around ``person``, if any."""
+    name = text[person.start : person.end]
+    for longer in sorted(names, key=len, reverse=True):
+        at = longer.find(name)
+        if len(longer) > len(name) and at >= 0 and person.start >= at:
+            start = person.start - at
+            if text[start : start + len(longer)] == longer:
+                return replace(person, start=start, end=start + len(longer))
+    return person
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
@@ -633,6 +733,19 @@ def outermost(spans: Iterable[Span]) -> list[Span]:
     return sorted(filter_spans(list(spans)), key=lambda s: s.start)
 
 
+def entities(doc: Doc) -> list[Span]:
+    """``doc.ents``: the outermost mentions, then the other organisations that overlap none.
+
+    The linker adds mentions (short forms, quoted brands) after ``kg_ner`` chose the other
+    organisations, so a mention wins over an other organisation it overlaps."""
+    mentions = outermost(doc.spans[MENTIONS_KEY])
+    taken = {i for span in mentions for i in range(span.start, span.end)}
+    others = [
+        o for o in doc.spans.get(OTHER_ORGS_KEY, []) if taken.isdisjoint(range(o.start, o.end))
+    ]
+    return sorted([*mentions, *others], key=lambda s: s.start)
+
+
 class EntityRecogniser:
     """Set ``doc.ents`` (outermost names) and ``doc.spans["kg_mentions"]`` (all names)."""
 
@@ -641,9 +754,14 @@ class EntityRecogniser:
 
     def __call__(self, doc: Doc) -> Doc:
         stat = doc.spans.get(STATISTICAL_KEY)
-        names = stat.attrs.get("chars", []) if stat is not None else []
-        found = self.recogniser.find(doc_text(doc), [t.text for t in doc], map(tuple, names))
-        split_tokens_at(doc, [f.start for f in found] + [f.end for f in found])
+        names = [tuple(n) for n in stat.attrs.get("chars", [])] if stat is not None else []
+        text = doc_text(doc)
+        found = self.recogniser.find(text, [t.text for t in doc], names)
+        others = self.recogniser.other_organisations(text, names, found)
+        split_tokens_at(doc, [o for f in (*found, *others) for o in (f.start, f.end)])
+        doc.spans[OTHER_ORGS_KEY] = [
+            span for o in others if (span := doc.char_span(o.start, o.end, label=o.label))
+        ]
         spans = []
         for item in found:
             span = doc.char_span(item.start, item.end, label=item.label)
@@ -654,7 +772,7 @@ class EntityRecogniser:
                 if known is None or (item.role and not known[1]):  # keep the rule that set a role
                     rules[(span.start_char, span.end_char)] = (item.rule, item.role)
         doc.spans[MENTIONS_KEY] = spans
-        doc.ents = outermost(spans)
+        doc.ents = entities(doc)
         return doc
 
 

@@ -130,3 +130,13 @@ def test_cli_outputs_are_readable_like_ordinary_files(runner, tmp_path):
     out = tmp_path / "out.jsonl"
     assert runner.invoke(main, ["extract", str(article), "-o", str(out)]).exit_code == 0
     assert out.stat().st_mode & 0o777 == article.stat().st_mode & 0o777
+
+
+def test_cli_extract_leaves_untyped_organisations_out_of_the_record(runner):
+    text = "据新华社报道，常熟市总工会举办“匠心筑梦”活动。"
+    result = runner.invoke(main, ["extract", "-"], input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    names = {e["name"]: e["type"] for e in record["entities"]}
+    assert names.get("常熟市总工会") == "UNION"
+    assert "新华社" not in names

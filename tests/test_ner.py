@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ner import MENTIONS_KEY
+from kg.ner import (
+    MENTIONS_KEY,
+    OTHER_ORG_LABEL,
+    OTHER_ORGS_KEY,
+    Found,
+    complete_persons,
+    entities,
+)
 
 
 def mentions(nlp, text):
@@ -91,3 +98,58 @@ NOT_NAMES = [
 @pytest.mark.parametrize("text,label", NOT_NAMES)
 def test_ner_does_not_name_generic_or_descriptive_phrases(nlp, text, label):
     assert not [name for name, found in mentions(nlp, text) if found == label]
+
+
+def test_ner_reads_a_run_of_dictionary_names_without_separators(nlp):
+    found = mentions(nlp, "出席会议的有王建国李建华张志强刘建军等。")
+    persons = {name for name, label in found if label == "PERSON"}
+    assert {"王建国", "李建华", "张志强", "刘建军"} <= persons
+
+
+@pytest.mark.parametrize(
+    "name,is_person",
+    [
+        ("吕其华", True),  # 其 in a given name
+        ("塔列罗夫斯基", True),  # a transliterated name without ·
+        ("阿尔贝托·马丁内斯·罗德里格斯", True),
+        ("他说的", False),
+        ("常熟市", False),
+        ("阿尔贝托马丁内斯罗德里格斯", False),  # too long without ·
+    ],
+)
+def test_statistical_persons_must_look_like_names(nlp, name, is_person):
+    assert nlp.get_pipe("kg_ner").recogniser.is_statistical_person(name) is is_person
+
+
+def test_other_organisations_are_entities_but_not_mentions(nlp):
+    doc = nlp("据新华社报道，国际劳工组织代表参加了论坛。")
+    assert ("新华社", OTHER_ORG_LABEL) in {(e.text, e.label_) for e in doc.ents}
+    assert "新华社" not in {s.text for s in doc.spans[MENTIONS_KEY]}
+    assert all(not e.kb_id_ for e in doc.ents if e.label_ == OTHER_ORG_LABEL)
+
+
+@pytest.mark.parametrize("name", ["工会", "宏丰”创新中心", "《青禾"])
+def test_other_organisations_are_names_with_whole_quotes(nlp, name):
+    assert not nlp.get_pipe("kg_ner").recogniser.is_other_organisation(name)
+
+
+def test_entities_prefer_a_mention_to_an_other_organisation_it_overlaps(nlp):
+    doc = nlp.make_doc("“青禾机械”创新中心主任说")
+    brand, centre = doc.char_span(1, 5, label="ENTERPRISE"), doc.char_span(1, 10, label="ORG")
+    doc.spans[MENTIONS_KEY] = [brand]
+    doc.spans[OTHER_ORGS_KEY] = [centre]
+    assert [(e.text, e.label_) for e in entities(doc)] == [("青禾机械", "ENTERPRISE")]
+
+
+def test_persons_cut_short_are_completed_from_the_text():
+    text = "技术副总吕国梁担任院长。由吕国梁牵头，教师邵嘉和。"
+    cut = [Found(4, 6, "PERSON", "statistical"), Found(14, 16, "PERSON", "statistical")]
+    whole = Found(13, 16, "PERSON", "title")
+    he = Found(21, 23, "PERSON", "unknown_word")
+    spans = {(f.start, f.end) for f in complete_persons(text, [*cut, whole, he])}
+    assert spans == {(4, 7), (13, 16), (21, 24)}
+
+
+def test_a_conjunction_before_a_name_is_not_taken_into_it():
+    text = "吕国梁和范小舟参加。"
+    assert complete_persons(text, [Found(0, 3, "PERSON", "list")])[0].end == 3
