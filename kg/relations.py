@@ -29,12 +29,13 @@ from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import SYMMETRIC_RELATIONS
-from kg.tokenizer import doc_text
+from kg.tokenizer import doc_text, token_edges
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 CLAUSE_BREAKS = "，,：:"
 OPEN_BRACKETS, CLOSE_BRACKETS = "“‘「《(（", "”’」》)）"
 HAN = r"[\u4e00-\u9fff]"
+CLAUSE_MARKS = re.compile(f"[{re.escape(OPEN_BRACKETS + CLOSE_BRACKETS + CLAUSE_BREAKS)}]")
 # Words right before a name that make it something other than the clause's subject.
 GOVERNING_WORDS = (
     "在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于", "到",
@@ -99,8 +100,8 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of ``text[start:end]``: cut at commas and colons outside quotes/brackets."""
     out, depth, clause_start = [], 0, start
-    for i in range(start, end):
-        char = text[i]
+    for mark in CLAUSE_MARKS.finditer(text, start, end):  # only the marks, not every character
+        char, i = mark.group(), mark.start()
         if char in OPEN_BRACKETS:
             depth += 1
         elif char in CLOSE_BRACKETS:
@@ -662,11 +663,34 @@ class References:
         return earlier[-1] if earlier and label in ("PERSON", "ENTERPRISE") else None
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a sentence needs for a pattern to apply, read once from the pattern: a name the
+    pattern's tail takes, and one of its trigger words if it has some (a quick skip)."""
+
+    tail_labels: frozenset[str]
+    triggers: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, pattern: dict[str, Any]) -> Needs:
+        """The needs of ``pattern``."""
+        tail = pattern.get("tail") or pattern.get("system") or ["PERSON"]
+        triggers = pattern.get("triggers")
+        return cls(frozenset(tail), word_pattern(tuple(triggers)) if triggers else None)
+
+    def met_by(self, sentence: Sentence) -> bool:
+        """False when the sentence lacks the name or the trigger word."""
+        if self.tail_labels.isdisjoint(sentence.labels):
+            return False
+        return self.triggers is None or self.triggers.search(sentence.text) is not None
+
+
 class RelationExtractor:
     """Apply every pattern to every sentence of a Doc."""
 
     def __init__(self, patterns: list[dict[str, Any]], references: References) -> None:
         self.patterns = [p for p in patterns if p["shape"] in SHAPES]
+        self.needs = [Needs.of(pattern) for pattern in self.patterns]
         self.references = references
 
     def arguments(self, doc: Doc) -> Args:
@@ -678,7 +702,7 @@ class RelationExtractor:
             if s.kb_id_ and rules.get((s.start_char, s.end_char), ("", ""))[1] != "JOURNALIST"
         ]
         text = doc_text(doc)  # Doc.text joins every token: read it once
-        boundaries = {t.idx for t in doc} | {len(text)}
+        boundaries = set(token_edges(doc)[0]) | {len(text)}
         return sorted(
             [*names, *self.references.find(text, names, boundaries)], key=lambda a: a.start
         )
@@ -690,25 +714,25 @@ class RelationExtractor:
         text = doc_text(doc)  # Doc.text joins every token: read it once
         for span in sentences(text):
             sentence = Sentence(text, span, args, carried)
-            for pattern in self.patterns:
-                if not self.could_apply(pattern, sentence):
-                    continue
-                for head, tail, triggers, stated in SHAPES[pattern["shape"]](sentence, pattern):
-                    relation_type = stated or pattern["type"]
-                    self.keep(found, pattern, relation_type, head, tail, triggers, span)
+            if sentence.labels:  # without a name no pattern has its tail: skip them all
+                self.apply(sentence, found)
             carried = self.carry(sentence, carried)
         doc._.relations = list(found.values())
         return doc
 
-    @staticmethod
-    def could_apply(pattern: dict[str, Any], sentence: Sentence) -> bool:
-        """False when the sentence lacks a name the pattern's tail needs (a quick skip), or a
-        trigger word of a pattern that has some."""
-        tail = pattern.get("tail") or pattern.get("system") or ["PERSON"]
-        if not sentence.labels.intersection(tail):
-            return False
-        triggers = pattern.get("triggers")
-        return not triggers or word_pattern(tuple(triggers)).search(sentence.text) is not None
+    def apply(
+        self,
+        sentence: Sentence,
+        found: dict[tuple[str, str, str | None, str | None], FoundRelation],
+    ) -> None:
+        """Run every pattern whose needs ``sentence`` meets; keep what they find."""
+        span = (sentence.start, sentence.end)
+        for pattern, needs in zip(self.patterns, self.needs, strict=True):
+            if not needs.met_by(sentence):
+                continue
+            for head, tail, triggers, stated in SHAPES[pattern["shape"]](sentence, pattern):
+                relation_type = stated or pattern["type"]
+                self.keep(found, pattern, relation_type, head, tail, triggers, span)
 
     @staticmethod
     def carry(sentence: Sentence, carried: Args) -> Args:

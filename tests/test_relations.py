@@ -101,3 +101,27 @@ def test_relations_mentor_named_after_a_guidance_phrase(nlp):
 def test_relations_journalists_take_no_part_in_facts(nlp):
     found = facts(nlp, "记者许文杰在青禾机械有限公司看到，车间里正在比武。")
     assert not any("许文杰" in (h, tail) for h, _, tail in found)
+
+
+def test_clauses_cut_at_commas_outside_quotes_and_brackets():
+    from kg.relations import clauses
+
+    text = "前言。常熟市总工会（下称“市总，工会”）开展活动，吕国梁说：好"
+    start = text.index("。") + 1
+    pieces = [text[a:b] for a, b in clauses(text, start, len(text))]
+    assert pieces == ["常熟市总工会（下称“市总，工会”）开展活动，", "吕国梁说：", "好"]
+    assert clauses("）），甲", 0, 4) == [(0, 3), (3, 4)]  # a stray close bracket stays at depth 0
+
+
+def test_patterns_are_skipped_only_without_their_name_or_trigger():
+    from kg.relations import Arg, Needs, Sentence
+
+    needs = Needs.of({"tail": ["UNION"], "triggers": ["成立", "挂牌"]})
+    text = "常熟市总工会挂牌成立。"
+    union = Arg(0, 6, "UNION", "UNION:常熟市总工会", "常熟市总工会")
+    assert needs.met_by(Sentence(text, (0, len(text)), [union], []))
+    assert not needs.met_by(Sentence(text, (0, len(text)), [], []))
+    assert not needs.met_by(Sentence("常熟市总工会开会。", (0, 9), [union], []))
+    assert Needs.of({"triggers": []}).met_by(
+        Sentence("吕国梁", (0, 3), [Arg(0, 3, "PERSON", "PERSON:吕国梁", "吕国梁")], [])
+    )
