@@ -145,7 +145,8 @@ class Sentence:
         self.start, self.end = span
         self.text = text[self.start : self.end]
         first = bisect_left(args, self.start, key=lambda a: a.start)
-        self.args = [a for a in args[first:] if a.start < self.end and a.end <= self.end]
+        last = bisect_left(args, self.end, key=lambda a: a.start)  # args are in text order
+        self.args = [a for a in args[first:last] if a.end <= self.end]
         self.labels = {a.label for a in self.args}
         self.all_args = args  # every argument of the article, for back-references
         self.clauses = clauses(text, self.start, self.end)
@@ -482,6 +483,8 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
 def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """(院长)由 PERSON 担任(领衔人/堂主): the person heads the body named before in the sentence."""
     titles = tuple(pattern["titles"])
+    if "担任" not in sentence.text:
+        return  # the word must follow the person, inside the sentence
     for person in sentence.typed(["PERSON"]):
         before = sentence.between(max(sentence.start, person.start - 12), person.start)
         after = sentence.between(person.end, person.end + 8)
@@ -501,6 +504,8 @@ def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
 
 def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """Honour titles in the chain of titles before a person: 浙江工匠、工作室领衔人某某."""
+    if not may_hold_honour(sentence.text, pattern["honours"]):
+        return
     for person in sentence.typed(["PERSON"]):
         clause_start = sentence.clause_of(person.start)[0]
         chain = sentence.between(clause_start, person.start)
@@ -536,15 +541,33 @@ def honour_holders(sentence: Sentence, position: int) -> Args:
 
 def honour_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """A、B、C 等劳模先进: the honour after a list of persons goes to each of them."""
-    honours = "|".join(map(re.escape, sorted(pattern["honours"], key=len, reverse=True)))
+    if "等" not in sentence.text:
+        return  # the list ends in 等 before the honour
+    after_list = listed_honour(tuple(pattern["honours"]))
     for person in sentence.typed(["PERSON"]):
-        after = sentence.between(person.end, sentence.end)
-        listed = re.match(rf"(?:[、和]{HAN}{{2,3}})*等(?:\d+人|{HAN}人)?({honours})", after)
+        listed = after_list.match(sentence.between(person.end, sentence.end))
         if listed:
             yield Found(person, listed.group(1), (listed.group(1),))
 
 
-AWARDS = re.compile(r"(?:[一二三特]等奖|[金银铜]奖|优秀奖)$")
+@cache
+def listed_honour(honours: tuple[str, ...]) -> re.Pattern[str]:
+    """What follows the first person of a list that ends in one of ``honours`` (compiled once)."""
+    alternatives = "|".join(map(re.escape, sorted(honours, key=len, reverse=True)))
+    return re.compile(rf"(?:[、和]{HAN}{{2,3}})*等(?:\d+人|{HAN}人)?({alternatives})")
+
+
+AWARD_WORDS = r"(?:[一二三特]等奖|[金银铜]奖|优秀奖)"
+AWARDS = re.compile(rf"{AWARD_WORDS}$")
+ANY_AWARD = re.compile(AWARD_WORDS)
+HONOUR_SUFFIX = re.compile(r"(?:荣誉)?称号$")
+QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
+
+
+def may_hold_honour(text: str, honours: list[str]) -> bool:
+    """False when ``text`` holds neither an award nor one of ``honours``: then no part of it
+    has an ``honour_value`` (a quick skip)."""
+    return ANY_AWARD.search(text) is not None or find_word(text, honours) is not None
 
 
 def honour_value(part: str, honours: list[str], whole: bool = False) -> str | None:
@@ -554,14 +577,14 @@ def honour_value(part: str, honours: list[str], whole: bool = False) -> str | No
     two-character regional name before 工匠: 齐鲁工匠); quoted honours are taken whole. With
     ``whole``, the phrase must be the honour and nothing else (for 获评X、Y lists).
     """
-    text = re.sub(r"(?:荣誉)?称号$", "", part.strip()).strip()
-    quoted = re.fullmatch(r"[“「](.+)[”」]", text)
+    text = HONOUR_SUFFIX.sub("", part.strip()).strip()
+    quoted = QUOTED_HONOUR.fullmatch(text)
     if quoted:
         text = quoted.group(1)
     award = AWARDS.search(text)
     if award:
         return award.group() if not whole or len(text) <= len(award.group()) + 4 else None
-    title = next((t for t in sorted(honours, key=len, reverse=True) if text.endswith(t)), None)
+    title = max((t for t in honours if text.endswith(t)), key=len, default=None)  # the longest
     if title is None:
         return None
     before = text[: -len(title)]
@@ -580,6 +603,8 @@ def honour_value(part: str, honours: list[str], whole: bool = False) -> str | No
 
 def lecturer_trainee(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """A lecturer of the article (某某等人担任讲师) trained its named trainees (学员某某)."""
+    if find_word(sentence.text, pattern["lecturer_cues"]) is None:
+        return  # the cue follows the lecturer inside the sentence
     article_args = sentence.all_args
     trainees = [
         a
@@ -696,12 +721,12 @@ class RelationExtractor:
     def arguments(self, doc: Doc) -> Args:
         """The outermost names of the Doc and the references to them, in text order."""
         rules = doc._.kg_rules or {}
+        text = doc_text(doc)  # Doc.text and Span.text join tokens: cut from the text instead
         names = [
-            Arg(s.start_char, s.end_char, s.label_, s.kb_id_, s.text)
+            Arg(s.start_char, s.end_char, s.label_, s.kb_id_, text[s.start_char : s.end_char])
             for s in doc.ents
             if s.kb_id_ and rules.get((s.start_char, s.end_char), ("", ""))[1] != "JOURNALIST"
         ]
-        text = doc_text(doc)  # Doc.text joins every token: read it once
         boundaries = set(token_edges(doc)[0]) | {len(text)}
         return sorted(
             [*names, *self.references.find(text, names, boundaries)], key=lambda a: a.start

@@ -125,3 +125,20 @@ def test_patterns_are_skipped_only_without_their_name_or_trigger():
     assert Needs.of({"triggers": []}).met_by(
         Sentence("吕国梁", (0, 3), [Arg(0, 3, "PERSON", "PERSON:吕国梁", "吕国梁")], [])
     )
+
+
+def test_sentences_skipped_for_honours_hold_no_honour():
+    import json
+
+    from kg.lexicon import lexicon_dir
+    from kg.relations import honour_value, may_hold_honour
+
+    path = lexicon_dir().parent / "relations" / "patterns.jsonl"
+    patterns = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    honours = next(p["honours"] for p in patterns if p["shape"] == "honour_before_person")
+    phrases = ["常熟市劳模", "“江苏工匠”称号", "全国五一劳动奖章", "一等奖", "技术员", "金奖", ""]
+    for phrase in phrases:
+        for text in (phrase, f"他获得{phrase}荣誉称号"):
+            if honour_value(text, honours) is not None:
+                assert may_hold_honour(text, honours), text
+    assert not may_hold_honour("吕国梁在车间里调试设备。", honours)
