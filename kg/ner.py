@@ -105,7 +105,7 @@ COUNTED = re.compile(
 PERIOD_LEAD = re.compile(r"(?:新一|本|上一|下一)?年度|新一轮|新一批")
 PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
-STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以")
+STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以继经据")
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 # Characters that never sit inside a name the statistical model proposes: the model has seen
 # given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
@@ -228,12 +228,25 @@ class Recogniser:
             if self.ends_name(text, words, i, label, head) and not (
                 label == "PROGRAMME" and i > 0 and words.words[i - 1] in CLOSE_QUOTES
             ):
+                if self.glued_to_function_word(word):
+                    start = word_start + 1  # 以施|慕远…工作室: jieba joined 以 to the name
                 break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
             if quoted and self.lexicon.word_tags.get(word, "") == "v":
                 break  # left of a quoted name only nouns qualify it (产业工人“匠心贷”)
             start = word_start
             i -= 1
         return start
+
+    def glued_to_function_word(self, word: str) -> bool:
+        """A word jieba made of a preposition and a name's first character (以施, 继鞋): not in
+        the dictionary, a function character, then one or two CJK characters."""
+        return (
+            2 <= len(word) <= 3
+            and word[0] in STOP_PREFIX_CHARS
+            and word not in self.lexicon.word_tags
+            and all(map(is_cjk, word[1:]))
+            and not any(c in STOP_PREFIX_CHARS or c in self.lexicon.stopwords for c in word[1:])
+        )
 
     def inside_unknown_word(self, words: Words, i: int) -> bool:
         """A single character between single characters (鸢|都|动力): jieba split a word it does

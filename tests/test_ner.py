@@ -44,6 +44,9 @@ NAME_CASES = [
      "高技能人才(劳模工匠)创新工作室领军人培训研修班", "PROGRAMME"),
     ("吕国梁从技工学校毕业。", "吕国梁", "PERSON"),
     ("走访了吕国梁、范小舟、陶立新等劳模。", "陶立新", "PERSON"),
+    ("联盟以季怀山劳模创新工作室为龙头。", "季怀山劳模创新工作室", "STUDIO"),  # 以|季 joined
+    ("跟着全国劳模、季怀山焊接技能大师工作室领衔人学艺。", "季怀山焊接技能大师工作室", "STUDIO"),
+    ("”这是青禾机械公司焊工组组长说的。", "青禾机械公司", "ENTERPRISE"),  # not 是青禾…
 ]
 # fmt: on
 
@@ -153,3 +156,10 @@ def test_persons_cut_short_are_completed_from_the_text():
 def test_a_conjunction_before_a_name_is_not_taken_into_it():
     text = "吕国梁和范小舟参加。"
     assert complete_persons(text, [Found(0, 3, "PERSON", "list")])[0].end == 3
+
+
+@pytest.mark.parametrize(
+    "word,glued", [("以施", True), ("继鞋", True), ("这是", False), ("施工", False)]
+)
+def test_a_name_may_begin_inside_a_word_jieba_joined_to_a_preposition(nlp, word, glued):
+    assert nlp.get_pipe("kg_ner").recogniser.glued_to_function_word(word) is glued
