@@ -482,7 +482,7 @@ def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """(院长)由 PERSON 担任(领衔人/堂主): the person heads the body named before in the sentence."""
     titles = tuple(pattern["titles"])
     for person in sentence.typed(["PERSON"]):
-        before = sentence.between(max(sentence.start, person.start - 12), person.start)
+        before = sentence.between(sentence.clause_of(person.start)[0], person.start)
         after = sentence.between(person.end, person.end + 8)
         by = before.rfind("由")
         if by < 0 or not after.startswith("担任"):
@@ -612,6 +612,10 @@ SHAPES: dict[str, Shape] = {
 }
 
 
+CLAUSE_MARKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
+MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X公司装配车间的)
+
+
 class References:
     """Words that refer back to a name of the article (他, 公司, 该学院, 此次培训)."""
 
@@ -640,8 +644,11 @@ class References:
 
     @staticmethod
     def stands_first(name: Arg, text: str) -> bool:
-        """True when ``name`` opens its clause (the person a later 他/她 most often means)."""
-        return name.start == 0 or text[name.start - 1] in "，,。；;：:！？!?\n “"
+        """True when ``name`` opens its clause (the person a later 他/她 most often means), also
+        after a modifier ending in 的 (X公司装配车间的某某是…: the clause is about the person)."""
+        clause_start = max(text.rfind(mark, 0, name.start) for mark in CLAUSE_MARKS) + 1
+        before = text[clause_start : name.start].strip(" “")
+        return not before or (before.endswith("的") and len(before) <= MAX_MODIFIER)
 
     def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""

@@ -101,3 +101,23 @@ def test_relations_mentor_named_after_a_guidance_phrase(nlp):
 def test_relations_journalists_take_no_part_in_facts(nlp):
     found = facts(nlp, "记者许文杰在青禾机械有限公司看到，车间里正在比武。")
     assert not any("许文杰" in (h, tail) for h, _, tail in found)
+
+
+def test_relations_pronoun_means_the_person_a_modifier_introduces(nlp):
+    text = (
+        "范小舟介绍，分院将开设焊接课程。"
+        "青禾公司装配车间的邵婉清是首批学员之一。她2021年毕业于常熟理工职业技术学院。"
+    )
+    found = facts(nlp, text)
+    assert ("邵婉清", "TRAINED_AT", "常熟理工职业技术学院") in found
+    assert ("范小舟", "TRAINED_AT", "常熟理工职业技术学院") not in found
+
+
+def test_relations_trainee_of_a_school_with_a_qualifier(nlp):
+    found = facts(nlp, "两年前，吕国梁还是常熟理工职业技术学院数控专业的一名在校生。")
+    assert ("吕国梁", "TRAINED_AT", "常熟理工职业技术学院") in found
+
+
+def test_relations_head_appointed_after_a_chain_of_titles(nlp):
+    text = "常熟市劳模工匠学院青禾分院近日揭牌。分院院长由江苏工匠、青禾公司技术副总吕国梁担任。"
+    assert ("吕国梁", "LEADS", "常熟市劳模工匠学院青禾分院") in facts(nlp, text)
