@@ -613,6 +613,7 @@ SHAPES: dict[str, Shape] = {
 
 
 CLAUSE_MARKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
+COPULA = re.compile("(?:就|正|也|便|都)?是")
 MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X公司装配车间的)
 
 
@@ -650,6 +651,13 @@ class References:
         before = text[clause_start : name.start].strip(" “")
         return not before or (before.endswith("的") and len(before) <= MAX_MODIFIER)
 
+    @staticmethod
+    def equated_with(name: Arg, position: int, text: str) -> bool:
+        """True when a copula links ``name`` to the pronoun at ``position`` in one clause
+        (某某就是他带出来的徒弟): the pronoun means somebody else."""
+        between = text[name.end : position]
+        return not any(mark in between for mark in CLAUSE_MARKS) and bool(COPULA.search(between))
+
     def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""
         noun = DEMONSTRATIVE.sub("", word)
@@ -658,6 +666,7 @@ class References:
         )
         earlier = [n for n in names if n.end <= position and n.label == label]
         if word in PRONOUNS:
+            earlier = [n for n in earlier if not self.equated_with(n, position, text)]
             earlier = [n for n in earlier if self.stands_first(n, text)] or earlier
         by_suffix = [n for n in earlier if n.key.split(":", 1)[1].strip("“”「」").endswith(noun)]
         if by_suffix and word not in PRONOUNS:

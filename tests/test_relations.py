@@ -121,3 +121,8 @@ def test_relations_trainee_of_a_school_with_a_qualifier(nlp):
 def test_relations_head_appointed_after_a_chain_of_titles(nlp):
     text = "常熟市劳模工匠学院青禾分院近日揭牌。分院院长由江苏工匠、青禾公司技术副总吕国梁担任。"
     assert ("吕国梁", "LEADS", "常熟市劳模工匠学院青禾分院") in facts(nlp, text)
+
+
+def test_relations_pronoun_after_a_copula_means_somebody_else(nlp):
+    found = facts(nlp, "吕国梁是焊工班长。邵婉清就是他带出来的徒弟之一。")
+    assert ("吕国梁", "TRAINED", "邵婉清") in found
