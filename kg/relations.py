@@ -331,7 +331,8 @@ def subject_verb_object(sentence: Sentence, pattern: dict[str, Any]) -> Iterator
         ]
         if not objects:
             continue
-        subjects = sentence.subjects(start, pattern["head"])
+        fronted = pattern.get("subject_after") == "only"  # 作为X的Y，SUBJECT…: never carried
+        subjects = [] if fronted else sentence.subjects(start, pattern["head"])
         if not subjects and pattern.get("subject_after"):
             subjects = sentence.subject_after(objects[-1].end, pattern["head"])
         if pattern.get("partners"):

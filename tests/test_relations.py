@@ -126,3 +126,15 @@ def test_relations_head_appointed_after_a_chain_of_titles(nlp):
 def test_relations_pronoun_after_a_copula_means_somebody_else(nlp):
     found = facts(nlp, "吕国梁是焊工班长。邵婉清就是他带出来的徒弟之一。")
     assert ("吕国梁", "TRAINED", "邵婉清") in found
+
+
+def test_relations_fronted_as_phrase_describes_the_next_subject(nlp):
+    text = (
+        "常熟市总工会打造了常熟市劳模工匠学院。"
+        "作为常熟市劳模工匠学院的首家企业分院，青禾分院开发了12门课程。"
+        "作为青禾机械股份有限公司的首席技师，吕国梁的徒弟越来越多。"
+    )
+    found = facts(nlp, text)
+    assert ("青禾分院", "PART_OF", "常熟市劳模工匠学院") in found
+    assert ("常熟市总工会", "PART_OF", "常熟市劳模工匠学院") not in found
+    assert ("吕国梁", "WORKS_AT", "青禾机械股份有限公司") in found
