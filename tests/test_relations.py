@@ -138,3 +138,8 @@ def test_relations_fronted_as_phrase_describes_the_next_subject(nlp):
     assert ("青禾分院", "PART_OF", "常熟市劳模工匠学院") in found
     assert ("常熟市总工会", "PART_OF", "常熟市劳模工匠学院") not in found
     assert ("吕国梁", "WORKS_AT", "青禾机械股份有限公司") in found
+
+
+def test_relations_a_founded_school(nlp):
+    found = facts(nlp, "这是青禾机械股份有限公司创办的“青禾工匠夜校”开设的第12堂课。")
+    assert ("青禾机械股份有限公司", "ESTABLISHED", "青禾工匠夜校") in found
