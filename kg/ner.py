@@ -684,7 +684,9 @@ class Recogniser:
             return len(name) <= LONGEST_TRANSLITERATED_NAME
         if not all(map(is_cjk, name)) or name.endswith(NOT_NAME_ENDINGS):
             return False
-        return len(name) <= 4 or (
+        if len(name) <= 4:
+            return name[0] not in self.lexicon.stopwords  # 是某某: jieba joined a verb to it
+        return (
             len(name) <= LONGEST_UNDOTTED_NAME and name not in self.lexicon.word_tags
         )
 

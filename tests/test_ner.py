@@ -117,6 +117,7 @@ def test_ner_reads_a_run_of_dictionary_names_without_separators(nlp):
         ("塔列罗夫斯基", True),  # a transliterated name without ·
         ("阿尔贝托·马丁内斯·罗德里格斯", True),
         ("他说的", False),
+        ("是青禾", False),  # jieba joined 是 to the name's first characters
         ("常熟市", False),
         ("阿尔贝托马丁内斯罗德里格斯", False),  # too long without ·
     ],
