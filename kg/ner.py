@@ -637,7 +637,33 @@ class Recogniser:
         found = [
             f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
-        return sorted(set(complete_persons(text, found)), key=lambda f: (f.start, -f.end, f.label))
+        found = complete_persons(text, found)
+        found += self.repeated_persons(text, indexed, found)
+        return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+
+    def repeated_persons(self, text: str, words: Words, found: list[Found]) -> list[Found]:
+        """Every other place the text writes a person's name found once (by a cue, a list, the
+        model): 某某说… then 某某是… with no cue. Names that are also common words are left."""
+        taken = bytearray(len(text))
+        for name in found:
+            taken[name.start : name.end] = b"\1" * (name.end - name.start)
+        names = {
+            text[f.start : f.end]
+            for f in found
+            if f.label == "PERSON" and 2 <= f.end - f.start <= 4
+        }
+        repeated = []
+        for name in names:
+            if self.is_common_word(name):
+                continue
+            for match in re.finditer(re.escape(name), text):
+                start, end = match.span()
+                if any(taken[start:end]) or (
+                    len(name) == 2 and not {start, end} <= words.boundaries
+                ):
+                    continue
+                repeated.append(Found(start, end, "PERSON", "repeated"))
+        return repeated
 
     def statistical_names(
         self, text: str, statistical: Iterable[tuple[int, int, str]]
@@ -686,9 +712,7 @@ class Recogniser:
             return False
         if len(name) <= 4:
             return name[0] not in self.lexicon.stopwords  # 是某某: jieba joined a verb to it
-        return (
-            len(name) <= LONGEST_UNDOTTED_NAME and name not in self.lexicon.word_tags
-        )
+        return len(name) <= LONGEST_UNDOTTED_NAME and name not in self.lexicon.word_tags
 
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""

@@ -38,7 +38,7 @@ HAN = r"[\u4e00-\u9fff]"
 # Words right before a name that make it something other than the clause's subject.
 GOVERNING_WORDS = (
     "在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于", "到",
-    "及", "、", "的", "通过", "利用", "依托", "围绕", "面向", "走进", "联合", "携手", "邀请",
+    "及", "、", "通过", "利用", "依托", "围绕", "面向", "走进", "联合", "携手", "邀请",
     "组织", "推动", "支持", "指导", "帮助", "包括", "来自", "经过", "参加", "得益于", "是",
 )  # fmt: skip
 # Prepositions that make a name the place or partner of an action rather than its agent.

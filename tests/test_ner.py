@@ -165,3 +165,9 @@ def test_a_conjunction_before_a_name_is_not_taken_into_it():
 )
 def test_a_name_may_begin_inside_a_word_jieba_joined_to_a_preposition(nlp, word, glued):
     assert nlp.get_pipe("kg_ner").recogniser.glued_to_function_word(word) is glued
+
+
+def test_ner_finds_a_person_again_where_no_cue_stands(nlp):
+    doc = nlp("全国劳模陶立新说，要多带徒弟。大家都很敬佩陶立新。")
+    persons = [s.start_char for s in doc.spans[MENTIONS_KEY] if s.text == "陶立新"]
+    assert 21 in persons

@@ -143,3 +143,8 @@ def test_relations_fronted_as_phrase_describes_the_next_subject(nlp):
 def test_relations_a_founded_school(nlp):
     found = facts(nlp, "这是青禾机械股份有限公司创办的“青禾工匠夜校”开设的第12堂课。")
     assert ("青禾机械股份有限公司", "ESTABLISHED", "青禾工匠夜校") in found
+
+
+def test_relations_a_name_found_once_is_found_again_and_a_modified_subject_acts(nlp):
+    found = facts(nlp, "全国劳模陶立新说，要多带徒弟。26岁的邵婉清是陶立新的徒弟。")
+    assert ("陶立新", "TRAINED", "邵婉清") in found
