@@ -645,8 +645,8 @@ class Recogniser:
         """Every other place the text writes a person's name found once (by a cue, a list, the
         model): 某某说… then 某某是… with no cue. Names that are also common words are left."""
         taken = bytearray(len(text))
-        for name in found:
-            taken[name.start : name.end] = b"\1" * (name.end - name.start)
+        for item in found:
+            taken[item.start : item.end] = b"\1" * (item.end - item.start)
         names = {
             text[f.start : f.end]
             for f in found
