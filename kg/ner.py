@@ -644,9 +644,7 @@ class Recogniser:
     def repeated_persons(self, text: str, words: Words, found: list[Found]) -> list[Found]:
         """Every other place the text writes a person's name found once (by a cue, a list, the
         model): 某某说… then 某某是… with no cue. Names that are also common words are left."""
-        taken = bytearray(len(text))
-        for item in found:
-            taken[item.start : item.end] = b"\1" * (item.end - item.start)
+        taken = coverage(len(text), found)
         names = {
             text[f.start : f.end]
             for f in found
@@ -679,9 +677,7 @@ class Recogniser:
         self, text: str, statistical: Iterable[tuple[int, int, str]], found: Iterable[Found]
     ) -> list[Found]:
         """The statistical model's organisations that overlap no name the rules found."""
-        taken = bytearray(len(text))
-        for name in found:
-            taken[name.start : name.end] = b"\1" * (name.end - name.start)
+        taken = coverage(len(text), found)
         others = []
         for start, end, label in statistical:
             if label != "ORG" or any(taken[start:end]):
@@ -717,6 +713,14 @@ class Recogniser:
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""
         return not (self.is_place(name) or name.endswith(NOT_NAME_ENDINGS))
+
+
+def coverage(length: int, found: Iterable[Found]) -> bytearray:
+    """One byte per character of the text: 1 where a found name covers it."""
+    taken = bytearray(length)
+    for item in found:
+        taken[item.start : item.end] = b"\1" * (item.end - item.start)
+    return taken
 
 
 def complete_persons(text: str, found: list[Found]) -> list[Found]:
