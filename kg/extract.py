@@ -133,7 +133,11 @@ class SourceExtractor:
                 head,
                 found.type,
                 tail,
-                found.value,
+                self.written(
+                    found.value,
+                    article.start + found.sentence[0],
+                    article.start + found.sentence[1],
+                ),
                 self.evidence(
                     article.start + found.sentence[0],
                     article.start + found.sentence[1],
@@ -147,6 +151,14 @@ class SourceExtractor:
         head.roles.update(r for r in [HEAD_ROLES.get(found.type)] if r and head.label == "PERSON")
         if tail is not None and tail.label == "PERSON" and found.type in TAIL_ROLES:
             tail.roles.add(TAIL_ROLES[found.type])
+
+    def written(self, value: str | None, start: int, end: int) -> str | None:
+        """A literal value (an honour) as the source writes it: the relations read the Simplified
+        ``match_text``, the record keeps the characters of ``text`` (柳州市勞動模範)."""
+        if value is None:
+            return None
+        at = self.source.match_text.find(value, start, end)
+        return value if at < 0 else self.source.text[at : at + len(value)]
 
     def evidence(self, start: int, end: int, article: int) -> Evidence:
         """The sentence ``[start, end)`` of ``source.text`` as evidence in original offsets.

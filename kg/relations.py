@@ -614,7 +614,7 @@ SHAPES: dict[str, Shape] = {
 
 
 CLAUSE_MARKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
-COPULA = re.compile("(?:就|正|也|便|都)?是")
+COPULA = re.compile("(?:就|正|也|便|都)?(?:是|成了|成为)")
 MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X公司装配车间的)
 
 

@@ -148,3 +148,28 @@ def test_relations_a_founded_school(nlp):
 def test_relations_a_name_found_once_is_found_again_and_a_modified_subject_acts(nlp):
     found = facts(nlp, "全国劳模陶立新说，要多带徒弟。26岁的邵婉清是陶立新的徒弟。")
     assert ("陶立新", "TRAINED", "邵婉清") in found
+
+
+def test_relations_mentoring_wordings(nlp):
+    found = facts(
+        nlp,
+        "全国劳模陶立新说，要多带徒弟。仪式上，陶立新一口气收下邵婉清、祁雨桐两名徒弟。"
+        "吕国梁是陶立新一手带出来的徒弟。",
+    )
+    for trainee in ("邵婉清", "祁雨桐", "吕国梁"):
+        assert ("陶立新", "TRAINED", trainee) in found
+
+
+def test_relations_mentor_named_after_the_trainee(nlp):
+    text = "焊工邵婉清说，她考取了中级工证书。全国劳模陶立新也成了她在车间里的师傅。"
+    assert ("陶立新", "TRAINED", "邵婉清") in facts(nlp, text)
+
+
+def test_relations_teach_by_hand(nlp):
+    found = facts(nlp, "全国劳模陶立新每周往车间跑，手把手地教焊工邵婉清控制火候。")
+    assert ("陶立新", "TRAINED", "邵婉清") in found
+
+
+def test_relations_a_programme_named_by_its_quoted_part(nlp):
+    text = "常熟市总工会开展“巧手传艺”家政技能提升行动。全国劳模陶立新受邀担任“巧手传艺”实训导师。"
+    assert ("陶立新", "TEACHES_AT", "“巧手传艺”家政技能提升行动") in facts(nlp, text)
