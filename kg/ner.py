@@ -238,10 +238,10 @@ class Recogniser:
         return start
 
     def glued_to_function_word(self, word: str) -> bool:
-        """A word jieba made of a preposition and a name's first character (以施, 继鞋): not in
-        the dictionary, a function character, then one or two CJK characters."""
+        """A word jieba made of a preposition and a name's first characters (以施, 由雷某某):
+        not in the dictionary, a function character, then one to three CJK characters."""
         return (
-            2 <= len(word) <= 3
+            2 <= len(word) <= 4
             and word[0] in STOP_PREFIX_CHARS
             and word not in self.lexicon.word_tags
             and all(map(is_cjk, word[1:]))

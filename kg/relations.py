@@ -458,6 +458,31 @@ def forms_system(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]
             yield Found(member, systems[0], (trigger.group(),), "PART_OF")
 
 
+def member_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """联盟由 HUB 牵头，A、B 和 C 等 N 家企业作为成员单位: the hub partners each member, and all
+    of them, hub included, are PART_OF the alliance (ANNOTATION.md's ruling for systems)."""
+    for trigger in sentence.triggers(pattern["triggers"]):
+        start = sentence.start + trigger.start()
+        alliances = [a for a in sentence.typed(pattern["system"]) if a.start < start]
+        if not alliances:
+            continue
+        alliance = alliances[-1]
+        bodies = [
+            a for a in sentence.typed(pattern["head"]) if a.end <= start and a.key != alliance.key
+        ]
+        hubs = [
+            a
+            for a in bodies
+            if find_word(sentence.between(a.end, a.end + 6), pattern["hub_words"]) is not None
+        ][:1]
+        members = [a for a in bodies if a not in hubs and a.key not in {h.key for h in hubs}]
+        for member in members:
+            for hub in hubs:
+                yield Found(hub, member, (trigger.group(),))
+        for member in [*hubs, *members]:
+            yield Found(member, alliance, (trigger.group(),), "PART_OF")
+
+
 def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某, 工会主席某某."""
     leading = tuple(pattern.get("leading_titles", ()))
@@ -604,6 +629,7 @@ SHAPES: dict[str, Shape] = {
     "by_list": by_list,
     "pair_trigger": pair_trigger,
     "forms_system": forms_system,
+    "member_list": member_list,
     "org_title_person": org_title_person,
     "honour_before_person": honour_before_person,
     "honour_awarded": honour_awarded,

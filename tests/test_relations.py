@@ -173,3 +173,29 @@ def test_relations_teach_by_hand(nlp):
 def test_relations_a_programme_named_by_its_quoted_part(nlp):
     text = "常熟市总工会开展“巧手传艺”家政技能提升行动。全国劳模陶立新受邀担任“巧手传艺”实训导师。"
     assert ("陶立新", "TEACHES_AT", "“巧手传艺”家政技能提升行动") in facts(nlp, text)
+
+
+def test_relations_alliance_members_and_hub(nlp):
+    text = (
+        "常熟市总工会成立常熟市劳模创新工作室联盟。"
+        "联盟由吕国梁劳模创新工作室牵头，祁雨桐技能大师工作室、常熟市电梯维修创新工作室"
+        "等9家工作室作为成员单位。"
+    )
+    found = facts(nlp, text)
+    alliance = "常熟市劳模创新工作室联盟"
+    for member in ("吕国梁劳模创新工作室", "祁雨桐技能大师工作室", "常熟市电梯维修创新工作室"):
+        assert (member, "PART_OF", alliance) in found
+    assert ("吕国梁劳模创新工作室", "PARTNERS_WITH", "祁雨桐技能大师工作室") in found
+
+
+def test_relations_a_body_under_another(nlp):
+    found = facts(nlp, "虞山镇总工会是常熟市总工会下属的基层工会。")
+    assert ("虞山镇总工会", "PART_OF", "常熟市总工会") in found
+
+
+def test_relations_bodies_that_build_a_school_together(nlp):
+    text = "2023年，常熟市总工会与常熟理工职业技术学院共建常熟市产业工人学院。"
+    found = facts(nlp, text)
+    assert ("常熟市总工会", "ESTABLISHED", "常熟市产业工人学院") in found
+    assert ("常熟理工职业技术学院", "ESTABLISHED", "常熟市产业工人学院") in found
+    assert ("常熟市总工会", "PARTNERS_WITH", "常熟理工职业技术学院") in found
