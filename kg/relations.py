@@ -375,7 +375,8 @@ def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
         listed = [a for a in heads if a.start >= after]
         if not listed or sentence.between(after, listed[0].start).strip():
             continue
-        group = sentence.coordinated(listed[0], pattern["head"], sentence.end, LIST_JOINERS)
+        joiners = LIST_JOINERS + JOINT_JOINERS  # 由A携手B共同举办
+        group = sentence.coordinated(listed[0], pattern["head"], sentence.end, joiners)
         trigger = find_word(sentence.between(group[-1].end, group[-1].end + 6), pattern["triggers"])
         if trigger is None:
             continue
@@ -579,13 +580,13 @@ def honour_value(part: str, honours: list[str], whole: bool = False) -> str | No
     two-character regional name before 工匠: 齐鲁工匠); quoted honours are taken whole. With
     ``whole``, the phrase must be the honour and nothing else (for 获评X、Y lists).
     """
-    text = re.sub(r"(?:荣誉)?称号$", "", part.strip()).strip()
+    text = re.sub(r"(?:(?:荣誉)?称号|获得者)$", "", part.strip()).strip()
     quoted = re.fullmatch(r"[“「](.+)[”」]", text)
     if quoted:
         text = quoted.group(1)
     award = AWARDS.search(text)
     if award:
-        return award.group() if not whole or len(text) <= len(award.group()) + 4 else None
+        return award.group() if not whole or len(text) <= len(award.group()) + 8 else None
     title = next((t for t in sorted(honours, key=len, reverse=True) if text.endswith(t)), None)
     if title is None:
         return None

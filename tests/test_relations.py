@@ -199,3 +199,23 @@ def test_relations_bodies_that_build_a_school_together(nlp):
     assert ("常熟市总工会", "ESTABLISHED", "常熟市产业工人学院") in found
     assert ("常熟理工职业技术学院", "ESTABLISHED", "常熟市产业工人学院") in found
     assert ("常熟市总工会", "PARTNERS_WITH", "常熟理工职业技术学院") in found
+
+
+def test_relations_co_hosts_joined_by_xieshou(nlp):
+    text = (
+        "常熟市总工会开展“巧手课堂”职工培训项目。"
+        "“巧手课堂”由常熟市总工会携手常熟理工职业技术学院共同举办，每周开课两次。"
+    )
+    found = facts(nlp, text)
+    assert ("常熟理工职业技术学院", "ORGANIZES", "“巧手课堂”职工培训项目") in found
+    assert ("常熟市总工会", "PARTNERS_WITH", "常熟理工职业技术学院") in found
+
+
+def test_relations_honour_holders_and_awards(nlp):
+    found = facts(nlp, "全国劳模陶立新是常熟市劳动模范、江苏省五一劳动奖章获得者。")
+    assert ("陶立新", "HAS_HONOUR", "江苏省五一劳动奖章") in found
+
+
+def test_relations_works_where_the_person_spent_years(nlp):
+    found = facts(nlp, "全国劳模陶立新在青禾机械股份有限公司干了三十年焊工。")
+    assert ("陶立新", "WORKS_AT", "青禾机械股份有限公司") in found
