@@ -222,6 +222,8 @@ class Recogniser:
                 if opening is None or head_start - opening > limit:
                     break
                 start, i, quoted = opening, words.index_at[opening] - 1, True
+                if label == "PROGRAMME" and self.ends_in_org_head(text, 0, opening):
+                    break  # 某区总工会“技能夜市”项目: the union runs it, it is no part
                 continue
             if head_start - word_start > limit:
                 break
@@ -444,11 +446,19 @@ class Recogniser:
             opening = self.matching_quote(text, end) if quoted_head else None
             if opening is not None:
                 start, end = self.expand_left(text, words, opening, "PROGRAMME"), end + 1
+                if self.ends_in_org_head(text, start, opening):
+                    start = opening
             year = PRECEDING_YEAR.search(text, max(0, start - 6), start)
             if year:
                 start = year.start()
             if start < head_start and self.is_anchored_programme(text, words, start, head_start):
                 yield Found(start, end, "PROGRAMME", "programme_head")
+
+    def ends_in_org_head(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` ends with an organisation's head noun (总工会, 公司)."""
+        return any(
+            match.end() == end for match in self.org_heads.finditer(text, max(start, end - 8), end)
+        )
 
     def is_anchored_programme(self, text: str, words: Words, start: int, head_start: int) -> bool:
         """A programme name needs a year, a quoted part, a leading place or a course head."""
