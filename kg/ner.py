@@ -106,6 +106,7 @@ PERIOD_LEAD = re.compile(r"(?:新一|本|上一|下一)?年度|新一轮|新一�
 PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以继经据")
+INNER_STOP_CHARS = set("是的已了在从")  # inside an unknown word: a glued clause, not a name
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 # Characters that never sit inside a name the statistical model proposes: the model has seen
 # given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
@@ -239,6 +240,16 @@ class Recogniser:
             i -= 1
         return start
 
+    @staticmethod
+    def holds_function_char(word: str) -> bool:
+        """An unknown word (jieba's guess) opening or ending with a preposition (以施, 宝从) or
+        holding a function character (如今已是): not a part of a name."""
+        return (
+            word[0] in STOP_PREFIX_CHARS
+            or (len(word) >= 2 and word[-1] in STOP_PREFIX_CHARS)
+            or any(c in INNER_STOP_CHARS for c in word[1:-1])
+        )
+
     def glued_to_function_word(self, word: str) -> bool:
         """A word jieba made of a preposition and a name's first characters (以施, 由雷某某):
         not in the dictionary, a function character, then one to three CJK characters."""
@@ -278,7 +289,7 @@ class Recogniser:
         if self.inside_unknown_word(words, i):
             return False
         if self.is_stop(word) or (
-            word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags
+            word not in self.lexicon.word_tags and self.holds_function_char(word)
         ):
             return True
         if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(text[word_start - 1])):
