@@ -54,8 +54,9 @@ DEMONSTRATIVE = re.compile(
     r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|该|本|此|这|那)"
 )
 SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
-# What may stand between an agent and its verb: aspect and manner words (将, 正, 还, 共同).
-AGENT_GAP = r"(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
+# What may stand between an agent and its verb: a caption's position (（左）), aspect and manner
+# words (将, 正, 还, 共同).
+AGENT_GAP = r"(?:[（(][^（）()]{1,4}[）)])?(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
 Args = list["Arg"]
 
 

@@ -219,3 +219,8 @@ def test_relations_honour_holders_and_awards(nlp):
 def test_relations_works_where_the_person_spent_years(nlp):
     found = facts(nlp, "全国劳模陶立新在青禾机械股份有限公司干了三十年焊工。")
     assert ("陶立新", "WORKS_AT", "青禾机械股份有限公司") in found
+
+
+def test_relations_caption_with_a_position(nlp):
+    found = facts(nlp, "图为全国劳模陶立新（左）指导焊工邵婉清检测焊缝。")
+    assert ("陶立新", "TRAINED", "邵婉清") in found
