@@ -56,7 +56,9 @@ DEMONSTRATIVE = re.compile(
 SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
 # What may stand between an agent and its verb: a caption's position (（左）), aspect and manner
 # words (将, 正, 还, 共同).
-AGENT_GAP = r"(?:[（(][^（）()]{1,4}[）)])?(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
+AGENT_GAP = (
+    r"(?:[（(][^（）()]{1,4}[）)])?(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
+)
 Args = list["Arg"]
 
 
@@ -308,11 +310,20 @@ class Found(NamedTuple):
 Shape = Callable[[Sentence, dict[str, Any]], Iterator[Found]]
 
 
+PARENTHETICAL = re.compile(r"^[（(][^（）()]{0,16}[）)]")  # （简称“某某”） after a name
+
+
 def after_object(sentence: Sentence, obj: Arg, words: list[str] | None) -> bool:
     """True when no words are required after the object, or one of them follows it closely."""
     if not words:
         return True
-    return find_word(sentence.between(obj.end, obj.end + 8), words) is not None
+    return find_word(text_after(sentence, obj, 8), words) is not None
+
+
+def text_after(sentence: Sentence, obj: Arg, width: int) -> str:
+    """The ``width`` characters after a name, past a bracketed aside (（简称“某某”）)."""
+    after = PARENTHETICAL.sub("", sentence.between(obj.end, obj.end + width + 16), count=1)
+    return after[:width]
 
 
 def subject_verb_object(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
@@ -326,9 +337,7 @@ def subject_verb_object(sentence: Sentence, pattern: dict[str, Any]) -> Iterator
             o
             for o in objects
             if after_object(sentence, o, pattern.get("requires_after_tail"))
-            and not find_word(
-                sentence.between(o.end, o.end + 3), pattern.get("not_after_tail", ["\0"])
-            )
+            and not find_word(text_after(sentence, o, 3), pattern.get("not_after_tail", ["\0"]))
         ]
         if not objects:
             continue

@@ -224,3 +224,10 @@ def test_relations_works_where_the_person_spent_years(nlp):
 def test_relations_caption_with_a_position(nlp):
     found = facts(nlp, "图为全国劳模陶立新（左）指导焊工邵婉清检测焊缝。")
     assert ("陶立新", "TRAINED", "邵婉清") in found
+
+
+def test_relations_a_company_head_past_its_defined_short_name(nlp):
+    text = "全国劳模陶立新是青禾机械股份有限公司（简称“青禾机械”）总经理。"
+    found = facts(nlp, text)
+    assert ("陶立新", "LEADS", "青禾机械股份有限公司") in found
+    assert ("陶立新", "WORKS_AT", "青禾机械股份有限公司") not in found
