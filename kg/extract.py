@@ -48,6 +48,9 @@ class EntityDraft:
     mentions: list[Mention] = field(default_factory=list)
 
 
+BRANCH_HEADS = ("分院", "分校")  # a branch school named after its academy (X学院Y分院)
+
+
 @dataclass(frozen=True)
 class RelationDraft:
     """A relation between drafts, waiting for entity ids."""
@@ -134,7 +137,11 @@ class SourceExtractor:
                 head,
                 found.type,
                 tail,
-                found.value,
+                self.written(
+                    found.value,
+                    article.start + found.sentence[0],
+                    article.start + found.sentence[1],
+                ),
                 self.evidence(
                     article.start + found.sentence[0],
                     article.start + found.sentence[1],
@@ -148,6 +155,14 @@ class SourceExtractor:
         head.roles.update(r for r in [HEAD_ROLES.get(found.type)] if r and head.label == "PERSON")
         if tail is not None and tail.label == "PERSON" and found.type in TAIL_ROLES:
             tail.roles.add(TAIL_ROLES[found.type])
+
+    def written(self, value: str | None, start: int, end: int) -> str | None:
+        """A literal value (an honour) as the source writes it: the relations read the Simplified
+        ``match_text``, the record keeps the characters of ``text`` (柳州市勞動模範)."""
+        if value is None:
+            return None
+        at = self.source.match_text.find(value, start, end)
+        return value if at < 0 else self.source.text[at : at + len(value)]
 
     def evidence(self, start: int, end: int, article: int) -> Evidence:
         """The sentence ``[start, end)`` of ``source.text`` as evidence in original offsets.
@@ -165,26 +180,49 @@ class SourceExtractor:
             article,
         )
 
-    def add_workplace_unions(self) -> None:
-        """A workplace union is PART_OF the enterprise its name starts with (ANNOTATION.md)."""
-        enterprises = [d for d in self.drafts if d.label == "ENTERPRISE"]
-        for union in (d for d in self.drafts if d.label == "UNION" and d.mentions):
-            stem = union.canonical.removesuffix("工会")
-            owner = next((e for e in enterprises if stem == e.canonical or stem in e.forms), None)
-            if owner is not None:
-                first = min(union.mentions, key=lambda m: m.start)
+    def add_parts_named_in_names(self) -> None:
+        """PART_OF facts a name states itself (ANNOTATION.md): a workplace union is part of the
+        enterprise its name starts with (X公司工会), a branch school of the academy its name
+        starts with (X学院Y分院). The evidence is the sentence of the part's first mention."""
+        for part in (d for d in self.drafts if d.mentions):
+            whole, rule = self.named_whole(part)
+            if whole is not None:
+                first = min(part.mentions, key=lambda m: m.start)
                 self.relations.append(
                     RelationDraft(
-                        union,
+                        part,
                         "PART_OF",
-                        owner,
+                        whole,
                         None,
                         self.sentence_around(first),
-                        ("工会",),
-                        "workplace_union",
+                        (rule,),
+                        "named_part",
                         0.9,
                     )
                 )
+
+    def named_whole(self, part: EntityDraft) -> tuple[EntityDraft | None, str]:
+        """The body ``part``'s name makes it part of, and the head word that says so."""
+        if part.label == "UNION" and part.canonical.endswith("工会"):
+            stem = part.canonical.removesuffix("工会")
+            for whole in (d for d in self.drafts if d.label == "ENTERPRISE"):
+                if stem == whole.canonical or stem in whole.forms:
+                    return whole, "工会"
+                if self.parts.is_short_form(stem, whole.canonical, "ENTERPRISE"):
+                    return whole, "工会"
+        branch = next((b for b in BRANCH_HEADS if part.canonical.endswith(b)), None)
+        if part.label == "ACADEMY" and branch:
+            wholes = [
+                d
+                for d in self.drafts
+                if d.label == "ACADEMY"
+                and d is not part
+                and part.canonical.startswith(d.canonical)
+                and len(part.canonical) > len(d.canonical) + len(branch)
+            ]
+            if wholes:
+                return max(wholes, key=lambda d: len(d.canonical)), branch
+        return None, ""
 
     def sentence_around(self, mention: Mention) -> Evidence:
         """The sentence of ``source.text`` holding a mention, as evidence."""
@@ -199,7 +237,7 @@ class SourceExtractor:
 
     def finish(self, articles: tuple[Article, ...]) -> Extraction:
         """Give ids in order of first mention and build the Extraction."""
-        self.add_workplace_unions()
+        self.add_parts_named_in_names()
         drafts = sorted(self.drafts, key=lambda d: min((m.start for m in d.mentions), default=0))
         ids = {id(d): f"E{i}" for i, d in enumerate(drafts, start=1)}
         entities = tuple(

@@ -26,6 +26,8 @@ DEFINITION = re.compile(
     r"[(（](?:以下简称|以下称|下称|简称)[“\"‘「]?(?P<alias>[^”\"’」)）]{2,16})[”\"’」]?[)）]"
 )
 BRAND = re.compile(r"[“\"](?P<brand>[\u4e00-\u9fff]{2,8})[”\"]")
+# Labels whose names carry a quoted short form (“宏丰机械”, the “技能夜市” of a programme).
+BRANDED_LABELS = ("ENTERPRISE", "PROGRAMME")
 LEVEL_OF = {"省": "province", "市": "city", "区": "county", "县": "county"}
 GROUPED_LABELS = frozenset(ORG_LABELS) | {"PROGRAMME"}
 
@@ -126,7 +128,7 @@ class Linker:
         self.parts = NameParts(lexicon)
 
     def add_alias_mentions(self, doc: Doc, spans: list[Span]) -> dict[str, Span]:
-        """Add every occurrence of defined aliases and brand forms as a mention."""
+        """Add every occurrence of defined aliases and quoted brand forms as a mention."""
         text = doc_text(doc)  # Doc.text joins every token: read it once
         aliases = defined_aliases(text, spans)
         for match in BRAND.finditer(text):
@@ -135,7 +137,7 @@ class Linker:
                 (
                     s
                     for s in spans
-                    if s.label_ == "ENTERPRISE"
+                    if s.label_ in BRANDED_LABELS
                     and brand in span_text(text, s)
                     and span_text(text, s) != brand
                 ),

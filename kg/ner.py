@@ -106,7 +106,8 @@ COUNTED = re.compile(
 PERIOD_LEAD = re.compile(r"(?:新一|本|上一|下一)?年度|新一轮|新一批")
 PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
-STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以")
+STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以继经据")
+INNER_STOP_CHARS = set("是的已了在从")  # inside an unknown word: a glued clause, not a name
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 # Characters that never sit inside a name the statistical model proposes: the model has seen
 # given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
@@ -219,18 +220,43 @@ class Recogniser:
                 if opening is None or head_start - opening > limit:
                     break
                 start, i, quoted = opening, words.index_at[opening] - 1, True
+                if label == "PROGRAMME" and self.ends_in_org_head(text, 0, opening):
+                    break  # 某区总工会“技能夜市”项目: the union runs it, it is no part
                 continue
             if head_start - word_start > limit:
                 break
             if self.ends_name(text, words, i, label, head) and not (
                 label == "PROGRAMME" and i > 0 and words.words[i - 1] in CLOSE_QUOTES
             ):
+                if self.glued_to_function_word(word):
+                    start = word_start + 1  # 以施|慕远…工作室: jieba joined 以 to the name
                 break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
             if quoted and self.lexicon.word_tags.get(word, "") == "v":
                 break  # left of a quoted name only nouns qualify it (产业工人“匠心贷”)
             start = word_start
             i -= 1
         return start
+
+    @staticmethod
+    def holds_function_char(word: str) -> bool:
+        """An unknown word (jieba's guess) opening or ending with a preposition (以施, 宝从) or
+        holding a function character (如今已是): not a part of a name."""
+        return (
+            word[0] in STOP_PREFIX_CHARS
+            or (len(word) >= 2 and word[-1] in STOP_PREFIX_CHARS)
+            or any(c in INNER_STOP_CHARS for c in word[1:-1])
+        )
+
+    def glued_to_function_word(self, word: str) -> bool:
+        """A word jieba made of a preposition and a name's first characters (以施, 由雷某某):
+        not in the dictionary, a function character, then one to three CJK characters."""
+        return (
+            2 <= len(word) <= 4
+            and word[0] in STOP_PREFIX_CHARS
+            and word not in self.lexicon.word_tags
+            and all(map(is_cjk, word[1:]))
+            and not any(c in STOP_PREFIX_CHARS or c in self.lexicon.stopwords for c in word[1:])
+        )
 
     def inside_unknown_word(self, words: Words, i: int) -> bool:
         """A single character between single characters (鸢|都|动力): jieba split a word it does
@@ -260,7 +286,7 @@ class Recogniser:
         if self.inside_unknown_word(words, i):
             return False
         if self.is_stop(word) or (
-            word[0] in STOP_PREFIX_CHARS and word not in self.lexicon.word_tags
+            word not in self.lexicon.word_tags and self.holds_function_char(word)
         ):
             return True
         if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(text[word_start - 1])):
@@ -428,11 +454,19 @@ class Recogniser:
             opening = self.matching_quote(text, end) if quoted_head else None
             if opening is not None:
                 start, end = self.expand_left(text, words, opening, "PROGRAMME"), end + 1
+                if self.ends_in_org_head(text, start, opening):
+                    start = opening
             year = PRECEDING_YEAR.search(text, max(0, start - 6), start)
             if year:
                 start = year.start()
             if start < head_start and self.is_anchored_programme(text, words, start, head_start):
                 yield Found(start, end, "PROGRAMME", "programme_head")
+
+    def ends_in_org_head(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` ends with an organisation's head noun (总工会, 公司)."""
+        return any(
+            match.end() == end for match in self.org_heads.finditer(text, max(start, end - 8), end)
+        )
 
     def is_anchored_programme(self, text: str, words: Words, start: int, head_start: int) -> bool:
         """A programme name needs a year, a quoted part, a leading place or a course head."""
@@ -624,7 +658,31 @@ class Recogniser:
         found = [
             f for f in found if f.label != "PERSON" or self.could_be_name(text[f.start : f.end])
         ]
-        return sorted(set(complete_persons(text, found)), key=lambda f: (f.start, -f.end, f.label))
+        found = complete_persons(text, found)
+        found += self.repeated_persons(text, indexed, found)
+        return sorted(set(found), key=lambda f: (f.start, -f.end, f.label))
+
+    def repeated_persons(self, text: str, words: Words, found: list[Found]) -> list[Found]:
+        """Every other place the text writes a person's name found once (by a cue, a list, the
+        model): 某某说… then 某某是… with no cue. Names that are also common words are left."""
+        taken = coverage(len(text), found)
+        names = {
+            text[f.start : f.end]
+            for f in found
+            if f.label == "PERSON" and 2 <= f.end - f.start <= 4
+        }
+        repeated = []
+        for name in names:
+            if self.is_common_word(name):
+                continue
+            for match in re.finditer(re.escape(name), text):
+                start, end = match.span()
+                if any(taken[start:end]) or (
+                    len(name) == 2 and not {start, end} <= words.boundaries
+                ):
+                    continue
+                repeated.append(Found(start, end, "PERSON", "repeated"))
+        return repeated
 
     def statistical_names(
         self, text: str, statistical: Iterable[tuple[int, int, str]]
@@ -640,9 +698,7 @@ class Recogniser:
         self, text: str, statistical: Iterable[tuple[int, int, str]], found: Iterable[Found]
     ) -> list[Found]:
         """The statistical model's organisations that overlap no name the rules found."""
-        taken = bytearray(len(text))
-        for name in found:
-            taken[name.start : name.end] = b"\1" * (name.end - name.start)
+        taken = coverage(len(text), found)
         others = []
         for start, end, label in statistical:
             if label != "ORG" or any(taken[start:end]):
@@ -671,13 +727,21 @@ class Recogniser:
             return len(name) <= LONGEST_TRANSLITERATED_NAME
         if not all(map(is_cjk, name)) or name.endswith(NOT_NAME_ENDINGS):
             return False
-        return len(name) <= 4 or (
-            len(name) <= LONGEST_UNDOTTED_NAME and name not in self.lexicon.word_tags
-        )
+        if len(name) <= 4:
+            return name[0] not in self.lexicon.stopwords  # 是某某: jieba joined a verb to it
+        return len(name) <= LONGEST_UNDOTTED_NAME and name not in self.lexicon.word_tags
 
     def could_be_name(self, name: str) -> bool:
         """False for a candidate person that is a place or ends like a title or a body."""
         return not (self.is_place(name) or name.endswith(NOT_NAME_ENDINGS))
+
+
+def coverage(length: int, found: Iterable[Found]) -> bytearray:
+    """One byte per character of the text: 1 where a found name covers it."""
+    taken = bytearray(length)
+    for item in found:
+        taken[item.start : item.end] = b"\1" * (item.end - item.start)
+    return taken
 
 
 def complete_persons(text: str, found: list[Found]) -> list[Found]:

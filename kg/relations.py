@@ -35,11 +35,11 @@ SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 CLAUSE_BREAKS = "，,：:"
 OPEN_BRACKETS, CLOSE_BRACKETS = "“‘「《(（", "”’」》)）"
 HAN = r"[\u4e00-\u9fff]"
-CLAUSE_MARKS = re.compile(f"[{re.escape(OPEN_BRACKETS + CLOSE_BRACKETS + CLAUSE_BREAKS)}]")
+BRACKET_OR_BREAK = re.compile(f"[{re.escape(OPEN_BRACKETS + CLOSE_BRACKETS + CLAUSE_BREAKS)}]")
 # Words right before a name that make it something other than the clause's subject.
 GOVERNING_WORDS = (
     "在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于", "到",
-    "及", "、", "的", "通过", "利用", "依托", "围绕", "面向", "走进", "联合", "携手", "邀请",
+    "及", "、", "通过", "利用", "依托", "围绕", "面向", "走进", "联合", "携手", "邀请",
     "组织", "推动", "支持", "指导", "帮助", "包括", "来自", "经过", "参加", "得益于", "是",
 )  # fmt: skip
 # Prepositions that make a name the place or partner of an action rather than its agent.
@@ -55,8 +55,11 @@ DEMONSTRATIVE = re.compile(
     r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|该|本|此|这|那)"
 )
 SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
-# What may stand between an agent and its verb: aspect and manner words (将, 正, 还, 共同).
-AGENT_GAP = r"(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
+# What may stand between an agent and its verb: a caption's position (（左）), aspect and manner
+# words (将, 正, 还, 共同).
+AGENT_GAP = (
+    r"(?:[（(][^（）()]{1,4}[）)])?(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
+)
 Args = list["Arg"]
 
 
@@ -100,7 +103,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of ``text[start:end]``: cut at commas and colons outside quotes/brackets."""
     out, depth, clause_start = [], 0, start
-    for mark in CLAUSE_MARKS.finditer(text, start, end):  # only the marks, not every character
+    for mark in BRACKET_OR_BREAK.finditer(text, start, end):  # the marks, not every character
         char, i = mark.group(), mark.start()
         if char in OPEN_BRACKETS:
             depth += 1
@@ -309,11 +312,20 @@ class Found(NamedTuple):
 Shape = Callable[[Sentence, dict[str, Any]], Iterator[Found]]
 
 
+PARENTHETICAL = re.compile(r"^[（(][^（）()]{0,16}[）)]")  # （简称“某某”） after a name
+
+
 def after_object(sentence: Sentence, obj: Arg, words: list[str] | None) -> bool:
     """True when no words are required after the object, or one of them follows it closely."""
     if not words:
         return True
-    return find_word(sentence.between(obj.end, obj.end + 8), words) is not None
+    return find_word(text_after(sentence, obj, 8), words) is not None
+
+
+def text_after(sentence: Sentence, obj: Arg, width: int) -> str:
+    """The ``width`` characters after a name, past a bracketed aside (（简称“某某”）)."""
+    after = PARENTHETICAL.sub("", sentence.between(obj.end, obj.end + width + 16), count=1)
+    return after[:width]
 
 
 def subject_verb_object(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
@@ -327,13 +339,12 @@ def subject_verb_object(sentence: Sentence, pattern: dict[str, Any]) -> Iterator
             o
             for o in objects
             if after_object(sentence, o, pattern.get("requires_after_tail"))
-            and not find_word(
-                sentence.between(o.end, o.end + 3), pattern.get("not_after_tail", ["\0"])
-            )
+            and not find_word(text_after(sentence, o, 3), pattern.get("not_after_tail", ["\0"]))
         ]
         if not objects:
             continue
-        subjects = sentence.subjects(start, pattern["head"])
+        fronted = pattern.get("subject_after") == "only"  # 作为X的Y，SUBJECT…: never carried
+        subjects = [] if fronted else sentence.subjects(start, pattern["head"])
         if not subjects and pattern.get("subject_after"):
             subjects = sentence.subject_after(objects[-1].end, pattern["head"])
         if pattern.get("partners"):
@@ -376,7 +387,8 @@ def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
         listed = [a for a in heads if a.start >= after]
         if not listed or sentence.between(after, listed[0].start).strip():
             continue
-        group = sentence.coordinated(listed[0], pattern["head"], sentence.end, LIST_JOINERS)
+        joiners = LIST_JOINERS + JOINT_JOINERS  # 由A携手B共同举办
+        group = sentence.coordinated(listed[0], pattern["head"], sentence.end, joiners)
         trigger = find_word(sentence.between(group[-1].end, group[-1].end + 6), pattern["triggers"])
         if trigger is None:
             continue
@@ -459,6 +471,31 @@ def forms_system(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]
             yield Found(member, systems[0], (trigger.group(),), "PART_OF")
 
 
+def member_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
+    """联盟由 HUB 牵头，A、B 和 C 等 N 家企业作为成员单位: the hub partners each member, and all
+    of them, hub included, are PART_OF the alliance (ANNOTATION.md's ruling for systems)."""
+    for trigger in sentence.triggers(pattern["triggers"]):
+        start = sentence.start + trigger.start()
+        alliances = [a for a in sentence.typed(pattern["system"]) if a.start < start]
+        if not alliances:
+            continue
+        alliance = alliances[-1]
+        bodies = [
+            a for a in sentence.typed(pattern["head"]) if a.end <= start and a.key != alliance.key
+        ]
+        hubs = [
+            a
+            for a in bodies
+            if find_word(sentence.between(a.end, a.end + 6), pattern["hub_words"]) is not None
+        ][:1]
+        members = [a for a in bodies if a not in hubs and a.key not in {h.key for h in hubs}]
+        for member in members:
+            for hub in hubs:
+                yield Found(hub, member, (trigger.group(),))
+        for member in [*hubs, *members]:
+            yield Found(member, alliance, (trigger.group(),), "PART_OF")
+
+
 def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某, 工会主席某某."""
     leading = tuple(pattern.get("leading_titles", ()))
@@ -486,7 +523,7 @@ def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     if "担任" not in sentence.text:
         return  # the word must follow the person, inside the sentence
     for person in sentence.typed(["PERSON"]):
-        before = sentence.between(max(sentence.start, person.start - 12), person.start)
+        before = sentence.between(sentence.clause_of(person.start)[0], person.start)
         after = sentence.between(person.end, person.end + 8)
         by = before.rfind("由")
         if by < 0 or not after.startswith("担任"):
@@ -560,7 +597,7 @@ def listed_honour(honours: tuple[str, ...]) -> re.Pattern[str]:
 AWARD_WORDS = r"(?:[一二三特]等奖|[金银铜]奖|优秀奖)"
 AWARDS = re.compile(rf"{AWARD_WORDS}$")
 ANY_AWARD = re.compile(AWARD_WORDS)
-HONOUR_SUFFIX = re.compile(r"(?:荣誉)?称号$")
+HONOUR_SUFFIX = re.compile(r"(?:(?:荣誉)?称号|获得者)$")
 QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
 
 
@@ -583,7 +620,7 @@ def honour_value(part: str, honours: list[str], whole: bool = False) -> str | No
         text = quoted.group(1)
     award = AWARDS.search(text)
     if award:
-        return award.group() if not whole or len(text) <= len(award.group()) + 4 else None
+        return award.group() if not whole or len(text) <= len(award.group()) + 8 else None
     title = max((t for t in honours if text.endswith(t)), key=len, default=None)  # the longest
     if title is None:
         return None
@@ -629,6 +666,7 @@ SHAPES: dict[str, Shape] = {
     "by_list": by_list,
     "pair_trigger": pair_trigger,
     "forms_system": forms_system,
+    "member_list": member_list,
     "org_title_person": org_title_person,
     "honour_before_person": honour_before_person,
     "honour_awarded": honour_awarded,
@@ -636,6 +674,11 @@ SHAPES: dict[str, Shape] = {
     "honour_list": honour_list,
     "lecturer_trainee": lecturer_trainee,
 }
+
+
+CLAUSE_MARKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
+COPULA = re.compile("(?:就|正|也|便|都)?(?:是|成了|成为)")
+MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X公司装配车间的)
 
 
 class References:
@@ -666,8 +709,18 @@ class References:
 
     @staticmethod
     def stands_first(name: Arg, text: str) -> bool:
-        """True when ``name`` opens its clause (the person a later 他/她 most often means)."""
-        return name.start == 0 or text[name.start - 1] in "，,。；;：:！？!?\n “"
+        """True when ``name`` opens its clause (the person a later 他/她 most often means), also
+        after a modifier ending in 的 (X公司装配车间的某某是…: the clause is about the person)."""
+        clause_start = max(text.rfind(mark, 0, name.start) for mark in CLAUSE_MARKS) + 1
+        before = text[clause_start : name.start].strip(" “")
+        return not before or (before.endswith("的") and len(before) <= MAX_MODIFIER)
+
+    @staticmethod
+    def equated_with(name: Arg, position: int, text: str) -> bool:
+        """True when a copula links ``name`` to the pronoun at ``position`` in one clause
+        (某某就是他带出来的徒弟): the pronoun means somebody else."""
+        between = text[name.end : position]
+        return not any(mark in between for mark in CLAUSE_MARKS) and bool(COPULA.search(between))
 
     def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""
@@ -677,6 +730,7 @@ class References:
         )
         earlier = [n for n in names if n.end <= position and n.label == label]
         if word in PRONOUNS:
+            earlier = [n for n in earlier if not self.equated_with(n, position, text)]
             earlier = [n for n in earlier if self.stands_first(n, text)] or earlier
         by_suffix = [n for n in earlier if n.key.split(":", 1)[1].strip("“”「」").endswith(noun)]
         if by_suffix and word not in PRONOUNS:

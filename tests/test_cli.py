@@ -140,3 +140,25 @@ def test_cli_extract_leaves_untyped_organisations_out_of_the_record(runner):
     names = {e["name"]: e["type"] for e in record["entities"]}
     assert names.get("常熟市总工会") == "UNION"
     assert "新华社" not in names
+
+
+def test_cli_extract_keeps_honours_in_the_characters_of_the_text(runner):
+    text = "站在一旁的，是他的師傅、常熟市勞動模範吕國梁。"
+    result = runner.invoke(main, ["extract", "-"], input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "常熟市勞動模範" in {r.get("value") for r in record["relations"]}
+
+
+def test_cli_extract_states_branch_schools_as_parts(runner):
+    text = (
+        "常熟市总工会打造了常熟市劳模工匠学院。今年，学院在青禾公司设立常熟市劳模工匠学院青禾分院。"
+    )
+    result = runner.invoke(main, ["extract", "-"], input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    names = {e["id"]: e["name"] for e in record["entities"]}
+    parts = {
+        (names[r["head"]], names[r["tail"]]) for r in record["relations"] if r["type"] == "PART_OF"
+    }
+    assert ("常熟市劳模工匠学院青禾分院", "常熟市劳模工匠学院") in parts

@@ -44,6 +44,12 @@ NAME_CASES = [
      "高技能人才(劳模工匠)创新工作室领军人培训研修班", "PROGRAMME"),
     ("吕国梁从技工学校毕业。", "吕国梁", "PERSON"),
     ("走访了吕国梁、范小舟、陶立新等劳模。", "陶立新", "PERSON"),
+    ("联盟以季怀山劳模创新工作室为龙头。", "季怀山劳模创新工作室", "STUDIO"),  # 以|季 joined
+    ("跟着全国劳模、季怀山焊接技能大师工作室领衔人学艺。", "季怀山焊接技能大师工作室", "STUDIO"),
+    ("”这是青禾机械公司焊工组组长说的。", "青禾机械公司", "ENTERPRISE"),  # not 是青禾…
+    ("常熟市总工会推出“巧手传艺”师带徒计划。", "“巧手传艺”师带徒计划", "PROGRAMME"),
+    ("苏州市吴江区总工会“技能夜市”职工培训项目启动。", "“技能夜市”职工培训项目", "PROGRAMME"),
+    ("新成立的联合会隶属于吴江区总工会。", "吴江区总工会", "UNION"),
 ]
 # fmt: on
 
@@ -113,6 +119,7 @@ def test_ner_reads_a_run_of_dictionary_names_without_separators(nlp):
         ("塔列罗夫斯基", True),  # a transliterated name without ·
         ("阿尔贝托·马丁内斯·罗德里格斯", True),
         ("他说的", False),
+        ("是青禾", False),  # jieba joined 是 to the name's first characters
         ("常熟市", False),
         ("阿尔贝托马丁内斯罗德里格斯", False),  # too long without ·
     ],
@@ -153,3 +160,16 @@ def test_persons_cut_short_are_completed_from_the_text():
 def test_a_conjunction_before_a_name_is_not_taken_into_it():
     text = "吕国梁和范小舟参加。"
     assert complete_persons(text, [Found(0, 3, "PERSON", "list")])[0].end == 3
+
+
+@pytest.mark.parametrize(
+    "word,glued", [("以施", True), ("继鞋", True), ("这是", False), ("施工", False)]
+)
+def test_a_name_may_begin_inside_a_word_jieba_joined_to_a_preposition(nlp, word, glued):
+    assert nlp.get_pipe("kg_ner").recogniser.glued_to_function_word(word) is glued
+
+
+def test_ner_finds_a_person_again_where_no_cue_stands(nlp):
+    doc = nlp("全国劳模陶立新说，要多带徒弟。大家都很敬佩陶立新。")
+    persons = [s.start_char for s in doc.spans[MENTIONS_KEY] if s.text == "陶立新"]
+    assert 21 in persons

@@ -103,6 +103,136 @@ def test_relations_journalists_take_no_part_in_facts(nlp):
     assert not any("许文杰" in (h, tail) for h, _, tail in found)
 
 
+def test_relations_pronoun_means_the_person_a_modifier_introduces(nlp):
+    text = (
+        "范小舟介绍，分院将开设焊接课程。"
+        "青禾公司装配车间的邵婉清是首批学员之一。她2021年毕业于常熟理工职业技术学院。"
+    )
+    found = facts(nlp, text)
+    assert ("邵婉清", "TRAINED_AT", "常熟理工职业技术学院") in found
+    assert ("范小舟", "TRAINED_AT", "常熟理工职业技术学院") not in found
+
+
+def test_relations_trainee_of_a_school_with_a_qualifier(nlp):
+    found = facts(nlp, "两年前，吕国梁还是常熟理工职业技术学院数控专业的一名在校生。")
+    assert ("吕国梁", "TRAINED_AT", "常熟理工职业技术学院") in found
+
+
+def test_relations_head_appointed_after_a_chain_of_titles(nlp):
+    text = "常熟市劳模工匠学院青禾分院近日揭牌。分院院长由江苏工匠、青禾公司技术副总吕国梁担任。"
+    assert ("吕国梁", "LEADS", "常熟市劳模工匠学院青禾分院") in facts(nlp, text)
+
+
+def test_relations_pronoun_after_a_copula_means_somebody_else(nlp):
+    found = facts(nlp, "吕国梁是焊工班长。邵婉清就是他带出来的徒弟之一。")
+    assert ("吕国梁", "TRAINED", "邵婉清") in found
+
+
+def test_relations_fronted_as_phrase_describes_the_next_subject(nlp):
+    text = (
+        "常熟市总工会打造了常熟市劳模工匠学院。"
+        "作为常熟市劳模工匠学院的首家企业分院，青禾分院开发了12门课程。"
+        "作为青禾机械股份有限公司的首席技师，吕国梁的徒弟越来越多。"
+    )
+    found = facts(nlp, text)
+    assert ("青禾分院", "PART_OF", "常熟市劳模工匠学院") in found
+    assert ("常熟市总工会", "PART_OF", "常熟市劳模工匠学院") not in found
+    assert ("吕国梁", "WORKS_AT", "青禾机械股份有限公司") in found
+
+
+def test_relations_a_founded_school(nlp):
+    found = facts(nlp, "这是青禾机械股份有限公司创办的“青禾工匠夜校”开设的第12堂课。")
+    assert ("青禾机械股份有限公司", "ESTABLISHED", "青禾工匠夜校") in found
+
+
+def test_relations_a_name_found_once_is_found_again_and_a_modified_subject_acts(nlp):
+    found = facts(nlp, "全国劳模陶立新说，要多带徒弟。26岁的邵婉清是陶立新的徒弟。")
+    assert ("陶立新", "TRAINED", "邵婉清") in found
+
+
+def test_relations_mentoring_wordings(nlp):
+    found = facts(
+        nlp,
+        "全国劳模陶立新说，要多带徒弟。仪式上，陶立新一口气收下邵婉清、祁雨桐两名徒弟。"
+        "吕国梁是陶立新一手带出来的徒弟。",
+    )
+    for trainee in ("邵婉清", "祁雨桐", "吕国梁"):
+        assert ("陶立新", "TRAINED", trainee) in found
+
+
+def test_relations_mentor_named_after_the_trainee(nlp):
+    text = "焊工邵婉清说，她考取了中级工证书。全国劳模陶立新也成了她在车间里的师傅。"
+    assert ("陶立新", "TRAINED", "邵婉清") in facts(nlp, text)
+
+
+def test_relations_teach_by_hand(nlp):
+    found = facts(nlp, "全国劳模陶立新每周往车间跑，手把手地教焊工邵婉清控制火候。")
+    assert ("陶立新", "TRAINED", "邵婉清") in found
+
+
+def test_relations_a_programme_named_by_its_quoted_part(nlp):
+    text = "常熟市总工会开展“巧手传艺”家政技能提升行动。全国劳模陶立新受邀担任“巧手传艺”实训导师。"
+    assert ("陶立新", "TEACHES_AT", "“巧手传艺”家政技能提升行动") in facts(nlp, text)
+
+
+def test_relations_alliance_members_and_hub(nlp):
+    text = (
+        "常熟市总工会成立常熟市劳模创新工作室联盟。"
+        "联盟由吕国梁劳模创新工作室牵头，祁雨桐技能大师工作室、常熟市电梯维修创新工作室"
+        "等9家工作室作为成员单位。"
+    )
+    found = facts(nlp, text)
+    alliance = "常熟市劳模创新工作室联盟"
+    for member in ("吕国梁劳模创新工作室", "祁雨桐技能大师工作室", "常熟市电梯维修创新工作室"):
+        assert (member, "PART_OF", alliance) in found
+    assert ("吕国梁劳模创新工作室", "PARTNERS_WITH", "祁雨桐技能大师工作室") in found
+
+
+def test_relations_a_body_under_another(nlp):
+    found = facts(nlp, "虞山镇总工会是常熟市总工会下属的基层工会。")
+    assert ("虞山镇总工会", "PART_OF", "常熟市总工会") in found
+
+
+def test_relations_bodies_that_build_a_school_together(nlp):
+    text = "2023年，常熟市总工会与常熟理工职业技术学院共建常熟市产业工人学院。"
+    found = facts(nlp, text)
+    assert ("常熟市总工会", "ESTABLISHED", "常熟市产业工人学院") in found
+    assert ("常熟理工职业技术学院", "ESTABLISHED", "常熟市产业工人学院") in found
+    assert ("常熟市总工会", "PARTNERS_WITH", "常熟理工职业技术学院") in found
+
+
+def test_relations_co_hosts_joined_by_xieshou(nlp):
+    text = (
+        "常熟市总工会开展“巧手课堂”职工培训项目。"
+        "“巧手课堂”由常熟市总工会携手常熟理工职业技术学院共同举办，每周开课两次。"
+    )
+    found = facts(nlp, text)
+    assert ("常熟理工职业技术学院", "ORGANIZES", "“巧手课堂”职工培训项目") in found
+    assert ("常熟市总工会", "PARTNERS_WITH", "常熟理工职业技术学院") in found
+
+
+def test_relations_honour_holders_and_awards(nlp):
+    found = facts(nlp, "全国劳模陶立新是常熟市劳动模范、江苏省五一劳动奖章获得者。")
+    assert ("陶立新", "HAS_HONOUR", "江苏省五一劳动奖章") in found
+
+
+def test_relations_works_where_the_person_spent_years(nlp):
+    found = facts(nlp, "全国劳模陶立新在青禾机械股份有限公司干了三十年焊工。")
+    assert ("陶立新", "WORKS_AT", "青禾机械股份有限公司") in found
+
+
+def test_relations_caption_with_a_position(nlp):
+    found = facts(nlp, "图为全国劳模陶立新（左）指导焊工邵婉清检测焊缝。")
+    assert ("陶立新", "TRAINED", "邵婉清") in found
+
+
+def test_relations_a_company_head_past_its_defined_short_name(nlp):
+    text = "全国劳模陶立新是青禾机械股份有限公司（简称“青禾机械”）总经理。"
+    found = facts(nlp, text)
+    assert ("陶立新", "LEADS", "青禾机械股份有限公司") in found
+    assert ("陶立新", "WORKS_AT", "青禾机械股份有限公司") not in found
+
+
 def test_clauses_cut_at_commas_outside_quotes_and_brackets():
     from kg.relations import clauses
 
