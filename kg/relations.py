@@ -770,6 +770,7 @@ class RelationExtractor:
     def __init__(self, patterns: list[dict[str, Any]], references: References) -> None:
         self.patterns = [p for p in patterns if p["shape"] in SHAPES]
         self.needs = [Needs.of(pattern) for pattern in self.patterns]
+        self.by_labels: dict[frozenset[str], list[tuple[dict[str, Any], Needs]]] = {}
         self.references = references
 
     def arguments(self, doc: Doc) -> Args:
@@ -806,12 +807,24 @@ class RelationExtractor:
     ) -> None:
         """Run every pattern whose needs ``sentence`` meets; keep what they find."""
         span = (sentence.start, sentence.end)
-        for pattern, needs in zip(self.patterns, self.needs, strict=True):
+        for pattern, needs in self.taking(frozenset(sentence.labels)):
             if not needs.met_by(sentence):
                 continue
             for head, tail, triggers, stated in SHAPES[pattern["shape"]](sentence, pattern):
                 relation_type = stated or pattern["type"]
                 self.keep(found, pattern, relation_type, head, tail, triggers, span)
+
+    def taking(self, labels: frozenset[str]) -> list[tuple[dict[str, Any], Needs]]:
+        """The patterns (in order) whose tail takes a name of one of ``labels``: worked out once
+        for each set of labels, as most patterns need a name most sentences lack."""
+        taken = self.by_labels.get(labels)
+        if taken is None:
+            taken = self.by_labels[labels] = [
+                (pattern, needs)
+                for pattern, needs in zip(self.patterns, self.needs, strict=True)
+                if not needs.tail_labels.isdisjoint(labels)
+            ]
+        return taken
 
     @staticmethod
     def carry(sentence: Sentence, carried: Args) -> Args:
