@@ -272,3 +272,15 @@ def test_sentences_skipped_for_honours_hold_no_honour():
             if honour_value(text, honours) is not None:
                 assert may_hold_honour(text, honours), text
     assert not may_hold_honour("吕国梁在车间里调试设备。", honours)
+
+
+def test_patterns_taken_for_a_sentence_keep_their_order_and_need_its_labels(nlp):
+    extractor = nlp.get_pipe("kg_relations")
+    labels = frozenset({"PERSON", "ACADEMY"})
+    taken = extractor.taking(labels)
+    assert [p["id"] for p, _ in taken] == [
+        p["id"] for p, n in zip(extractor.patterns, extractor.needs) if n.tail_labels & labels
+    ]
+    assert taken and all(needs.tail_labels & labels for _, needs in taken)
+    assert extractor.taking(frozenset()) == []
+    assert extractor.taking(labels) is taken  # worked out once
