@@ -279,7 +279,9 @@ def test_patterns_taken_for_a_sentence_keep_their_order_and_need_its_labels(nlp)
     labels = frozenset({"PERSON", "ACADEMY"})
     taken = extractor.taking(labels)
     assert [p["id"] for p, _ in taken] == [
-        p["id"] for p, n in zip(extractor.patterns, extractor.needs) if n.tail_labels & labels
+        p["id"]
+        for p, n in zip(extractor.patterns, extractor.needs, strict=True)
+        if n.tail_labels & labels
     ]
     assert taken and all(needs.tail_labels & labels for _, needs in taken)
     assert extractor.taking(frozenset()) == []
