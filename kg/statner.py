@@ -354,18 +354,18 @@ class StatModel:
         """
         sizes = np.array([len(text) for text in texts], dtype=np.int64)
         begins = np.cumsum(sizes) - sizes
-        ids, starts, lengths = [], [], []
+        rows, starts, lengths = [], [], []
         for text, text_words, begin in zip(texts, words, begins.tolist(), strict=True):
             if text:
                 codes = code_points(text)
-                ids.append(features(codes, text_words, classes))
+                rows.append(self.bucket_ids(features(codes, text_words, classes)))
                 clause_starts, clause_lengths = clauses(codes)
                 starts.append(clause_starts + begin)
                 lengths.append(clause_lengths)
         if not starts:
             return [[] for _ in texts]
         labels = viterbi(
-            self.emissions(self.bucket_ids(np.concatenate(ids, axis=1))),
+            self.emissions(np.concatenate(rows, axis=1)),
             np.concatenate(starts),
             np.concatenate(lengths),
             self.transitions,
