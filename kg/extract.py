@@ -7,6 +7,7 @@ offset is mapped back to the user's original file.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -285,17 +286,49 @@ def unique_relations(relations: Iterable[Relation]) -> tuple[Relation, ...]:
     return tuple(seen.values())
 
 
+# Articles in flight through the pipeline: a component with a ``pipe`` method (kg_stat_ner)
+# decodes a batch at once, and a JSON Lines source is often one short article.
+PIPE_BATCH = 64
+
+
+@dataclass
+class PendingSource:
+    """A source whose articles are in the pipeline, with the Docs still to come."""
+
+    extractor: SourceExtractor
+    articles: tuple[Article, ...]
+    waiting: int
+
+
 def extract_sources(
     nlp: Language, sources: Iterable[Source], parts: NameParts
 ) -> Iterator[Extraction]:
-    """Extract each source in turn (streaming: one source's Docs in memory at a time)."""
-    for source in sources:
-        articles = tuple(split_articles(source))
-        extractor = SourceExtractor(source, parts)
-        texts = (source.match_text[a.start : a.end] for a in articles)
-        for article, doc in zip(articles, nlp.pipe(texts), strict=True):
-            extractor.add_doc(article, doc)
-        yield extractor.finish(articles)
+    """Extract each source in turn, in order (streaming: at most ``PIPE_BATCH`` Docs and the
+    sources they come from in memory).
+
+    The articles of all sources go through one ``nlp.pipe``, so the pipeline sees batches of
+    Docs however short the sources are; each source is finished once its last Doc is back.
+    """
+    pending: deque[PendingSource] = deque()
+
+    def article_texts() -> Iterator[tuple[str, Article]]:
+        for source in sources:
+            articles = tuple(split_articles(source))
+            pending.append(PendingSource(SourceExtractor(source, parts), articles, len(articles)))
+            yield from ((source.match_text[a.start : a.end], a) for a in articles)
+
+    for doc, article in nlp.pipe(article_texts(), as_tuples=True, batch_size=PIPE_BATCH):
+        yield from finished(pending)
+        pending[0].extractor.add_doc(article, doc)
+        pending[0].waiting -= 1
+    yield from finished(pending)
+
+
+def finished(pending: deque[PendingSource]) -> Iterator[Extraction]:
+    """Finish and remove the sources at the head of ``pending`` that wait for no more Docs."""
+    while pending and not pending[0].waiting:
+        done = pending.popleft()
+        yield done.extractor.finish(done.articles)
 
 
 def to_record(extraction: Extraction) -> dict[str, Any]:

@@ -51,11 +51,18 @@ class NameParts:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.heads = [h for h, _ in lexicon.heads]
+        self.heads = frozenset(h for h, _ in lexicon.heads)
+        self.longest_head = max(map(len, self.heads), default=0)
 
     def head(self, name: str) -> str:
-        """The longest head noun ending ``name`` ('' for none)."""
-        return next((h for h in self.heads if name.endswith(h) and h != name), "")
+        """The longest head noun ending ``name`` ('' for none), never the whole name.
+
+        Looks up each ending of ``name``, longest first: a few set lookups instead of a test
+        of every head (the linker and the extraction ask this of every pair of names)."""
+        for size in range(min(len(name) - 1, self.longest_head), 0, -1):
+            if name[-size:] in self.heads:
+                return name[-size:]
+        return ""
 
     def places(self, name: str) -> tuple[list[str], str]:
         """Leading places of ``name`` by their short form, and the rest of the name."""
@@ -130,7 +137,9 @@ class Linker:
                 (
                     s
                     for s in spans
-                    if s.label_ in BRANDED_LABELS and brand in s.text and s.text != brand
+                    if s.label_ in BRANDED_LABELS
+                    and brand in span_text(text, s)
+                    and span_text(text, s) != brand
                 ),
                 None,
             )
@@ -180,23 +189,21 @@ class Linker:
         """Cluster the Doc's mentions; set ``kb_id_`` on each and return the clusters."""
         rules = span_rules(doc)
         mentions = list(doc.spans[MENTIONS_KEY])  # a SpanGroup makes new Spans on every pass
-        spans = [s for s in mentions if not is_embedded(s, mentions)]
+        spans = not_embedded(mentions)
         aliases = self.add_alias_mentions(doc, spans)
-        named = [
-            s
-            for s in spans
-            if rules.get((s.start_char, s.end_char), ("",))[0] != "level_short_form"
-        ]
+        named = [s for s in spans if not is_level_form(s, rules)]
         clusters: dict[tuple[str, str], Cluster] = {}
-        for span in sorted(named, key=lambda s: -len(s.text)):
-            owner = aliases.get(span.text.strip('“”‘’「」"'))
-            target = owner.text if owner is not None and owner.text != span.text else span.text
+        text = doc_text(doc)
+        for span in sorted(named, key=lambda s: s.start_char - s.end_char):  # longest first
+            written = span_text(text, span)
+            owner = aliases.get(written.strip('“”‘’「」"'))
+            target = written if owner is None else span_text(text, owner)
             cluster = self.find_cluster(clusters, span.label_, target)
             if cluster is None:
                 cluster = clusters.setdefault((span.label_, target), Cluster(span.label_, target))
             cluster.mentions.append(span)
         for span in spans:
-            if span in named:
+            if not is_level_form(span, rules):  # named: clustered above
                 continue
             canonical = self.resolve_level_form(doc, span, named)
             if canonical is None:
@@ -225,16 +232,36 @@ class Linker:
         return None
 
 
-def is_embedded(span: Span, spans: Iterable[Span]) -> bool:
+def span_text(text: str, span: Span) -> str:
+    """``span.text`` cut from its Doc's ``text``: ``Span.text`` joins the span's tokens one by
+    one, which the linker would do for every pair of mentions it compares."""
+    return text[span.start_char : span.end_char]
+
+
+def is_level_form(span: Span, rules: dict[tuple[int, int], tuple[str, str]]) -> bool:
+    """True for a mention the rules read as a level-only form (县总工会)."""
+    return rules.get((span.start_char, span.end_char), ("",))[0] == "level_short_form"
+
+
+Box = tuple[int, int, str]  # a mention's start and end character and its label
+
+
+def not_embedded(spans: list[Span]) -> list[Span]:
+    """The mentions that are not inside a longer one (``is_embedded``), in their order.
+
+    Every pair is compared, so the offsets are read from the Spans once, not for each pair."""
+    boxes = [(s.start_char, s.end_char, s.label_) for s in spans]
+    return [span for span, box in zip(spans, boxes, strict=True) if not is_embedded(box, boxes)]
+
+
+def is_embedded(box: Box, boxes: Iterable[Box]) -> bool:
     """True for a mention inside a longer one, except a company inside its union's name."""
-    for other in spans:
-        if other is span or not (
-            other.start_char <= span.start_char and span.end_char <= other.end_char
-        ):
-            continue
-        if (other.start_char, other.end_char) == (span.start_char, span.end_char):
-            continue
-        if span.label_ == "ENTERPRISE" and other.label_ == "UNION":
+    start, end, label = box
+    for other_start, other_end, other_label in boxes:
+        around = other_start <= start and end <= other_end
+        if not around or (other_start, other_end) == (start, end):
+            continue  # not around it, or the mention itself (or one at the same place)
+        if label == "ENTERPRISE" and other_label == "UNION":
             continue
         return True
     return False

@@ -64,7 +64,10 @@ class Source:
 
     def as_written(self, start: int, end: int) -> str:
         """The original characters behind ``text[start:end]``, without joined line wraps."""
-        return "".join(self.raw[i] for i in sorted(set(self.offsets[start:end])))
+        behind = self.offsets[start:end]
+        if behind and behind == tuple(range(behind[0], behind[0] + len(behind))):
+            return self.raw[behind[0] : behind[0] + len(behind)]  # one to one: no joins or NFKC
+        return "".join(self.raw[i] for i in sorted(set(behind)))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ Persons are found from the words around them (记者X, 劳模X, X说) and a surn
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import accumulate, chain, count, pairwise, repeat
 from pathlib import Path
 
 from spacy.language import Language
@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, load_lexicon
-from kg.tokenizer import doc_text
+from kg.tokenizer import doc_text, token_edges, token_texts
 
 MENTIONS_KEY = "kg_mentions"  # doc.spans key: every mention, nested ones included
 # doc.spans key and label of the organisations no rule names or types (a party, a news agency):
@@ -86,6 +86,7 @@ PARTY_COMMITTEE = frozenset({"委", "党委", "区委", "市委", "县委", "省
 PUNCT_INSIDE_NAMES = "·—-+"
 OPEN_BRACKETS, CLOSE_BRACKETS = "(（", ")）"
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
+QUOTES_AND_DIGITS = OPEN_QUOTES + "0123456789"  # a word after one is no unknown name
 MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 MAX_NAME_DEFAULT = 24
 EDITION = re.compile(r"首届|第[一二三四五六七八九十\d]+届")  # 首届“鲈乡杯”竞赛 keeps its edition
@@ -132,16 +133,12 @@ class Words:
 
     def __init__(self, words: Sequence[str]) -> None:
         self.words = list(words)
-        self.starts: list[int] = []
-        position = 0
-        for word in self.words:
-            self.starts.append(position)
-            position += len(word)
-        self.index_at = [0] * (position + 1)
-        for i, (start, word) in enumerate(zip(self.starts, self.words, strict=True)):
-            for offset in range(start, start + len(word)):
-                self.index_at[offset] = i
-        self.index_at[position] = len(self.words)
+        self.starts = list(accumulate(map(len, self.words), initial=0))
+        position = self.starts.pop()
+        # index_at[offset]: the word holding the character at offset (built without a loop in
+        # Python: one repeat of each word's index per character)
+        self.index_at = list(chain.from_iterable(map(repeat, count(), map(len, self.words))))
+        self.index_at.append(len(self.words))
         self.boundaries = set(self.starts) | {position}
 
 
@@ -547,12 +544,15 @@ class Recogniser:
         """Persons jieba's HMM proposes: a word the dictionary lacks that starts with a surname
         (吕国梁), or a surname followed by a given name the dictionary tags as one (范|小舟)."""
         for i, word in enumerate(words.words):
+            unknown = self.is_unknown_name(word)
+            if not unknown and not (len(word) == 1 and self.is_surname(word)):
+                continue  # most words: tested first, as it is the quickest way past them
             start = words.starts[i]
-            if start > 0 and text[start - 1] in OPEN_QUOTES + "0123456789":
+            if start > 0 and text[start - 1] in QUOTES_AND_DIGITS:
                 continue
-            if self.is_unknown_name(word):
+            if unknown:
                 yield Found(start, start + len(word), "PERSON", "unknown_word")
-            elif len(word) == 1 and self.is_surname(word) and i + 1 < len(words.words):
+            elif i + 1 < len(words.words):
                 given = words.words[i + 1]
                 tag = self.lexicon.word_tags.get(given)
                 if 1 <= len(given) <= 2 and all(map(is_cjk, given)) and tag in GIVEN_NAME_TAGS:
@@ -560,11 +560,11 @@ class Recogniser:
 
     def is_unknown_name(self, word: str) -> bool:
         """A 2–3 character word jieba's dictionary lacks, starting with a surname."""
-        return (
+        return (  # the dictionary lookup first: it rules out most words
             len(word) in (2, 3)
-            and all(map(is_cjk, word))
             and word not in self.lexicon.word_tags
             and self.lexicon.surname_share.get(word[0], 0.0) >= MIN_SURNAME_SHARE[len(word)]
+            and all(map(is_cjk, word))
             and not any(c in NAME_STOP_CHARS for c in word)
         )
 
@@ -775,13 +775,12 @@ def complete_from(text: str, person: Found, names: set[str]) -> Found:
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
     """Split tokens so that every offset in ``offsets`` falls on a token boundary."""
-    wanted = sorted(set(offsets))
+    starts, ends = token_edges(doc)
     cuts: dict[int, list[int]] = {}
-    for token in doc:
-        first = bisect_right(wanted, token.idx)
-        last = bisect_left(wanted, token.idx + len(token.text))
-        if first < last:
-            cuts[token.i] = [o - token.idx for o in wanted[first:last]]
+    for offset in sorted(set(offsets)):
+        i = bisect_right(starts, offset) - 1  # the token starting at or before the offset
+        if i >= 0 and starts[i] < offset < ends[i]:
+            cuts.setdefault(i, []).append(offset - starts[i])
     if not cuts:
         return
     with doc.retokenize() as retokenizer:
@@ -820,18 +819,18 @@ class EntityRecogniser:
         stat = doc.spans.get(STATISTICAL_KEY)
         names = [tuple(n) for n in stat.attrs.get("chars", [])] if stat is not None else []
         text = doc_text(doc)
-        found = self.recogniser.find(text, [t.text for t in doc], names)
+        found = self.recogniser.find(text, token_texts(doc), names)
         others = self.recogniser.other_organisations(text, names, found)
         split_tokens_at(doc, [o for f in (*found, *others) for o in (f.start, f.end)])
         doc.spans[OTHER_ORGS_KEY] = [
             span for o in others if (span := doc.char_span(o.start, o.end, label=o.label))
         ]
         spans = []
+        rules = span_rules(doc)
         for item in found:
             span = doc.char_span(item.start, item.end, label=item.label)
             if span is not None:
                 spans.append(span)
-                rules = span_rules(doc)
                 known = rules.get((span.start_char, span.end_char))
                 if known is None or (item.role and not known[1]):  # keep the rule that set a role
                     rules[(span.start_char, span.end_char)] = (item.rule, item.role)

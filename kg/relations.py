@@ -29,12 +29,13 @@ from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import SYMMETRIC_RELATIONS
-from kg.tokenizer import doc_text
+from kg.tokenizer import doc_text, token_edges
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 CLAUSE_BREAKS = "，,：:"
 OPEN_BRACKETS, CLOSE_BRACKETS = "“‘「《(（", "”’」》)）"
 HAN = r"[\u4e00-\u9fff]"
+CLAUSE_MARKS = re.compile(f"[{re.escape(OPEN_BRACKETS + CLOSE_BRACKETS + CLAUSE_BREAKS)}]")
 # Words right before a name that make it something other than the clause's subject.
 GOVERNING_WORDS = (
     "在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于", "到",
@@ -102,8 +103,8 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of ``text[start:end]``: cut at commas and colons outside quotes/brackets."""
     out, depth, clause_start = [], 0, start
-    for i in range(start, end):
-        char = text[i]
+    for mark in CLAUSE_MARKS.finditer(text, start, end):  # only the marks, not every character
+        char, i = mark.group(), mark.start()
         if char in OPEN_BRACKETS:
             depth += 1
         elif char in CLOSE_BRACKETS:
@@ -147,7 +148,8 @@ class Sentence:
         self.start, self.end = span
         self.text = text[self.start : self.end]
         first = bisect_left(args, self.start, key=lambda a: a.start)
-        self.args = [a for a in args[first:] if a.start < self.end and a.end <= self.end]
+        last = bisect_left(args, self.end, key=lambda a: a.start)  # args are in text order
+        self.args = [a for a in args[first:last] if a.end <= self.end]
         self.labels = {a.label for a in self.args}
         self.all_args = args  # every argument of the article, for back-references
         self.clauses = clauses(text, self.start, self.end)
@@ -518,6 +520,8 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
 def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """(院长)由 PERSON 担任(领衔人/堂主): the person heads the body named before in the sentence."""
     titles = tuple(pattern["titles"])
+    if "担任" not in sentence.text:
+        return  # the word must follow the person, inside the sentence
     for person in sentence.typed(["PERSON"]):
         before = sentence.between(sentence.clause_of(person.start)[0], person.start)
         after = sentence.between(person.end, person.end + 8)
@@ -537,6 +541,8 @@ def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
 
 def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """Honour titles in the chain of titles before a person: 浙江工匠、工作室领衔人某某."""
+    if not may_hold_honour(sentence.text, pattern["honours"]):
+        return
     for person in sentence.typed(["PERSON"]):
         clause_start = sentence.clause_of(person.start)[0]
         chain = sentence.between(clause_start, person.start)
@@ -572,15 +578,33 @@ def honour_holders(sentence: Sentence, position: int) -> Args:
 
 def honour_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """A、B、C 等劳模先进: the honour after a list of persons goes to each of them."""
-    honours = "|".join(map(re.escape, sorted(pattern["honours"], key=len, reverse=True)))
+    if "等" not in sentence.text:
+        return  # the list ends in 等 before the honour
+    after_list = listed_honour(tuple(pattern["honours"]))
     for person in sentence.typed(["PERSON"]):
-        after = sentence.between(person.end, sentence.end)
-        listed = re.match(rf"(?:[、和]{HAN}{{2,3}})*等(?:\d+人|{HAN}人)?({honours})", after)
+        listed = after_list.match(sentence.between(person.end, sentence.end))
         if listed:
             yield Found(person, listed.group(1), (listed.group(1),))
 
 
-AWARDS = re.compile(r"(?:[一二三特]等奖|[金银铜]奖|优秀奖)$")
+@cache
+def listed_honour(honours: tuple[str, ...]) -> re.Pattern[str]:
+    """What follows the first person of a list that ends in one of ``honours`` (compiled once)."""
+    alternatives = "|".join(map(re.escape, sorted(honours, key=len, reverse=True)))
+    return re.compile(rf"(?:[、和]{HAN}{{2,3}})*等(?:\d+人|{HAN}人)?({alternatives})")
+
+
+AWARD_WORDS = r"(?:[一二三特]等奖|[金银铜]奖|优秀奖)"
+AWARDS = re.compile(rf"{AWARD_WORDS}$")
+ANY_AWARD = re.compile(AWARD_WORDS)
+HONOUR_SUFFIX = re.compile(r"(?:(?:荣誉)?称号|获得者)$")
+QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
+
+
+def may_hold_honour(text: str, honours: list[str]) -> bool:
+    """False when ``text`` holds neither an award nor one of ``honours``: then no part of it
+    has an ``honour_value`` (a quick skip)."""
+    return ANY_AWARD.search(text) is not None or find_word(text, honours) is not None
 
 
 def honour_value(part: str, honours: list[str], whole: bool = False) -> str | None:
@@ -590,14 +614,14 @@ def honour_value(part: str, honours: list[str], whole: bool = False) -> str | No
     two-character regional name before 工匠: 齐鲁工匠); quoted honours are taken whole. With
     ``whole``, the phrase must be the honour and nothing else (for 获评X、Y lists).
     """
-    text = re.sub(r"(?:(?:荣誉)?称号|获得者)$", "", part.strip()).strip()
-    quoted = re.fullmatch(r"[“「](.+)[”」]", text)
+    text = HONOUR_SUFFIX.sub("", part.strip()).strip()
+    quoted = QUOTED_HONOUR.fullmatch(text)
     if quoted:
         text = quoted.group(1)
     award = AWARDS.search(text)
     if award:
         return award.group() if not whole or len(text) <= len(award.group()) + 8 else None
-    title = next((t for t in sorted(honours, key=len, reverse=True) if text.endswith(t)), None)
+    title = max((t for t in honours if text.endswith(t)), key=len, default=None)  # the longest
     if title is None:
         return None
     before = text[: -len(title)]
@@ -616,6 +640,8 @@ def honour_value(part: str, honours: list[str], whole: bool = False) -> str | No
 
 def lecturer_trainee(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     """A lecturer of the article (某某等人担任讲师) trained its named trainees (学员某某)."""
+    if find_word(sentence.text, pattern["lecturer_cues"]) is None:
+        return  # the cue follows the lecturer inside the sentence
     article_args = sentence.all_args
     trainees = [
         a
@@ -650,7 +676,7 @@ SHAPES: dict[str, Shape] = {
 }
 
 
-CLAUSE_MARKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
+PRONOUN_BREAKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
 COPULA = re.compile("(?:就|正|也|便|都)?(?:是|成了|成为)")
 MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X公司装配车间的)
 
@@ -685,7 +711,7 @@ class References:
     def stands_first(name: Arg, text: str) -> bool:
         """True when ``name`` opens its clause (the person a later 他/她 most often means), also
         after a modifier ending in 的 (X公司装配车间的某某是…: the clause is about the person)."""
-        clause_start = max(text.rfind(mark, 0, name.start) for mark in CLAUSE_MARKS) + 1
+        clause_start = max(text.rfind(mark, 0, name.start) for mark in PRONOUN_BREAKS) + 1
         before = text[clause_start : name.start].strip(" “")
         return not before or (before.endswith("的") and len(before) <= MAX_MODIFIER)
 
@@ -694,7 +720,7 @@ class References:
         """True when a copula links ``name`` to the pronoun at ``position`` in one clause
         (某某就是他带出来的徒弟): the pronoun means somebody else."""
         between = text[name.end : position]
-        return not any(mark in between for mark in CLAUSE_MARKS) and bool(COPULA.search(between))
+        return not any(mark in between for mark in PRONOUN_BREAKS) and bool(COPULA.search(between))
 
     def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""
@@ -716,23 +742,46 @@ class References:
         return earlier[-1] if earlier and label in ("PERSON", "ENTERPRISE") else None
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a sentence needs for a pattern to apply, read once from the pattern: a name the
+    pattern's tail takes, and one of its trigger words if it has some (a quick skip)."""
+
+    tail_labels: frozenset[str]
+    triggers: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, pattern: dict[str, Any]) -> Needs:
+        """The needs of ``pattern``."""
+        tail = pattern.get("tail") or pattern.get("system") or ["PERSON"]
+        triggers = pattern.get("triggers")
+        return cls(frozenset(tail), word_pattern(tuple(triggers)) if triggers else None)
+
+    def met_by(self, sentence: Sentence) -> bool:
+        """False when the sentence lacks the name or the trigger word."""
+        if self.tail_labels.isdisjoint(sentence.labels):
+            return False
+        return self.triggers is None or self.triggers.search(sentence.text) is not None
+
+
 class RelationExtractor:
     """Apply every pattern to every sentence of a Doc."""
 
     def __init__(self, patterns: list[dict[str, Any]], references: References) -> None:
         self.patterns = [p for p in patterns if p["shape"] in SHAPES]
+        self.needs = [Needs.of(pattern) for pattern in self.patterns]
         self.references = references
 
     def arguments(self, doc: Doc) -> Args:
         """The outermost names of the Doc and the references to them, in text order."""
         rules = doc._.kg_rules or {}
+        text = doc_text(doc)  # Doc.text and Span.text join tokens: cut from the text instead
         names = [
-            Arg(s.start_char, s.end_char, s.label_, s.kb_id_, s.text)
+            Arg(s.start_char, s.end_char, s.label_, s.kb_id_, text[s.start_char : s.end_char])
             for s in doc.ents
             if s.kb_id_ and rules.get((s.start_char, s.end_char), ("", ""))[1] != "JOURNALIST"
         ]
-        text = doc_text(doc)  # Doc.text joins every token: read it once
-        boundaries = {t.idx for t in doc} | {len(text)}
+        boundaries = set(token_edges(doc)[0]) | {len(text)}
         return sorted(
             [*names, *self.references.find(text, names, boundaries)], key=lambda a: a.start
         )
@@ -744,25 +793,25 @@ class RelationExtractor:
         text = doc_text(doc)  # Doc.text joins every token: read it once
         for span in sentences(text):
             sentence = Sentence(text, span, args, carried)
-            for pattern in self.patterns:
-                if not self.could_apply(pattern, sentence):
-                    continue
-                for head, tail, triggers, stated in SHAPES[pattern["shape"]](sentence, pattern):
-                    relation_type = stated or pattern["type"]
-                    self.keep(found, pattern, relation_type, head, tail, triggers, span)
+            if sentence.labels:  # without a name no pattern has its tail: skip them all
+                self.apply(sentence, found)
             carried = self.carry(sentence, carried)
         doc._.relations = list(found.values())
         return doc
 
-    @staticmethod
-    def could_apply(pattern: dict[str, Any], sentence: Sentence) -> bool:
-        """False when the sentence lacks a name the pattern's tail needs (a quick skip), or a
-        trigger word of a pattern that has some."""
-        tail = pattern.get("tail") or pattern.get("system") or ["PERSON"]
-        if not sentence.labels.intersection(tail):
-            return False
-        triggers = pattern.get("triggers")
-        return not triggers or word_pattern(tuple(triggers)).search(sentence.text) is not None
+    def apply(
+        self,
+        sentence: Sentence,
+        found: dict[tuple[str, str, str | None, str | None], FoundRelation],
+    ) -> None:
+        """Run every pattern whose needs ``sentence`` meets; keep what they find."""
+        span = (sentence.start, sentence.end)
+        for pattern, needs in zip(self.patterns, self.needs, strict=True):
+            if not needs.met_by(sentence):
+                continue
+            for head, tail, triggers, stated in SHAPES[pattern["shape"]](sentence, pattern):
+                relation_type = stated or pattern["type"]
+                self.keep(found, pattern, relation_type, head, tail, triggers, span)
 
     @staticmethod
     def carry(sentence: Sentence, carried: Args) -> Args:

@@ -412,3 +412,17 @@ def _cluster_end(raw: str, offsets: tuple[int, ...], index: int) -> int:
 def _squeeze(text: str) -> str:
     """Remove all white space, which line joining removes or rewrites."""
     return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("raw", ROUND_TRIP_TEXTS)
+def test_as_written_gives_the_original_characters_of_every_range(raw: str) -> None:
+    source = source_from_text(raw, "a.txt", "a.txt")
+    size = len(source.text)
+    for start in range(0, size, 3):
+        for end in range(start, min(size, start + 40) + 1, 2):
+            behind = sorted(set(source.offsets[start:end]))
+            assert source.as_written(start, end) == "".join(source.raw[i] for i in behind)
+    if raw == COLUMN_TEXT:  # the wrap before 小时 is joined: its spaces and break are not written
+        joined = source.text.index("一小时")
+        assert source.as_written(joined, joined + 3) == "一小时"
+        assert source.raw_span(joined, joined + 3)[1] - source.raw_span(joined, joined + 3)[0] == 6

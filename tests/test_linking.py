@@ -37,3 +37,35 @@ def test_linker_keeps_city_and_district_unions_apart(nlp):
 def test_linker_sets_kb_id_on_entities(nlp):
     doc = nlp("苏州市吴江区总工会开展调研。")
     assert [e.kb_id_ for e in doc.ents] == ["UNION:苏州市吴江区总工会"]
+
+
+def test_head_is_the_longest_head_ending_the_name_never_the_whole_name():
+    from kg.lexicon import load_lexicon
+    from kg.linking import NameParts
+
+    parts = NameParts(load_lexicon())
+    heads = [head for head, _ in load_lexicon().heads]
+    for name in ["常熟市总工会", "青禾机械有限公司工会", "常熟市人社局", "总工会", "吕国梁", ""]:
+        expected = next((h for h in heads if name.endswith(h) and h != name), "")  # longest first
+        assert parts.head(name) == expected
+    assert parts.head("常熟市总工会") == "总工会"
+
+
+def test_mentions_inside_longer_ones_are_dropped_except_a_company_in_its_union(nlp):
+    from spacy.tokens import Doc, Span
+
+    from kg.linking import not_embedded
+
+    words = ["青禾", "机械", "有限公司", "工会", "常熟", "市"]
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    union = Span(doc, 0, 4, label="UNION")
+    company = Span(doc, 0, 3, label="ENTERPRISE")
+    inner = Span(doc, 1, 3, label="ENTERPRISE")
+    place, twin = Span(doc, 4, 6, label="GOVERNMENT"), Span(doc, 4, 6, label="GOVERNMENT")
+    kept = not_embedded([union, company, inner, place, twin])
+    assert [(s.text, s.label_) for s in kept] == [
+        ("青禾机械有限公司工会", "UNION"),
+        ("青禾机械有限公司", "ENTERPRISE"),
+        ("常熟市", "GOVERNMENT"),
+        ("常熟市", "GOVERNMENT"),
+    ]

@@ -231,3 +231,44 @@ def test_relations_a_company_head_past_its_defined_short_name(nlp):
     found = facts(nlp, text)
     assert ("陶立新", "LEADS", "青禾机械股份有限公司") in found
     assert ("陶立新", "WORKS_AT", "青禾机械股份有限公司") not in found
+
+
+def test_clauses_cut_at_commas_outside_quotes_and_brackets():
+    from kg.relations import clauses
+
+    text = "前言。常熟市总工会（下称“市总，工会”）开展活动，吕国梁说：好"
+    start = text.index("。") + 1
+    pieces = [text[a:b] for a, b in clauses(text, start, len(text))]
+    assert pieces == ["常熟市总工会（下称“市总，工会”）开展活动，", "吕国梁说：", "好"]
+    assert clauses("）），甲", 0, 4) == [(0, 3), (3, 4)]  # a stray close bracket stays at depth 0
+
+
+def test_patterns_are_skipped_only_without_their_name_or_trigger():
+    from kg.relations import Arg, Needs, Sentence
+
+    needs = Needs.of({"tail": ["UNION"], "triggers": ["成立", "挂牌"]})
+    text = "常熟市总工会挂牌成立。"
+    union = Arg(0, 6, "UNION", "UNION:常熟市总工会", "常熟市总工会")
+    assert needs.met_by(Sentence(text, (0, len(text)), [union], []))
+    assert not needs.met_by(Sentence(text, (0, len(text)), [], []))
+    assert not needs.met_by(Sentence("常熟市总工会开会。", (0, 9), [union], []))
+    assert Needs.of({"triggers": []}).met_by(
+        Sentence("吕国梁", (0, 3), [Arg(0, 3, "PERSON", "PERSON:吕国梁", "吕国梁")], [])
+    )
+
+
+def test_sentences_skipped_for_honours_hold_no_honour():
+    import json
+
+    from kg.lexicon import lexicon_dir
+    from kg.relations import honour_value, may_hold_honour
+
+    path = lexicon_dir().parent / "relations" / "patterns.jsonl"
+    patterns = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    honours = next(p["honours"] for p in patterns if p["shape"] == "honour_before_person")
+    phrases = ["常熟市劳模", "“江苏工匠”称号", "全国五一劳动奖章", "一等奖", "技术员", "金奖", ""]
+    for phrase in phrases:
+        for text in (phrase, f"他获得{phrase}荣誉称号"):
+            if honour_value(text, honours) is not None:
+                assert may_hold_honour(text, honours), text
+    assert not may_hold_honour("吕国梁在车间里调试设备。", honours)

@@ -216,3 +216,25 @@ def test_saved_model_round_trips(tmp_path) -> None:
     np.testing.assert_allclose(model.weights, weights, rtol=1e-3, atol=1e-3)
     np.testing.assert_array_equal(model.transitions, transitions)
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
+
+
+def test_texts_tagged_together_get_the_names_of_each_alone(nlp: Language) -> None:
+    texts = [*(text for text, _ in PERSON_CASES), "", "吕主席会见了代表。" * 30]
+    model, classes = load_model(model_path()), word_classes()
+    words = [doc_words(nlp.make_doc(text)) for text in texts]
+    alone = [model.find(text, w, classes) for text, w in zip(texts, words, strict=True)]
+    assert model.find_each(texts, words, classes) == alone
+    assert alone[0] and alone[3] == []
+
+
+def test_pipe_writes_the_spans_of_one_doc_at_a_time(nlp: Language) -> None:
+    texts = [text for text, _ in PERSON_CASES] * 3
+    component = nlp.get_pipe("kg_stat_ner")
+    piped = component.pipe((nlp.make_doc(text) for text in texts), batch_size=4)
+    for doc, text in zip(piped, texts, strict=True):
+        single = component(nlp.make_doc(text))
+        alone, group = single.spans[SPANS_KEY], doc.spans[SPANS_KEY]
+        assert group.attrs[CHARS_ATTR] == alone.attrs[CHARS_ATTR]
+        assert [(s.start_char, s.end_char, s.label_) for s in group] == [
+            (s.start_char, s.end_char, s.label_) for s in alone
+        ]
