@@ -517,26 +517,42 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
             yield Found(person, org, (title.lstrip("的"),))
 
 
+APPOINTING_VERBS = ("担任", "兼任", "牵头")  # (院长)由某某兼任; 工作室由某某牵头
+# The kind of body a head's title names (院长 of a school, 领衔人 of a studio).
+TITLE_LABELS = {
+    "院长": ("ACADEMY",),
+    "校长": ("ACADEMY",),
+    "所长": ("ACADEMY",),
+    "堂主": ("ACADEMY",),
+    "领衔人": ("STUDIO",),
+    "带头人": ("STUDIO",),
+}
+
+
 def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
-    """(院长)由 PERSON 担任(领衔人/堂主): the person heads the body named before in the sentence."""
+    """(院长)由 PERSON 担任/兼任(领衔人/堂主), X由 PERSON 牵头: the person heads the body named
+    before in the sentence."""
     titles = tuple(pattern["titles"])
-    if "担任" not in sentence.text:
-        return  # the word must follow the person, inside the sentence
+    if not any(verb in sentence.text for verb in APPOINTING_VERBS):
+        return  # the verb must follow the person, inside the sentence
     for person in sentence.typed(["PERSON"]):
         before = sentence.between(sentence.clause_of(person.start)[0], person.start)
         after = sentence.between(person.end, person.end + 8)
         by = before.rfind("由")
-        if by < 0 or not after.startswith("担任"):
+        verb = next((v for v in APPOINTING_VERBS if after.startswith(v)), None)
+        if by < 0 or verb is None:
             continue
-        title_after = after[2:].startswith(titles)
-        title_before = before[:by].endswith(titles)
-        if not (title_after or title_before):
+        title = next(
+            (t for t in titles if after[len(verb) :].startswith(t) or before[:by].endswith(t)), ""
+        )
+        if not (title or verb == "牵头"):
             continue
         bodies = [
             a for a in sentence.typed(pattern["tail"]) if a.end <= person.start - len(before) + by
         ]
-        if bodies:
-            yield Found(person, bodies[-1], ("担任",))
+        fitting = [a for a in bodies if a.label in TITLE_LABELS.get(title, (a.label,))]
+        if fitting or bodies:
+            yield Found(person, (fitting or bodies)[-1], (verb,))
 
 
 def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:

@@ -272,3 +272,9 @@ def test_sentences_skipped_for_honours_hold_no_honour():
             if honour_value(text, honours) is not None:
                 assert may_hold_honour(text, honours), text
     assert not may_hold_honour("吕国梁在车间里调试设备。", honours)
+
+
+def test_relations_a_head_appointed_to_the_kind_of_body_the_title_names(nlp):
+    text = "常熟市劳模工匠学院2021年由常熟市总工会创建，院长由市总工会主席陶立新兼任。"
+    found = facts(nlp, text)
+    assert ("陶立新", "LEADS", "常熟市劳模工匠学院") in found
