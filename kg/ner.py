@@ -279,8 +279,8 @@ class Recogniser:
         word, word_start = words.words[i], words.starts[i]
         if word in PARTY_COMMITTEE or (label == "PROGRAMME" and EDITION.fullmatch(word)):
             return False
-        if word in self.lexicon.name_verbs:
-            return False
+        if word in self.lexicon.name_verbs or self.is_place(word):
+            return False  # 大连, 大同: jieba may tag a city as an adverb
         if word.startswith("最"):
             return True  # 最具影响力…工作室 describes a studio, it does not name one
         if self.inside_unknown_word(words, i):
@@ -298,11 +298,18 @@ class Recogniser:
         if inner and inner not in runs_over:
             return True
         tag = self.lexicon.word_tags.get(word, "")
+        if tag != "v" or word in self.lexicon.name_verbs or label == "PROGRAMME":
+            return False
+        return label != "ENTERPRISE" or not self.inside_company_name(words, i)
+
+    def inside_company_name(self, words: Words, i: int) -> bool:
+        """A verb between a company's name parts (飞鸿|速递|有限公司): the word before it is
+        distinctive and the verb holds no preposition (基地|设在|某某有限公司 is a clause)."""
+        word = words.words[i]
         return (
-            label != "PROGRAMME"
-            and tag == "v"
-            and word not in self.lexicon.name_verbs
-            and not self.is_place(word)
+            i > 0
+            and self.is_distinctive(words.words[i - 1])
+            and not any(c in STOP_PREFIX_CHARS for c in word)
         )
 
     @staticmethod
@@ -384,6 +391,9 @@ class Recogniser:
         """Drop leading generic words (新, 首批, 示范性) that are not part of the name."""
         while start < head_start:
             word = self.name_words(text, words, start, head_start)[0]
+            if self.is_opening_verb(word):
+                start += len(word)
+                continue
             if word in self.lexicon.generic_words and not self.is_place(word):
                 rest = start + len(word)
                 if text[rest : rest + 1] in OPEN_BRACKETS + OPEN_QUOTES:
@@ -394,6 +404,14 @@ class Recogniser:
             else:
                 return start
         return start
+
+    def is_opening_verb(self, word: str) -> bool:
+        """A verb that cannot open a name (联合, 走访), though names may hold verbs inside."""
+        return (
+            self.lexicon.word_tags.get(word) == "v"
+            and word not in self.lexicon.name_verbs
+            and not self.is_place(word)
+        )
 
     def find_level_short_forms(self, text: str, words: Words) -> Iterable[Found]:
         """县总工会, 县人社局: a body named by its level alone (linked later)."""
