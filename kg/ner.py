@@ -108,6 +108,7 @@ PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以继经据")
 INNER_STOP_CHARS = set("是的已了在从")  # inside an unknown word: a glued clause, not a name
+NOUN_SUFFIX_CHARS = set("员工师匠")  # one-character suffixes of trades (快递员, 钳工, 技师)
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 # Characters that never sit inside a name the statistical model proposes: the model has seen
 # given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
@@ -283,8 +284,10 @@ class Recogniser:
             return False  # 大连, 大同: jieba may tag a city as an adverb
         if word.startswith("最"):
             return True  # 最具影响力…工作室 describes a studio, it does not name one
-        if self.inside_unknown_word(words, i):
-            return False
+        if self.inside_unknown_word(words, i) or (
+            word in NOUN_SUFFIX_CHARS and i > 0 and is_cjk(words.words[i - 1][-1])
+        ):
+            return False  # 快递|员: jieba split a trade noun from its suffix
         if self.is_stop(word) or (
             word not in self.lexicon.word_tags and self.holds_function_char(word)
         ):
