@@ -278,3 +278,15 @@ def test_relations_a_head_appointed_to_the_kind_of_body_the_title_names(nlp):
     text = "常熟市劳模工匠学院2021年由常熟市总工会创建，院长由市总工会主席陶立新兼任。"
     found = facts(nlp, text)
     assert ("陶立新", "LEADS", "常熟市劳模工匠学院") in found
+
+
+def test_relations_co_organisers_and_a_demonstrative_person(nlp):
+    text = (
+        "2024年常熟市焊工职业技能竞赛举行。"
+        "本次竞赛由常熟市总工会、常熟市人社局共同组织，常熟理工职业技术学院承办。"
+        "全国劳模陶立新到场指导。这位老焊工是常熟市劳动模范。"
+    )
+    found = facts(nlp, text)
+    for body in ("常熟市总工会", "常熟市人社局", "常熟理工职业技术学院"):
+        assert (body, "ORGANIZES", "2024年常熟市焊工职业技能竞赛") in found
+    assert ("陶立新", "HAS_HONOUR", "常熟市劳动模范") in found
