@@ -54,7 +54,10 @@ POSSESSIVE_GAP = r"[^，,。在从对把被将与和为是]{0,6}的"
 DEMONSTRATIVE = re.compile(
     r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|该|本|此|这|那)"
 )
-SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
+# A job title between an employer and a person (数控车间班组长, 快递员, 技术副总): no verb, and it
+# ends like a title does.
+TITLE_GAP = r"[^，,。、在从对把被将与和为是了]{0,9}[长员师工手监理任总匠]"
+SUBJECT_REACH = 24  # a subject stands within this many characters of its clause's start
 # What may stand between an agent and its verb: a caption's position (（左）), aspect and manner
 # words (将, 正, 还, 共同).
 AGENT_GAP = (
@@ -268,11 +271,14 @@ class Sentence:
         return []
 
     def is_possessor(self, arg: Arg, following: Args) -> bool:
-        """True when ``arg`` only qualifies the next name (X公司装配车间的Y): Y is the subject."""
-        return (
-            bool(following)
-            and re.fullmatch(POSSESSIVE_GAP, self.between(arg.end, following[0].start)) is not None
-        )
+        """True when ``arg`` only qualifies the next name (X公司装配车间的Y, X公司班组长Y): Y is
+        the subject."""
+        if not following:
+            return False
+        gap = self.between(arg.end, following[0].start)
+        if re.fullmatch(POSSESSIVE_GAP, gap):
+            return True
+        return following[0].label == "PERSON" and re.fullmatch(TITLE_GAP, gap) is not None
 
     def clause_has_subject(self, clause_start: int, position: int) -> bool:
         return any(

@@ -290,3 +290,8 @@ def test_relations_co_organisers_and_a_demonstrative_person(nlp):
     for body in ("常熟市总工会", "常熟市人社局", "常熟理工职业技术学院"):
         assert (body, "ORGANIZES", "2024年常熟市焊工职业技能竞赛") in found
     assert ("陶立新", "HAS_HONOUR", "常熟市劳动模范") in found
+
+
+def test_relations_a_titled_person_after_the_employer_is_the_subject(nlp):
+    text = "青禾机械股份有限公司数控车间班组长邵婉清，2021年获得“江苏省技术能手”称号。"
+    assert ("邵婉清", "HAS_HONOUR", "江苏省技术能手") in facts(nlp, text)
