@@ -26,7 +26,7 @@ DEFINITION = re.compile(
     r"[(（](?:以下简称|以下称|下称|简称)[“\"‘「]?(?P<alias>[^”\"’」)）]{2,16})[”\"’」]?[)）]"
 )
 BRAND = re.compile(r"[“\"](?P<brand>[\u4e00-\u9fff]{2,8})[”\"]")
-# Labels whose names carry a quoted short form (“宏丰机械”, the “技能夜市” of a programme).
+# Labels whose names carry a quoted short form (“青禾机械”, the “技能夜市” of a programme).
 BRANDED_LABELS = ("ENTERPRISE", "PROGRAMME")
 LEVEL_OF = {"省": "province", "市": "city", "区": "county", "县": "county"}
 GROUPED_LABELS = frozenset(ORG_LABELS) | {"PROGRAMME"}

@@ -108,6 +108,7 @@ PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以继经据")
 INNER_STOP_CHARS = set("是的已了在从")  # inside an unknown word: a glued clause, not a name
+NOUN_SUFFIX_CHARS = set("员工师匠")  # one-character suffixes of trades (快递员, 钳工, 技师)
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 # Characters that never sit inside a name the statistical model proposes: the model has seen
 # given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
@@ -279,12 +280,14 @@ class Recogniser:
         word, word_start = words.words[i], words.starts[i]
         if word in PARTY_COMMITTEE or (label == "PROGRAMME" and EDITION.fullmatch(word)):
             return False
-        if word in self.lexicon.name_verbs:
-            return False
+        if word in self.lexicon.name_verbs or self.is_place(word):
+            return False  # 大连, 大同: jieba may tag a city as an adverb
         if word.startswith("最"):
             return True  # 最具影响力…工作室 describes a studio, it does not name one
-        if self.inside_unknown_word(words, i):
-            return False
+        if self.inside_unknown_word(words, i) or (
+            word in NOUN_SUFFIX_CHARS and i > 0 and is_cjk(words.words[i - 1][-1])
+        ):
+            return False  # 快递|员: jieba split a trade noun from its suffix
         if self.is_stop(word) or (
             word not in self.lexicon.word_tags and self.holds_function_char(word)
         ):
@@ -298,11 +301,18 @@ class Recogniser:
         if inner and inner not in runs_over:
             return True
         tag = self.lexicon.word_tags.get(word, "")
+        if tag != "v" or word in self.lexicon.name_verbs or label == "PROGRAMME":
+            return False
+        return label != "ENTERPRISE" or not self.inside_company_name(words, i)
+
+    def inside_company_name(self, words: Words, i: int) -> bool:
+        """A verb between a company's name parts (飞鸿|速递|有限公司): the word before it is
+        distinctive and the verb holds no preposition (基地|设在|某某有限公司 is a clause)."""
+        word = words.words[i]
         return (
-            label != "PROGRAMME"
-            and tag == "v"
-            and word not in self.lexicon.name_verbs
-            and not self.is_place(word)
+            i > 0
+            and self.is_distinctive(words.words[i - 1])
+            and not any(c in STOP_PREFIX_CHARS for c in word)
         )
 
     @staticmethod
@@ -384,6 +394,9 @@ class Recogniser:
         """Drop leading generic words (新, 首批, 示范性) that are not part of the name."""
         while start < head_start:
             word = self.name_words(text, words, start, head_start)[0]
+            if self.is_opening_verb(word):
+                start += len(word)
+                continue
             if word in self.lexicon.generic_words and not self.is_place(word):
                 rest = start + len(word)
                 if text[rest : rest + 1] in OPEN_BRACKETS + OPEN_QUOTES:
@@ -394,6 +407,14 @@ class Recogniser:
             else:
                 return start
         return start
+
+    def is_opening_verb(self, word: str) -> bool:
+        """A verb that cannot open a name (联合, 走访), though names may hold verbs inside."""
+        return (
+            self.lexicon.word_tags.get(word) == "v"
+            and word not in self.lexicon.name_verbs
+            and not self.is_place(word)
+        )
 
     def find_level_short_forms(self, text: str, words: Words) -> Iterable[Found]:
         """县总工会, 县人社局: a body named by its level alone (linked later)."""

@@ -54,7 +54,10 @@ POSSESSIVE_GAP = r"[^，,。在从对把被将与和为是]{0,6}的"
 DEMONSTRATIVE = re.compile(
     r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|该|本|此|这|那)"
 )
-SUBJECT_REACH = 16  # a subject stands within this many characters of its clause's start
+# A job title between an employer and a person (数控车间班组长, 快递员, 技术副总): no verb, and it
+# ends like a title does.
+TITLE_GAP = r"[^，,。、在从对把被将与和为是了]{0,9}[长员师工手监理任总匠]"
+SUBJECT_REACH = 24  # a subject stands within this many characters of its clause's start
 # What may stand between an agent and its verb: a caption's position (（左）), aspect and manner
 # words (将, 正, 还, 共同).
 AGENT_GAP = (
@@ -268,11 +271,14 @@ class Sentence:
         return []
 
     def is_possessor(self, arg: Arg, following: Args) -> bool:
-        """True when ``arg`` only qualifies the next name (X公司装配车间的Y): Y is the subject."""
-        return (
-            bool(following)
-            and re.fullmatch(POSSESSIVE_GAP, self.between(arg.end, following[0].start)) is not None
-        )
+        """True when ``arg`` only qualifies the next name (X公司装配车间的Y, X公司班组长Y): Y is
+        the subject."""
+        if not following:
+            return False
+        gap = self.between(arg.end, following[0].start)
+        if re.fullmatch(POSSESSIVE_GAP, gap):
+            return True
+        return following[0].label == "PERSON" and re.fullmatch(TITLE_GAP, gap) is not None
 
     def clause_has_subject(self, clause_start: int, position: int) -> bool:
         return any(
@@ -517,26 +523,42 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
             yield Found(person, org, (title.lstrip("的"),))
 
 
+APPOINTING_VERBS = ("担任", "兼任", "牵头")  # (院长)由某某兼任; 工作室由某某牵头
+# The kind of body a head's title names (院长 of a school, 领衔人 of a studio).
+TITLE_LABELS = {
+    "院长": ("ACADEMY",),
+    "校长": ("ACADEMY",),
+    "所长": ("ACADEMY",),
+    "堂主": ("ACADEMY",),
+    "领衔人": ("STUDIO",),
+    "带头人": ("STUDIO",),
+}
+
+
 def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
-    """(院长)由 PERSON 担任(领衔人/堂主): the person heads the body named before in the sentence."""
+    """(院长)由 PERSON 担任/兼任(领衔人/堂主), X由 PERSON 牵头: the person heads the body named
+    before in the sentence."""
     titles = tuple(pattern["titles"])
-    if "担任" not in sentence.text:
-        return  # the word must follow the person, inside the sentence
+    if not any(verb in sentence.text for verb in APPOINTING_VERBS):
+        return  # the verb must follow the person, inside the sentence
     for person in sentence.typed(["PERSON"]):
         before = sentence.between(sentence.clause_of(person.start)[0], person.start)
         after = sentence.between(person.end, person.end + 8)
         by = before.rfind("由")
-        if by < 0 or not after.startswith("担任"):
+        verb = next((v for v in APPOINTING_VERBS if after.startswith(v)), None)
+        if by < 0 or verb is None:
             continue
-        title_after = after[2:].startswith(titles)
-        title_before = before[:by].endswith(titles)
-        if not (title_after or title_before):
+        title = next(
+            (t for t in titles if after[len(verb) :].startswith(t) or before[:by].endswith(t)), ""
+        )
+        if not (title or verb == "牵头"):
             continue
         bodies = [
             a for a in sentence.typed(pattern["tail"]) if a.end <= person.start - len(before) + by
         ]
-        if bodies:
-            yield Found(person, bodies[-1], ("担任",))
+        fitting = [a for a in bodies if a.label in TITLE_LABELS.get(title, (a.label,))]
+        if fitting or bodies:
+            yield Found(person, (fitting or bodies)[-1], (verb,))
 
 
 def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
@@ -676,7 +698,7 @@ SHAPES: dict[str, Shape] = {
 }
 
 
-CLAUSE_MARKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
+PRONOUN_BREAKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
 COPULA = re.compile("(?:就|正|也|便|都)?(?:是|成了|成为)")
 MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X公司装配车间的)
 
@@ -711,7 +733,7 @@ class References:
     def stands_first(name: Arg, text: str) -> bool:
         """True when ``name`` opens its clause (the person a later 他/她 most often means), also
         after a modifier ending in 的 (X公司装配车间的某某是…: the clause is about the person)."""
-        clause_start = max(text.rfind(mark, 0, name.start) for mark in CLAUSE_MARKS) + 1
+        clause_start = max(text.rfind(mark, 0, name.start) for mark in PRONOUN_BREAKS) + 1
         before = text[clause_start : name.start].strip(" “")
         return not before or (before.endswith("的") and len(before) <= MAX_MODIFIER)
 
@@ -720,7 +742,7 @@ class References:
         """True when a copula links ``name`` to the pronoun at ``position`` in one clause
         (某某就是他带出来的徒弟): the pronoun means somebody else."""
         between = text[name.end : position]
-        return not any(mark in between for mark in CLAUSE_MARKS) and bool(COPULA.search(between))
+        return not any(mark in between for mark in PRONOUN_BREAKS) and bool(COPULA.search(between))
 
     def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""

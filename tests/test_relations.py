@@ -286,3 +286,26 @@ def test_patterns_taken_for_a_sentence_keep_their_order_and_need_its_labels(nlp)
     assert taken and all(needs.tail_labels & labels for _, needs in taken)
     assert extractor.taking(frozenset()) == []
     assert extractor.taking(labels) is taken  # worked out once
+
+
+def test_relations_a_head_appointed_to_the_kind_of_body_the_title_names(nlp):
+    text = "常熟市劳模工匠学院2021年由常熟市总工会创建，院长由市总工会主席陶立新兼任。"
+    found = facts(nlp, text)
+    assert ("陶立新", "LEADS", "常熟市劳模工匠学院") in found
+
+
+def test_relations_co_organisers_and_a_demonstrative_person(nlp):
+    text = (
+        "2024年常熟市焊工职业技能竞赛举行。"
+        "本次竞赛由常熟市总工会、常熟市人社局共同组织，常熟理工职业技术学院承办。"
+        "全国劳模陶立新到场指导。这位老焊工是常熟市劳动模范。"
+    )
+    found = facts(nlp, text)
+    for body in ("常熟市总工会", "常熟市人社局", "常熟理工职业技术学院"):
+        assert (body, "ORGANIZES", "2024年常熟市焊工职业技能竞赛") in found
+    assert ("陶立新", "HAS_HONOUR", "常熟市劳动模范") in found
+
+
+def test_relations_a_titled_person_after_the_employer_is_the_subject(nlp):
+    text = "青禾机械股份有限公司数控车间班组长邵婉清，2021年获得“江苏省技术能手”称号。"
+    assert ("邵婉清", "HAS_HONOUR", "江苏省技术能手") in facts(nlp, text)
