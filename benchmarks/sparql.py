@@ -5,8 +5,9 @@ names, every relation type, hub bodies with many partners, a mentoring tree, a u
 through the same code as ``kg build`` (``graph_from_records`` → ``to_rdf`` → N-Triples →
 ``write_store``). Every named query then runs on the persistent Oxigraph store (opened read-only,
 as ``kg query`` does) and on an in-memory rdflib ``Graph`` holding the same triples and the
-ontology (also on the query with its name subqueries inlined, see ``inlined``); the script
-prints the median time of each, the speed-up against rdflib's faster form, and whether the
+ontology (also on the query with its name subqueries inlined, see ``inlined``, and on the
+simpler form of a query rewritten for Oxigraph, see ``SIMPLER_FORMS``); the script prints the
+median time of each, the speed-up against rdflib's fastest form, and whether the
 issue's targets hold (one entity or one fact < 50 ms; whole-graph aggregation < 1 s; ≥ 10×).
 
     .venv/bin/python benchmarks/sparql.py                 # about 1M triples (15-20 minutes)
@@ -52,6 +53,26 @@ ARTICLES_PER_RECORD = 3
 ONE_ITEM = {"entity", "evidence", "partners-of"}
 AGGREGATIONS = {"top-partners"}
 ONE_PATTERN_SUBQUERY = re.compile(r"\{ SELECT \?\w+ \?\w+ WHERE \{ ([^{}]*?) \} \}")
+# Simpler forms of shipped queries that were rewritten for Oxigraph: the same rows, and rdflib
+# may run them faster than the rewrite, so they count for rdflib's best time too.
+SIMPLER_FORMS = {
+    # top-partners orders only the bodies at or above the twentieth count (Oxigraph reads IRIs
+    # from disk to compare them); rdflib orders all bodies in memory.
+    "top-partners": """
+PREFIX kg: <https://w3id.org/union-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+SELECT ?body ?partners WHERE {
+  {
+    SELECT ?b (COUNT(DISTINCT ?other) AS ?partners) WHERE { ?b kg:partnersWith ?other }
+    GROUP BY ?b
+    ORDER BY DESC(?partners) ?b
+    LIMIT 20
+  }
+  ?b skos:prefLabel ?body .
+}
+""",
+}
 
 
 def name(kind: str, index: int) -> str:
@@ -263,12 +284,17 @@ def on_rdflib(rdf: Graph, text: str, bindings: dict[str, str]) -> Callable[[], i
 
 
 def machine() -> str:
-    """One line describing this machine and the library versions."""
+    """One line describing this machine, its load and the library versions."""
     return (
-        f"{cpu_model()}, {os.cpu_count()} cores, {int(memory_gib())} GiB; "
-        f"Python {platform.python_version()}, "
+        f"{cpu_model()}, {os.cpu_count()} cores, {int(memory_gib())} GiB, "
+        f"load average {load_average()}; Python {platform.python_version()}, "
         f"pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')}"
     )
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: other work on the machine slows both stores."""
+    return " ".join(f"{load:.1f}" for load in os.getloadavg())
 
 
 def target(name: str, ours: float, theirs: float) -> str:
@@ -305,12 +331,12 @@ def main() -> None:
         )
         print(
             f"{'query':<18} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>10} "
-            f"{'inlined ms':>10} {'speed-up':>9} {'targets':>7}"
+            f"{'inlined ms':>10} {'simpler ms':>10} {'speed-up':>9} {'targets':>7}"
         )
         for name, query in named_queries().items():
             bindings = params.get(name, {})
             ours, rows = median_time(on_oxigraph(store, name, bindings), 5.0, 21)
-            texts = (query.text, inlined(query.text))
+            texts = (query.text, inlined(query.text), SIMPLER_FORMS.get(name, ""))
             theirs = [
                 median_time_limited(
                     on_rdflib(rdf, text, bindings), args.rdflib_budget, 3, args.rdflib_limit
@@ -327,8 +353,10 @@ def main() -> None:
             agree = "".join(f"  (rdflib gave {t[1]} rows)" for t in theirs if t and t[1] != rows)
             print(
                 f"{name:<18} {rows:>6} {ours * 1000:>12.1f} {shown[0]:>10} {shown[1]:>10} "
-                f"{best / ours:>8.0f}× {target(name, ours, best):>7}{agree}"
+                f"{shown[2]:>10} {best / ours:>8.0f}× {target(name, ours, best):>7}{agree}",
+                flush=True,
             )
+        print(f"load average at the end: {load_average()}")
 
 
 if __name__ == "__main__":
