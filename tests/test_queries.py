@@ -17,12 +17,14 @@ from graphdata import world_record
 import kg
 from kg.build import write_graph_files
 from kg.cli import main
+from kg.errors import InputError
 from kg.netgraph import graph_from_records, load_graph
 from kg.queries import (
     QueryError,
     QueryResult,
     ask,
     named_queries,
+    opened_store,
     python_value,
     run_named,
     run_query,
@@ -250,6 +252,22 @@ def test_ask_returns_a_dataframe(world):
     assert frame.equals(ask(world, "partners"))
     assert list(frame.columns) == ["body", "partner", "articles"]
     assert len(frame) == 2 and frame["articles"].sum() == 2
+
+
+def test_ask_opens_a_build_once_and_again_when_rebuilt(tmp_path):
+    build = tmp_path / "build"
+    build.mkdir()
+    records = [world_record(keep=7)]  # the first partnership only
+    write_graph_files(graph_from_records(records), build, article_infos(records))
+    hits = opened_store.cache_info().hits
+    assert len(ask(build, "partners")) == 1
+    assert len(ask(build, "partners-of", name="常熟市总工会")) == 1
+    assert opened_store.cache_info().hits == hits + 1
+    records = [world_record()]
+    write_graph_files(graph_from_records(records), build, article_infos(records))
+    assert len(ask(build, "partners")) == 2
+    with pytest.raises(InputError, match="is not a build directory"):
+        ask(tmp_path, "partners")
 
 
 def test_cli_query_prints_table_csv_and_json(world):
