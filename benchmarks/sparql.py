@@ -6,7 +6,7 @@ through the same code as ``kg build`` (``graph_from_records`` → ``to_rdf`` →
 ``write_store``). Every named query then runs on the persistent Oxigraph store (opened read-only,
 as ``kg query`` does) and on an in-memory rdflib ``Graph`` holding the same triples and the
 ontology (also on the query with its name subqueries inlined, see ``inlined``, and on the
-simpler form of a query rewritten for Oxigraph, see ``SIMPLER_FORMS``); the script prints the
+simpler form of a query rewritten for Oxigraph, see ``simpler``); the script prints the
 median time of each, the speed-up against rdflib's fastest form, and whether the
 issue's targets hold (one entity or one fact < 50 ms; whole-graph aggregation < 1 s; ≥ 10×).
 
@@ -54,8 +54,15 @@ ARTICLES_PER_RECORD = 3
 ONE_ITEM = {"entity", "evidence", "partners-of"}
 AGGREGATIONS = {"top-partners"}
 ONE_PATTERN_SUBQUERY = re.compile(r"\{ SELECT \?\w+ \?\w+ WHERE \{ ([^{}]*?) \} \}")
+# A query's entity type from its class's notation (a hash join for Oxigraph) …
+TYPE_SUBQUERY = re.compile(
+    r"\{\s*SELECT \?(\w+) \?type WHERE \{\s*\?class skos:notation \?type \.\s*"
+    r"FILTER NOT EXISTS \{ \?class rdfs:subClassOf kg:Person \}\s*\?\1 a \?class \.\s*\}\s*\}"
+)
+# … and read from its IRI instead (…/id/academy/…), which rdflib does in memory.
+TYPE_FROM_IRI = r'BIND (UCASE(STRBEFORE(STRAFTER(STR(?\1), "/id/"), "/")) AS ?type)'
 # Simpler forms of shipped queries that were rewritten for Oxigraph: the same rows, and rdflib
-# may run them faster than the rewrite, so they count for rdflib's best time too.
+# may run them faster than the rewrite, so they count for rdflib's best time too (see simpler).
 SIMPLER_FORMS = {
     # top-partners orders only the bodies at or above the twentieth count (Oxigraph reads IRIs
     # from disk to compare them); rdflib orders all bodies in memory.
@@ -289,6 +296,14 @@ def inlined(text: str) -> str:
     return plain if plain != text else ""
 
 
+def simpler(name: str, text: str) -> str:
+    """The simpler form rdflib is also timed on: from ``SIMPLER_FORMS``, or the inlined query
+    with its entity type read from the IRI rather than joined from the classes ("" if none).
+    """
+    plain = TYPE_SUBQUERY.sub(TYPE_FROM_IRI, inlined(text) or text)
+    return SIMPLER_FORMS.get(name) or (plain if TYPE_SUBQUERY.search(text) else "")
+
+
 def on_oxigraph(store: Any, name: str, bindings: dict[str, str]) -> Callable[[], int]:
     """A run of a named query on our store, as ``kg query`` runs it; gives the row count."""
     return lambda: len(run_named(store, name, bindings).rows)
@@ -359,7 +374,7 @@ def main() -> None:
         for name, query in named_queries().items():
             bindings = params.get(name, {})
             ours = median_time(on_oxigraph(store, name, bindings), 5.0, 21)
-            texts = (query.text, inlined(query.text), SIMPLER_FORMS.get(name, ""))
+            texts = (query.text, inlined(query.text), simpler(name, query.text))
             theirs = [
                 median_time_limited(
                     on_rdflib(rdf, text, bindings), args.rdflib_budget, 3, args.rdflib_limit
