@@ -27,7 +27,7 @@ def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
     return load_build_graph(build_dir)
 
 
-def ask(build_dir: str | Path, name: str, **params: str) -> pd.DataFrame:
+def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:
     """Answer a named query (``kg query --list``) about a build as a pandas DataFrame."""
     from kg.queries import ask as ask_store
 

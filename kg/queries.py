@@ -18,8 +18,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
+from operator import itemgetter
 from pathlib import Path
 from textwrap import shorten
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,11 @@ NUMERIC_TYPES = {
     "http://www.w3.org/2001/XMLSchema#double": float,
     "http://www.w3.org/2001/XMLSchema#float": float,
 }
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+INTEGER_RE = re.compile(r"[+-]?[0-9]+")
+ESCAPE_RE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+TRIPLE_TERM_RE = re.compile(r"^<<\(?\s*(.*?)\s*\)?>>$", re.DOTALL)
 PROJECTION_RE = re.compile(r"\bSELECT\b.*?(?=\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
 HEADER_RE = re.compile(r"#\s*(title|description|param|sort):\s*(.*)")
 
@@ -137,20 +143,91 @@ def python_value(term: Any) -> Value:
     if term is None:
         return None
     if isinstance(term, pyoxigraph.Literal):
-        datatype = term.datatype.value
-        if datatype in NUMERIC_TYPES:
-            try:
-                return NUMERIC_TYPES[datatype](Decimal(term.value))  # type: ignore[no-any-return]
-            except ArithmeticError:
-                return term.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#boolean":
-            return term.value == "true"
-        return term.value
+        return literal_value(term.value, term.datatype.value)
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, pyoxigraph.Triple):
         return str(term)
     return str(term.value)
+
+
+def literal_value(lexical: str, datatype: str) -> Value:
+    """A literal's value: a number or boolean by its datatype, else its text (bad numbers too)."""
+    if datatype in NUMERIC_TYPES:
+        try:
+            return NUMERIC_TYPES[datatype](Decimal(lexical))  # type: ignore[no-any-return]
+        except ArithmeticError:
+            return lexical
+    if datatype == XSD_BOOLEAN:
+        return lexical == "true"
+    return lexical
+
+
+def tsv_value(text: str) -> Value:
+    """One value of a SPARQL TSV result (a term in Turtle syntax) as ``python_value`` gives it.
+
+    >>> [tsv_value(t) for t in ['"吕国梁"', "42", "0.8", '"1"^^<http://x/t>', "<http://x/a>", ""]]
+    ['吕国梁', 42, 0.8, '1', 'http://x/a', None]
+    """
+    if text[-1:] == '"' and "\\" not in text:
+        return text[1:-1]  # a plain string, the commonest value
+    if not text:
+        return None  # unbound
+    first = text[0]
+    if first == '"':
+        closing = text.rindex('"')  # a datatype IRI or language tag holds no quote
+        lexical = text[1:closing]
+        if "\\" in lexical:
+            lexical = ESCAPE_RE.sub(unescape, lexical)
+        suffix = text[closing + 1 :]
+        return literal_value(lexical, suffix[3:-1] if suffix.startswith("^^<") else "")
+    if text.startswith("<<"):
+        return TRIPLE_TERM_RE.sub(r"\1", text)  # as str() of a pyoxigraph.Triple
+    if first == "<":
+        return text[1:-1]
+    if first == "_":
+        return text  # a blank node, _:id
+    if text in ("true", "false"):
+        return text == "true"
+    # Turtle's short forms of xsd:integer, xsd:decimal and xsd:double
+    return int(text) if INTEGER_RE.fullmatch(text) else float(text)
+
+
+def unescape(escape: re.Match[str]) -> str:
+    """The character a Turtle string escape (``\\t``, ``\\"``, ``\\u00e9`` …) stands for."""
+    code = escape.group(1) or escape.group(2)
+    return chr(int(code, 16)) if code else ECHARS[escape.group(3)]
+
+
+class TsvValues(dict[str, Value]):
+    """TSV term text → value, parsing each distinct text once (names repeat down a listing)."""
+
+    def __missing__(self, text: str) -> Value:
+        if text[-1:] == '"' and "\\" not in text:
+            value: Value = text[1:-1]  # a plain string, the commonest value: no call
+        else:
+            value = tsv_value(text)
+        self[text] = value
+        return value
+
+
+def read_solutions(answer: pyoxigraph.QuerySolutions) -> QueryResult:
+    """The rows of a SELECT answer, read from the TSV that Oxigraph writes in Rust.
+
+    Building a Python term object for every value and converting it took more time than
+    evaluating a listing query; reading the TSV costs one split and a dict lookup per value.
+    """
+    columns = [variable.value for variable in answer.variables]
+    tsv = answer.serialize(format=pyoxigraph.QueryResultsFormat.TSV)
+    assert tsv is not None  # bytes, as no output file is given
+    text = tsv.decode("utf-8")
+    # a header line, then one line per row, each ending with a newline (a row of unbound too)
+    count = text.count("\n") - 1
+    if not columns or not count:
+        return QueryResult(columns, [()] * count)
+    body = text[text.index("\n") + 1 : -1].replace("\n", "\t")
+    values = map(TsvValues().__getitem__, body.split("\t"))
+    return QueryResult(columns, list(zip(*[values] * len(columns), strict=True)))
 
 
 def inline_bindings(text: str, bindings: Mapping[str, str]) -> str:
@@ -203,9 +280,7 @@ def run_query(
                 for t in answer
             ],
         )
-    columns = [variable.value for variable in answer.variables]
-    rows = [tuple(python_value(solution[c]) for c in columns) for solution in answer]
-    return QueryResult(columns, rows)
+    return read_solutions(answer)
 
 
 def run_named(
@@ -223,10 +298,13 @@ def sort_result(result: QueryResult, keys: Sequence[str]) -> QueryResult:
     Named queries sort here rather than with ORDER BY: Oxigraph compares strings by reading
     them from disk at every comparison, which took a second to order 6,000 rows of names.
     """
-    rows = list(result.rows)
+    rows = result.rows
     for key in reversed(keys):
-        column = result.columns.index(key.lstrip("-"))
-        rows.sort(key=lambda row: sort_key(row[column]), reverse=key[0] == "-")
+        column, descending = result.columns.index(key.lstrip("-")), key[0] == "-"
+        try:  # the values themselves, when they compare: all text, or all numbers
+            rows = sorted(rows, key=itemgetter(column), reverse=descending)
+        except TypeError:  # text and numbers, or unbound values
+            rows = sorted(rows, key=lambda row: sort_key(row[column]), reverse=descending)
     return QueryResult(result.columns, rows)
 
 
@@ -239,14 +317,34 @@ def sort_key(value: Value) -> tuple[int, float, str]:
     return 1, float(value), ""
 
 
-def ask(build_dir: str | Path, name: str, **params: str) -> pd.DataFrame:
+def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:
     """Answer a named question about a build as a DataFrame (for notebooks).
 
     >>> ask("build", "partners-of", name="常熟市总工会")  # doctest: +SKIP
     """
+    return run_named(build_store(Path(build_dir)), name, params).to_frame()
+
+
+def build_store(build_dir: Path) -> pyoxigraph.Store:
+    """The store of a build, opened once per process and again when a new build replaced it.
+
+    Opening takes 20-40 ms on a million triples, and a notebook asks one build many questions.
+    """
+    from kg.store import STORE_DIR, open_store
+
+    try:
+        stamp = (build_dir / STORE_DIR).stat()
+    except OSError:
+        return open_store(build_dir)  # which says what is wrong with the directory
+    return opened_store(build_dir.resolve(), stamp.st_ino, stamp.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def opened_store(build_dir: Path, inode: int, modified_ns: int) -> pyoxigraph.Store:
+    """The store of ``build_dir`` as it was at (``inode``, ``modified_ns``): the cache key."""
     from kg.store import open_store
 
-    return run_named(open_store(build_dir), name, params).to_frame()
+    return open_store(build_dir)
 
 
 def display_width(text: str) -> int:

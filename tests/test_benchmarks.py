@@ -53,3 +53,14 @@ def test_throughput_reports_rates_ratio_and_memory() -> None:
     costs = dict(re.findall(r"^  (\S+)\s+[\d.]+ µs\s+([\d.]+)×$", out, re.MULTILINE))
     assert float(costs["jieba.lcut"]) == 1.0
     assert {"tokenizer", "kg_stat_ner", "kg_ner"} <= set(costs)
+
+
+def test_sparql_times_every_named_query_and_both_stores_agree() -> None:
+    from kg.queries import named_queries
+
+    out = _run("sparql.py", "--articles", "60", "--rdflib-limit", "10", "--rdflib-budget", "1")
+    for name in named_queries():
+        line = re.search(rf"^{name}\s+(\d+)\s+[\d.]+\s.*\s(yes|NO)$", out, re.MULTILINE)
+        assert line and int(line.group(1)) > 0, name
+    assert "rdflib gave" not in out  # every rdflib form that finished gave our number of rows
+    assert re.search(r"load average [\d.]+ [\d.]+ [\d.]+;", out)

@@ -17,12 +17,15 @@ from graphdata import world_record
 import kg
 from kg.build import write_graph_files
 from kg.cli import main
+from kg.errors import InputError
 from kg.netgraph import graph_from_records, load_graph
 from kg.queries import (
     QueryError,
     QueryResult,
     ask,
     named_queries,
+    opened_store,
+    python_value,
     run_named,
     run_query,
     sort_result,
@@ -251,6 +254,22 @@ def test_ask_returns_a_dataframe(world):
     assert len(frame) == 2 and frame["articles"].sum() == 2
 
 
+def test_ask_opens_a_build_once_and_again_when_rebuilt(tmp_path):
+    build = tmp_path / "build"
+    build.mkdir()
+    records = [world_record(keep=7)]  # the first partnership only
+    write_graph_files(graph_from_records(records), build, article_infos(records))
+    hits = opened_store.cache_info().hits
+    assert len(ask(build, "partners")) == 1
+    assert len(ask(build, "partners-of", name="常熟市总工会")) == 1
+    assert opened_store.cache_info().hits == hits + 1
+    records = [world_record()]
+    write_graph_files(graph_from_records(records), build, article_infos(records))
+    assert len(ask(build, "partners")) == 2
+    with pytest.raises(InputError, match="is not a build directory"):
+        ask(tmp_path, "partners")
+
+
 def test_cli_query_prints_table_csv_and_json(world):
     runner = CliRunner()
     table = runner.invoke(main, ["query", str(world), "--named", "who-trained-whom"])
@@ -313,3 +332,49 @@ def test_sort_orders_mixed_values_with_descending_keys():
     assert sort_result(result, ["-n", "name"]).rows == [(3, "a"), (3, "b"), (1, "b"), (None, "c")]
     mixed = QueryResult(["value"], [("二",), (2,), (None,), (True,)])
     assert sort_result(mixed, ["value"]).rows == [(None,), (True,), (2,), ("二",)]
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# fmt: off
+TERMS = [
+    pyoxigraph.Literal("吕国梁"),
+    pyoxigraph.Literal('引号"、反斜杠\\、\t制表符和\n换行'),
+    pyoxigraph.Literal("train", language="en"),
+    pyoxigraph.Literal("42", datatype=pyoxigraph.NamedNode(XSD + "integer")),
+    pyoxigraph.Literal("-7", datatype=pyoxigraph.NamedNode(XSD + "integer")),
+    pyoxigraph.Literal("0.80", datatype=pyoxigraph.NamedNode(XSD + "decimal")),
+    pyoxigraph.Literal("1.5e3", datatype=pyoxigraph.NamedNode(XSD + "double")),
+    pyoxigraph.Literal("INF", datatype=pyoxigraph.NamedNode(XSD + "double")),
+    pyoxigraph.Literal("2.5", datatype=pyoxigraph.NamedNode(XSD + "float")),
+    pyoxigraph.Literal("七", datatype=pyoxigraph.NamedNode(XSD + "integer")),
+    pyoxigraph.Literal("true", datatype=pyoxigraph.NamedNode(XSD + "boolean")),
+    pyoxigraph.Literal("2024-05-01", datatype=pyoxigraph.NamedNode(XSD + "date")),
+    pyoxigraph.NamedNode("https://w3id.org/union-kg/id/union/常熟市总工会"),
+    pyoxigraph.BlankNode("b7"),
+]
+# fmt: on
+
+
+def test_select_rows_hold_the_same_values_as_the_terms():
+    """Rows are read from Oxigraph's TSV; each value must be what python_value makes of it."""
+    store = pyoxigraph.Store()
+    subject = pyoxigraph.NamedNode("https://example.org/s")
+    for index, term in enumerate(TERMS):
+        predicate = pyoxigraph.NamedNode(f"https://example.org/p{index:02d}")
+        store.add(pyoxigraph.Quad(subject, predicate, term))
+    text = "SELECT ?p ?o ?none WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?none } } ORDER BY ?p"
+    result = run_query(store, text)
+    assert result.columns == ["p", "o", "none"]
+    assert [row[1] for row in result.rows] == [python_value(term) for term in TERMS]
+    assert result.rows[1][1] == '引号"、反斜杠\\、\t制表符和\n换行'
+    assert [row[1] for row in result.rows[3:7]] == [42, -7, 0.8, 1500.0]
+    assert {row[2] for row in result.rows} == {None}
+    assert run_query(store, "SELECT * WHERE { }").rows == [()]
+    assert run_query(store, "SELECT ?x WHERE { OPTIONAL { ?x ?y 1 } }").rows == [(None,)]
+
+
+def test_sort_takes_values_of_one_type_as_they_are():
+    result = QueryResult(["a", "b"], [("乙", 2), ("甲", 10), ("乙", 1)])
+    assert sort_result(result, ["a", "-b"]).rows == [("乙", 2), ("乙", 1), ("甲", 10)]
+    flags = QueryResult(["direct"], [(True,), (False,), (True,)])
+    assert sort_result(flags, ["-direct"]).rows == [(True,), (True,), (False,)]
