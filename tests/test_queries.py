@@ -17,7 +17,7 @@ from graphdata import world_record
 import kg
 from kg.build import write_graph_files
 from kg.cli import main
-from kg.netgraph import graph_from_records, load_graph
+from kg.netgraph import load_graph
 from kg.queries import (
     QueryError,
     QueryResult,
@@ -27,7 +27,6 @@ from kg.queries import (
     run_query,
     sort_result,
 )
-from kg.rdf import article_infos
 from kg.store import open_store
 
 REQUIRED = {
@@ -50,7 +49,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build directory of the small invented world of graphdata.py."""
     out = tmp_path_factory.mktemp("world")
     records = [world_record()]
-    write_graph_files(graph_from_records(records), out, article_infos(records))
+    write_graph_files(records, out)
     return out
 
 
