@@ -240,7 +240,7 @@ def referenced_articles(
 
 def write_jsonld(source: GraphSource, path: Path) -> Path:
     """Write a graph as JSON-LD: the RDF of ``kg.rdf``, compacted with the project's prefixes."""
-    return rdf.write_jsonld(rdf.triples(source), path)
+    return rdf.write_jsonld(rdf.resources(source), path)
 
 
 Writer = Callable[[GraphSource, Path], list[Path]]

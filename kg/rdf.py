@@ -27,16 +27,15 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from itertools import groupby
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import networkx as nx
 import pyoxigraph
-from pyoxigraph import Literal, NamedNode, Triple
 from rdflib import RDF, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDFS, SDO, SKOS
 
@@ -108,191 +107,217 @@ def evidence_iri(fact: URIRef, statement: dict[str, Any]) -> URIRef:
     return URIRef(f"{fact}/{hashlib.sha1(where.encode()).hexdigest()[:12]}")
 
 
-def node(iri: str) -> NamedNode:
-    """An IRI as the Oxigraph term the triples are made of."""
-    return NamedNode(iri)
+class Iri(str):
+    """An IRI as a triple's object (a plain ``str`` there is a string literal)."""
+
+    __slots__ = ()
 
 
-TYPE, SUBJECT, PREDICATE, OBJECT = map(node, (RDF.type, RDF.subject, RDF.predicate, RDF.object))
-PREF_LABEL, ALT_LABEL, LABEL = map(node, (SKOS.prefLabel, SKOS.altLabel, RDFS.label))
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A literal with a datatype other than ``xsd:string`` and ``xsd:integer`` (an ``int``)."""
+
+    lexical: str
+    datatype: str
+
+
+Object = Iri | str | int | Typed
+# One subject and its (predicate, object) pairs: the unit the writers stream.
+Resource = tuple[str, list[tuple[str, Object]]]
+
+TYPE, SUBJECT, PREDICATE, OBJECT = map(str, (RDF.type, RDF.subject, RDF.predicate, RDF.object))
+PREF_LABEL, ALT_LABEL, LABEL = map(str, (SKOS.prefLabel, SKOS.altLabel, RDFS.label))
 IDENTIFIER, TITLE, DATE, CREATOR = map(
-    node, (DCTERMS.identifier, DCTERMS.title, DCTERMS.date, DCTERMS.creator)
+    str, (DCTERMS.identifier, DCTERMS.title, DCTERMS.date, DCTERMS.creator)
 )
 PART_OF, PUBLISHER, URL, QUOTED_FROM = map(
-    node, (DCTERMS.isPartOf, DCTERMS.publisher, SDO.url, PROV.wasQuotedFrom)
+    str, (DCTERMS.isPartOf, DCTERMS.publisher, SDO.url, PROV.wasQuotedFrom)
 )
-XSD_STRING, XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_ANY_URI = map(
-    node, (XSD.string, XSD.integer, XSD.decimal, XSD.date, XSD.anyURI)
+XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_ANY_URI = map(
+    str, (XSD.integer, XSD.decimal, XSD.date, XSD.anyURI)
 )
-CLASSES = {name: node(iri) for name, iri in ENTITY_CLASSES.items()}
-ROLES = {name: node(iri) for name, iri in ROLE_CLASSES.items()}
-PROPERTIES = {name: node(iri) for name, iri in RELATION_PROPERTIES.items()}
+CLASSES = {name: Iri(iri) for name, iri in ENTITY_CLASSES.items()}
+ROLES = {name: Iri(iri) for name, iri in ROLE_CLASSES.items()}
+PROPERTIES = {name: str(iri) for name, iri in RELATION_PROPERTIES.items()}
+FACT, EVIDENCE, ARTICLE, DOCUMENT = (
+    Iri(KG[name]) for name in ("Fact", "Evidence", "Article", "Document")
+)
 TERMS = {
-    name: node(KG[name])
+    name: str(KG[name])
     for name in (
-        *("Fact", "Evidence", "Article", "Document", "articleCount", "confidence", "evidence"),
-        *("sentence", "start", "end", "rule", "trigger", "mentionedIn", "firstDate", "lastDate"),
-        *("articleIndex", "fileName"),
+        *("articleCount", "confidence", "evidence", "sentence", "start", "end", "rule"),
+        *("trigger", "mentionedIn", "firstDate", "lastDate", "articleIndex", "fileName"),
     )
 }
 LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def integer_literal(value: int) -> Literal:
-    """An ``xsd:integer``."""
-    return Literal(str(value), datatype=XSD_INTEGER)
-
-
-def date_literal(value: str) -> Literal:
+def date_literal(value: str) -> Typed | str:
     """An ISO date as ``xsd:date`` (its canonical form); anything else as the string it is."""
     try:
-        return Literal(datetime.date.fromisoformat(value).isoformat(), datatype=XSD_DATE)
+        return Typed(datetime.date.fromisoformat(value).isoformat(), XSD_DATE)
     except ValueError:
-        return Literal(value)
+        return value
 
 
-def confidence_literal(value: float) -> Literal:
+def confidence_literal(value: float) -> Typed:
     """A confidence as ``xsd:decimal`` with the digits the rule gave (0.8, not 0.800000011)."""
-    return Literal(format(Decimal(repr(float(value))), "f"), datatype=XSD_DECIMAL)
+    return Typed(format(Decimal(repr(float(value))), "f"), XSD_DECIMAL)
 
 
-def entity_triples(entity: Entity) -> list[Triple]:
+def entity_resource(entity: Entity) -> Resource:
     """An entity: its classes, names, identity, articles, honours and the facts it states."""
     data = entity.data
-    subject = node(entity_iri(entity.key))
-    triples = [Triple(subject, TYPE, CLASSES[data["type"]])]
-    triples += [Triple(subject, TYPE, ROLES[role]) for role in data["roles"]]
-    triples.append(Triple(subject, PREF_LABEL, Literal(data["label"])))
-    triples += [Triple(subject, ALT_LABEL, Literal(alias)) for alias in data["aliases"]]
+    pairs: list[tuple[str, Object]] = [(TYPE, CLASSES[data["type"]])]
+    pairs += [(TYPE, ROLES[role]) for role in data["roles"]]
+    pairs.append((PREF_LABEL, data["label"]))
+    pairs += [(ALT_LABEL, alias) for alias in data["aliases"]]
     # Every name as rdfs:label too (SKOS labels are rdfs:label subproperties): finding an
     # entity by any of its names is then one index lookup, not a property path.
-    triples += [Triple(subject, LABEL, Literal(name)) for name in [data["label"], *data["aliases"]]]
-    triples.append(Triple(subject, IDENTIFIER, Literal(entity.key)))
-    triples.append(Triple(subject, TERMS["articleCount"], integer_literal(data["n_articles"])))
-    triples += [
-        Triple(subject, TERMS["mentionedIn"], node(article_iri(ref))) for ref in data["articles"]
-    ]
+    pairs += [(LABEL, name) for name in [data["label"], *data["aliases"]]]
+    pairs += [(IDENTIFIER, entity.key), (TERMS["articleCount"], data["n_articles"])]
+    pairs += [(TERMS["mentionedIn"], Iri(article_iri(ref))) for ref in data["articles"]]
     if data["first_date"]:
-        triples.append(Triple(subject, TERMS["firstDate"], date_literal(data["first_date"])))
+        pairs.append((TERMS["firstDate"], date_literal(data["first_date"])))
     if data["last_date"]:
-        triples.append(Triple(subject, TERMS["lastDate"], date_literal(data["last_date"])))
-    triples += [
-        Triple(subject, PROPERTIES[kind], node(entity_iri(other))) for kind, other in entity.links
-    ]
-    triples += [
-        Triple(subject, PROPERTIES["HAS_HONOUR"], Literal(honour)) for honour in data["honours"]
-    ]
-    return triples
+        pairs.append((TERMS["lastDate"], date_literal(data["last_date"])))
+    pairs += [(PROPERTIES[kind], Iri(entity_iri(other))) for kind, other in entity.links]
+    pairs += [(PROPERTIES["HAS_HONOUR"], honour) for honour in data["honours"]]
+    return str(entity_iri(entity.key)), pairs
 
 
-def fact_triples(
-    head: str, kind: str, tail: NamedNode | Literal, tail_id: str, statements: list[dict[str, Any]]
-) -> list[Triple]:
-    """A fact as a ``kg:Fact`` with one ``kg:Evidence`` per statement (the plain triple is its
-    head's: ``entity_triples``). Statements read at the same place by the same rule are one
+def fact_resources(
+    head: str, kind: str, tail: Object, tail_id: str, statements: list[dict[str, Any]]
+) -> list[Resource]:
+    """A fact as a ``kg:Fact`` and one ``kg:Evidence`` per statement (the plain triple is its
+    head's: ``entity_resource``). Statements read at the same place by the same rule are one
     piece of evidence."""
     fact = fact_iri(head, kind, tail_id)
-    subject = node(fact)
-    articles = integer_literal(len({s["article"] for s in statements}))
-    confidence = confidence_literal(max(s["confidence"] for s in statements))
-    triples = [
-        Triple(subject, TYPE, TERMS["Fact"]),
-        Triple(subject, SUBJECT, node(entity_iri(head))),
-        Triple(subject, PREDICATE, PROPERTIES[kind]),
-        Triple(subject, OBJECT, tail),
-        Triple(subject, TERMS["articleCount"], articles),
-        Triple(subject, TERMS["confidence"], confidence),
+    evidence: dict[str, list[tuple[str, Object]]] = {}
+    for statement in statements:
+        evidence.setdefault(evidence_iri(fact, statement), []).extend(evidence_pairs(statement))
+    pairs: list[tuple[str, Object]] = [
+        (TYPE, FACT),
+        (SUBJECT, Iri(entity_iri(head))),
+        (PREDICATE, Iri(PROPERTIES[kind])),
+        (OBJECT, tail),
+        (TERMS["articleCount"], len({s["article"] for s in statements})),
+        (TERMS["confidence"], confidence_literal(max(s["confidence"] for s in statements))),
     ]
-    evidences = [(node(evidence_iri(fact, statement)), statement) for statement in statements]
-    triples += [Triple(subject, TERMS["evidence"], evidence) for evidence, _ in evidences]
-    for evidence, statement in evidences:
-        triples += evidence_triples(evidence, statement)
-    return list(dict.fromkeys(triples))
+    pairs += [(TERMS["evidence"], Iri(iri)) for iri in evidence]
+    described = [(iri, list(dict.fromkeys(found))) for iri, found in evidence.items()]
+    return [(str(fact), pairs), *described]
 
 
-def evidence_triples(evidence: NamedNode, statement: dict[str, Any]) -> list[Triple]:
+def evidence_pairs(statement: dict[str, Any]) -> list[tuple[str, Object]]:
     """One statement of a fact: the sentence, where it stands, the rule and its confidence."""
-    triples = [
-        Triple(evidence, TYPE, TERMS["Evidence"]),
-        Triple(evidence, QUOTED_FROM, node(article_iri(statement["article"]))),
-        Triple(evidence, TERMS["sentence"], Literal(statement["text"])),
+    pairs: list[tuple[str, Object]] = [
+        (TYPE, EVIDENCE),
+        (QUOTED_FROM, Iri(article_iri(statement["article"]))),
+        (TERMS["sentence"], statement["text"]),
     ]
     if statement["start"] is not None and statement["end"] is not None:
-        triples.append(Triple(evidence, TERMS["start"], integer_literal(statement["start"])))
-        triples.append(Triple(evidence, TERMS["end"], integer_literal(statement["end"])))
+        pairs += [(TERMS["start"], statement["start"]), (TERMS["end"], statement["end"])]
     if statement["rule"]:
-        triples.append(Triple(evidence, TERMS["rule"], Literal(statement["rule"])))
-    triples += [Triple(evidence, TERMS["trigger"], Literal(t)) for t in statement["triggers"]]
-    triples.append(
-        Triple(evidence, TERMS["confidence"], confidence_literal(statement["confidence"]))
-    )
-    return triples
+        pairs.append((TERMS["rule"], statement["rule"]))
+    pairs += [(TERMS["trigger"], trigger) for trigger in statement["triggers"]]
+    pairs.append((TERMS["confidence"], confidence_literal(statement["confidence"])))
+    return pairs
 
 
-def article_triples(article: ArticleInfo, creators: Iterable[str]) -> list[Triple]:
+def article_resource(article: ArticleInfo, creators: Iterable[str]) -> Resource:
     """An article with its headline, date, byline people (node keys) and source document."""
-    subject = node(article_iri(article.ref))
-    triples = [
-        Triple(subject, TYPE, TERMS["Article"]),
-        Triple(subject, TERMS["articleIndex"], integer_literal(article.index)),
-        Triple(subject, PART_OF, node(document_iri(article.document, article.record_id))),
+    pairs: list[tuple[str, Object]] = [
+        (TYPE, ARTICLE),
+        (TERMS["articleIndex"], article.index),
+        (PART_OF, Iri(document_iri(article.document, article.record_id))),
     ]
     if article.headline:
-        triples.append(Triple(subject, TITLE, Literal(article.headline)))
+        pairs.append((TITLE, article.headline))
     if article.date:
-        triples.append(Triple(subject, DATE, date_literal(article.date)))
-    triples += [Triple(subject, CREATOR, node(entity_iri(key))) for key in creators]
-    return list(dict.fromkeys(triples))
+        pairs.append((DATE, date_literal(article.date)))
+    pairs += [(CREATOR, Iri(entity_iri(key))) for key in dict.fromkeys(creators)]
+    return str(article_iri(article.ref)), pairs
 
 
-def document_triples(article: ArticleInfo) -> list[Triple]:
+def document_resource(article: ArticleInfo) -> Resource:
     """The document an article comes from, with what a JSON Lines record says of it."""
-    subject = node(document_iri(article.document, article.record_id))
-    triples = [
-        Triple(subject, TYPE, TERMS["Document"]),
-        Triple(subject, TERMS["fileName"], Literal(article.document)),
-    ]
+    pairs: list[tuple[str, Object]] = [(TYPE, DOCUMENT), (TERMS["fileName"], article.document)]
     meta = article.meta
     if article.record_id:
-        triples.append(Triple(subject, IDENTIFIER, Literal(article.record_id)))
+        pairs.append((IDENTIFIER, article.record_id))
     if meta.get("title"):
-        triples.append(Triple(subject, TITLE, Literal(meta["title"])))
+        pairs.append((TITLE, meta["title"]))
     if meta.get("date"):
-        triples.append(Triple(subject, DATE, date_literal(meta["date"])))
+        pairs.append((DATE, date_literal(meta["date"])))
     if meta.get("source"):
-        triples.append(Triple(subject, PUBLISHER, Literal(meta["source"])))
+        pairs.append((PUBLISHER, meta["source"]))
     if meta.get("url"):
-        triples.append(Triple(subject, URL, Literal(meta["url"], datatype=XSD_ANY_URI)))
-    return triples
+        pairs.append((URL, Typed(meta["url"], XSD_ANY_URI)))
+    return str(document_iri(article.document, article.record_id)), pairs
 
 
-def triples(source: GraphSource) -> Iterator[Triple]:
-    """Every triple of a graph, resource by resource.
+def resources(source: GraphSource) -> Iterator[Resource]:
+    """Every resource of a graph with its triples; each subject comes once.
 
     Entities (each followed by its honours, which are facts too), then facts between entities,
-    then articles, each document once after its first article.
+    then articles, each document after its first article. Nothing is kept from one resource
+    to the next but the last document.
     """
     for entity in source.entities():
-        yield from entity_triples(entity)
+        yield entity_resource(entity)
         for honour, statements in entity.data["honour_evidence"].items():
-            yield from fact_triples(entity.key, "HAS_HONOUR", Literal(honour), honour, statements)
+            yield from fact_resources(entity.key, "HAS_HONOUR", honour, honour, statements)
     for head, tail, kind, data in source.edges():
-        yield from fact_triples(head, kind, node(entity_iri(tail)), tail, data["evidence"])
-    documents_done: tuple[str, str | None] | None = None
+        yield from fact_resources(head, kind, Iri(entity_iri(tail)), tail, data["evidence"])
+    previous: tuple[str, str | None] | None = None
     for article in source.articles():
-        creators = dict.fromkeys(key for name in article.byline if (key := source.person(name)))
-        yield from article_triples(article, creators)
-        if (article.document, article.record_id) != documents_done:
-            documents_done = (article.document, article.record_id)
-            yield from document_triples(article)
+        people = (source.person(name) for name in article.byline)
+        yield article_resource(article, [key for key in people if key])
+        if (article.document, article.record_id) != previous:  # a record's articles stand together
+            previous = (article.document, article.record_id)
+            yield document_resource(article)
+
+
+def nt_string(text: str) -> str:
+    r"""A string literal in N-Triples: quoted, with quotes, backslashes and line ends escaped.
+
+    >>> print(nt_string('他说"好"\n'))
+    "他说\"好\"\n"
+    """
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if '"' in text:
+        text = text.replace('"', '\\"')
+    if "\n" in text or "\r" in text:
+        text = text.replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{text}"'
+
+
+def nt_term(value: Object) -> str:
+    """A triple's object in N-Triples."""
+    if isinstance(value, Iri):
+        return f"<{value}>"
+    if isinstance(value, str):
+        return nt_string(value)
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD_INTEGER}>'
+    return f"{nt_string(value.lexical)}^^<{value.datatype}>"
+
+
+def ntriples(resource: Resource) -> str:
+    """The N-Triples lines of one resource.
+
+    Our IRIs need no escaping: their own parts are %-coded (``iri_segment``).
+    """
+    subject, pairs = resource
+    return "".join(f"<{subject}> <{predicate}> {nt_term(value)} .\n" for predicate, value in pairs)
 
 
 def to_rdf(graph: nx.MultiDiGraph, articles: Iterable[ArticleInfo] = ()) -> Graph:
     """The RDF of a NetworkX graph and its articles as an ``rdflib.Graph`` (for small graphs)."""
-    ntriples = pyoxigraph.serialize(
-        triples(NetworkSource(graph, articles)), format=pyoxigraph.RdfFormat.N_TRIPLES
-    )
-    return new_graph().parse(data=ntriples or b"", format="nt")
+    text = "".join(map(ntriples, resources(NetworkSource(graph, articles))))
+    return new_graph().parse(data=text, format="nt")
 
 
 def new_graph() -> Graph:
@@ -301,31 +326,6 @@ def new_graph() -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
-
-
-def read_ntriples(path: Path) -> Iterator[Triple]:
-    """The triples of an N-Triples file, streamed in the file's order."""
-    for quad in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.N_TRIPLES):
-        yield quad.triple
-
-
-def write_ntriples(stream: Iterable[Triple], path: Path) -> Path:
-    """Write triples as N-Triples, atomically, as they come."""
-    with atomic_path(path) as temporary:
-        pyoxigraph.serialize(stream, temporary, pyoxigraph.RdfFormat.N_TRIPLES)
-    return path
-
-
-def write_turtle(stream: Iterable[Triple], path: Path) -> Path:
-    """Write triples as Turtle with the project's prefixes, atomically, as they come.
-
-    Oxigraph's writer groups the triples of a subject that come together (rdflib's Turtle
-    writer took 170 s for the 200,000 triples of 1,000 articles, and the whole graph in memory).
-    """
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    with atomic_path(path) as temporary:
-        pyoxigraph.serialize(stream, temporary, pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
-    return path
 
 
 @cache
@@ -342,59 +342,78 @@ def compact(iri: str) -> str:
     return iri
 
 
-def json_value(term: Any) -> Any:
+def json_value(value: Object) -> Any:
     """A triple's object in compacted JSON-LD: an ``@id``, a string, a number or a typed value."""
-    if isinstance(term, NamedNode):
-        return {"@id": term.value}
-    if term.datatype == XSD_STRING:
-        return term.value
-    if term.datatype == XSD_INTEGER:
-        return int(term.value)
-    return {"@type": compact(term.datatype.value), "@value": term.value}
+    if isinstance(value, Iri):
+        return {"@id": str(value)}
+    if isinstance(value, str | int):
+        return value
+    return {"@type": compact(value.datatype), "@value": value.lexical}
 
 
-def iri_of(term: object) -> str:
-    """The IRI of a subject or class: our triples have no blank nodes and no quoted triples."""
-    return cast(NamedNode, term).value
-
-
-def node_object(subject: str, triples: Iterable[Triple]) -> dict[str, Any]:
-    """The JSON-LD node object of one subject's triples (one value, or a list of them)."""
+def jsonld_node(resource: Resource) -> str:
+    """The JSON-LD node object of one resource, on one line (one value, or a list of them)."""
+    subject, pairs = resource
     values: dict[str, list[Any]] = {}
-    for triple in triples:
-        if triple.predicate == TYPE:
-            values.setdefault("@type", []).append(compact(iri_of(triple.object)))
+    for predicate, value in pairs:
+        if predicate == TYPE:
+            values.setdefault("@type", []).append(compact(value))  # a class: an Iri
         else:
-            values.setdefault(compact(triple.predicate.value), []).append(json_value(triple.object))
-    return {"@id": subject} | {key: v[0] if len(v) == 1 else v for key, v in values.items()}
+            values.setdefault(compact(predicate), []).append(json_value(value))
+    node = {"@id": subject} | {key: v[0] if len(v) == 1 else v for key, v in values.items()}
+    return json.dumps(node, ensure_ascii=False, sort_keys=True)
 
 
-def write_jsonld(stream: Iterable[Triple], path: Path) -> Path:
-    """Write triples as JSON-LD, atomically, one node object per run of triples of a subject.
+# A JSON-LD document written node by node: {"@context": PREFIXES, "@graph": [node, node, …]};
+# the same prefixes make the Turtle.
+CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+JSONLD_HEAD = '{"@context": ' + json.dumps(CONTEXT, sort_keys=True) + ',\n"@graph": ['
+JSONLD_TAIL = "\n]}\n"
 
-    The document is ``{"@context": PREFIXES, "@graph": [node, node, …]}``, written node by
-    node, one line each.
-    """
-    context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+def jsonld_item(resource: Resource, number: int) -> str:
+    """The ``number``-th node object of ``@graph``, with the comma before it."""
+    return ("\n" if number == 0 else ",\n") + jsonld_node(resource)
+
+
+def write_jsonld(stream: Iterable[Resource], path: Path) -> Path:
+    """Write resources as JSON-LD compacted with the project's prefixes, atomically, streaming."""
     with atomic_writer(path) as handle:
-        handle.write('{"@context": ' + json.dumps(context, sort_keys=True) + ',\n"@graph": [')
-        separator = "\n"
-        for subject, group in groupby(stream, key=lambda triple: iri_of(triple.subject)):
-            document = json.dumps(node_object(subject, group), ensure_ascii=False, sort_keys=True)
-            handle.write(separator + document)
-            separator = ",\n"
-        handle.write("\n]}\n")
+        handle.write(JSONLD_HEAD)
+        handle.writelines(jsonld_item(resource, n) for n, resource in enumerate(stream))
+        handle.write(JSONLD_TAIL)
+    return path
+
+
+def read_ntriples(path: Path) -> Iterator[pyoxigraph.Quad]:
+    """The triples of an N-Triples file (as default-graph quads), streamed in the file's order."""
+    return iter(pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.N_TRIPLES))
+
+
+def write_turtle(ntriples_path: Path, path: Path) -> Path:
+    """Write the triples of an N-Triples file as Turtle with the project's prefixes, atomically.
+
+    Oxigraph's writer groups the triples of a subject as they come, streaming (rdflib's Turtle
+    writer took 170 s for the 200,000 triples of 1,000 articles, and the whole graph in memory).
+    """
+    with atomic_path(path) as temporary:
+        pyoxigraph.serialize(
+            read_ntriples(ntriples_path), temporary, pyoxigraph.RdfFormat.TURTLE, prefixes=CONTEXT
+        )
     return path
 
 
 def write_rdf(source: GraphSource, out_dir: Path) -> list[Path]:
     """Write ``graph.ttl``, ``graph.nt`` and ``graph.jsonld`` into ``out_dir``, streaming.
 
-    The triples are made once, into N-Triples; Turtle and JSON-LD are read from that file.
+    N-Triples and JSON-LD are written together, resource by resource; Turtle is then read
+    from the N-Triples file.
     """
-    ntriples = write_ntriples(triples(source), out_dir / NTRIPLES_FILE)
-    return [
-        write_turtle(read_ntriples(ntriples), out_dir / TURTLE_FILE),
-        ntriples,
-        write_jsonld(read_ntriples(ntriples), out_dir / JSONLD_FILE),
-    ]
+    ntriples_path, jsonld_path = out_dir / NTRIPLES_FILE, out_dir / JSONLD_FILE
+    with atomic_writer(ntriples_path) as lines, atomic_writer(jsonld_path) as jsonld:
+        jsonld.write(JSONLD_HEAD)
+        for number, resource in enumerate(resources(source)):
+            lines.write(ntriples(resource))
+            jsonld.write(jsonld_item(resource, number))
+        jsonld.write(JSONLD_TAIL)
+    return [write_turtle(ntriples_path, out_dir / TURTLE_FILE), ntriples_path, jsonld_path]
