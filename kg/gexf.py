@@ -20,6 +20,7 @@ never held in memory; it reads exactly as ElementTree would write the indented t
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ ATTRIBUTE_ESCAPES = (
     *(("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")),
     *(("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;")),
 )
+NEEDS_ESCAPE = re.compile('[&<>"\r\n\t]')
 
 # (attribute id and title, GEXF type), in the order Gephi's data laboratory shows them.
 NODE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
@@ -118,9 +120,10 @@ def escape_attribute(text: str) -> str:
     >>> escape_attribute('A&B "1"')
     'A&amp;B &quot;1&quot;'
     """
+    if not NEEDS_ESCAPE.search(text):
+        return text
     for char, entity in ATTRIBUTE_ESCAPES:
-        if char in text:
-            text = text.replace(char, entity)
+        text = text.replace(char, entity)
     return text
 
 

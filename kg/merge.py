@@ -35,8 +35,9 @@ from typing import Any, Protocol
 from kg.model import SYMMETRIC_RELATIONS
 
 HONOUR = "HAS_HONOUR"
-# Facts go in under their ends as stated; statements keep the order they came in (seq), which
-# breaks ties between statements at the same place, as a stable sort by place would.
+# Facts go in under their ends as stated, numbered in the order first stated (id); statements
+# are numbered in the order they came (seq). Both break ties between statements at the same
+# place, so a fact's evidence reads in the order of a stable sort of the records as they came.
 SCHEMA = """
 CREATE TABLE entity (key TEXT PRIMARY KEY, type TEXT NOT NULL, label TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE alias (key TEXT, name TEXT, PRIMARY KEY (key, name)) WITHOUT ROWID;
