@@ -1,21 +1,19 @@
 """Scale: ``kg build`` on synthetic corpora of growing size, with 1 and 2 worker processes.
 
 For each size (default 1,000, 10,000 and 100,000 articles from ``benchmarks/synthetic.py``)
-and each worker count, runs ``kg -v build CORPUS -o DIR --workers N`` with a new, empty cache
-and prints: wall time, CPU time of all its processes (on a machine shared with other jobs the
-wall time depends on their load, the CPU time hardly), articles/s, characters/s, the ratio of
-the wall time to plain ``jieba.lcut`` on the same texts (one process), the peak memory of all
-the build's processes together and of the main process alone, and the number of entities and
-facts (distinct ``type:name`` keys and distinct ``head relation tail`` triples of the
-extraction). Each build starts from nothing (no build directory, empty cache); it logs how long
-its extraction took, so the extraction's own rate is shown too. After the first build the same
-command is run again over the warm cache and the finished build (``rerun``).
+and each worker count, runs the whole build, ``kg -v build CORPUS -o DIR --workers N``
+(extraction, merge, RDF, GEXF and GraphML files, SPARQL store), with a new, empty cache and
+prints: wall time, CPU time of all its processes (on a machine shared with other jobs the wall
+time depends on their load, the CPU time hardly), articles/s, characters/s, the ratio of the
+wall time to plain ``jieba.lcut`` on the same texts (one process), the peak memory of all the
+build's processes together and of the main process alone, the number of entities and facts
+(distinct ``type:name`` keys and distinct ``head relation tail`` triples of the extraction), and
+the size of the build directory. Each build starts from nothing (no build directory, empty
+cache); it logs how long its extraction and its graph files took, so both stages' times are
+shown too. After the first build the same command is run again over the warm cache and the
+finished build (``rerun``).
 
-Sizes named in ``--extract-only`` run ``kg extract`` instead of ``kg build``: the extraction
-stage alone, for corpora whose graph files would not fit in memory (see benchmarks/RESULTS.md).
-
-    python benchmarks/scale.py [--sizes 1000 10000] [--workers 1 2] [--extract-only 100000]
-        [--work /tmp/kg-scale]
+    python benchmarks/scale.py [--sizes 1000 10000] [--workers 1 2] [--work /tmp/kg-scale]
 
 Each result is also appended as JSON to WORK/results.jsonl.
 """
@@ -43,6 +41,7 @@ from synthetic import write_corpus
 
 KG = str(Path(sys.executable).with_name("kg"))
 EXTRACTION_LOG = re.compile(r"extraction: (\d+) records in ([\d.]+) s")
+GRAPH_LOG = re.compile(r"graph files: (\d+) written in ([\d.]+) s")
 
 
 @dataclass
@@ -52,16 +51,18 @@ class Row:
     articles: int
     characters: int
     megabytes: float
-    mode: str  # build, rerun or extract
+    mode: str  # build or rerun
     workers: int
     seconds: float
     cpu_seconds: float
     extraction_seconds: float | None
+    graph_seconds: float | None
     jieba_seconds: float
     peak_mb: float
     main_peak_mb: float
     entities: int
     facts: int
+    build_mb: float
     load: float
 
     def cells(self) -> list[str]:
@@ -78,12 +79,14 @@ class Row:
             f"{self.cpu_seconds:,.1f}",
             f"{rate:,.1f}",
             extraction,
+            f"{self.graph_seconds:,.1f}" if self.graph_seconds is not None else "–",
             f"{self.characters / self.seconds:,.0f}",
             f"{self.seconds / self.jieba_seconds:,.1f}",
             f"{self.peak_mb:,.0f}",
             f"{self.main_peak_mb:,.0f}",
             f"{self.entities:,}",
             f"{self.facts:,}",
+            f"{self.build_mb:,.0f}",
             f"{self.load:.1f}",
         ]
 
@@ -96,12 +99,14 @@ HEADER = [
     "CPU s",
     "articles/s",
     "extraction articles/s",
+    "graph files s",
     "chars/s",
     "× jieba.lcut",
     "peak MB (all)",
     "peak MB (main)",
     "entities",
     "facts",
+    "build MB",
     "load avg",
 ]
 
@@ -184,27 +189,27 @@ def count_graph(extraction: Path) -> tuple[int, int]:
     return len(entities), len(facts)
 
 
+def directory_size(path: Path) -> int:
+    """Bytes of every file under ``path``."""
+    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
+
+
 def measure(
     corpus: Path, work: Path, workers: int, mode: str, jieba_time: float, stats: tuple[int, int]
 ) -> Row:
-    """One build (or extraction) of ``corpus`` with ``workers`` processes."""
+    """One whole build of ``corpus`` with ``workers`` processes (``rerun``: over the last one)."""
     articles, characters = stats
     out = work / f"build-{articles}"
     cache = work / f"cache-{articles}-{workers}.sqlite"
-    if mode == "extract":
-        extraction = work / f"extraction-{articles}.jsonl"
-        command = [KG, "extract", str(corpus), "-o", str(extraction), "--workers", str(workers)]
-    else:
-        extraction = out / "extraction.jsonl"
-        if mode == "build":  # from nothing: no cache, no previous build to find up to date
-            for stale in work.glob(f"{cache.name}*"):
-                stale.unlink()
-            shutil.rmtree(out, ignore_errors=True)
-        command = [KG, "-v", "build", str(corpus), "-o", str(out), "--workers", str(workers)]
-        command += ["--cache", str(cache)]
+    if mode == "build":  # from nothing: no cache, no previous build to find up to date
+        for stale in work.glob(f"{cache.name}*"):
+            stale.unlink()
+        shutil.rmtree(out, ignore_errors=True)
+    command = [KG, "-v", "build", str(corpus), "-o", str(out), "--workers", str(workers)]
+    command += ["--cache", str(cache)]
     seconds, cpu_seconds, error, watch = run(command)
-    logged = EXTRACTION_LOG.search(error)
-    entities, facts = count_graph(extraction)
+    extraction, graph = EXTRACTION_LOG.search(error), GRAPH_LOG.search(error)
+    entities, facts = count_graph(out / "extraction.jsonl")
     return Row(
         articles=articles,
         characters=characters,
@@ -213,12 +218,14 @@ def measure(
         workers=workers,
         seconds=seconds,
         cpu_seconds=cpu_seconds,
-        extraction_seconds=float(logged.group(2)) if logged else None,
+        extraction_seconds=float(extraction.group(2)) if extraction else None,
+        graph_seconds=float(graph.group(2)) if graph else None,
         jieba_seconds=jieba_time,
         peak_mb=watch.peak / 1e6,
         main_peak_mb=watch.main_peak / 1e6,
         entities=entities,
         facts=facts,
+        build_mb=directory_size(out) / 1e6,
         load=os.getloadavg()[0],
     )
 
@@ -241,7 +248,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--extract-only", type=int, nargs="*", default=[])
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-scale"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -254,10 +260,9 @@ def main() -> None:
             write_corpus(corpus, size)
         stats = (size, sum(len(text) for text in texts(corpus)))
         jieba_time = jieba_seconds(corpus)
-        mode = "extract" if size in args.extract_only else "build"
         for workers in args.workers:
-            rows = [measure(corpus, args.work, workers, mode, jieba_time, stats)]
-            if mode == "build" and workers == args.workers[0]:
+            rows = [measure(corpus, args.work, workers, "build", jieba_time, stats)]
+            if workers == args.workers[0]:
                 rows.append(measure(corpus, args.work, workers, "rerun", jieba_time, stats))
             for row in rows:
                 print_row(row.cells())

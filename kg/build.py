@@ -4,41 +4,57 @@
 staging directory beside the target and replaces the target with it at the end, atomically
 where the system allows (Linux ``renameat2`` with ``RENAME_EXCHANGE``). A build that fails or
 is killed therefore leaves the previous build intact and readable; a killed build's staging
-directory is removed by the next build. ``write_graph_files`` writes the graph files from the
-NetworkX graph: each export format is one call there, so adding a format is adding one line.
+directory is removed by the next build. ``write_graph_files`` merges the records on disk
+(``kg.merge``) and streams every graph file from the merge, so the graph stage's memory does not
+grow with the corpus; each format is one call there, so adding a format is adding one line.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import logging
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import networkx as nx
+from typing import Any
 
 from kg.errors import InputError
 from kg.exports import write_default_exports
+from kg.merge import merge_records
 from kg.netgraph import EXTRACTION_FILE
-from kg.rdf import NTRIPLES_FILE, ArticleInfo, to_rdf, write_rdf
+from kg.rdf import NTRIPLES_FILE, write_rdf
 from kg.store import write_store
 
+log = logging.getLogger("kg")
+
 STAGING_MARK = ".building-"
+MERGE_FILE = ".merge.sqlite"  # the merge's scratch database, removed when the files are written
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
 
-def write_graph_files(
-    graph: nx.MultiDiGraph, out_dir: Path, articles: Iterable[ArticleInfo] = ()
-) -> list[Path]:
-    """Write the graph as Turtle, N-Triples, JSON-LD, GEXF and GraphML; load the SPARQL store."""
-    written = write_rdf(to_rdf(graph, articles), out_dir)
-    written.append(write_store(out_dir, out_dir / NTRIPLES_FILE))
-    written += write_default_exports(graph, out_dir)
+def write_graph_files(records: Iterable[dict[str, Any]], out_dir: Path) -> list[Path]:
+    """Write the graph of ``records`` as Turtle, N-Triples, JSON-LD, GEXF and GraphML; load the
+    SPARQL store. The records are merged on disk in ``out_dir`` first."""
+    scratch = out_dir / MERGE_FILE
+    scratch.unlink(missing_ok=True)
+    started = time.perf_counter()
+    try:
+        with merge_records(records, scratch) as merge:
+            log.info("graph: merged in %.1f s", time.perf_counter() - started)
+            written = write_rdf(merge, out_dir)
+            log.info("graph: RDF written at %.1f s", time.perf_counter() - started)
+            written.append(write_store(out_dir, out_dir / NTRIPLES_FILE))
+            log.info("graph: store loaded at %.1f s", time.perf_counter() - started)
+            written += write_default_exports(merge, out_dir)
+            log.info("graph: GEXF and GraphML written at %.1f s", time.perf_counter() - started)
+    finally:
+        scratch.unlink(missing_ok=True)
     return written
 
 

@@ -313,12 +313,9 @@ def previous_extraction(build_dir: Path) -> Path:
 def write_build_graph(out_dir: Path) -> list[Path]:
     """Write the graph files of a build from its ``extraction.jsonl``."""
     from kg.build import write_graph_files
-    from kg.netgraph import EXTRACTION_FILE, graph_from_records, read_records
-    from kg.rdf import article_infos
+    from kg.netgraph import EXTRACTION_FILE, read_records
 
-    extraction_path = out_dir / EXTRACTION_FILE
-    graph = graph_from_records(read_records(extraction_path))
-    return write_graph_files(graph, out_dir, article_infos(read_records(extraction_path)))
+    return write_graph_files(read_records(out_dir / EXTRACTION_FILE), out_dir)
 
 
 def names_option(valid: tuple[str, ...]) -> Any:

@@ -12,18 +12,20 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from kg import rdf
 from kg.errors import RequestError
-from kg.export import atomic_path, atomic_writer, write_text
-from kg.gexf import edge_view, node_size, node_view, write_gexf
+from kg.export import atomic_writer
+from kg.gexf import edge_view, element, node_size, node_view, write_gexf
+from kg.merge import ArticleInfo, Entity, GraphSource
 from kg.model import SYMMETRIC_RELATIONS
+from kg.netgraph import NetworkSource
 from kg.palette import type_colour
-from kg.rdf import PREFIXES, ArticleInfo, to_rdf
 
 LIST_SEPARATOR = "|"
 DEFAULT_EXPORTS = ("gexf", "graphml")
@@ -31,6 +33,21 @@ DEFAULT_EXPORTS = ("gexf", "graphml")
 NODE_COLUMNS: tuple[str, ...] = (
     *("Id", "Label", "type", "colour", "size", "degree", "aliases", "roles", "honours"),
     *("honour_evidence", "articles", "n_articles", "first_date", "last_date"),
+)
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+GRAPHML_XSD = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+# The GraphML attributes: what node_row and edge_row give, with their GraphML types.
+GRAPHML_NODE_KEYS: tuple[tuple[str, str], ...] = (
+    *(("type", "string"), ("aliases", "string"), ("roles", "string"), ("honours", "string")),
+    *(("articles", "string"), ("n_articles", "long"), ("degree", "long")),
+    *(("first_date", "string"), ("last_date", "string"), ("label", "string")),
+    *(("colour", "string"), ("size", "double")),
+)
+GRAPHML_EDGE_KEYS: tuple[tuple[str, str], ...] = (
+    *(("relation", "string"), ("confidence", "double"), ("articles", "string")),
+    *(("evidence", "string"), ("first_date", "string"), ("weight", "long")),
+    ("directed", "boolean"),
 )
 EDGE_COLUMNS: tuple[str, ...] = (
     *("Id", "Source", "Target", "Type", "Label", "Weight", "relation", "confidence"),
@@ -106,9 +123,9 @@ def flat(value: Any) -> Any:
     return value
 
 
-def node_row(graph: nx.MultiDiGraph, key: str) -> dict[str, Any]:
+def node_row(entity: Entity) -> dict[str, Any]:
     """The flat attributes of one entity (``type``, ``colour``, ``size``, lists joined …)."""
-    values = node_view(graph, key)
+    values = node_view(entity)
     values["colour"] = type_colour(values["type"])
     values["size"] = node_size(values["degree"])
     return {name: flat(value) for name, value in values.items()}
@@ -121,24 +138,56 @@ def edge_row(data: dict[str, Any]) -> dict[str, Any]:
     return {name: flat(value) for name, value in values.items()}
 
 
-def graphml_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``graph`` with scalar attributes only, one edge id per fact (``e0``, ``e1`` …)."""
-    flat_graph = nx.MultiDiGraph()
-    for key in graph.nodes:
-        row = node_row(graph, key)
-        flat_graph.add_node(key, **{k: v for k, v in row.items() if v is not None})
-    for number, (head, tail, data) in enumerate(graph.edges(data=True)):
-        row = edge_row(data)
-        flat_graph.add_edge(
-            head, tail, key=f"e{number}", **{k: v for k, v in row.items() if v is not None}
-        )
-    return flat_graph
+def graphml_value(value: Any) -> str:
+    """A GraphML data value: booleans as XML Schema writes them, the rest as text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: Path) -> Path:
-    """Write ``graph`` to ``path`` as GraphML with scalar attributes, atomically."""
-    with atomic_path(path) as temporary:
-        nx.write_graphml(graphml_graph(graph), temporary, encoding="utf-8")
+def graphml_element(
+    tag: str, attributes: dict[str, str], row: dict[str, Any], keys: dict[str, str]
+) -> str:
+    """A ``<node>`` or ``<edge>`` with one ``<data>`` per attribute that has a value."""
+    data = [
+        element("data", {"key": keys[name]}, level=1, text=graphml_value(value))
+        for name, value in row.items()
+        if value is not None
+    ]
+    return element(tag, attributes, data)
+
+
+def graphml_chunks(source: GraphSource) -> Iterator[str]:
+    """A GraphML document of scalar attributes, entity by entity and fact by fact.
+
+    Every attribute is declared as a ``<key>`` (ids ``d0``, ``d1`` …) with its type; each fact
+    is one edge with its own id (``e0``, ``e1`` …), so parallel facts stay apart.
+    """
+    yield "<?xml version='1.0' encoding='utf-8'?>\n"
+    yield f'<graphml xmlns="{GRAPHML_NS}" xmlns:xsi="{XSI_NS}" '
+    yield f'xsi:schemaLocation="{GRAPHML_NS} {GRAPHML_XSD}">\n'
+    keys: dict[tuple[str, str], str] = {}
+    for cls, columns in (("node", GRAPHML_NODE_KEYS), ("edge", GRAPHML_EDGE_KEYS)):
+        for name, kind in columns:
+            keys[cls, name] = f"d{len(keys)}"
+            yield element(
+                "key", {"id": keys[cls, name], "for": cls, "attr.name": name, "attr.type": kind}
+            )
+    node_keys = {name: key for (cls, name), key in keys.items() if cls == "node"}
+    edge_keys = {name: key for (cls, name), key in keys.items() if cls == "edge"}
+    yield '<graph edgedefault="directed">\n'
+    for entity in source.entities():
+        yield graphml_element("node", {"id": entity.key}, node_row(entity), node_keys)
+    for number, (head, tail, _, data) in enumerate(source.edges()):
+        attributes = {"source": head, "target": tail, "id": f"e{number}"}
+        yield graphml_element("edge", attributes, edge_row(data), edge_keys)
+    yield "</graph>\n</graphml>\n"
+
+
+def write_graphml(source: GraphSource, path: Path) -> Path:
+    """Write a graph to ``path`` as GraphML with scalar attributes, atomically, streaming."""
+    with atomic_writer(path) as handle:
+        handle.writelines(graphml_chunks(source))
     return path
 
 
@@ -151,16 +200,16 @@ def write_rows(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, An
     return path
 
 
-def write_csv(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
+def write_csv(source: GraphSource, out_dir: Path) -> list[Path]:
     """Write ``nodes.csv`` and ``edges.csv`` with the column names Gephi's import expects.
 
     Gephi's own columns come first (nodes: ``Id``, ``Label``; edges: ``Id``, ``Source``,
     ``Target``, ``Type`` = Directed or Undirected, ``Label`` = relation, ``Weight``), then ours.
     """
     nodes = (
-        {"Id": key, "Label": row.pop("label"), **row}
-        for key in graph.nodes
-        for row in [node_row(graph, key)]
+        {"Id": entity.key, "Label": row.pop("label"), **row}
+        for entity in source.entities()
+        for row in [node_row(entity)]
     )
     edges = (
         {
@@ -172,7 +221,7 @@ def write_csv(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
             "Weight": row.pop("weight"),
             **row,
         }
-        for number, (head, tail, data) in enumerate(graph.edges(data=True))
+        for number, (head, tail, _, data) in enumerate(source.edges())
         for row in [edge_row(data)]
     )
     return [
@@ -189,22 +238,17 @@ def referenced_articles(
     return [article for article in articles if article.ref in refs]
 
 
-def write_jsonld(graph: nx.MultiDiGraph, path: Path, articles: Iterable[ArticleInfo] = ()) -> Path:
-    """Write ``graph`` as JSON-LD (the RDF of ``kg.rdf``, compacted with the project's prefixes).
-
-    ``articles`` adds the headline, date and byline of each article the graph refers to.
-    """
-    rdf = to_rdf(graph, referenced_articles(graph, articles))
-    context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return write_text(path, rdf.serialize(format="json-ld", context=context, auto_compact=True))
+def write_jsonld(source: GraphSource, path: Path) -> Path:
+    """Write a graph as JSON-LD: the RDF of ``kg.rdf``, compacted with the project's prefixes."""
+    return rdf.write_jsonld(rdf.resources(source), path)
 
 
-Writer = Callable[[nx.MultiDiGraph, Path], list[Path]]
+Writer = Callable[[GraphSource, Path], list[Path]]
 
 
-def single(writer: Callable[[nx.MultiDiGraph, Path], Path]) -> Writer:
+def single(writer: Callable[[GraphSource, Path], Path]) -> Writer:
     """Adapt a one-file writer to the list-of-files shape of ``WRITERS``."""
-    return lambda graph, path: [writer(graph, path)]
+    return lambda source, path: [writer(source, path)]
 
 
 # format → (writer, default file name in a build directory; "" = the directory itself)
@@ -221,15 +265,14 @@ def export_graph(
 ) -> list[Path]:
     """Write ``graph`` in format ``fmt`` to ``target`` (a directory for CSV); return the files.
 
-    ``articles`` (from ``kg.rdf.article_infos``) is used by JSON-LD only: the other formats
+    ``articles`` (from ``kg.merge.article_infos``) is used by JSON-LD only: the other formats
     refer to articles by reference (``document@index``) and carry no article metadata.
     """
     if fmt not in WRITERS:
         raise RequestError(f"unknown export format {fmt!r}; choose one of: {', '.join(WRITERS)}")
-    if fmt == "jsonld":
-        return [write_jsonld(graph, target, articles)]
+    described = referenced_articles(graph, articles) if fmt == "jsonld" else []
     writer, _ = WRITERS[fmt]
-    return writer(graph, target)
+    return writer(NetworkSource(graph, described), target)
 
 
 def default_target(build_dir: Path, fmt: str) -> Path:
@@ -237,10 +280,10 @@ def default_target(build_dir: Path, fmt: str) -> Path:
     return build_dir / WRITERS[fmt][1]
 
 
-def write_default_exports(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
+def write_default_exports(source: GraphSource, out_dir: Path) -> list[Path]:
     """Write the files ``kg build`` leaves for Gephi and friends: graph.gexf, graph.graphml."""
     return [
         path
         for fmt in DEFAULT_EXPORTS
-        for path in export_graph(graph, fmt, default_target(out_dir, fmt))
+        for path in WRITERS[fmt][0](source, default_target(out_dir, fmt))
     ]

@@ -1,10 +1,9 @@
 """The facts of a build as one NetworkX ``MultiDiGraph``: entities merged across documents.
 
-Every stage before this one works per document (entity ids E1, E2 … are local to a record).
-Here the records of a build become one graph: an entity is identified by its type and
-canonical name (``entity_key``), so the same union named in two documents is one node, and a
-name that is only ever an alias of one entity of the same type joins that entity. A relation
-stated in several articles is one edge whose ``evidence`` lists every statement.
+The records are merged by ``kg.merge`` (the same merge ``kg build`` streams its files from), in
+memory, and its entities and facts become nodes and edges: node key ``TYPE:canonical name``,
+edge key the relation type. ``load_graph`` reads a build directory this way, for notebooks,
+plots and ``kg export``; ``NetworkSource`` hands a (filtered) graph back to the writers.
 
 Node attributes: ``type``, ``label``, ``aliases``, ``roles``, ``honours``, ``honour_evidence``
 (honour → its statements, shaped like an edge's evidence), ``articles`` (sorted article
@@ -19,190 +18,90 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from kg.errors import InputError
+from kg.merge import ArticleInfo, Entity, merge_records
 from kg.model import SYMMETRIC_RELATIONS
 
 EXTRACTION_FILE = "extraction.jsonl"
 
 
-def entity_key(entity_type: str, name: str) -> str:
-    """The build-wide identity of an entity: its type and canonical name."""
-    return f"{entity_type}:{name}"
+def graph_from_records(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
+    """The NetworkX view of a stream of extraction records (merged in memory by ``kg.merge``)."""
+    graph = nx.MultiDiGraph()
+    with merge_records(records) as merge:
+        for entity in merge.entities():
+            graph.add_node(entity.key, **entity.data)
+        for head, tail, kind, data in merge.edges():
+            graph.add_edge(head, tail, key=kind, **data)
+    return graph
 
 
-def article_ref(record: dict[str, Any], article: int) -> str:
-    """A stable reference to one article of a record: ``document[#id]@index``."""
-    record_id = record.get("id")
-    document = f"{record['document']}#{record_id}" if record_id else record["document"]
-    return f"{document}@{article}"
+class NetworkSource:
+    """A NetworkX graph of a build, whole or filtered, as a ``GraphSource`` for the writers.
 
-
-@dataclass
-class NodeDraft:
-    """An entity being merged from the records of a build."""
-
-    type: str
-    label: str
-    aliases: set[str] = field(default_factory=set)
-    roles: set[str] = field(default_factory=set)
-    honours: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # → statements
-    dates: dict[str, str | None] = field(default_factory=dict)  # article ref → date
-
-    def attributes(self) -> dict[str, Any]:
-        """The node attributes of the finished graph."""
-        known_dates = sorted(d for d in self.dates.values() if d)
-        return {
-            "type": self.type,
-            "label": self.label,
-            "aliases": sorted(self.aliases - {self.label}),
-            "roles": sorted(self.roles),
-            "honours": sorted(self.honours),
-            "honour_evidence": {
-                honour: sorted(statements, key=statement_order)
-                for honour, statements in sorted(self.honours.items())
-            },
-            "articles": sorted(self.dates),
-            "n_articles": len(self.dates),
-            "first_date": known_dates[0] if known_dates else None,
-            "last_date": known_dates[-1] if known_dates else None,
-        }
-
-
-class GraphBuilder:
-    """Merge extraction records one at a time into nodes and edges.
-
-    Records are consumed as they stream by; only the merged nodes and facts are kept.
+    ``articles`` are the articles to describe (``kg.merge.article_infos``); byline names are
+    matched to the graph's people, canonical names before aliases.
     """
 
-    def __init__(self) -> None:
-        self.nodes: dict[str, NodeDraft] = {}
-        self.edges: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    def __init__(self, graph: nx.MultiDiGraph, articles: Iterable[ArticleInfo] = ()) -> None:
+        self.graph = graph
+        self.article_list = list(articles)
+        self.people: dict[str, str] | None = None
 
-    def add_record(self, record: dict[str, Any]) -> None:
-        """Merge one extraction record (one document or one JSON Lines line)."""
-        dates = {a["index"]: a.get("date") for a in record.get("articles", [])}
-        keys: dict[str, str] = {}
-        for entity in record["entities"]:
-            key = entity_key(entity["type"], entity["name"])
-            keys[entity["id"]] = key
-            node = self.nodes.setdefault(key, NodeDraft(entity["type"], entity["name"]))
-            node.aliases.update(entity.get("aliases", []))
-            node.roles.update(entity.get("roles", []))
-            for mention in entity.get("mentions", []):
-                article = mention.get("article", 0)
-                node.dates[article_ref(record, article)] = dates.get(article)
-        for relation in record["relations"]:
-            head = keys.get(relation["head"])
-            if head is None:
-                continue
-            if "value" in relation:
-                honours = self.nodes[head].honours
-                honours.setdefault(relation["value"], []).append(statement(record, relation))
-                continue
-            tail = keys.get(relation.get("tail", ""))
-            if tail is not None and tail != head:
-                self.add_edge(record, relation, head, tail)
+    def number_of_nodes(self) -> int:
+        """How many entities."""
+        return int(self.graph.number_of_nodes())
 
-    def add_edge(
-        self, record: dict[str, Any], relation: dict[str, Any], head: str, tail: str
-    ) -> None:
-        """Record one statement of a fact between two merged entities."""
-        if relation["type"] in SYMMETRIC_RELATIONS:
-            head, tail = sorted((head, tail))
-        self.edges.setdefault((head, tail, relation["type"]), []).append(
-            statement(record, relation)
-        )
+    def number_of_edges(self) -> int:
+        """How many facts between entities."""
+        return int(self.graph.number_of_edges())
 
-    def graph(self) -> nx.MultiDiGraph:
-        """The merged graph, with names that are only aliases folded into their entity."""
-        folded = alias_targets(self.nodes)
-        graph = nx.MultiDiGraph()
-        for key, node in sorted(self.nodes.items()):
-            if key not in folded:
-                graph.add_node(key, **node.attributes())
-        for key, target in sorted(folded.items()):
-            merged = self.nodes[target]
-            source = self.nodes[key]
-            merged.aliases |= source.aliases | {source.label}
-            merged.roles |= source.roles
-            for honour, statements in source.honours.items():
-                merged.honours.setdefault(honour, []).extend(statements)
-            merged.dates.update(source.dates)
-            graph.nodes[target].update(merged.attributes())
-        facts: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        for (head, tail, kind), statements in self.edges.items():
-            head, tail = folded.get(head, head), folded.get(tail, tail)
-            if head == tail:
-                continue
-            if kind in SYMMETRIC_RELATIONS:
-                head, tail = sorted((head, tail))
-            facts.setdefault((head, tail, kind), []).extend(statements)
-        for (head, tail, kind), statements in sorted(facts.items()):
-            statements.sort(key=statement_order)
-            graph.add_edge(
-                head,
-                tail,
-                key=kind,
-                type=kind,
-                evidence=statements,
-                confidence=max(s["confidence"] for s in statements),
-                weight=len({s["article"] for s in statements}),
-            )
-        return graph
+    def is_dated(self) -> bool:
+        """Whether any entity has a first date."""
+        return any(first for _, first in self.graph.nodes(data="first_date"))
+
+    def entities(self) -> Iterator[Entity]:
+        """Every node in the graph's order, with its degree and the plain facts it states."""
+        for key, data in self.graph.nodes(data=True):
+            links = [(kind, tail) for _, tail, kind in self.graph.out_edges(key, keys=True)]
+            links += [
+                (kind, head)
+                for head, _, kind in self.graph.in_edges(key, keys=True)
+                if kind in SYMMETRIC_RELATIONS
+            ]
+            yield Entity(key, data, self.graph.degree(key), tuple(links))
+
+    def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Every edge as (head, tail, relation, data)."""
+        yield from self.graph.edges(keys=True, data=True)
+
+    def articles(self) -> Iterator[ArticleInfo]:
+        """The articles given."""
+        return iter(self.article_list)
+
+    def person(self, name: str) -> str | None:
+        """The key of the person with this name (canonical first, then alias), if any."""
+        if self.people is None:
+            self.people = person_names(self.graph)
+        return self.people.get(name)
 
 
-def statement(record: dict[str, Any], relation: dict[str, Any]) -> dict[str, Any]:
-    """One statement of a fact: where its evidence stands and which rule read it."""
-    evidence = relation.get("evidence", {})
-    article = evidence.get("article", 0)
-    dates = {a["index"]: a.get("date") for a in record.get("articles", [])}
-    return {
-        "document": record["document"],
-        "record": record.get("id"),
-        "article": article_ref(record, article),
-        "date": dates.get(article),
-        "text": evidence.get("text", ""),
-        "start": evidence.get("start"),
-        "end": evidence.get("end"),
-        "rule": relation.get("rule", ""),
-        "confidence": float(relation.get("confidence", 1.0)),
-        "triggers": list(relation.get("triggers", [])),
-    }
-
-
-def statement_order(statement: dict[str, Any]) -> tuple[str, int]:
-    """Statements in reading order: by article, then by offset."""
-    return statement["article"], statement["start"] or 0
-
-
-def alias_targets(nodes: dict[str, NodeDraft]) -> dict[str, str]:
-    """Keys whose label is an alias of exactly one other entity of the same type → that entity."""
-    owners: dict[tuple[str, str], set[str]] = {}
-    for key, node in nodes.items():
-        for alias in node.aliases - {node.label}:
-            owners.setdefault((node.type, alias), set()).add(key)
-    folded = {}
-    for key, node in nodes.items():
-        candidates = owners.get((node.type, node.label), set()) - {key}
-        if len(candidates) == 1:
-            (target,) = candidates
-            if not owners.get((node.type, nodes[target].label)):
-                folded[key] = target
-    return folded
-
-
-def graph_from_records(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
-    """The NetworkX view of a stream of extraction records."""
-    builder = GraphBuilder()
-    for record in records:
-        builder.add_record(record)
-    return builder.graph()
+def person_names(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Each name or alias of a person → the person's node key (for byline names)."""
+    names: dict[str, str] = {}
+    for key, data in graph.nodes(data=True):
+        if data["type"] == "PERSON":
+            for name in data["aliases"]:
+                names.setdefault(name, key)
+    for key, data in graph.nodes(data=True):
+        if data["type"] == "PERSON":
+            names[data["label"]] = key
+    return names
 
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:

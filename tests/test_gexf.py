@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from kg.gexf import gexf_list, gexf_text, node_size, write_gexf
+from kg.netgraph import NetworkSource, load_graph
 from kg.palette import TYPE_COLOURS, hex_to_rgb
 
 NS = {"g": "http://gexf.net/1.3", "viz": "http://gexf.net/1.3/viz"}
@@ -33,14 +34,14 @@ def attvalues(element: etree._Element) -> dict[str, str]:
 
 
 def test_gexf_of_made_up_graph_is_valid_gexf_1_3(made_up_graph, gexf_schema):
-    doc = parse(gexf_text(made_up_graph))
+    doc = parse(gexf_text(NetworkSource(made_up_graph)))
     assert gexf_schema.validate(doc), gexf_schema.error_log
     assert doc.getroot().get("version") == "1.3"
 
 
 def test_schema_check_refuses_a_broken_file(made_up_graph, gexf_schema):
     # The validation above can fail: an edge without a target is not GEXF.
-    doc = parse(gexf_text(made_up_graph))
+    doc = parse(gexf_text(NetworkSource(made_up_graph)))
     doc.find(".//g:edge", NS).attrib.pop("target")
     assert not gexf_schema.validate(doc)
 
@@ -51,8 +52,15 @@ def test_sample_corpus_build_writes_valid_gexf(corpus_build, gexf_schema):
     assert len(doc.findall(".//g:node", NS)) > 100
 
 
+def test_build_streams_the_gexf_its_networkx_graph_gives(corpus_build):
+    # kg build writes from the merge on disk, entity by entity; the NetworkX graph of the same
+    # build must give the same document byte for byte (degrees, order, attributes).
+    expected = gexf_text(NetworkSource(load_graph(corpus_build)))
+    assert (corpus_build / "graph.gexf").read_text(encoding="utf-8") == expected
+
+
 def test_nodes_carry_chinese_label_type_colour_and_size_by_degree(made_up_graph):
-    doc = parse(gexf_text(made_up_graph))
+    doc = parse(gexf_text(NetworkSource(made_up_graph)))
     union = node(doc, "UNION:常熟市总工会")
     assert union.get("label") == "常熟市总工会"
     assert attvalues(union)["type"] == "UNION"
@@ -69,7 +77,7 @@ def test_nodes_carry_chinese_label_type_colour_and_size_by_degree(made_up_graph)
 
 
 def test_list_attributes_use_gexf_1_3_list_types(made_up_graph):
-    doc = parse(gexf_text(made_up_graph))
+    doc = parse(gexf_text(NetworkSource(made_up_graph)))
     declared = {a.get("id"): a.get("type") for a in doc.iterfind(".//g:attribute", NS)}
     assert declared["aliases"] == declared["articles"] == "liststring"
     union = attvalues(node(doc, "UNION:常熟市总工会"))
@@ -85,7 +93,7 @@ def test_list_values_escape_quotes_and_backslashes():
 
 
 def test_parallel_facts_of_different_types_stay_apart_by_kind(made_up_graph):
-    doc = parse(gexf_text(made_up_graph))
+    doc = parse(gexf_text(NetworkSource(made_up_graph)))
     pair = doc.xpath(
         "//g:edge[@source='ACADEMY:青禾工匠学院' and @target='ENTERPRISE:青禾机械有限公司']",
         namespaces=NS,
@@ -99,7 +107,7 @@ def test_parallel_facts_of_different_types_stay_apart_by_kind(made_up_graph):
 
 
 def test_edges_carry_relation_weight_confidence_and_evidence(made_up_graph):
-    doc = parse(gexf_text(made_up_graph))
+    doc = parse(gexf_text(NetworkSource(made_up_graph)))
     (edge,) = doc.xpath(
         "//g:edge[@source='ENTERPRISE:青禾机械有限公司' and @target='UNION:常熟市总工会']",
         namespaces=NS,
@@ -114,7 +122,7 @@ def test_edges_carry_relation_weight_confidence_and_evidence(made_up_graph):
 
 
 def test_spells_start_at_the_first_article_date(made_up_graph):
-    doc = parse(gexf_text(made_up_graph))
+    doc = parse(gexf_text(NetworkSource(made_up_graph)))
     graph = doc.find("g:graph", NS)
     assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
 
@@ -129,6 +137,6 @@ def test_spells_start_at_the_first_article_date(made_up_graph):
 
 
 def test_write_gexf_writes_the_same_document(made_up_graph, tmp_path):
-    path = write_gexf(made_up_graph, tmp_path / "graph.gexf")
-    assert path.read_text(encoding="utf-8") == gexf_text(made_up_graph)
+    path = write_gexf(NetworkSource(made_up_graph), tmp_path / "graph.gexf")
+    assert path.read_text(encoding="utf-8") == gexf_text(NetworkSource(made_up_graph))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left

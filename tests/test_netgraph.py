@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from kg.errors import InputError
-from kg.netgraph import entity_key, graph_from_records, load_graph
+from kg.merge import entity_key
+from kg.netgraph import graph_from_records, load_graph
 
 
 def record(document: str, entities: list[dict[str, Any]], relations: list[dict[str, Any]]) -> dict:

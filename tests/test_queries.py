@@ -18,7 +18,7 @@ import kg
 from kg.build import write_graph_files
 from kg.cli import main
 from kg.errors import InputError
-from kg.netgraph import graph_from_records, load_graph
+from kg.netgraph import load_graph
 from kg.queries import (
     QueryError,
     QueryResult,
@@ -30,7 +30,6 @@ from kg.queries import (
     run_query,
     sort_result,
 )
-from kg.rdf import article_infos
 from kg.store import open_store
 
 REQUIRED = {
@@ -53,7 +52,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build directory of the small invented world of graphdata.py."""
     out = tmp_path_factory.mktemp("world")
     records = [world_record()]
-    write_graph_files(graph_from_records(records), out, article_infos(records))
+    write_graph_files(records, out)
     return out
 
 
@@ -258,13 +257,13 @@ def test_ask_opens_a_build_once_and_again_when_rebuilt(tmp_path):
     build = tmp_path / "build"
     build.mkdir()
     records = [world_record(keep=7)]  # the first partnership only
-    write_graph_files(graph_from_records(records), build, article_infos(records))
+    write_graph_files(records, build)
     hits = opened_store.cache_info().hits
     assert len(ask(build, "partners")) == 1
     assert len(ask(build, "partners-of", name="常熟市总工会")) == 1
     assert opened_store.cache_info().hits == hits + 1
     records = [world_record()]
-    write_graph_files(graph_from_records(records), build, article_infos(records))
+    write_graph_files(records, build)
     assert len(ask(build, "partners")) == 2
     with pytest.raises(InputError, match="is not a build directory"):
         ask(tmp_path, "partners")

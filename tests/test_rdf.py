@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from itertools import groupby
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from kg.netgraph import graph_from_records, load_graph
+from kg.netgraph import EXTRACTION_FILE, NetworkSource, graph_from_records, load_graph, read_records
 from kg.rdf import (
     ID,
     JSONLD_FILE,
@@ -48,7 +50,10 @@ def test_same_input_gives_same_iris_whatever_the_record_order():
 
 
 def test_every_format_keeps_every_triple_and_the_evidence(world, tmp_path):
-    written = write_rdf(world, tmp_path)
+    records = [world_record()]
+    written = write_rdf(
+        NetworkSource(graph_from_records(records), article_infos(records)), tmp_path
+    )
     assert [p.name for p in written] == [TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE]
     formats = {TURTLE_FILE: "turtle", NTRIPLES_FILE: "nt", JSONLD_FILE: "json-ld"}
     for path in written:
@@ -129,3 +134,22 @@ def test_rdf_and_networkx_views_hold_the_same_entities_and_facts(corpus_build: P
             expected[(key, "HAS_HONOUR", honour)] = (articles, len(statements))
     assert facts == expected
     assert len(graph.edges) > 10
+
+
+def test_build_streams_the_graph_that_to_rdf_gives(corpus_build: Path):
+    # kg build streams its files from the merge on disk; to_rdf makes the graph of the
+    # NetworkX view in memory. Every format of the build holds exactly that graph.
+    records = list(read_records(corpus_build / EXTRACTION_FILE))
+    expected = to_rdf(graph_from_records(records), article_infos(records))
+    assert len(expected) > 1000
+    for name, fmt in ((NTRIPLES_FILE, "nt"), (TURTLE_FILE, "turtle"), (JSONLD_FILE, "json-ld")):
+        assert isomorphic(Graph().parse(corpus_build / name, format=fmt), expected), name
+
+
+def test_each_subject_is_written_in_one_place(corpus_build: Path):
+    lines = (corpus_build / NTRIPLES_FILE).read_text(encoding="utf-8").splitlines()
+    runs = [subject for subject, _ in groupby(line.split(" ", 1)[0] for line in lines)]
+    assert len(runs) == len(set(runs))
+    assert len(lines) == len(set(lines))  # and no triple twice
+    nodes = json.loads((corpus_build / JSONLD_FILE).read_text(encoding="utf-8"))["@graph"]
+    assert len(nodes) == len(runs) == len({node["@id"] for node in nodes})
