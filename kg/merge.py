@@ -476,6 +476,10 @@ def fact_data(kind: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
 def merge_records(records: Iterable[dict[str, Any]], path: Path | str = ":memory:") -> GraphMerge:
     """Merge a stream of extraction records into a finished ``GraphMerge`` at ``path``."""
     merge = GraphMerge(path)
-    for record in records:
-        merge.add_record(record)
-    return merge.finish()
+    try:
+        for record in records:
+            merge.add_record(record)
+        return merge.finish()
+    except BaseException:
+        merge.close()  # a record that cannot be read leaves no database open
+        raise
