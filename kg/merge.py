@@ -211,7 +211,7 @@ class GraphSource(Protocol):
         ...
 
     def articles(self) -> Iterator[ArticleInfo]:
-        """The articles the graph's entities are mentioned in."""
+        """The articles to describe, in order: a record's articles together."""
         ...
 
     def person(self, name: str) -> str | None:
