@@ -633,16 +633,14 @@ def serve(
     curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
         http://127.0.0.1:7878/sparql
     """
-    from kg.queries import named_queries
-    from kg.rdf import PREFIXES
+    from kg.queries import QUERY_PREFIXES, named_queries
     from kg.serve import BuildStore, Endpoint, ServeSettings
     from kg.store import open_store
 
     settings = ServeSettings(host, port, timeout, max_rows, workers, cors)
     try:
         open_store(build_dir)  # a missing or broken store is reported here, in one line
-        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-        endpoint = Endpoint(BuildStore(str(build_dir)), named_queries(), settings, prefixes)
+        endpoint = Endpoint(BuildStore(str(build_dir)), named_queries(), settings, QUERY_PREFIXES)
     except KGError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:

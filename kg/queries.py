@@ -29,6 +29,7 @@ import pyoxigraph
 
 from kg.errors import QueryError
 from kg.rdf import PREFIXES
+from kg.store import GRAPH_PREFIXES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,6 +49,8 @@ ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": 
 TRIPLE_TERM_RE = re.compile(r"^<<\(?\s*(.*?)\s*\)?>>$", re.DOTALL)
 PROJECTION_RE = re.compile(r"\bSELECT\b.*?(?=\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
 HEADER_RE = re.compile(r"#\s*(title|description|param|sort):\s*(.*)")
+# Declared for every query: the project's prefixes and those of the store's named graphs.
+QUERY_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()} | GRAPH_PREFIXES
 
 
 @dataclass(frozen=True)
@@ -199,18 +202,6 @@ def unescape(escape: re.Match[str]) -> str:
     return chr(int(code, 16)) if code else ECHARS[escape.group(3)]
 
 
-class TsvValues(dict[str, Value]):
-    """TSV term text → value, parsing each distinct text once (names repeat down a listing)."""
-
-    def __missing__(self, text: str) -> Value:
-        if text[-1:] == '"' and "\\" not in text:
-            value: Value = text[1:-1]  # a plain string, the commonest value: no call
-        else:
-            value = tsv_value(text)
-        self[text] = value
-        return value
-
-
 def read_solutions(answer: pyoxigraph.QuerySolutions) -> QueryResult:
     """The rows of a SELECT answer, read from the TSV that Oxigraph writes in Rust.
 
@@ -225,8 +216,13 @@ def read_solutions(answer: pyoxigraph.QuerySolutions) -> QueryResult:
     count = text.count("\n") - 1
     if not columns or not count:
         return QueryResult(columns, [()] * count)
-    body = text[text.index("\n") + 1 : -1].replace("\n", "\t")
-    values = map(TsvValues().__getitem__, body.split("\t"))
+    fields = text[text.index("\n") + 1 : -1].replace("\n", "\t").split("\t")
+    # each distinct text parsed once (names repeat down a listing), plain strings inline
+    parsed = {
+        field: field[1:-1] if field[-1:] == '"' and "\\" not in field else tsv_value(field)
+        for field in set(fields)
+    }
+    values = map(parsed.__getitem__, fields)
     return QueryResult(columns, list(zip(*[values] * len(columns), strict=True)))
 
 
@@ -258,12 +254,14 @@ def run_query(
 
     SELECT gives its variables as columns; ASK one column ``ask``; CONSTRUCT and DESCRIBE the
     columns ``subject``, ``predicate``, ``object``. The project's prefixes (``kg:``, ``skos:``,
-    ``dcterms:`` …) are predeclared.
+    ``dcterms:`` …, and ``facts:``/``entities:`` for the store's graphs) are predeclared; the
+    default graph is the union of the store's graphs.
     """
     try:
         answer = store.query(
             inline_bindings(text, bindings or {}),
-            prefixes={prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+            prefixes=QUERY_PREFIXES,
+            use_default_graph_as_union=True,
         )
     except SyntaxError as error:
         message = " ".join(str(error).split())

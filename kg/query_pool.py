@@ -105,6 +105,8 @@ def run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
     }
     if request.default_graphs:
         options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+    else:  # the store keeps its resources in named graphs (kg.store): the default is them all
+        options["use_default_graph_as_union"] = True
     if request.named_graphs:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
     try:  # evaluation goes on while rows are read, so errors can come from serialising too

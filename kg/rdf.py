@@ -105,9 +105,18 @@ def document_iri(document: str, record_id: str | None) -> URIRef:
 
 
 def fact_iri(head: str, relation: str, tail: str) -> URIRef:
-    """The IRI of the fact ``head relation tail`` (node keys; an honour's value as tail)."""
+    """The IRI of the fact ``head relation tail`` (node keys; an honour's value as tail).
+
+    The relation's property name stands in the path (``…/id/fact/partnersWith/3f2a…``), so the
+    store can keep each relation's facts in a graph of their own (``kg.store.graph_of``).
+    """
     digest = hashlib.sha1(f"{head}\t{relation}\t{tail}".encode()).hexdigest()[:16]
-    return ID[f"fact/{digest}"]
+    return ID[f"fact/{property_name(relation)}/{digest}"]
+
+
+def property_name(relation: str) -> str:
+    """The local name of a relation type's property: ``PARTNERS_WITH`` → ``partnersWith``."""
+    return str(RELATION_PROPERTIES[relation]).removeprefix(NAMESPACE)
 
 
 def evidence_iri(fact: URIRef, statement: dict[str, Any]) -> URIRef:

@@ -511,6 +511,8 @@ def service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.
             endpoint, ox.NamedNode(SD + "supportedLanguage"), ox.NamedNode(SD + "SPARQL11Query")
         ),
         ox.Triple(endpoint, RDFS_COMMENT, ox.Literal(limits, language="en")),
+        # without default-graph-uri, a query's default graph is the union of the named graphs
+        ox.Triple(endpoint, ox.NamedNode(SD + "feature"), ox.NamedNode(SD + "UnionDefaultGraph")),
     ]
     triples += [
         ox.Triple(endpoint, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(iri)) for iri in iris

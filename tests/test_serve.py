@@ -182,7 +182,7 @@ def test_unproducible_format_is_406_naming_the_formats(
     assert f"{kinds} answers come as" in reply.text
 
 
-def test_default_graph_uri_sets_the_default_graph(endpoint: Endpoint) -> None:
+def test_default_graph_is_the_union_unless_default_graph_uri_sets_it(endpoint: Endpoint) -> None:
     text = "SELECT ?name WHERE { ?s skos:prefLabel ?name }"
     graph = "https://w3id.org/union-kg/id/graph-extra"
     whole = json_rows(get(endpoint.url, "/sparql", {"query": text}).json())
@@ -190,7 +190,7 @@ def test_default_graph_uri_sets_the_default_graph(endpoint: Endpoint) -> None:
         get(endpoint.url, "/sparql", {"query": text, "default-graph-uri": graph}).json()
     )
     assert only == [{"name": "青禾工匠学院"}]
-    assert {"name": "吕国梁"} in whole and {"name": "青禾工匠学院"} not in whole
+    assert {"name": "吕国梁"} in whole and {"name": "青禾工匠学院"} in whole
 
 
 def test_named_graph_uri_limits_the_named_graphs(endpoint: Endpoint) -> None:
@@ -209,6 +209,7 @@ def test_service_description_lists_endpoint_and_formats(endpoint: Endpoint) -> N
     values = {(t.predicate.value, t.object.value) for t in triples}
     assert (SD + "endpoint", endpoint.url + "/sparql") in values
     assert (SD + "supportedLanguage", SD + "SPARQL11Query") in values
+    assert (SD + "feature", SD + "UnionDefaultGraph") in values
     formats = {o for p, o in values if p == SD + "resultFormat"}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_CSV" in formats
     assert "http://www.w3.org/ns/formats/N-Triples" in formats
