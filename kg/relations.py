@@ -52,11 +52,13 @@ PRONOUNS = frozenset({"他", "她"})
 # Between a possessor and the name it qualifies (X公司装配车间的Y): nouns, no verb or preposition.
 POSSESSIVE_GAP = r"[^，,。在从对把被将与和为是]{0,6}的"
 DEMONSTRATIVE = re.compile(
-    r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|该|本|此|这|那)"
+    r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|这所|这家|这个|该|本|此|这|那)"
 )
 # A job title between an employer and a person (数控车间班组长, 快递员, 技术副总): no verb, and it
 # ends like a title does.
 TITLE_GAP = r"[^，,。、在从对把被将与和为是了]{0,9}[长员师工手监理任总匠]"
+# A date between a list of agents and their verb: 于2016年, 在2023年3月.
+WHEN = re.compile(r"(?:于|在)?\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?")
 SUBJECT_REACH = 24  # a subject stands within this many characters of its clause's start
 # What may stand between an agent and its verb: a caption's position (（左）), aspect and manner
 # words (将, 正, 还, 共同).
@@ -395,10 +397,12 @@ def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
             continue
         joiners = LIST_JOINERS + JOINT_JOINERS  # 由A携手B共同举办
         group = sentence.coordinated(listed[0], pattern["head"], sentence.end, joiners)
-        trigger = find_word(sentence.between(group[-1].end, group[-1].end + 6), pattern["triggers"])
+        when = WHEN.match(sentence.between(group[-1].end, group[-1].end + 12))
+        verb_at = group[-1].end + (when.end() if when else 0)  # 由A与B于2022年共同创建
+        trigger = find_word(sentence.between(verb_at, verb_at + 6), pattern["triggers"])
         if trigger is None:
             continue
-        trigger_end = group[-1].end + trigger.end()
+        trigger_end = verb_at + trigger.end()
         groups = [(group, trigger.group()), *continued_lists(sentence, pattern, trigger_end)]
         target = by_list_target(sentence, pattern, after - 1, trigger_end)
         if target is None:

@@ -309,3 +309,24 @@ def test_relations_co_organisers_and_a_demonstrative_person(nlp):
 def test_relations_a_titled_person_after_the_employer_is_the_subject(nlp):
     text = "青禾机械股份有限公司数控车间班组长邵婉清，2021年获得“江苏省技术能手”称号。"
     assert ("邵婉清", "HAS_HONOUR", "江苏省技术能手") in facts(nlp, text)
+
+
+def test_relations_founders_listed_before_a_date_and_a_demonstrative_school(nlp):
+    text = (
+        "青禾工匠学院今年招收学员300名。"
+        "这所学院由常熟市总工会与青禾机械有限公司于2021年共同创建，设有五个专业。"
+    )
+    found = facts(nlp, text)
+    assert ("常熟市总工会", "ESTABLISHED", "青禾工匠学院") in found
+    assert ("青禾机械有限公司", "ESTABLISHED", "青禾工匠学院") in found
+    assert ("常熟市总工会", "PARTNERS_WITH", "青禾机械有限公司") in found
+
+
+def test_relations_co_runners_of_a_project_referred_to_as_this_project(nlp):
+    text = (
+        "常熟市启动“巧手计划”职工培训工程。"
+        "这项工程由常熟市总工会、常熟市人社局共同实施，免费培训待业职工。"
+    )
+    found = facts(nlp, text)
+    for body in ("常熟市总工会", "常熟市人社局"):
+        assert (body, "ORGANIZES", "“巧手计划”职工培训工程") in found
