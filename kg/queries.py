@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 
 from kg.errors import QueryError
-from kg.rdf import PREFIXES
+from kg.rdf import CONTEXT
 from kg.store import GRAPH_PREFIXES
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ TRIPLE_TERM_RE = re.compile(r"^<<\(?\s*(.*?)\s*\)?>>$", re.DOTALL)
 PROJECTION_RE = re.compile(r"\bSELECT\b.*?(?=\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
 HEADER_RE = re.compile(r"#\s*(title|description|param|sort):\s*(.*)")
 # Declared for every query: the project's prefixes and those of the store's named graphs.
-QUERY_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()} | GRAPH_PREFIXES
+QUERY_PREFIXES = CONTEXT | GRAPH_PREFIXES
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pyoxigraph
 import pytest
 
 from kg.queries import run_query
-from kg.rdf import NTRIPLES_FILE
+from kg.rdf import ID, NTRIPLES_FILE
 from kg.store import (
     ARTICLE_GRAPH,
     ENTITY_GRAPHS,
@@ -19,9 +19,10 @@ from kg.store import (
     ontology_text,
     open_store,
 )
+from kg.vocab import NAMESPACE
 
-DATA = "https://w3id.org/union-kg/id/"
-KG = "https://w3id.org/union-kg/ontology#"
+DATA = str(ID)
+KG = NAMESPACE
 
 
 @pytest.fixture(scope="module")
