@@ -107,7 +107,9 @@ PERIOD_LEAD = re.compile(r"(?:新一|本|上一|下一)?年度|新一轮|新一�
 PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以继经据")
-INNER_STOP_CHARS = set("是的已了在从")  # inside an unknown word: a glued clause, not a name
+INNER_STOP_CHARS = set("是的已了在从由")  # inside an unknown word: a glued clause, not a name
+# Verbs whose object is a workplace or school: never inside its name (某某进入某某有限公司).
+ENTERING_VERBS = frozenset({"进入", "加入", "来到", "走进", "入职", "考入", "调入", "前往", "回到"})
 NOUN_SUFFIX_CHARS = set("员工师匠")  # one-character suffixes of trades (快递员, 钳工, 技师)
 NAME_STOP_CHARS = set("说的是在和与及等也还已将为对把从向被了着过告表介认带到给让这那其他她它们")
 # Characters that never sit inside a name the statistical model proposes: the model has seen
@@ -229,8 +231,8 @@ class Recogniser:
             if self.ends_name(text, words, i, label, head) and not (
                 label == "PROGRAMME" and i > 0 and words.words[i - 1] in CLOSE_QUOTES
             ):
-                if self.glued_to_function_word(word):
-                    start = word_start + 1  # 以施|慕远…工作室: jieba joined 以 to the name
+                # 以施|慕远…工作室, 课由青|禾…公司: jieba joined a function word to the name
+                start = word_start + self.name_start_in_glued_word(word)
                 break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
             if quoted and self.lexicon.word_tags.get(word, "") == "v":
                 break  # left of a quoted name only nouns qualify it (产业工人“匠心贷”)
@@ -248,16 +250,19 @@ class Recogniser:
             or any(c in INNER_STOP_CHARS for c in word[1:-1])
         )
 
-    def glued_to_function_word(self, word: str) -> bool:
-        """A word jieba made of a preposition and a name's first characters (以施, 由雷某某):
-        not in the dictionary, a function character, then one to three CJK characters."""
-        return (
-            2 <= len(word) <= 4
-            and word[0] in STOP_PREFIX_CHARS
-            and word not in self.lexicon.word_tags
-            and all(map(is_cjk, word[1:]))
-            and not any(c in STOP_PREFIX_CHARS or c in self.lexicon.stopwords for c in word[1:])
-        )
+    def name_start_in_glued_word(self, word: str) -> int:
+        """Where a name begins inside a word jieba made of a function character and the name's
+        first characters (以施, 由雷某, 课由青): after the function character of a word not in the
+        dictionary, when one to three other CJK characters follow it; else the word's end."""
+        if not 2 <= len(word) <= 4 or word in self.lexicon.word_tags:
+            return len(word)
+        cut = next((i for i, c in enumerate(word[:-1]) if c in STOP_PREFIX_CHARS), -1)
+        rest = word[cut + 1 :]
+        if cut < 0 or len(rest) > 3 or not all(map(is_cjk, rest)):
+            return len(word)
+        if any(c in STOP_PREFIX_CHARS or c in self.lexicon.stopwords for c in rest):
+            return len(word)
+        return cut + 1
 
     def inside_unknown_word(self, words: Words, i: int) -> bool:
         """A single character between single characters (鸢|都|动力): jieba split a word it does
@@ -284,6 +289,8 @@ class Recogniser:
             return False  # 大连, 大同: jieba may tag a city as an adverb
         if word.startswith("最"):
             return True  # 最具影响力…工作室 describes a studio, it does not name one
+        if i > 0 and words.words[i - 1] == "被":
+            return True  # 被选进X分院: after the passive marker stands a verb, even one jieba lacks
         if self.inside_unknown_word(words, i) or (
             word in NOUN_SUFFIX_CHARS and i > 0 and is_cjk(words.words[i - 1][-1])
         ):
@@ -307,12 +314,14 @@ class Recogniser:
 
     def inside_company_name(self, words: Words, i: int) -> bool:
         """A verb between a company's name parts (飞鸿|速递|有限公司): the word before it is
-        distinctive and the verb holds no preposition (基地|设在|某某有限公司 is a clause)."""
+        distinctive, and the verb holds no preposition (基地|设在|某某有限公司 is a clause) nor
+        takes a workplace as its object (某某|进入|某某有限公司)."""
         word = words.words[i]
         return (
             i > 0
             and self.is_distinctive(words.words[i - 1])
             and not any(c in STOP_PREFIX_CHARS for c in word)
+            and word not in ENTERING_VERBS
         )
 
     @staticmethod
@@ -527,9 +536,14 @@ class Recogniser:
             return 3
         return 2
 
-    def is_surname(self, char: str) -> bool:
-        """True for a character that starts names often enough to open one."""
-        return self.lexicon.surname_share.get(char, 0.0) >= MIN_SURNAME_SHARE[3]
+    def is_surname(self, char: str, length: int = 2) -> bool:
+        """True for a character that starts names often enough to open one of ``length``
+        characters. A classic surname that starts few names in newswire (宁 is mostly a place
+        there) opens only three-character names: 职工都能 or 职工双赢 are no names."""
+        if self.lexicon.surname_share.get(char, 0.0) >= MIN_SURNAME_SHARE[3]:
+            return True
+        classic = char in self.lexicon.classic_surnames and char not in NAME_STOP_CHARS
+        return classic and length == 3
 
     def is_common_word(self, word: str) -> bool:
         """A dictionary word that is not a person's name (项目, 安全, 党员)."""
@@ -542,7 +556,7 @@ class Recogniser:
             start = match.end()
             length = self.name_after(text, start)
             strong = match.group() in ("记者", "通讯员")
-            if length and (strong or self.is_surname(text[start])):
+            if length and (strong or self.is_surname(text[start], length)):
                 role = self.lexicon.title_roles.get(match.group(), "")
                 yield Found(start, start + length, "PERSON", f"title:{match.group()}", role)
                 yield from self.listed_persons(text, start + length, role if strong else "")
@@ -550,7 +564,7 @@ class Recogniser:
             end = match.start()
             for length in (3, 2):
                 start = end - length
-                if start < 0 or not self.is_surname(text[start]):
+                if start < 0 or not self.is_surname(text[start], length):
                     continue
                 if start > 0 and is_cjk(text[start - 1]) and length == 2:
                     continue
@@ -627,7 +641,7 @@ class Recogniser:
             for length in (3, 2):
                 start = end - 1 - length
                 name = text[start : end - 1]
-                if start < 0 or not all(map(is_cjk, name)) or not self.is_surname(name[0]):
+                if start < 0 or not all(map(is_cjk, name)) or not self.is_surname(name[0], length):
                     continue
                 if start == 0 or not is_cjk(text[start - 1]) or text[start - 1] in "、和与及":
                     yield Found(start, end - 1, "PERSON", "list")
@@ -643,7 +657,7 @@ class Recogniser:
             while start < len(text) and text[start] == " ":
                 start += 1
             length = self.name_after(text, start)
-            if not length or not (role or self.is_surname(text[start])):
+            if not length or not (role or self.is_surname(text[start], length)):
                 return
             yield Found(start, start + length, "PERSON", "list", role)
             position = start + length

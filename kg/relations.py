@@ -51,12 +51,17 @@ JOINT_JOINERS = ("联合", "携手", "会同")
 PRONOUNS = frozenset({"他", "她"})
 # Between a possessor and the name it qualifies (X公司装配车间的Y): nouns, no verb or preposition.
 POSSESSIVE_GAP = r"[^，,。在从对把被将与和为是]{0,6}的"
-DEMONSTRATIVE = re.compile(
-    r"^(?:此次|本次|本期|本届|这次|这一|这场|该场|本场|此项|这项|该项|这所|这家|这个|该|本|此|这|那)"
-)
+# Words that point back to a body or programme named before (此次培训, 这所学院, 该公司). They may
+# open a reference pattern ({demonstrative} in references.jsonl); the single characters 本, 此,
+# 这, 那 are too common for that and only open the listed words (本公司).
+DEMONSTRATIVES = ("此次", "本次", "本期", "本届", "这次", "这一", "这场", "该场", "本场", "此项",
+                  "这项", "该项", "这所", "这家", "这个", "该")  # fmt: skip
+DEMONSTRATIVE = re.compile(f"^(?:{'|'.join(DEMONSTRATIVES)}|本|此|这|那)")
+# The rest of a 的-phrase after its object, up to the name it qualifies (专业毕业的).
+MODIFIER_GAP = r"[^，,。；;：:“”]{0,8}的"
 # A job title between an employer and a person (数控车间班组长, 快递员, 技术副总): no verb, and it
 # ends like a title does.
-TITLE_GAP = r"[^，,。、在从对把被将与和为是了]{0,9}[长员师工手监理任总匠]"
+TITLE_GAP = r"[^，,。、在从对把被将与和为是了]{0,9}[长员师工手监理任总匠管模范]"
 # A date between a list of agents and their verb: 于2016年, 在2023年3月.
 WHEN = re.compile(r"(?:于|在)?\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?")
 SUBJECT_REACH = 24  # a subject stands within this many characters of its clause's start
@@ -272,6 +277,23 @@ class Sentence:
                 return [first]
         return []
 
+    def modified_name(self, position: int, labels: Iterable[str]) -> Arg | None:
+        """The name a 的-phrase running on from ``position`` qualifies (…毕业的Y), if any."""
+        following = [a for a in self.args if a.start >= position][:1]
+        if not following or following[0].label not in set(labels):
+            return None
+        gap = self.between(position, following[0].start)
+        return following[0] if re.fullmatch(MODIFIER_GAP, gap) else None
+
+    def opens_with(self, position: int, arg: Arg) -> bool:
+        """True when ``arg`` stands at ``position``, also after a title or a name that only
+        qualifies it (由市劳动模范Y授课, 由X公司设备主管Y主讲: Y acts)."""
+        gap = self.between(position, arg.start).strip()
+        if not gap or (arg.label == "PERSON" and re.fullmatch(TITLE_GAP, gap)):
+            return True
+        owner = next((a for a in self.args if a.start == position and a.end <= arg.start), None)
+        return owner is not None and self.is_possessor(owner, [arg])
+
     def is_possessor(self, arg: Arg, following: Args) -> bool:
         """True when ``arg`` only qualifies the next name (X公司装配车间的Y, X公司班组长Y): Y is
         the subject."""
@@ -352,7 +374,11 @@ def subject_verb_object(sentence: Sentence, pattern: dict[str, Any]) -> Iterator
         if not objects:
             continue
         fronted = pattern.get("subject_after") == "only"  # 作为X的Y，SUBJECT…: never carried
-        subjects = [] if fronted else sentence.subjects(start, pattern["head"])
+        modified = sentence.modified_name(objects[-1].end, pattern["head"])
+        if pattern.get("subject_after") and modified is not None:
+            subjects = [modified]  # 从X毕业的Y: the phrase qualifies Y, who is its subject
+        else:
+            subjects = [] if fronted else sentence.subjects(start, pattern["head"])
         if not subjects and pattern.get("subject_after"):
             subjects = sentence.subject_after(objects[-1].end, pattern["head"])
         if pattern.get("partners"):
@@ -377,7 +403,9 @@ def object_before_trigger(sentence: Sentence, pattern: dict[str, Any]) -> Iterat
         ):
             continue
         obj = before[-1]
-        subjects = [s for s in sentence.subjects(obj.start, pattern["head"]) if s.key != obj.key]
+        fronted = pattern.get("subject_after") == "only"  # 在X授课的是Y: the subject follows
+        subjects = [] if fronted else sentence.subjects(obj.start, pattern["head"])
+        subjects = [s for s in subjects if s.key != obj.key]
         if not subjects and pattern.get("subject_after"):
             subjects = [a for a in sentence.typed(pattern["head"]) if a.start > start][:1]
         for subject in subjects:
@@ -393,7 +421,7 @@ def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
     for by in re.finditer("由", sentence.text):
         after = sentence.start + by.end()
         listed = [a for a in heads if a.start >= after]
-        if not listed or sentence.between(after, listed[0].start).strip():
+        if not listed or not sentence.opens_with(after, listed[0]):
             continue
         joiners = LIST_JOINERS + JOINT_JOINERS  # 由A携手B共同举办
         group = sentence.coordinated(listed[0], pattern["head"], sentence.end, joiners)
@@ -520,6 +548,8 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
             0 < len(title) <= int(pattern.get("max_gap", 10)) and re.fullmatch(rf"的?{HAN}+", title)
         ):
             continue
+        if title.startswith(NOT_A_TITLE) or title.endswith(SCHOOLING):
+            continue  # 某分院由某某授课, 从某学院毕业的某某: no job title
         if pattern["type"] == "LEADS":
             if title.lstrip("的") in leading:
                 yield Found(person, org, (title.lstrip("的"),))
@@ -527,6 +557,9 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Fo
             yield Found(person, org, (title.lstrip("的"),))
 
 
+# What a job title between an employer and a person never starts with.
+NOT_A_TITLE = tuple("由在从对与和同跟为被把将向给是于")
+SCHOOLING = ("毕业的", "结业的", "学成的", "培养的", "出来的")  # the school, not the employer
 APPOINTING_VERBS = ("担任", "兼任", "牵头")  # (院长)由某某兼任; 工作室由某某牵头
 # The kind of body a head's title names (院长 of a school, 领衔人 of a studio).
 TITLE_LABELS = {
@@ -704,6 +737,8 @@ SHAPES: dict[str, Shape] = {
 
 PRONOUN_BREAKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
 COPULA = re.compile("(?:就|正|也|便|都)?(?:是|成了|成为)")
+# Verbs after which a pronoun may mean the speaker (某某说他…, 某某认为她…).
+SAYING = re.compile("说|表示|介绍|认为|觉得|回忆|坦言|告诉|希望|相信")
 MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X公司装配车间的)
 
 
@@ -713,10 +748,14 @@ class References:
     def __init__(self, entries: list[dict[str, Any]]) -> None:
         self.labels = {e["word"]: e["label"] for e in entries if "word" in e}
         patterns = [re.escape(w) for w in sorted(self.labels, key=len, reverse=True)]
-        self.pattern_labels = [
-            (re.compile(e["pattern"]), e["label"]) for e in entries if "pattern" in e
+        demonstrative = f"(?:{'|'.join(DEMONSTRATIVES)})"
+        texts = [
+            (e["pattern"].replace("{demonstrative}", demonstrative), e["label"])
+            for e in entries
+            if "pattern" in e
         ]
-        patterns += [e["pattern"] for e in entries if "pattern" in e]
+        self.pattern_labels = [(re.compile(text), label) for text, label in texts]
+        patterns += [text for text, _ in texts]
         self.words = re.compile("|".join(patterns))
 
     def find(self, text: str, names: Args, boundaries: set[int]) -> Args:
@@ -748,6 +787,16 @@ class References:
         between = text[name.end : position]
         return not any(mark in between for mark in PRONOUN_BREAKS) and bool(COPULA.search(between))
 
+    @staticmethod
+    def acts_on(name: Arg, position: int, pronoun: str, text: str) -> bool:
+        """True when ``name`` is the subject of the pronoun's clause and the pronoun its object
+        (某某手把手教了她): the pronoun means somebody else. A possessive (某某把他的经验…)
+        and a pronoun after a verb of saying (某某说他…) may mean the subject."""
+        between = text[name.end : position]
+        if any(mark in between for mark in PRONOUN_BREAKS) or SAYING.search(between):
+            return False
+        return not text.startswith("的", position + len(pronoun))
+
     def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""
         noun = DEMONSTRATIVE.sub("", word)
@@ -756,7 +805,12 @@ class References:
         )
         earlier = [n for n in names if n.end <= position and n.label == label]
         if word in PRONOUNS:
-            earlier = [n for n in earlier if not self.equated_with(n, position, text)]
+            earlier = [
+                n
+                for n in earlier
+                if not self.equated_with(n, position, text)
+                and not self.acts_on(n, position, word, text)
+            ]
             earlier = [n for n in earlier if self.stands_first(n, text)] or earlier
         by_suffix = [n for n in earlier if n.key.split(":", 1)[1].strip("“”「」").endswith(noun)]
         if by_suffix and word not in PRONOUNS:

@@ -168,13 +168,28 @@ def test_a_conjunction_before_a_name_is_not_taken_into_it():
 
 
 @pytest.mark.parametrize(
-    "word,glued", [("以施", True), ("继鞋", True), ("这是", False), ("施工", False)]
+    "word,name_start",
+    [("以施", 1), ("继鞋", 1), ("课由青", 2), ("这是", 2), ("施工", 2), ("由这些", 3)],
 )
-def test_a_name_may_begin_inside_a_word_jieba_joined_to_a_preposition(nlp, word, glued):
-    assert nlp.get_pipe("kg_ner").recogniser.glued_to_function_word(word) is glued
+def test_a_name_may_begin_inside_a_word_jieba_joined_to_a_preposition(nlp, word, name_start):
+    recogniser = nlp.get_pipe("kg_ner").recogniser
+    assert recogniser.name_start_in_glued_word(word) == name_start
 
 
 def test_ner_finds_a_person_again_where_no_cue_stands(nlp):
     doc = nlp("全国劳模陶立新说，要多带徒弟。大家都很敬佩陶立新。")
     persons = [s.start_char for s in doc.spans[MENTIONS_KEY] if s.text == "陶立新"]
     assert 21 in persons
+
+
+def test_a_classic_surname_opens_a_three_character_name_after_a_title(nlp):
+    """宁 starts few names in newswire (it is mostly a place there), 都 and 双 are words."""
+    persons = {e.text for e in nlp("采油技师宁守山在井场授课。").ents if e.label_ == "PERSON"}
+    assert persons == {"宁守山"}
+    for text in ("让参加夜校的职工都能有所进步。", "企业与职工双赢。"):
+        assert not [e for e in nlp(text).ents if e.label_ == "PERSON"]
+
+
+def test_a_name_read_leftwards_stops_after_the_passive_marker(nlp):
+    names = {e.text for e in nlp("她被选进精密磨削分院学习。").ents}
+    assert "精密磨削分院" in names

@@ -330,3 +330,28 @@ def test_relations_co_runners_of_a_project_referred_to_as_this_project(nlp):
     found = facts(nlp, text)
     for body in ("常熟市总工会", "常熟市人社局"):
         assert (body, "ORGANIZES", "“巧手计划”职工培训工程") in found
+
+
+def test_relations_teachers_named_after_the_lesson(nlp):
+    text = (
+        "常熟市总工会开设“车间流动课堂”。当天在“车间流动课堂”授课的是青禾机械有限公司钳工技师邵婉清。"
+        "磨削分院由常熟市劳动模范陶立新亲自授课，学员有40人。"
+        "在“焊花夜校”中，焊接课由青禾机械有限公司设备主管吕国梁主讲。"
+    )
+    found = facts(nlp, text)
+    assert ("邵婉清", "TEACHES_AT", "车间流动课堂") in found
+    assert ("陶立新", "TEACHES_AT", "磨削分院") in found
+    assert ("吕国梁", "TEACHES_AT", "焊花夜校") in found
+    assert ("陶立新", "WORKS_AT", "磨削分院") not in found  # 由 is no job title
+
+
+def test_relations_trainers_by_whom_and_whom_they_teach(nlp):
+    text = (
+        "焊工邵婉清进入青禾机械有限公司后，由全国劳模陶立新一对一带教。"
+        "2019年，祁雨桐进入青禾机械有限公司，陶立新手把手教了她三年。"
+        "获得一等奖的吕国梁，是陶立新2020年收下的徒弟。"
+        "去年，从常熟理工职业技术学院毕业的许志刚进入公司，公司为他指定的师傅正是陶立新。"
+    )
+    found = facts(nlp, text)
+    for trainee in ("邵婉清", "祁雨桐", "吕国梁", "许志刚"):
+        assert ("陶立新", "TRAINED", trainee) in found
