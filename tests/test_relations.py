@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kg.relations import DEMONSTRATIVES
+
 
 def facts(nlp, text):
     doc = nlp(text)
@@ -355,3 +357,11 @@ def test_relations_trainers_by_whom_and_whom_they_teach(nlp):
     found = facts(nlp, text)
     for trainee in ("邵婉清", "祁雨桐", "吕国梁", "许志刚"):
         assert ("陶立新", "TRAINED", trainee) in found
+
+
+def test_every_demonstrative_opens_a_programme_reference(nlp):
+    """references.jsonl's programme pattern takes its demonstratives from kg.relations."""
+    words = nlp.get_pipe("kg_relations").references.words
+    for demonstrative in DEMONSTRATIVES:
+        assert words.fullmatch(f"{demonstrative}技能竞赛"), demonstrative
+    assert not words.fullmatch("那技能竞赛")  # a single common character opens no reference
