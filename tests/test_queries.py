@@ -31,6 +31,7 @@ from kg.queries import (
     sort_result,
 )
 from kg.store import open_store
+from kg.vocab import ENTITY_CLASSES
 
 REQUIRED = {
     "who-trained-whom",
@@ -377,3 +378,22 @@ def test_sort_takes_values_of_one_type_as_they_are():
     assert sort_result(result, ["a", "-b"]).rows == [("乙", 2), ("乙", 1), ("甲", 10)]
     flags = QueryResult(["direct"], [(True,), (False,), (True,)])
     assert sort_result(flags, ["-direct"]).rows == [(True,), (True,), (False,)]
+
+
+def test_lists_of_entity_graphs_name_each_kind_with_its_type():
+    """Queries list the graphs of the kinds of entity by hand (VALUES): a table of each graph
+    with the type it holds covers every kind but persons, a list of bodies every kind but
+    persons and programmes. An entity type added to the ontology makes this fail."""
+    not_persons = set(ENTITY_CLASSES) - {"PERSON"}
+    tables = lists = 0
+    for name, query in named_queries().items():
+        for table in re.findall(r"VALUES \(\?\w+ \?\w+\) \{([^{}]*)\}", query.text):
+            pairs = re.findall(r'\(entities:(\w+) "(\w+)"\)', table)
+            assert all(kind == entity_type.lower() for kind, entity_type in pairs), name
+            assert {entity_type for _, entity_type in pairs} == not_persons, name
+            tables += 1
+        for listed in re.findall(r"VALUES \?bodies \{([^{}]*)\}", query.text):
+            bodies = {t.lower() for t in not_persons - {"PROGRAMME"}}
+            assert set(re.findall(r"entities:(\w+)", listed)) == bodies, name
+            lists += 1
+    assert tables >= 3 and lists >= 3
