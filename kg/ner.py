@@ -108,6 +108,9 @@ PROJECT_HEADS = ("项目", "工程")
 COURSE_HEADS = ("系列活动", "培训班", "研修班", "训练营", "沙龙")
 STOP_PREFIX_CHARS = set("这那该已被把将对向从在为与和及的由图以继经据")
 INNER_STOP_CHARS = set("是的已了在从由")  # inside an unknown word: a glued clause, not a name
+# Names that may hold any verb: programmes (全面加强…行动) and studios named after a person and
+# a craft (某某陶瓷烧制技艺传承工作室, 某某数控操作创新工作室).
+VERBS_INSIDE = frozenset({"PROGRAMME", "STUDIO"})
 # Verbs whose object is a workplace or school: never inside its name (某某进入某某有限公司).
 ENTERING_VERBS = frozenset({"进入", "加入", "来到", "走进", "入职", "考入", "调入", "前往", "回到"})
 NOUN_SUFFIX_CHARS = set("员工师匠")  # one-character suffixes of trades (快递员, 钳工, 技师)
@@ -308,7 +311,7 @@ class Recogniser:
         if inner and inner not in runs_over:
             return True
         tag = self.lexicon.word_tags.get(word, "")
-        if tag != "v" or word in self.lexicon.name_verbs or label == "PROGRAMME":
+        if tag != "v" or word in self.lexicon.name_verbs or label in VERBS_INSIDE:
             return False
         return label != "ENTERPRISE" or not self.inside_company_name(words, i)
 

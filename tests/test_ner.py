@@ -193,3 +193,9 @@ def test_a_classic_surname_opens_a_three_character_name_after_a_title(nlp):
 def test_a_name_read_leftwards_stops_after_the_passive_marker(nlp):
     names = {e.text for e in nlp("她被选进精密磨削分院学习。").ents}
     assert "精密磨削分院" in names
+
+
+def test_a_studio_name_holds_the_verbs_of_its_craft(nlp):
+    doc = nlp("常熟市总工会在厂里建立了罗秀英陶瓷烧制技艺传承工作室，还将积极建设劳模创新工作室。")
+    studios = {e.text for e in doc.ents if e.label_ == "STUDIO"}
+    assert studios == {"罗秀英陶瓷烧制技艺传承工作室"}
