@@ -569,6 +569,7 @@ TITLE_LABELS = {
     "堂主": ("ACADEMY",),
     "领衔人": ("STUDIO",),
     "带头人": ("STUDIO",),
+    "主席": ("UNION", "ALLIANCE"),
 }
 
 
@@ -594,8 +595,11 @@ def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:
             a for a in sentence.typed(pattern["tail"]) if a.end <= person.start - len(before) + by
         ]
         fitting = [a for a in bodies if a.label in TITLE_LABELS.get(title, (a.label,))]
-        if fitting or bodies:
-            yield Found(person, (fitting or bodies)[-1], (verb,))
+        # 联合会主席由某某兼任: the body whose name ends like the noun before the title
+        noun = before[:by].removesuffix(title)[-3:]
+        named = [a for a in fitting if noun and a.key.endswith(noun)]
+        if named or fitting or bodies:
+            yield Found(person, (named or fitting or bodies)[-1], (verb,))
 
 
 def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Found]:

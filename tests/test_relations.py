@@ -365,3 +365,13 @@ def test_every_demonstrative_opens_a_programme_reference(nlp):
     for demonstrative in DEMONSTRATIVES:
         assert words.fullmatch(f"{demonstrative}技能竞赛"), demonstrative
     assert not words.fullmatch("那技能竞赛")  # a single common character opens no reference
+
+
+def test_relations_head_appointed_to_the_body_the_title_names(nlp):
+    text = (
+        "常熟市机械产业工会联合会成立于2021年，是常熟市总工会下设的行业工会联合会，"
+        "联合会主席由青禾机械有限公司工会主席邵婉清兼任。"
+    )
+    found = facts(nlp, text)
+    assert ("邵婉清", "LEADS", "常熟市机械产业工会联合会") in found
+    assert ("邵婉清", "LEADS", "常熟市总工会") not in found
