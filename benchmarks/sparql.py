@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -346,24 +347,21 @@ def on_oxigraph(store: Any, name: str, bindings: dict[str, str]) -> Callable[[],
     return lambda: len(run_named(store, name, bindings).rows)
 
 
-# The store the timing process has open (see open_timed_store): one per process.
-TIMED_STORE: list[Any] = []
+@cache
+def timed_store(folder: str) -> Any:
+    """The store of ``folder`` in the timing process, opened once, as ``kg query`` opens it."""
+    return open_store(folder)
 
 
-def open_timed_store(folder: str) -> None:
-    """Open the store in the timing process, once, as ``kg query`` opens it."""
-    TIMED_STORE.append(open_store(folder))
-
-
-def time_ours(name: str, bindings: dict[str, str]) -> Timing:
-    """The median time of a named query on the store of the timing process.
+def time_ours(folder: str, name: str, bindings: dict[str, str]) -> Timing:
+    """The median time of a named query on the store of ``folder``, in the timing process.
 
     ``kg query`` and ``kg serve`` answer from a process that holds the store and nothing else;
     this script's own process holds millions of rdflib objects. Each query is timed in the
     timing process right before rdflib runs it here, so both are measured in the same minutes:
     on a machine shared with other work, the speed of one core varies over a run.
     """
-    return median_time(on_oxigraph(TIMED_STORE[0], name, bindings), 5.0, 21)
+    return median_time(on_oxigraph(timed_store(folder), name, bindings), 5.0, 21)
 
 
 def on_rdflib(rdf: Graph, text: str, bindings: dict[str, str]) -> Callable[[], int]:
@@ -403,12 +401,13 @@ def target(name: str, ours: float, theirs: float) -> str:
 
 def print_table(
     timing: ProcessPoolExecutor,
+    folder: str,
     graphs: tuple[Graph, Dataset],
     params: dict[str, dict[str, str]],
     args: argparse.Namespace,
 ) -> None:
-    """Time every named query on our store (in the ``timing`` process) and on rdflib's plain
-    graph and dataset (here), and print one row per query."""
+    """Time every named query on our store in ``folder`` (in the ``timing`` process) and on
+    rdflib's plain graph and dataset (here), and print one row per query."""
     rdf, dataset = graphs
     print(
         f"{'':<25} {'processor time, median ms':-^63} {'wall-clock, median ms':-^27}\n"
@@ -418,7 +417,7 @@ def print_table(
     )
     for name, query in named_queries().items():
         bindings = params.get(name, {})
-        ours = timing.submit(time_ours, name, bindings).result()
+        ours = timing.submit(time_ours, folder, name, bindings).result()
         plain = without_graphs(query.text)
         texts = [
             query.text,
@@ -482,13 +481,9 @@ def main() -> None:
             f"{len(rdf):,} triples ({len(store):,} in the store with the ontology), "
             f"generated and loaded in {time.perf_counter() - start:.0f} s"
         )
-        with ProcessPoolExecutor(
-            1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=open_timed_store,
-            initargs=(folder,),
-        ) as timing:
-            print_table(timing, (rdf, dataset), params, args)
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=spawn) as timing:
+            print_table(timing, folder, (rdf, dataset), params, args)
         print(f"load average at the end: {load_average()}")
 
 
