@@ -26,7 +26,7 @@ from pathlib import Path
 import kg
 from kg.cli import predict_spans
 from kg.evaluate import SpanReport, evaluate_spans, format_span_report
-from kg.statner import CHARS_ATTR, SPANS_KEY
+from kg.nlp.statner import CHARS_ATTR, SPANS_KEY
 
 REPO = Path(__file__).resolve().parent.parent
 BENCHMARKS = ("msra_ner/test.jsonl", "cluener2020/dev.jsonl")

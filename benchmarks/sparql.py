@@ -40,10 +40,10 @@ from machine_info import cpu_model, memory_gib
 from pyoxigraph import RdfFormat
 from rdflib import Dataset, Graph, Literal, Variable
 
-from kg.netgraph import graph_from_records
-from kg.queries import named_queries, run_named
-from kg.rdf import NTRIPLES_FILE, article_infos, to_rdf
-from kg.store import ontology_text, open_store, write_store
+from kg.graph.network import graph_from_records
+from kg.graph.rdf import NTRIPLES_FILE, article_infos, to_rdf
+from kg.graph.store import ontology_text, open_store, write_store
+from kg.query.named import named_queries, run_named
 
 # Pool sizes per 1,000 articles; names are drawn with a skew so a few bodies become hubs.
 POOLS = {

@@ -23,12 +23,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.articles import split_articles
-from kg.extract import extract_sources
-from kg.ingest import read_sources
-from kg.lexicon import lexicon_dir, load_lexicon
-from kg.linking import NameParts
-from kg.pipeline import load
+from kg.nlp.extract import extract_sources
+from kg.nlp.language import load
+from kg.nlp.lexicon import lexicon_dir, load_lexicon
+from kg.nlp.linking import NameParts
+from kg.read.articles import split_articles
+from kg.read.ingest import read_sources
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "corpus"

@@ -6,9 +6,9 @@ Builds a corpus of at least ``--size-mb`` MB of UTF-8 in a temporary directory b
 articles of ``examples/corpus`` in shuffled order (20 JSON Lines files, one article per record),
 then in one process, file by file,
 
-1. runs the whole extraction, ``kg.extract.extract_sources`` over ``kg.ingest.read_sources``
-   with each result turned into its output record (``to_record``) and dropped, as
-   ``kg extract`` streams it;
+1. runs the whole extraction, ``kg.nlp.extract.extract_sources`` over
+   ``kg.read.ingest.read_sources`` with each result turned into its output record (``to_record``)
+   and dropped, as ``kg extract`` streams it;
 2. runs plain ``jieba.lcut`` (its default dictionary) on the same article texts;
 
 and prints characters per CPU second of both, their ratio (issue 3: at least 0.25), and the
@@ -38,11 +38,11 @@ from machine_info import cpu_model
 from spacy.language import Language
 
 import kg
-from kg.articles import split_articles
-from kg.extract import extract_sources, to_record
-from kg.ingest import read_sources
-from kg.lexicon import load_lexicon
-from kg.linking import NameParts
+from kg.nlp.extract import extract_sources, to_record
+from kg.nlp.lexicon import load_lexicon
+from kg.nlp.linking import NameParts
+from kg.read.articles import split_articles
+from kg.read.ingest import read_sources
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "examples" / "corpus"

@@ -15,20 +15,20 @@ if TYPE_CHECKING:
 
 def load(config: Path | None = None) -> Language:
     """Return the union-kg spaCy pipeline (``pipelines/union_news.cfg`` by default)."""
-    from kg.pipeline import load as load_pipeline
+    from kg.nlp.language import load as load_pipeline
 
     return load_pipeline(config)
 
 
 def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
     """Return the NetworkX graph of a build directory written by ``kg build``."""
-    from kg.netgraph import load_graph as load_build_graph
+    from kg.graph.network import load_graph as load_build_graph
 
     return load_build_graph(build_dir)
 
 
 def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:
     """Answer a named query (``kg query --list``) about a build as a pandas DataFrame."""
-    from kg.queries import ask as ask_store
+    from kg.query.named import ask as ask_store
 
     return ask_store(build_dir, name, **params)

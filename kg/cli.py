@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 import click
 from tqdm import tqdm
 
+from kg.atomic import write_lines, write_text
 from kg.errors import InputError, KGError
-from kg.export import write_lines, write_text
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
-from kg.runner import LOCAL_DASK, ExtractionRun, submitter
+from kg.records.runner import LOCAL_DASK, ExtractionRun, submitter
 
 if TYPE_CHECKING:
-    from kg.cache import ExtractionCache, Journal
-    from kg.summary import Summary
+    from kg.records.cache import ExtractionCache, Journal
+    from kg.records.summary import Summary
 
 log = logging.getLogger("kg")
 
@@ -61,7 +61,7 @@ def extraction_lines(
 
     Sources whose (document, record id) is in ``skip`` are not extracted (``build --update``).
     """
-    from kg.ingest import read_sources
+    from kg.read.ingest import read_sources
 
     sources = skip_known(read_sources(list(inputs), on_error=refusals), skip)
     progress = tqdm(sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting")
@@ -216,7 +216,7 @@ def build(
     kg build --resume build
     kg build archive/ -o build --dask tcp://scheduler:8786
     """
-    from kg.cache import ExtractionCache, Journal, absolute_inputs, default_cache_path
+    from kg.records.cache import ExtractionCache, Journal, absolute_inputs, default_cache_path
 
     targets = [d for d in (out_dir, update_dir, resume_dir) if d is not None]
     if len(targets) != 1:
@@ -268,10 +268,10 @@ def write_build(
     whose fingerprint (every document's key, in order) matches the existing build's is not
     written again: the existing build is what it would write.
     """
-    from kg.build import staged_build
-    from kg.cache import FINGERPRINT_FILE, read_fingerprint
-    from kg.netgraph import EXTRACTION_FILE, read_records
-    from kg.summary import Summary, summarise
+    from kg.graph.network import EXTRACTION_FILE, read_records
+    from kg.records.cache import FINGERPRINT_FILE, read_fingerprint
+    from kg.records.summary import Summary, summarise
+    from kg.workflow import staged_build
 
     previous = previous_extraction(target) if journal.update else None
     known = {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
@@ -302,8 +302,8 @@ def write_build(
 
 def previous_extraction(build_dir: Path) -> Path:
     """The extraction of an existing build, refusing a directory that is not one."""
-    from kg.build import is_build
-    from kg.netgraph import EXTRACTION_FILE
+    from kg.graph.network import EXTRACTION_FILE
+    from kg.workflow import is_build
 
     if not is_build(build_dir):
         raise InputError(build_dir, f"is not a build directory to update (no {EXTRACTION_FILE})")
@@ -312,8 +312,8 @@ def previous_extraction(build_dir: Path) -> Path:
 
 def write_build_graph(out_dir: Path) -> list[Path]:
     """Write the graph files of a build from its ``extraction.jsonl``."""
-    from kg.build import write_graph_files
-    from kg.netgraph import EXTRACTION_FILE, read_records
+    from kg.graph.network import EXTRACTION_FILE, read_records
+    from kg.workflow import write_graph_files
 
     return write_graph_files(read_records(out_dir / EXTRACTION_FILE), out_dir)
 
@@ -391,9 +391,9 @@ def export(
     kg export build -f gexf --relations PARTNERS_WITH -o partners.gexf
     kg export build -f csv --around 常熟市总工会 --hops 2 -o tables/
     """
-    from kg.exports import default_target, export_graph, filter_graph
-    from kg.netgraph import EXTRACTION_FILE, load_graph, read_records
-    from kg.rdf import article_infos
+    from kg.formats.registry import default_target, export_graph, filter_graph
+    from kg.graph.network import EXTRACTION_FILE, load_graph, read_records
+    from kg.graph.rdf import article_infos
 
     try:
         graph = filter_graph(
@@ -419,8 +419,8 @@ def export(
 )
 def plot(build_dir: Path, out_dir: Path | None) -> None:
     """Draw PNG figures of the graph of BUILD_DIR: entity counts, partners, mentoring tree."""
-    from kg.netgraph import load_graph
-    from kg.plots import write_plots
+    from kg.graph.network import load_graph
+    from kg.viz.plots import write_plots
 
     try:
         for path in write_plots(load_graph(build_dir), out_dir or build_dir / "plots"):
@@ -481,7 +481,7 @@ def evaluate(
 
 def predict_spans() -> Any:
     """A benchmark predictor: our pipeline's entity spans with their labels."""
-    from kg.pipeline import load
+    from kg.nlp.language import load
 
     nlp = load()
 
@@ -529,8 +529,8 @@ def query(
     kg query build --named partners --format csv
     kg query build --named partners-of -p name=常熟市总工会
     """
-    from kg import queries
-    from kg.store import open_store
+    from kg.graph.store import open_store
+    from kg.query import named as queries
 
     try:
         if list_queries:
@@ -576,7 +576,7 @@ def validate_command(build_dir: Path) -> None:
 
     Exits with status 1 when there is any violation.
     """
-    from kg.validate import validate_build
+    from kg.graph.validate import validate_build
 
     try:
         triples, violations = validate_build(build_dir)
@@ -633,9 +633,9 @@ def serve(
     curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
         http://127.0.0.1:7878/sparql
     """
-    from kg.queries import QUERY_PREFIXES, named_queries
-    from kg.serve import BuildStore, Endpoint, ServeSettings
-    from kg.store import open_store
+    from kg.graph.store import open_store
+    from kg.query.named import QUERY_PREFIXES, named_queries
+    from kg.serve.endpoint import BuildStore, Endpoint, ServeSettings
 
     settings = ServeSettings(host, port, timeout, max_rows, workers, cors)
     try:

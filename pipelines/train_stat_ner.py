@@ -12,7 +12,7 @@ are learnt (CLUENER's name → PER, company/government/organization → ORG, add
 as the conversion already typed them); everything else is O.
 
 Model: a linear-chain CRF (CRFsuite, L-BFGS with L1 and L2 penalties) over the features of
-``kg.statner.features``, hashed into 2**BITS buckets before training, so CRFsuite only ever sees
+``kg.nlp.statner.features``, hashed into 2**BITS buckets before training, so CRFsuite only ever sees
 bucket numbers and the saved model holds numbers only. Training is deterministic; on one core it
 takes about a quarter of an hour.
 """
@@ -31,8 +31,8 @@ import numpy as np
 import pycrfsuite
 from spacy.vocab import Vocab
 
-from kg.lexicon import load_lexicon
-from kg.statner import (
+from kg.nlp.lexicon import load_lexicon
+from kg.nlp.statner import (
     ENTITY_LABELS,
     LABELS,
     clauses,
@@ -42,7 +42,7 @@ from kg.statner import (
     save_model,
     word_classes,
 )
-from kg.tokenizer import JiebaTokenizer
+from kg.nlp.tokenizer import JiebaTokenizer
 
 HERE = Path(__file__).parent
 BITS = 20  # 2**20 rows × 13 labels; the npz stays well under 25 MB

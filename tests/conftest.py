@@ -11,9 +11,9 @@ import networkx as nx
 import pytest
 from spacy.language import Language
 
-from kg.netgraph import graph_from_records
-from kg.pipeline import load
-from kg.serve import Endpoint, ServeSettings
+from kg.graph.network import graph_from_records
+from kg.nlp.language import load
+from kg.serve.endpoint import Endpoint, ServeSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

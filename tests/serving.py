@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from kg.queries import NamedQuery
+from kg.query.named import NamedQuery
 
 DATA = Path(__file__).parent / "data"
 PREFIXES = {

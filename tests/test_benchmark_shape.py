@@ -12,12 +12,12 @@ from types import ModuleType
 import pytest
 from rdflib import RDF
 
-from kg.netgraph import graph_from_records
-from kg.queries import named_queries, named_query, run_named, run_query, sort_result
-from kg.rdf import NTRIPLES_FILE, article_infos, to_rdf
-from kg.store import open_store, write_store
-from kg.validate import validate_graph
-from kg.vocab import RELATION_PROPERTIES
+from kg.graph.network import graph_from_records
+from kg.graph.rdf import NTRIPLES_FILE, article_infos, to_rdf
+from kg.graph.store import open_store, write_store
+from kg.graph.validate import validate_graph
+from kg.graph.vocab import RELATION_PROPERTIES
+from kg.query.named import named_queries, named_query, run_named, run_query, sort_result
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -56,7 +56,7 @@ def test_throughput_reports_rates_ratio_and_memory() -> None:
 
 
 def test_sparql_times_every_named_query_and_both_stores_agree() -> None:
-    from kg.queries import named_queries
+    from kg.query.named import named_queries
 
     out = _run("sparql.py", "--articles", "60", "--rdflib-limit", "10", "--rdflib-budget", "1")
     for name in named_queries():

@@ -11,7 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 import kg
-from kg.palette import TYPE_COLOURS
+from kg.viz.palette import TYPE_COLOURS
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 

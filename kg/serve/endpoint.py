@@ -1,0 +1,590 @@
+"""``kg serve``: a SPARQL 1.1 Protocol endpoint over a built graph, and a web page for people.
+
+Routes:
+  ``/sparql``           queries by GET, form POST or ``application/sparql-query`` POST; without a
+                        query, the Service Description
+  ``/queries``          the named queries (JSON); ``/queries/NAME`` one of them: its results
+                        (negotiated), its text (``application/sparql-query``) or a page (HTML)
+  ``/entity?iri=IRI``   everything the graph says about one entity, with the evidence sentences
+  ``/``, ``/static/…``  the query page and its assets, all shipped in ``kg/serve/web``
+
+The server is the standard library's ``ThreadingHTTPServer``: one thread per connection, which
+only parses HTTP and waits on a query worker (``kg.serve.pool``), so it needs no event loop and
+no dependency. Safety: ``kg.serve.guard`` refuses updates, ``SERVICE`` and ``file:`` datasets
+(403) before anything runs; the pool enforces the time and row limits.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pyoxigraph as ox
+
+from kg.errors import EndpointError, QueryRefused
+from kg.query.named import NamedQuery
+from kg.serve import pages
+from kg.serve.guard import QueryForm, check_dataset_iris, check_query
+from kg.serve.negotiation import Offer, negotiate
+from kg.serve.pool import (
+    GRAPH_FORMATS,
+    TABLE_FORMATS,
+    QueryAnswer,
+    QueryPool,
+    QueryRequest,
+    StoreOpener,
+    store_opener,
+)
+
+log = logging.getLogger(__name__)
+
+JSON_RESULTS = "application/sparql-results+json"
+TABLE_OFFERS = [Offer(media, media) for media in TABLE_FORMATS] + [
+    Offer("application/json", JSON_RESULTS),
+    Offer("application/xml", "application/sparql-results+xml"),
+    Offer("text/xml", "application/sparql-results+xml"),
+]
+GRAPH_OFFERS = [Offer(media, media) for media in GRAPH_FORMATS] + [
+    Offer("application/json", "application/ld+json"),
+]
+STATIC_TYPES = {"app.js": "text/javascript", "style.css": "text/css"}
+MAX_BODY = 1 << 20  # bytes of a POSTed query; more is refused with 413
+IDLE_TIMEOUT = 30.0  # seconds an idle keep-alive connection holds its thread
+PAGE_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+
+# The entity pages' queries; %s is the entity's IRI, written by pyoxigraph (``<…>``).
+ABOUT_QUERY = """SELECT ?property ?value WHERE { %s ?property ?value }
+ORDER BY ?property ?value LIMIT 1000"""
+REFERRED_QUERY = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?subject ?property WHERE {
+  ?subject ?property %s FILTER(?property NOT IN (rdf:subject, rdf:object))
+} ORDER BY ?property ?subject LIMIT 1000"""
+# Facts are reified statements (rdf:Statement) naming the entity as subject or object; the notes
+# of a fact are its own values and those of the nodes it links to (its kg:Evidence nodes: the
+# sentence, offsets, rule and article).
+EVIDENCE_QUERY = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?fact ?subject ?property ?object ?source ?note ?value WHERE {
+  VALUES ?entity { %s }
+  { ?fact rdf:subject ?entity ; rdf:predicate ?property ; rdf:object ?object .
+    BIND(?entity AS ?subject) }
+  UNION
+  { ?fact rdf:object ?entity ; rdf:predicate ?property ; rdf:subject ?subject .
+    BIND(?entity AS ?object) }
+  { ?fact ?note ?value
+    FILTER(?note NOT IN (rdf:subject, rdf:predicate, rdf:object, rdf:type))
+    BIND(?fact AS ?source) }
+  UNION
+  { ?fact ?link ?source FILTER(?link NOT IN (rdf:subject, rdf:predicate, rdf:object, rdf:type))
+    ?source ?note ?value FILTER(?note != rdf:type) }
+} ORDER BY ?fact ?source ?note ?value LIMIT 2000"""
+LABEL_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?node ?label ?rank WHERE {
+  VALUES ?node { %s }
+  { ?node skos:prefLabel ?label BIND(0 AS ?rank) }
+  UNION { ?node rdfs:label ?label BIND(1 AS ?rank) }
+  UNION { ?node dcterms:title ?label BIND(2 AS ?rank) }
+}"""
+MAX_LABELLED = 2000  # IRIs whose labels one page looks up
+
+
+@dataclass(frozen=True)
+class BuildStore:
+    """Open the store of a build directory in a query worker (``kg.graph.store.open_store``).
+
+    ``open_store`` opens the store read-only, so every worker can hold it at once.
+    """
+
+    build_dir: str
+
+    def __call__(self) -> ox.Store:
+        from kg.graph.store import open_store
+
+        store: ox.Store = open_store(self.build_dir)
+        return store
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Where the endpoint listens and its limits (see ``kg serve --help``)."""
+
+    host: str = "127.0.0.1"
+    port: int = 7878
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    cors: bool = False
+
+
+@dataclass(frozen=True)
+class Request:
+    """An HTTP request as the routes see it: parameters from the URL and, for forms, the body."""
+
+    method: str
+    path: str
+    params: dict[str, list[str]]
+    headers: Mapping[str, str]
+    body: bytes = b""
+    host: str = "127.0.0.1"
+
+    def accept(self) -> str | None:
+        """The ``Accept`` header, if any."""
+        return self.headers.get("accept")
+
+
+@dataclass
+class Response:
+    """An HTTP response to send."""
+
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def message(status: int, text: str) -> Response:
+    """A plain-text response of one line: errors and refusals."""
+    return Response(status, (text + "\n").encode())
+
+
+def html_response(body: bytes, status: int = 200) -> Response:
+    """An HTML page, allowed to load assets from this server only."""
+    return Response(
+        status, body, "text/html; charset=utf-8", {"Content-Security-Policy": PAGE_POLICY}
+    )
+
+
+def content_type(media_type: str) -> str:
+    """The ``Content-Type`` header for a media type: text types say they are UTF-8."""
+    textual = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+class Endpoint:
+    """The endpoint over one store: its query workers, its routes and its HTTP server.
+
+    ``store`` is a pyoxigraph ``Store`` (copied into each query worker) or a picklable function
+    each worker calls to open a persistent store read-only (``BuildStore``). ``prefixes`` are
+    declared for every query, as ``kg query`` declares them. Use as a context manager, or call
+    ``serve_forever`` and ``close``.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store | StoreOpener,
+        queries: Mapping[str, NamedQuery],
+        settings: ServeSettings = ServeSettings(),
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.queries = dict(queries)
+        self.prefixes = tuple(sorted((prefixes or {}).items()))
+        self.pool = QueryPool(store_opener(store), settings.workers, settings.timeout)
+        try:
+            self.server = EndpointServer((settings.host, settings.port), handler_for(self))
+        except OSError:
+            self.pool.close()
+            raise
+
+    @property
+    def url(self) -> str:
+        """The base URL the endpoint listens on."""
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def serve_forever(self) -> None:
+        """Answer requests until ``close`` is called from another thread (or Ctrl-C)."""
+        self.server.serve_forever()
+
+    def start(self) -> threading.Thread:
+        """Serve from a background thread (for tests and benchmarks)."""
+        thread = threading.Thread(target=self.serve_forever, name="kg-serve", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        """Stop answering, close the socket and stop the query workers."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.pool.close()
+
+    def __enter__(self) -> Endpoint:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def respond(self, request: Request) -> Response:
+        """Route one request; every refusal or failure becomes a one-line message."""
+        try:
+            response = self.route(request)
+        except EndpointError as error:
+            response = message(error.status, str(error))
+        if self.settings.cors:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    def route(self, request: Request) -> Response:
+        """The response of the route a request's path names."""
+        path = request.path
+        if request.method == "OPTIONS":
+            return self.options()
+        if path == "/sparql":
+            return self.sparql(request)
+        if request.method != "GET":
+            return Response(405, b"only GET is allowed here\n", headers={"Allow": "GET"})
+        if path == "/":
+            return html_response(pages.web_asset("index.html"))
+        if path.startswith("/static/") and path[len("/static/") :] in STATIC_TYPES:
+            name = path[len("/static/") :]
+            return Response(200, pages.web_asset(name), content_type(STATIC_TYPES[name]))
+        if path == "/queries":
+            return self.query_index(request)
+        if path.startswith("/queries/"):
+            return self.named_query(path[len("/queries/") :], request)
+        if path == "/entity":
+            return self.entity(request)
+        return message(404, f"nothing at {path}; the endpoint is at /sparql and the page at /")
+
+    def options(self) -> Response:
+        """An answer to a CORS preflight: allowed only when the endpoint runs with ``--cors``."""
+        headers = {"Allow": "GET, POST, OPTIONS"}
+        if self.settings.cors:
+            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        return Response(204, b"", headers=headers)
+
+    def sparql(self, request: Request) -> Response:
+        """The SPARQL 1.1 Protocol query operation (and the Service Description)."""
+        if request.method not in ("GET", "POST"):
+            allow = {"Allow": "GET, POST, OPTIONS"}
+            return Response(405, b"the endpoint answers GET and POST\n", headers=allow)
+        params = protocol_params(request)
+        if "update" in params:
+            raise QueryRefused("SPARQL Update is refused: this endpoint is read-only")
+        texts = params.get("query", [])
+        if not texts:
+            if request.method == "GET":
+                return self.service_description(request)
+            raise EndpointError("no query: send query=… (form) or an application/sparql-query body")
+        if len(texts) > 1:
+            raise EndpointError("more than one query parameter; send one query per request")
+        default_graphs = params.get("default-graph-uri", [])
+        named_graphs = params.get("named-graph-uri", [])
+        check_dataset_iris(default_graphs + named_graphs)
+        for iri in default_graphs + named_graphs:
+            valid_iri(iri)
+        return self.answer(texts[0], request.accept(), default_graphs, named_graphs)
+
+    def answer(
+        self,
+        text: str,
+        accept: str | None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        bindings: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Run a client's query and send its answer in the negotiated format."""
+        form = check_query(text)
+        offers = GRAPH_OFFERS if form is not None and form.returns_graph else TABLE_OFFERS
+        media_type = negotiate(accept, offers)
+        if media_type is None:
+            return not_acceptable(accept, form)
+        result = self.run(text, media_type, default_graphs, named_graphs, bindings)
+        headers = {"Vary": "Accept"}
+        return Response(200, result.body, content_type(result.media_type), headers)
+
+    def run(
+        self,
+        text: str,
+        media_type: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        bindings: Mapping[str, str] | None = None,
+    ) -> QueryAnswer:
+        """Run a query in a worker with the endpoint's limits."""
+        request = QueryRequest(
+            text,
+            media_type,
+            self.settings.max_rows,
+            tuple(default_graphs),
+            tuple(named_graphs),
+            self.prefixes,
+            tuple(sorted((bindings or {}).items())),
+        )
+        return self.pool.run(request)
+
+    def select(self, text: str, bindings: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """A SELECT query's SPARQL JSON results, for the pages."""
+        answer = self.run(text, JSON_RESULTS, bindings=bindings)
+        results: dict[str, Any] = json.loads(answer.body)
+        return results
+
+    def labels(self, iris: set[str]) -> pages.Labels:
+        """Display labels of IRIs: Chinese before others, skos:prefLabel before rdfs:label."""
+        nodes = " ".join(str(ox.NamedNode(iri)) for iri in sorted(iris)[:MAX_LABELLED])
+        if not nodes:
+            return pages.Labels()
+        rows = self.select(LABEL_QUERY % nodes)["results"]["bindings"]
+
+        def rank(row: pages.Row) -> tuple[int, int]:
+            language = str(row["label"].get("xml:lang", ""))
+            return (0 if language.startswith("zh") else 1, int(row["rank"]["value"]))
+
+        names: dict[str, str] = {}
+        for row in sorted(rows, key=rank):
+            names.setdefault(row["node"]["value"], row["label"]["value"])
+        return pages.Labels(names)
+
+    def service_description(self, request: Request) -> Response:
+        """The SPARQL Service Description of the endpoint; a browser is sent to the page."""
+        offers = [*GRAPH_OFFERS, Offer("text/html", "text/html")]
+        media_type = negotiate(request.accept(), offers)
+        if media_type == "text/html":
+            return Response(303, b"", headers={"Location": "/"})
+        if media_type is None:
+            return not_acceptable(request.accept(), QueryForm.DESCRIBE)
+        try:
+            endpoint = ox.NamedNode(f"http://{request.host}/sparql")
+        except ValueError:
+            endpoint = ox.NamedNode(f"{self.url}/sparql")
+        triples = service_triples(endpoint, self.settings)
+        body = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes={"sd": SD})
+        return Response(200, body or b"", content_type(media_type), {"Vary": "Accept"})
+
+    def query_index(self, request: Request) -> Response:
+        """The named queries: JSON (name, title, description, parameters, text, URL) or a page."""
+        queries = sorted(self.queries.values(), key=lambda query: query.name)
+        offers = [Offer("application/json", "application/json"), Offer("text/html", "text/html")]
+        if negotiate(request.accept(), offers) == "text/html":
+            return html_response(pages.query_index_page(queries))
+        index = [
+            {
+                "name": query.name,
+                "title": query.title,
+                "description": query.description,
+                "params": dict(query.params),
+                "text": query.text,
+                "url": f"/queries/{quote(query.name)}",
+            }
+            for query in queries
+        ]
+        body = json.dumps(index, ensure_ascii=False, indent=1).encode()
+        return Response(200, body, "application/json; charset=utf-8", {"Vary": "Accept"})
+
+    def named_query(self, name: str, request: Request) -> Response:
+        """One named query: its results, its text or its page, as the client accepts.
+
+        Its parameters come from the URL: ``/queries/evidence?head=…&relation=…&tail=…``.
+        """
+        query = self.queries.get(name)
+        if query is None:
+            known = ", ".join(sorted(self.queries)) or "none"
+            return message(404, f"no named query {name!r}; known: {known}")
+        form = check_query(query.text)
+        offers = GRAPH_OFFERS if form is not None and form.returns_graph else TABLE_OFFERS
+        offers = [
+            *offers,
+            Offer("application/sparql-query", "application/sparql-query"),
+            Offer("text/html", "text/html"),
+        ]
+        media_type = negotiate(request.accept(), offers)
+        if media_type is None:
+            return not_acceptable(request.accept(), form)
+        if media_type == "application/sparql-query":
+            return Response(200, query.text.encode(), content_type(media_type))
+        bindings = {key: request.params[key][0] for key in query.params if key in request.params}
+        if media_type == "text/html":
+            return self.named_query_page(query, form, bindings)
+        missing = [key for key in query.params if key not in bindings]
+        if missing:
+            needs = "; ".join(f"{key}=… ({query.params[key]})" for key in missing)
+            raise EndpointError(f"named query {name} needs the URL parameters {needs}")
+        return self.answer(query.text, media_type, bindings=bindings)
+
+    def named_query_page(
+        self, query: NamedQuery, form: QueryForm | None, bindings: dict[str, str]
+    ) -> Response:
+        """The HTML page of a named query: a form for its parameters, then its results."""
+        status, results, error = 200, "", None
+        try:
+            if any(key not in bindings for key in query.params):
+                results = ""
+            elif form is QueryForm.SELECT:
+                table = self.select(query.text, bindings)
+                rows = table["results"]["bindings"]
+                labels = self.labels(pages.iris_in(rows))
+                results = pages.table_html(table["head"]["vars"], rows, labels)
+            else:
+                answer = self.run(query.text, "text/turtle", bindings=bindings)
+                results = f'<pre class="graph">{html.escape(answer.body.decode())}</pre>'
+        except EndpointError as failure:
+            status, error = failure.status, str(failure)
+        view = pages.NamedQueryView(
+            query.name, query.title, query.description, query.text, dict(query.params), bindings
+        )
+        return html_response(pages.named_query_page(view, results, error), status)
+
+    def entity(self, request: Request) -> Response:
+        """The page of one entity: its statements, who refers to it, and its evidence."""
+        iris = request.params.get("iri", [])
+        if len(iris) != 1:
+            raise EndpointError("give the entity as one iri=… parameter")
+        iri = valid_iri(iris[0])
+        entity = str(ox.NamedNode(iri))  # written by pyoxigraph: safe inside query text
+        about = self.select(ABOUT_QUERY % entity)["results"]["bindings"]
+        referred = self.select(REFERRED_QUERY % entity)["results"]["bindings"]
+        evidence = self.select(EVIDENCE_QUERY % entity)["results"]["bindings"]
+        if not (about or referred or evidence):
+            return message(404, f"the graph says nothing about <{iri}>")
+        labels = self.labels({iri} | pages.iris_in(about + referred + evidence))
+        view = pages.EntityView(iri, about, referred, pages.facts_from(evidence))
+        return html_response(pages.entity_page(view, labels))
+
+
+def valid_iri(iri: str) -> str:
+    """``iri`` if it is an absolute IRI, else a 400 saying why."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise EndpointError(f"<{iri}> is not a valid IRI: {error}") from error
+    return iri
+
+
+def protocol_params(request: Request) -> dict[str, list[str]]:
+    """The protocol parameters: the URL's, plus a form body's or a direct query body."""
+    params = {key: list(values) for key, values in request.params.items()}
+    if request.method != "POST":
+        return params
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        body = request.body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise EndpointError(f"the request body is not UTF-8 ({error.reason})") from error
+    if media_type == "application/x-www-form-urlencoded":
+        for key, values in parse_qs(body, keep_blank_values=True).items():
+            params.setdefault(key, []).extend(values)
+    elif media_type == "application/sparql-query":
+        params["query"] = [body]
+    elif media_type == "application/sparql-update":
+        raise QueryRefused("SPARQL Update is refused: this endpoint is read-only")
+    else:
+        raise EndpointError(
+            f"cannot read a {media_type or 'typeless'} body: POST a query as "
+            "application/x-www-form-urlencoded (query=…) or application/sparql-query",
+            status=415,
+        )
+    return params
+
+
+def not_acceptable(accept: str | None, form: QueryForm | None) -> Response:
+    """406, listing the media types this query's form can be answered in."""
+    returns_graph = form is not None and form.returns_graph
+    kinds = "CONSTRUCT and DESCRIBE" if returns_graph else "SELECT and ASK"
+    formats = ", ".join(GRAPH_FORMATS if returns_graph else TABLE_FORMATS)
+    return message(406, f"cannot answer in {accept}; {kinds} answers come as: {formats}")
+
+
+def service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.Triple]:
+    """The Service Description: endpoint, language, result formats and limits."""
+    iris = [f.iri for f in TABLE_FORMATS.values()] + [f.iri for f in GRAPH_FORMATS.values()]
+    limits = (
+        f"Read-only union-kg endpoint: updates, SERVICE and local files are refused; a query "
+        f"stops after {settings.timeout:g} s or {settings.max_rows} result rows."
+    )
+    triples = [
+        ox.Triple(endpoint, RDF_TYPE, ox.NamedNode(SD + "Service")),
+        ox.Triple(endpoint, ox.NamedNode(SD + "endpoint"), endpoint),
+        ox.Triple(
+            endpoint, ox.NamedNode(SD + "supportedLanguage"), ox.NamedNode(SD + "SPARQL11Query")
+        ),
+        ox.Triple(endpoint, RDFS_COMMENT, ox.Literal(limits, language="en")),
+        # without default-graph-uri, a query's default graph is the union of the named graphs
+        ox.Triple(endpoint, ox.NamedNode(SD + "feature"), ox.NamedNode(SD + "UnionDefaultGraph")),
+    ]
+    triples += [
+        ox.Triple(endpoint, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(iri)) for iri in iris
+    ]
+    return triples
+
+
+def body_length(header: str | None) -> tuple[Response | None, int]:
+    """The body length a ``Content-Length`` header gives, or the response refusing it."""
+    try:
+        length = int(header or 0)
+    except ValueError:
+        return message(400, f"Content-Length {header!r} is not a number"), 0
+    if length > MAX_BODY:
+        return message(413, f"the request body is over {MAX_BODY} bytes"), 0
+    return None, max(length, 0)
+
+
+class EndpointServer(ThreadingHTTPServer):
+    """``ThreadingHTTPServer`` with a listen backlog for many clients connecting at once."""
+
+    request_queue_size = 128
+
+
+def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
+    """An HTTP/1.1 request handler class that hands every request to ``endpoint``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "union-kg"
+        timeout = IDLE_TIMEOUT
+        # Headers and body go out in two writes; without TCP_NODELAY the second waits for the
+        # client's delayed ACK (40 ms on Linux) on every kept-alive request.
+        disable_nagle_algorithm = True
+
+        def do_GET(self) -> None:
+            self.handle_one()
+
+        do_POST = do_OPTIONS = do_PUT = do_DELETE = do_PATCH = do_GET
+
+        def handle_one(self) -> None:
+            """Read the request, answer it, write the response."""
+            url = urlsplit(self.path)
+            refusal, length = body_length(self.headers.get("Content-Length"))
+            if "Transfer-Encoding" in self.headers:
+                refusal = message(411, "send the request body with a Content-Length")
+            if refusal is not None:
+                self.close_connection = True
+                self.send(refusal)
+                return
+            request = Request(
+                self.command,
+                url.path,
+                parse_qs(url.query, keep_blank_values=True),
+                {key.lower(): value for key, value in self.headers.items()},
+                self.rfile.read(length) if length > 0 else b"",
+                self.headers.get("Host") or f"{endpoint.settings.host}:{endpoint.settings.port}",
+            )
+            self.send(endpoint.respond(request))
+
+        def send(self, response: Response) -> None:
+            """Write a response with its length, so the connection can be kept alive."""
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.info("%s " + format, self.address_string(), *args)
+
+    return Handler

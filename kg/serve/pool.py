@@ -1,0 +1,339 @@
+"""Run SPARQL queries in worker processes that can be stopped: a per-query timeout and row limit.
+
+pyoxigraph has no way to cancel a query once it runs: an aggregate or an ``ORDER BY`` over a
+large join computes everything before the first row comes back, so checking a deadline between
+rows would not stop it. Each query therefore runs in a worker process holding its own handle on
+the store; a query over the time limit is stopped by killing its worker, which is replaced in
+the background while the other workers go on answering. The HTTP threads of the server only
+wait on pipes, so a slow query never holds the server.
+
+Workers serialise the answer themselves (in the format the client negotiated) and send bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import EndpointError, KGError
+
+log = logging.getLogger(__name__)
+
+TABLE_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+
+
+@dataclass(frozen=True)
+class StoreSnapshot:
+    """Rebuild an in-memory store from its N-Quads: for stores without a directory (tests)."""
+
+    nquads: bytes
+
+    def __call__(self) -> ox.Store:
+        store = ox.Store()
+        store.bulk_load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        return store
+
+
+StoreOpener = Callable[[], ox.Store]
+
+
+def store_opener(store: ox.Store | StoreOpener) -> StoreOpener:
+    """How a worker gets the store: a Store object is copied, an opener is called in the worker.
+
+    An opener must be picklable (a module-level class or function) and may be called by several
+    workers at once, so it should open a persistent store read-only.
+    """
+    if isinstance(store, ox.Store):
+        return StoreSnapshot(store.dump(format=ox.RdfFormat.N_QUADS, from_graph=None) or b"")
+    return store
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query for a worker: the text, the dataset, the answer's media type and its row limit.
+
+    ``prefixes`` are declared before the text is parsed; ``bindings`` give variables a string
+    value before evaluation (a named query's parameters, as ``kg.query.named.run_query`` binds
+    them).
+    """
+
+    text: str
+    media_type: str
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    prefixes: tuple[tuple[str, str], ...] = ()
+    bindings: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """A serialised answer: its media type and bytes."""
+
+    media_type: str
+    body: bytes
+
+
+def run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
+    """Evaluate one request on a store and serialise the answer (in the worker process)."""
+    options: dict[str, Any] = {
+        "prefixes": dict(request.prefixes),
+        "substitutions": {ox.Variable(name): ox.Literal(value) for name, value in request.bindings},
+    }
+    if request.default_graphs:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+    else:  # the store keeps its resources in named graphs (kg.graph.store): the default is them all
+        options["use_default_graph_as_union"] = True
+    if request.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+    try:  # evaluation goes on while rows are read, so errors can come from serialising too
+        return serialise(store.query(request.text, **options), request)
+    except SyntaxError as error:
+        raise EndpointError(f"malformed query: {error}") from error
+    except (ValueError, RuntimeError) as error:
+        raise EndpointError(f"query not accepted: {error}") from error
+    except OSError as error:
+        raise EndpointError(f"query failed: {error}", status=500) from error
+
+
+def serialise(
+    result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, request: QueryRequest
+) -> QueryAnswer:
+    """A query's answer in the requested format (Turtle with the declared prefixes)."""
+    if isinstance(result, ox.QueryBoolean):
+        return QueryAnswer(request.media_type, serialise_boolean(result, request.media_type))
+    if isinstance(result, ox.QuerySolutions):
+        return QueryAnswer(request.media_type, serialise_table(result, request))
+    triples = take(result, request.max_rows, "triples")
+    rdf_format = GRAPH_FORMATS[request.media_type]
+    prefixes = dict(request.prefixes) if rdf_format == ox.RdfFormat.TURTLE else None
+    body = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    return QueryAnswer(request.media_type, body or b"")
+
+
+def serialise_boolean(result: ox.QueryBoolean, media_type: str) -> bytes:
+    """An ASK answer in a results format."""
+    return result.serialize(format=TABLE_FORMATS[media_type]) or b""
+
+
+def serialise_table(solutions: ox.QuerySolutions, request: QueryRequest) -> bytes:
+    """A SELECT answer, at most ``max_rows`` rows, in the requested results format.
+
+    The rows are counted here, then written as SPARQL JSON; other formats are converted from
+    that JSON by pyoxigraph so every format carries the same rows.
+    """
+    names = [variable.value for variable in solutions.variables]
+    rows = take(solutions, request.max_rows, "rows")
+    bindings = [
+        {name: term_json(term) for name, term in zip(names, row, strict=True) if term is not None}
+        for row in rows
+    ]
+    document = {"head": {"vars": names}, "results": {"bindings": bindings}}
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    results_format = TABLE_FORMATS[request.media_type]
+    if results_format == ox.QueryResultsFormat.JSON:
+        return body
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=results_format) or b""
+
+
+def take(items: Iterable[Any], limit: int, noun: str) -> list[Any]:
+    """The first ``limit`` items, or a ``EndpointError`` saying the answer is over the limit."""
+    kept: list[Any] = []
+    for item in items:
+        if len(kept) == limit:
+            raise EndpointError(
+                f"query stopped: the answer has more than {limit} {noun}, the endpoint's limit; "
+                "add a LIMIT or narrow the query",
+                status=422,
+            )
+        kept.append(item)
+    return kept
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """One RDF term in the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        literal: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            literal["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
+            literal["datatype"] = term.datatype.value
+        return literal
+    return {
+        "type": "triple",
+        "value": {
+            "subject": term_json(term.subject),
+            "predicate": term_json(term.predicate),
+            "object": term_json(term.object),
+        },
+    }
+
+
+def serve_requests(connection: Connection, opener: StoreOpener) -> None:
+    """A worker's life: open the store, then answer requests from the pipe until it closes."""
+    try:
+        store = opener()
+    except (KGError, OSError, ValueError, SyntaxError) as error:
+        connection.send(("failed", f"cannot open the store: {error}"))
+        return
+    connection.send(("ready", ""))
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send(("answer", run_request(store, request)))
+        except EndpointError as error:
+            connection.send(("error", (error.status, str(error))))
+
+
+@dataclass(eq=False)
+class Worker:
+    """A worker process and our end of its pipe."""
+
+    process: BaseProcess
+    connection: Connection
+
+
+class QueryPool:
+    """A fixed number of query workers, each answering one query at a time.
+
+    ``run`` waits at most ``timeout`` seconds for a free worker and then at most ``timeout``
+    seconds for the answer; past either, the client is told why (HTTP 503), and a worker whose
+    query ran over is killed and replaced.
+    """
+
+    def __init__(self, opener: StoreOpener, size: int, timeout: float) -> None:
+        if size < 1:
+            raise KGError(f"the endpoint needs at least one query worker, not {size}")
+        self.opener = opener
+        self.size = size
+        self.timeout = timeout
+        self.context = multiprocessing.get_context("spawn")
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.workers: set[Worker] = set()
+        self.lock = threading.Lock()
+        self.closed = False
+        starting = [self.start_worker() for _ in range(size)]
+        for worker in starting:
+            self.wait_ready(worker)
+            self.idle.put(worker)
+
+    def start_worker(self) -> Worker:
+        """Spawn a worker process (a fresh interpreter: no locks or threads inherited)."""
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(
+            target=serve_requests, args=(theirs, self.opener), name="kg-query", daemon=True
+        )
+        process.start()
+        theirs.close()
+        worker = Worker(process, ours)
+        with self.lock:
+            self.workers.add(worker)
+        return worker
+
+    def wait_ready(self, worker: Worker) -> None:
+        """Wait until a new worker has opened the store; raise with its reason if it could not."""
+        if not worker.connection.poll(START_TIMEOUT):
+            self.stop(worker)
+            raise KGError(f"a query worker did not open the store within {START_TIMEOUT:g} s")
+        try:
+            state, reason = worker.connection.recv()
+        except EOFError:
+            state, reason = "failed", "the query worker exited while opening the store"
+        if state != "ready":
+            self.stop(worker)
+            raise KGError(reason)
+
+    def run(self, request: QueryRequest) -> QueryAnswer:
+        """The answer to one request, or a ``EndpointError`` saying why there is none."""
+        try:
+            worker = self.idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise EndpointError(
+                f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again",
+                status=503,
+            ) from None
+        started = time.monotonic()
+        try:
+            worker.connection.send(request)
+            if not worker.connection.poll(self.timeout):
+                self.replace(worker)
+                raise EndpointError(
+                    f"query stopped: it ran longer than {self.timeout:g} s, the endpoint's "
+                    "time limit; narrow the query or add a LIMIT",
+                    status=503,
+                )
+            kind, payload = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError) as error:
+            self.replace(worker)
+            raise EndpointError("the query worker stopped unexpectedly", status=500) from error
+        self.idle.put(worker)
+        log.debug("query answered in %.3f s", time.monotonic() - started)
+        if kind == "error":
+            status, message = payload
+            raise EndpointError(message, status=status)
+        answer: QueryAnswer = payload
+        return answer
+
+    def replace(self, worker: Worker) -> None:
+        """Kill a worker and start its replacement in the background."""
+        self.stop(worker)
+        if not self.closed:
+            threading.Thread(target=self.restore_worker, daemon=True).start()
+
+    def restore_worker(self) -> None:
+        """Start a replacement worker and offer it to waiting requests once it is ready."""
+        try:
+            worker = self.start_worker()
+            self.wait_ready(worker)
+        except KGError as error:
+            log.error("could not replace a query worker: %s", error)
+            return
+        self.idle.put(worker)
+
+    def stop(self, worker: Worker) -> None:
+        """Kill one worker process and forget it."""
+        worker.process.kill()
+        worker.process.join()
+        worker.connection.close()
+        with self.lock:
+            self.workers.discard(worker)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self.closed = True
+        with self.lock:
+            workers = list(self.workers)
+        for worker in workers:
+            self.stop(worker)

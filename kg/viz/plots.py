@@ -1,0 +1,274 @@
+"""PNG figures of a build for readers who do not use notebooks (``kg plot``).
+
+Four figures: entities per type, the partnership network coloured by type, the mentoring
+tree (who trained whom, by generation) and the bodies with the most partners. Chinese labels
+are set in Noto Sans SC, which the ``pylopdf-fonts-zh-cn`` package installs with union-kg:
+no system font is assumed, so a fresh machine draws Chinese glyphs, not boxes. Figures are
+drawn on ``matplotlib.figure.Figure`` objects (no pyplot state), colours from ``kg.viz.palette``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import networkx as nx
+import pylopdf_fonts_zh_cn
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
+from matplotlib.typing import RcKeyType
+
+from kg.atomic import atomic_path
+from kg.model import ENTITY_TYPES
+from kg.viz.palette import TYPE_NAMES_ZH, type_colour
+
+# Bodies are the organisations: everything but people and programmes.
+BODY_TYPES = frozenset(ENTITY_TYPES) - {"PERSON", "PROGRAMME"}
+DPI = 150
+TOP_PARTNERS = 15
+
+
+@cache
+def cjk_font() -> str:
+    """Register the packaged Simplified-Chinese font with matplotlib; return its family name."""
+    path = str(pylopdf_fonts_zh_cn.sans_path())
+    font_manager.fontManager.addfont(path)
+    return str(font_manager.FontProperties(fname=path).get_name())
+
+
+def cjk_rc() -> dict[RcKeyType, Any]:
+    """matplotlib settings that set text in the CJK font, DejaVu Sans for anything it lacks.
+
+    The font heads the sans-serif list, not only ``font.family``: networkx asks for
+    "sans-serif" by name when it draws labels.
+    """
+    sans_serif = [cjk_font(), *matplotlib.rcParamsDefault["font.sans-serif"]]
+    return {"font.family": ["sans-serif"], "font.sans-serif": sans_serif}
+
+
+def use_cjk_font() -> None:
+    """Set Chinese-capable text for every later figure (for notebooks and scripts)."""
+    matplotlib.rcParams.update(cjk_rc())
+
+
+def say_nothing_found(ax: Axes, message: str) -> None:
+    """Write why a figure is empty in its middle, so an empty file still explains itself."""
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, transform=ax.transAxes)
+    ax.set_axis_off()
+
+
+def type_legend(ax: Axes, types: set[str], inside: str | None = None) -> None:
+    """A legend of the entity types drawn: at ``inside`` (a matplotlib ``loc``), else outside."""
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=type_colour(t), label=TYPE_NAMES_ZH[t])
+        for t in ENTITY_TYPES
+        if t in types
+    ]
+    where = {"loc": inside} if inside else {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)}
+    ax.legend(handles=handles, fontsize=9, frameon=False, **where)
+
+
+def entities_per_type(graph: nx.MultiDiGraph) -> Figure:
+    """A bar per entity type: how many entities of that type the build holds."""
+    counts = Counter(t for _, t in graph.nodes(data="type"))
+    figure = Figure(figsize=(7, 4), layout="constrained")
+    ax = figure.add_subplot()
+    types = list(reversed(ENTITY_TYPES))
+    bars = ax.barh(
+        [f"{TYPE_NAMES_ZH[t]} {t}" for t in types],
+        [counts[t] for t in types],
+        color=[type_colour(t) for t in types],
+    )
+    ax.bar_label(bars, padding=3)
+    ax.set_title("各类实体数量")
+    ax.set_xlabel("实体数")
+    return figure
+
+
+def partner_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected graph of PARTNERS_WITH facts, with entity attributes."""
+    partners = nx.Graph()
+    for head, tail, kind in graph.edges(keys=True):
+        if kind == "PARTNERS_WITH":
+            partners.add_edge(head, tail)
+    for node in partners:
+        partners.nodes[node].update(graph.nodes[node])
+    return partners
+
+
+def draw_typed_network(ax: Axes, network: nx.Graph | nx.DiGraph, pos: dict[str, Any]) -> None:
+    """Draw nodes coloured by type and labelled with their Chinese names."""
+    sizes = {node: 150 + 120 * network.degree(node) for node in network}  # points²
+    nx.draw_networkx_edges(
+        network, pos, ax=ax, edge_color="#777777", width=1.2, node_size=list(sizes.values())
+    )
+    nx.draw_networkx_nodes(
+        network,
+        pos,
+        ax=ax,
+        node_color=[type_colour(t) for _, t in network.nodes(data="type")],
+        node_size=[sizes[n] for n in network],
+        edgecolors="white",
+    )
+    labels = {node: data["label"] for node, data in network.nodes(data=True)}
+    texts = nx.draw_networkx_labels(
+        network, pos, labels=labels, ax=ax, font_size=8, verticalalignment="top"
+    )
+    figure = ax.get_figure(root=True)
+    for node, text in texts.items():  # each label just under its node, whatever the scale
+        below = math.sqrt(sizes[node]) / 2 + 2
+        text.set_transform(offset_copy(ax.transData, fig=figure, y=-below, units="points"))
+    ax.set_axis_off()
+
+
+def component_layout(network: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Lay out each connected component on its own, then set them on a grid, largest first.
+
+    One spring layout of a graph of many small components pushes them to the corners and
+    squeezes each one; a layout per component keeps every group readable.
+    """
+    components = sorted(nx.connected_components(network), key=lambda c: (-len(c), min(c)))
+    columns = math.ceil(math.sqrt(len(components)))
+    pos = {}
+    for index, nodes in enumerate(components):
+        row, column = divmod(index, columns)
+        # 0.45·√size: a pair spans two thirds of a cell, a group of five or more all of it.
+        scale = min(1.0, 0.45 * math.sqrt(len(nodes)))
+        # A fresh, sorted copy: a subgraph view iterates a set, in an order that changes
+        # from run to run with string hashing, and the layout would change with it.
+        component = nx.Graph(sorted(tuple(sorted(e)) for e in network.subgraph(nodes).edges()))
+        layout = nx.spring_layout(component, seed=7, scale=scale)
+        part = {node: (float(x), float(y)) for node, (x, y) in layout.items()}
+        xs, ys = [x for x, _ in part.values()], [y for _, y in part.values()]
+        if max(xs) - min(xs) > max(ys) - min(ys):  # stand it upright: labels are wide
+            part = {node: (y, x) for node, (x, y) in part.items()}
+        for node, (x, y) in part.items():
+            pos[node] = (4.0 * column + x, -2.5 * row + y)
+    return pos
+
+
+def partnership_network(graph: nx.MultiDiGraph) -> Figure:
+    """The bodies that act together (PARTNERS_WITH), coloured by type, sized by partners."""
+    figure = Figure(figsize=(13, 9), layout="constrained")
+    ax = figure.add_subplot()
+    partners = partner_graph(graph)
+    ax.set_title("合作网络：共同主办、共建、联盟")
+    if not partners:
+        say_nothing_found(ax, "没有找到合作关系")
+        return figure
+    pos = component_layout(partners)
+    draw_typed_network(ax, partners, pos)
+    type_legend(ax, {t for _, t in partners.nodes(data="type")})
+    ax.margins(0.15)
+    return figure
+
+
+def generations(tree: nx.DiGraph) -> dict[str, int]:
+    """Each person's generation: 0 for those nobody trained, else one more than their trainers.
+
+    Cycles (A trained B, B trained A) are folded into one generation first.
+    """
+    folded = nx.condensation(tree)
+    generation = {}
+    for level, components in enumerate(nx.topological_generations(folded)):
+        for component in components:
+            for person in folded.nodes[component]["members"]:
+                generation[person] = level
+    return generation
+
+
+def tree_layout(tree: nx.DiGraph, generation: dict[str, int]) -> dict[str, tuple[float, float]]:
+    """One row per generation (y = −generation); in each row, people sit under their trainers.
+
+    A row is ordered by the mean place of each person's trainers in the rows above (the
+    barycentre heuristic), which keeps most lines from crossing; names break ties.
+    """
+    pos: dict[str, tuple[float, float]] = {}
+    for level in range(max(generation.values()) + 1):
+        row = [p for p in tree if generation[p] == level]
+
+        def place(person: str) -> tuple[float, str]:
+            above = [pos[t][0] for t in tree.predecessors(person) if t in pos]
+            return (sum(above) / len(above) if above else 0.0, person)
+
+        for i, person in enumerate(sorted(row, key=place)):
+            pos[person] = ((i + 1) / (len(row) + 1), float(-level))
+    return pos
+
+
+def mentoring_tree(graph: nx.MultiDiGraph) -> Figure:
+    """Who trained whom (TRAINED facts), one row per generation, trainers at the top."""
+    figure = Figure(figsize=(10, 7), layout="constrained")
+    ax = figure.add_subplot()
+    ax.set_title("师徒传承：谁带出了谁")
+    tree = nx.DiGraph()
+    tree.add_edges_from((h, t) for h, t, k in graph.edges(keys=True) if k == "TRAINED")
+    if not tree:
+        say_nothing_found(ax, "没有找到师徒关系（TRAINED）")
+        return figure
+    for node in tree:
+        tree.nodes[node].update(graph.nodes[node])
+    pos = tree_layout(tree, generations(tree))
+    rows = sorted({-y for _, y in pos.values()})
+    draw_typed_network(ax, tree, pos)
+    ax.set_axis_on()
+    ax.set_yticks([-level for level in rows], [f"第{level + 1:g}代" for level in rows])
+    ax.set_xticks([])
+    ax.tick_params(left=False, labelleft=True)  # networkx hides tick labels; keep the rows'
+    ax.spines[:].set_visible(False)
+    ax.margins(0.1, 0.2)
+    return figure
+
+
+def top_partners(graph: nx.MultiDiGraph, count: int = TOP_PARTNERS) -> Figure:
+    """The bodies with the most distinct partners, one bar each, coloured by type."""
+    partners = partner_graph(graph)
+    ranked = sorted(
+        (n for n in partners if partners.nodes[n].get("type") in BODY_TYPES),
+        key=lambda n: (-partners.degree(n), n),
+    )[:count]
+    figure = Figure(figsize=(8, 1.5 + 0.35 * max(1, len(ranked))), layout="constrained")
+    ax = figure.add_subplot()
+    ax.set_title("合作伙伴最多的单位")
+    if not ranked:
+        say_nothing_found(ax, "没有找到合作关系")
+        return figure
+    ranked.reverse()
+    ax.barh(
+        [partners.nodes[n]["label"] for n in ranked],
+        [partners.degree(n) for n in ranked],
+        color=[type_colour(partners.nodes[n]["type"]) for n in ranked],
+    )
+    ax.set_xlabel("合作伙伴数")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    type_legend(ax, {partners.nodes[n]["type"] for n in ranked}, inside="lower right")
+    return figure
+
+
+FIGURES: dict[str, Callable[[nx.MultiDiGraph], Figure]] = {
+    "entities_per_type.png": entities_per_type,
+    "partnership_network.png": partnership_network,
+    "mentoring_tree.png": mentoring_tree,
+    "top_partners.png": top_partners,
+}
+
+
+def write_plots(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
+    """Draw every figure of ``FIGURES`` into ``out_dir`` as PNG; return the files written."""
+    written = []
+    with matplotlib.rc_context(cjk_rc()):
+        for name, draw in FIGURES.items():
+            path = out_dir / name
+            with atomic_path(path) as temporary:
+                draw(graph).savefig(temporary, format="png", dpi=DPI)
+            written.append(path)
+    return written

@@ -1,0 +1,65 @@
+"""extract_sources: the articles of all sources share one nlp.pipe, records stay per source."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from spacy.language import Language
+
+from kg.model import Source
+from kg.nlp.extract import PIPE_BATCH, extract_sources, to_record
+from kg.nlp.lexicon import load_lexicon
+from kg.nlp.linking import NameParts
+from kg.read.ingest import source_from_text
+
+# fmt: off
+TEXTS = [
+    "常熟市总工会主席沈丽华到青禾机械有限公司调研，吕国梁介绍了劳模创新工作室的情况。",
+    "",  # no article: its record still comes, in its place
+    "白鹭镇总工会与栎阳精密铸造有限公司签约，共建工匠学院。",
+    "   ",
+    "记者王海涛报道 青禾机械有限公司工会举办技能竞赛。",
+]
+# fmt: on
+
+
+def sources(texts: list[str]) -> list[Source]:
+    return [
+        source_from_text(text, path=f"{n}.txt", document=f"{n}.txt") for n, text in enumerate(texts)
+    ]
+
+
+def records(nlp: Language, given: list[Source]) -> list[str]:
+    extractions = extract_sources(nlp, given, NameParts(load_lexicon()))
+    return [json.dumps(to_record(e), ensure_ascii=False) for e in extractions]
+
+
+def test_sources_together_give_the_records_of_each_alone(nlp: Language) -> None:
+    given = sources(TEXTS)
+    alone = [record for source in given for record in records(nlp, [source])]
+    together = records(nlp, given)
+    assert together == alone
+    assert [json.loads(r)["document"] for r in together] == [f"{n}.txt" for n in range(len(TEXTS))]
+    assert "常熟市总工会" in together[0] and "白鹭镇总工会" in together[2]
+
+
+def test_records_span_batches_of_the_pipeline(nlp: Language) -> None:
+    given = sources([TEXTS[n % len(TEXTS)] for n in range(PIPE_BATCH * 2 + 3)])
+    together = records(nlp, given)
+    assert len(together) == len(given)
+    for n in (0, PIPE_BATCH - 1, PIPE_BATCH, PIPE_BATCH * 2 + 2):
+        assert together[n] == records(nlp, [given[n]])[0]
+
+
+def test_records_stream_before_the_input_ends(nlp: Language) -> None:
+    read: list[int] = []
+
+    def lazily() -> Iterator[Source]:
+        for n, source in enumerate(sources([TEXTS[0]] * PIPE_BATCH * 4)):
+            read.append(n)
+            yield source
+
+    first = next(extract_sources(nlp, lazily(), NameParts(load_lexicon())))
+    assert first.document == "0.txt"
+    assert len(read) <= PIPE_BATCH * 2

@@ -1,0 +1,71 @@
+"""kg_linker: one canonical entity per body, aliases resolved (texts written by us)."""
+
+from __future__ import annotations
+
+
+def entities(nlp, text):
+    return {c.key: sorted({s.text for s in c.mentions}) for c in nlp(text)._.entities}
+
+
+def test_linker_maps_defined_alias_to_full_name(nlp):
+    found = entities(nlp, "青禾机械股份有限公司（以下简称“青禾机械”）扩产。青禾机械招工。")
+    assert found["ENTERPRISE:青禾机械股份有限公司"] == ["青禾机械", "青禾机械股份有限公司"]
+
+
+def test_linker_maps_short_form_to_full_company(nlp):
+    found = entities(nlp, "苏州白鹭精工股份有限公司举办比武。白鹭精工公司焊工参赛。")
+    assert "白鹭精工公司" in found["ENTERPRISE:苏州白鹭精工股份有限公司"]
+
+
+def test_linker_resolves_level_form_to_article_body(nlp):
+    found = entities(nlp, "苏州市吴江区总工会开展调研。区总工会表示将继续推进。")
+    assert found["UNION:苏州市吴江区总工会"] == ["区总工会", "苏州市吴江区总工会"]
+
+
+def test_linker_rebuilds_shared_prefix_list(nlp):
+    found = entities(nlp, "由苏州市吴江区委人才办、区总工会、区人社局联合主办。")
+    assert "UNION:吴江区总工会" in found
+    assert "GOVERNMENT:吴江区人社局" in found
+
+
+def test_linker_keeps_city_and_district_unions_apart(nlp):
+    found = entities(nlp, "苏州市总工会与苏州市吴江区总工会共同出资。")
+    assert "UNION:苏州市总工会" in found
+    assert "UNION:苏州市吴江区总工会" in found
+
+
+def test_linker_sets_kb_id_on_entities(nlp):
+    doc = nlp("苏州市吴江区总工会开展调研。")
+    assert [e.kb_id_ for e in doc.ents] == ["UNION:苏州市吴江区总工会"]
+
+
+def test_head_is_the_longest_head_ending_the_name_never_the_whole_name():
+    from kg.nlp.lexicon import load_lexicon
+    from kg.nlp.linking import NameParts
+
+    parts = NameParts(load_lexicon())
+    heads = [head for head, _ in load_lexicon().heads]
+    for name in ["常熟市总工会", "青禾机械有限公司工会", "常熟市人社局", "总工会", "吕国梁", ""]:
+        expected = next((h for h in heads if name.endswith(h) and h != name), "")  # longest first
+        assert parts.head(name) == expected
+    assert parts.head("常熟市总工会") == "总工会"
+
+
+def test_mentions_inside_longer_ones_are_dropped_except_a_company_in_its_union(nlp):
+    from spacy.tokens import Doc, Span
+
+    from kg.nlp.linking import not_embedded
+
+    words = ["青禾", "机械", "有限公司", "工会", "常熟", "市"]
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    union = Span(doc, 0, 4, label="UNION")
+    company = Span(doc, 0, 3, label="ENTERPRISE")
+    inner = Span(doc, 1, 3, label="ENTERPRISE")
+    place, twin = Span(doc, 4, 6, label="GOVERNMENT"), Span(doc, 4, 6, label="GOVERNMENT")
+    kept = not_embedded([union, company, inner, place, twin])
+    assert [(s.text, s.label_) for s in kept] == [
+        ("青禾机械有限公司工会", "UNION"),
+        ("青禾机械有限公司", "ENTERPRISE"),
+        ("常熟市", "GOVERNMENT"),
+        ("常熟市", "GOVERNMENT"),
+    ]

@@ -1,0 +1,41 @@
+"""The jieba tokenizer and the token readers that avoid making Token objects."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.nlp.ner.recogniser import split_tokens_at
+from kg.nlp.tokenizer import doc_text, token_edges, token_texts
+
+TEXT = "青禾机械有限公司工会成立，吕国梁说：ABC  工匠学院 明年招生。"
+
+
+def test_tokens_cover_the_text_and_keep_it(nlp: Language) -> None:
+    doc = nlp.make_doc(TEXT)
+    assert "".join(token_texts(doc)) == TEXT == doc_text(doc) == doc.text
+
+
+def test_token_readers_match_spacy_tokens(nlp: Language) -> None:
+    made_here = Doc(nlp.vocab, words=["记者", "吕国梁", "报道"], spaces=[True, False, True])
+    for doc in (nlp.make_doc(TEXT), made_here, Doc(nlp.vocab, words=[])):
+        assert token_texts(doc) == [token.text for token in doc]
+        assert token_edges(doc) == (
+            [token.idx for token in doc],
+            [token.idx + len(token) for token in doc],
+        )
+
+
+def test_token_readers_see_split_tokens(nlp: Language) -> None:
+    doc = nlp.make_doc(TEXT)
+    split_tokens_at(doc, [1, 2, 6, TEXT.index("吕") + 1])
+    assert token_texts(doc) == [token.text for token in doc]
+    starts, ends = token_edges(doc)
+    assert {1, 2, 6, TEXT.index("吕") + 1} <= set(starts) & set(ends)
+
+
+def test_split_tokens_at_cuts_only_inside_tokens(nlp: Language) -> None:
+    doc = Doc(nlp.vocab, words=["青禾机械", "有限公司", "吕国梁"], spaces=[False, True, False])
+    split_tokens_at(doc, [0, 2, 3, 2, 4, 8, 10, 12, 99])  # 8: the space; repeats; ends
+    assert [t.text for t in doc] == ["青禾", "机", "械", "有限公司", "吕", "国梁"]
+    assert doc.text == "青禾机械有限公司 吕国梁"

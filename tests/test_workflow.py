@@ -1,0 +1,121 @@
+"""Build directories: --update equals a fresh build; failed or killed builds change nothing."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+import kg.workflow
+from kg.cli import main
+from kg.errors import KGError
+from kg.graph.network import load_graph, read_records
+from kg.graph.store import open_store
+from kg.query.named import run_named
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "examples" / "corpus"
+FIRST = ["page_jiangsu_2024-05-08.md", "page_zhejiang_2024-07-03.md", "wire_2024.jsonl"]
+
+
+def build(*args: str) -> str:
+    result = CliRunner().invoke(main, ["build", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def snapshot(build_dir: Path) -> dict[str, bytes]:
+    """The bytes of every file of a build except the store."""
+    return {p.name: p.read_bytes() for p in build_dir.iterdir() if p.is_file()}
+
+
+@pytest.fixture()
+def small_build(tmp_path: Path) -> Path:
+    out = tmp_path / "build"
+    build(str(CORPUS / FIRST[0]), "-o", str(out))
+    return out
+
+
+def test_update_adds_documents_and_equals_a_fresh_build(tmp_path, corpus_build):
+    first, rest = tmp_path / "first", tmp_path / "rest"
+    first.mkdir()
+    rest.mkdir()
+    for path in CORPUS.iterdir():
+        shutil.copy(path, (first if path.name in FIRST else rest) / path.name)
+    out = tmp_path / "build"
+    build(str(first), "-o", str(out))
+    already = len(list(read_records(out / "extraction.jsonl")))  # a feed line is a document
+    output = build("--update", str(out), str(first), str(rest))
+    assert f"skipped {already} documents already in the build" in output
+    updated = Graph().parse(out / "graph.nt", format="nt")
+    fresh = Graph().parse(corpus_build / "graph.nt", format="nt")
+    assert isomorphic(updated, fresh)
+    documents = [(r["document"], r.get("id")) for r in read_records(out / "extraction.jsonl")]
+    assert len(documents) == len(set(documents))
+    store = open_store(out)
+    assert run_named(store, "partners").rows == run_named(open_store(corpus_build), "partners").rows
+
+
+def test_failed_build_leaves_the_previous_build(small_build, monkeypatch):
+    before = snapshot(small_build)
+
+    def fail(*_args: object, **_kwargs: object) -> list[Path]:
+        raise KGError("disk full while writing the graph")
+
+    monkeypatch.setattr(kg.workflow, "write_graph_files", fail)
+    result = CliRunner().invoke(main, ["build", str(CORPUS), "-o", str(small_build)])
+    assert result.exit_code == 1 and "disk full" in result.output
+    assert snapshot(small_build) == before
+    assert [p.name for p in small_build.parent.iterdir()] == ["build"]
+
+
+def test_killed_build_leaves_the_previous_build_readable(small_build, tmp_path):
+    before = snapshot(small_build)
+    many = tmp_path / "many"
+    many.mkdir()
+    for copy in range(30):
+        for path in CORPUS.glob("*.md"):
+            shutil.copy(path, many / f"{copy}-{path.name}")
+    command = [sys.executable, "-c", "from kg.cli import main; main()"]
+    process = subprocess.Popen([*command, "build", str(many), "-o", str(small_build)])
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".build.building-*/.extraction.jsonl.*")):
+            assert process.poll() is None, "the build ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    assert snapshot(small_build) == before
+    assert len(load_graph(small_build)) > 0
+    assert run_named(open_store(small_build), "organizers").rows
+    (abandoned,) = tmp_path.glob(".build.building-*")
+    build(str(CORPUS / FIRST[1]), "-o", str(small_build))
+    assert not abandoned.exists()
+    assert snapshot(small_build) != before
+
+
+def test_build_refuses_to_replace_a_directory_that_is_not_a_build(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(CORPUS / FIRST[0]), "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path}: is not empty and not a build (no extraction.jsonl)" in result.output
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_update_and_output_options_are_checked(tmp_path):
+    runner = CliRunner()
+    not_build = runner.invoke(main, ["build", "--update", str(tmp_path), str(CORPUS)])
+    assert not_build.exit_code == 1
+    assert "is not a build directory to update (no extraction.jsonl)" in not_build.output
+    both = runner.invoke(main, ["build", str(CORPUS), "-o", "a", "--update", "b"])
+    assert both.exit_code == 2 and "give either -o DIR" in both.output
