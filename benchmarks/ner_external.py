@@ -24,8 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import kg
-from kg.cli import predict_spans
-from kg.evaluate import SpanReport, evaluate_spans, format_span_report
+from kg.evaluate import SpanReport, evaluate_spans, format_span_report, pipeline_spans
 from kg.nlp.statner import CHARS_ATTR, SPANS_KEY
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,7 +52,7 @@ def stat_predictor(tokens: bool) -> Predictor:
 PREDICTORS: dict[str, Callable[[], Predictor]] = {
     "stat": lambda: stat_predictor(tokens=False),
     "stat-tokens": lambda: stat_predictor(tokens=True),
-    "pipeline": predict_spans,
+    "pipeline": pipeline_spans,
 }
 
 

@@ -9,24 +9,20 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import time
-from collections.abc import Container, Iterable, Iterator
-from contextlib import nullcontext
-from itertools import chain
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from tqdm import tqdm
 
-from kg.atomic import write_lines, write_text
+from kg.atomic import write_lines
 from kg.errors import InputError, KGError
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
-from kg.records.runner import LOCAL_DASK, ExtractionRun, submitter
+from kg.records.runner import LOCAL_DASK, ExtractionRun, extraction_lines, submitter
 
 if TYPE_CHECKING:
-    from kg.records.cache import ExtractionCache, Journal
-    from kg.records.summary import Summary
+    pass
 
 log = logging.getLogger("kg")
 
@@ -51,36 +47,17 @@ class Refusals:
             sys.exit(1)
 
 
-def extraction_lines(
-    inputs: tuple[str, ...],
-    refusals: Refusals,
-    run: ExtractionRun,
-    skip: Container[tuple[str, str | None]] = frozenset(),
-) -> Iterator[str]:
-    """Read and extract every input: one JSON record per document, with a progress bar on a TTY.
-
-    Sources whose (document, record id) is in ``skip`` are not extracted (``build --update``).
-    """
-    from kg.read.ingest import read_sources
-
-    sources = skip_known(read_sources(list(inputs), on_error=refusals), skip)
-    progress = tqdm(sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting")
-    for line in run.records(progress):
-        if log.isEnabledFor(logging.INFO):
-            log_counts(json.loads(line))
-        yield line
-
-
-def log_counts(record: dict[str, Any]) -> None:
-    """Log what was found in one document (``kg -v``)."""
-    log.info(
-        "%s%s: %d articles, %d entities, %d relations",
-        record["document"],
-        f"#{record['id']}" if "id" in record else "",
-        len(record["articles"]),
-        len(record["entities"]),
-        len(record["relations"]),
+def progress_bar(sources: Iterable[Source]) -> Iterable[Source]:
+    """Show the extraction's progress on standard error when it is a terminal."""
+    bar: Iterable[Source] = tqdm(
+        sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting"
     )
+    return bar
+
+
+def notice(message: str) -> None:
+    """Say something about the run on standard error."""
+    click.echo(message, err=True)
 
 
 def backend_options(command: Any) -> Any:
@@ -102,20 +79,6 @@ def check_backend(workers: int | None, dask: str | None) -> None:
     """Refuse ``--workers`` with a remote Dask scheduler, which brings its own workers."""
     if dask is not None and dask != LOCAL_DASK and workers is not None:
         raise click.UsageError("--workers goes with --dask local; a scheduler has its own workers")
-
-
-def skip_known(
-    sources: Iterable[Source], skip: Container[tuple[str, str | None]]
-) -> Iterator[Source]:
-    """The sources not in ``skip``; says on standard error how many were skipped."""
-    skipped = 0
-    for source in sources:
-        if (source.document, source.record_id) in skip:
-            skipped += 1
-        else:
-            yield source
-    if skipped:
-        click.echo(f"skipped {skipped} documents already in the build", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -152,7 +115,9 @@ def extract(
     refusals = Refusals()
     try:
         with submitter(workers, dask) as backend:
-            lines = extraction_lines(inputs, refusals, ExtractionRun(backend))
+            lines = extraction_lines(
+                inputs, ExtractionRun(backend), refusals, progress=progress_bar, notify=notice
+            )
             if output is None:
                 for line in lines:
                     click.echo(line)
@@ -216,7 +181,8 @@ def build(
     kg build --resume build
     kg build archive/ -o build --dask tcp://scheduler:8786
     """
-    from kg.records.cache import ExtractionCache, Journal, absolute_inputs, default_cache_path
+    from kg.records.cache import default_cache_path
+    from kg.workflow import run_build
 
     targets = [d for d in (out_dir, update_dir, resume_dir) if d is not None]
     if len(targets) != 1:
@@ -228,94 +194,31 @@ def build(
     check_backend(workers, dask)
     target = targets[0]
     refusals = Refusals()
-    cache: ExtractionCache | None = None
     try:
-        if not no_cache:
-            cache = ExtractionCache(cache_path or default_cache_path())
-        with cache or nullcontext(), submitter(workers, dask) as backend:
-            journal = Journal(absolute_inputs(inputs), update_dir is not None)
-            if cache is not None:
-                if resume_dir is not None:
-                    journal = cache.resumed_journal(resume_dir, absolute_inputs(inputs))
-                cache.start_build(target, journal)
-            run = ExtractionRun(backend, cache)
-            summary, written = write_build(target, journal, run, refusals)
-            if cache is not None:
-                cache.finish_build(target)
-        click.echo(summary.format(written))
-        click.echo(f"extracted {run.extracted} documents, {run.reused} from the cache", err=True)
+        with submitter(workers, dask) as backend:
+            outcome = run_build(
+                target,
+                inputs,
+                backend,
+                mode="update" if update_dir else "resume" if resume_dir else "new",
+                cache_path=None if no_cache else cache_path or default_cache_path(),
+                on_error=refusals,
+                progress=progress_bar,
+                notify=notice,
+            )
+        if outcome.up_to_date:
+            notice(f"{target} is up to date: same documents, same pipeline")
+        click.echo(outcome.summary.format(outcome.written))
+        notice(f"extracted {outcome.extracted} documents, {outcome.reused} from the cache")
     except KGError as error:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:
-        hint = f"`kg build --resume {target}` goes on" if cache else "nothing was kept (--no-cache)"
-        click.echo(f"interrupted; {hint}", err=True)
+        hint = (
+            "nothing was kept (--no-cache)" if no_cache else f"`kg build --resume {target}` goes on"
+        )
+        notice(f"interrupted; {hint}")
         sys.exit(130)
     refusals.exit_if_any()
-
-
-class UpToDate(Exception):
-    """The build already holds these documents, extracted by this pipeline: keep it as it is."""
-
-
-def write_build(
-    target: Path, journal: Journal, run: ExtractionRun, refusals: Refusals
-) -> tuple[Summary, list[Path]]:
-    """Extract into a staged build of ``target`` and swap it in; the summary and files written.
-
-    For an update, the records of the existing build come first and its documents are skipped.
-    Records stream from the workers to ``extraction.jsonl``; the graph and the summary are then
-    read back from that file, so nothing grows with the corpus but the merged graph. A build
-    whose fingerprint (every document's key, in order) matches the existing build's is not
-    written again: the existing build is what it would write.
-    """
-    from kg.graph.network import EXTRACTION_FILE, read_records
-    from kg.records.cache import FINGERPRINT_FILE, read_fingerprint
-    from kg.records.summary import Summary, summarise
-    from kg.workflow import staged_build
-
-    previous = previous_extraction(target) if journal.update else None
-    known = {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
-    try:
-        with staged_build(target) as staging:
-            lines: Iterable[str] = extraction_lines(journal.inputs, refusals, run, skip=known)
-            if previous:
-                old = (json.dumps(r, ensure_ascii=False) for r in read_records(previous))
-                lines = chain(old, lines)
-            started = time.perf_counter()
-            count = write_lines(staging / EXTRACTION_FILE, lines)
-            log.info("extraction: %d records in %.1f s", count, time.perf_counter() - started)
-            if not journal.update and read_fingerprint(target) == run.fingerprint():
-                raise UpToDate
-            started = time.perf_counter()
-            written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
-            summary = summarise(read_records(staging / EXTRACTION_FILE))
-            written.append(write_text(staging / "summary.json", summary.to_json()))
-            written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
-            seconds = time.perf_counter() - started
-            log.info("graph files: %d written in %.1f s", len(written), seconds)
-    except UpToDate:
-        click.echo(f"{target} is up to date: same documents, same pipeline", err=True)
-        summary = Summary(**json.loads((target / "summary.json").read_text(encoding="utf-8")))
-        return summary, []
-    return summary, [target / path.relative_to(staging) for path in written]
-
-
-def previous_extraction(build_dir: Path) -> Path:
-    """The extraction of an existing build, refusing a directory that is not one."""
-    from kg.graph.network import EXTRACTION_FILE
-    from kg.workflow import is_build
-
-    if not is_build(build_dir):
-        raise InputError(build_dir, f"is not a build directory to update (no {EXTRACTION_FILE})")
-    return build_dir / EXTRACTION_FILE
-
-
-def write_build_graph(out_dir: Path) -> list[Path]:
-    """Write the graph files of a build from its ``extraction.jsonl``."""
-    from kg.graph.network import EXTRACTION_FILE, read_records
-    from kg.workflow import write_graph_files
-
-    return write_graph_files(read_records(out_dir / EXTRACTION_FILE), out_dir)
 
 
 def names_option(valid: tuple[str, ...]) -> Any:
@@ -465,7 +368,7 @@ def evaluate(
 
     try:
         if benchmark is not None:
-            span_report = scoring.evaluate_spans(benchmark, predict_spans(), limit=limit)
+            span_report = scoring.evaluate_spans(benchmark, scoring.pipeline_spans(), limit=limit)
             click.echo(scoring.format_span_report(span_report))
             return
         if gold_dir is None or predictions is None:
@@ -477,19 +380,6 @@ def evaluate(
             click.echo(scoring.format_report(report, misses=misses))
     except KGError as error:
         raise click.ClickException(str(error)) from error
-
-
-def predict_spans() -> Any:
-    """A benchmark predictor: our pipeline's entity spans with their labels."""
-    from kg.nlp.language import load
-
-    nlp = load()
-
-    def predict(text: str) -> list[tuple[int, int, str]]:
-        doc = nlp(text)
-        return [(s.start_char, s.end_char, s.label_) for s in doc.ents]
-
-    return predict
 
 
 @main.command()

@@ -675,6 +675,19 @@ def _benchmark_record(data: object) -> tuple[str, set[_Span]]:
     return data["text"], spans
 
 
+def pipeline_spans() -> Callable[[str], list[tuple[int, int, str]]]:
+    """A benchmark predictor: our pipeline's entity spans (start, end, label) of a text."""
+    from kg.nlp.language import load
+
+    nlp = load()
+
+    def predict(text: str) -> list[tuple[int, int, str]]:
+        doc = nlp(text)
+        return [(s.start_char, s.end_char, s.label_) for s in doc.ents]
+
+    return predict
+
+
 def evaluate_spans(
     benchmark: Path,
     predict: Callable[[str], Iterable[tuple[int, int, str]]],

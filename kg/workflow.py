@@ -1,41 +1,178 @@
-"""The build directory: written whole in a staging directory, swapped in only when complete.
+"""The build workflow: extract, merge, write the graph files, swap the build in.
 
-``kg build`` writes every file of a build (extraction, graph files, store, summary) into a hidden
-staging directory beside the target and replaces the target with it at the end, atomically
-where the system allows (Linux ``renameat2`` with ``RENAME_EXCHANGE``). A build that fails or
-is killed therefore leaves the previous build intact and readable; a killed build's staging
-directory is removed by the next build. ``write_graph_files`` merges the records on disk
-(``kg.records.merge``) and streams every graph file from the merge, so the graph stage's memory
-does not grow with the corpus; each format is one call there, so adding a format is adding one line.
+``run_build`` does a whole ``kg build``: new, ``--update`` or ``--resume``, reading its records
+from ``kg.records.runner.extraction_lines``. Every file of a build (extraction, graph files,
+store, summary) is written into a hidden staging directory beside the target, which replaces
+the target at the end, atomically where the system allows (Linux ``renameat2`` with
+``RENAME_EXCHANGE``). A build that fails or is killed therefore leaves the previous build
+intact and readable; a killed build's staging directory is removed by the next build.
+``write_graph_files`` merges the records on disk (``kg.records.merge``) and streams every graph
+file from the merge, so the graph stage's memory does not grow with the corpus.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import logging
 import os
 import secrets
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from kg.atomic import write_lines, write_text
 from kg.errors import InputError
 from kg.formats.registry import write_default_exports
-from kg.graph.network import EXTRACTION_FILE
+from kg.graph.network import EXTRACTION_FILE, read_records
 from kg.graph.rdf import NTRIPLES_FILE, write_rdf
 from kg.graph.store import write_store
+from kg.records.cache import (
+    FINGERPRINT_FILE,
+    ExtractionCache,
+    Journal,
+    absolute_inputs,
+    read_fingerprint,
+)
 from kg.records.merge import merge_records
+from kg.records.runner import (
+    ExtractionRun,
+    Notify,
+    OnError,
+    Progress,
+    Submitter,
+    extraction_lines,
+    quiet,
+    unchanged,
+)
+from kg.records.summary import Summary, summarise
+
+__all__ = [
+    "BuildOutcome",
+    "is_build",
+    "run_build",
+    "staged_build",
+    "write_graph_files",
+]
 
 log = logging.getLogger("kg")
+
+BuildMode = Literal["new", "update", "resume"]
 
 STAGING_MARK = ".building-"
 MERGE_FILE = ".merge.sqlite"  # the merge's scratch database, removed when the files are written
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """What a build did: its summary, the files written (none when up to date), the counts."""
+
+    summary: Summary
+    written: list[Path]
+    extracted: int
+    reused: int
+    up_to_date: bool
+
+
+class _UpToDate(Exception):
+    """The build already holds these documents, extracted by this pipeline: keep it as it is."""
+
+
+def run_build(
+    target: Path,
+    inputs: Iterable[str],
+    backend: Submitter,
+    mode: BuildMode,
+    cache_path: Path | None,
+    on_error: OnError,
+    progress: Progress = unchanged,
+    notify: Notify = quiet,
+) -> BuildOutcome:
+    """Build ``target`` from ``inputs``: a new build, an ``update`` of it, or a ``resume``.
+
+    With a cache (``cache_path``) the build is journalled, so that ``resume`` can go on after an
+    interruption without its inputs, and documents already extracted are taken from it.
+    """
+    cache = ExtractionCache(cache_path) if cache_path is not None else None
+    with cache or nullcontext():
+        journal = Journal(absolute_inputs(inputs), mode == "update")
+        if cache is not None:
+            if mode == "resume":
+                journal = cache.resumed_journal(target, absolute_inputs(inputs))
+            cache.start_build(target, journal)
+        run = ExtractionRun(backend, cache)
+        try:
+            summary, written = _write_build(target, journal, run, on_error, progress, notify)
+            up_to_date = False
+        except _UpToDate:
+            summary, written, up_to_date = _read_summary(target), [], True
+        if cache is not None:
+            cache.finish_build(target)
+    return BuildOutcome(summary, written, run.extracted, run.reused, up_to_date)
+
+
+def _write_build(
+    target: Path,
+    journal: Journal,
+    run: ExtractionRun,
+    on_error: OnError,
+    progress: Progress,
+    notify: Notify,
+) -> tuple[Summary, list[Path]]:
+    """Extract into a staged build of ``target`` and swap it in; the summary and files written.
+
+    For an update, the records of the existing build come first and its documents are skipped.
+    Records stream from the workers to ``extraction.jsonl``; the graph and the summary are then
+    read back from that file, so nothing grows with the corpus but the merged graph. A build
+    whose fingerprint (every document's key, in order) matches the existing build's is not
+    written again (``_UpToDate``): the existing build is what it would write.
+    """
+    previous = _previous_extraction(target) if journal.update else None
+    known = {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
+    with staged_build(target) as staging:
+        lines: Iterable[str] = extraction_lines(
+            journal.inputs, run, on_error, skip=known, progress=progress, notify=notify
+        )
+        if previous:
+            old = (json.dumps(r, ensure_ascii=False) for r in read_records(previous))
+            lines = chain(old, lines)
+        started = time.perf_counter()
+        count = write_lines(staging / EXTRACTION_FILE, lines)
+        log.info("extraction: %d records in %.1f s", count, time.perf_counter() - started)
+        if not journal.update and read_fingerprint(target) == run.fingerprint():
+            raise _UpToDate
+        started = time.perf_counter()
+        written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
+        summary = summarise(read_records(staging / EXTRACTION_FILE))
+        written.append(write_text(staging / "summary.json", summary.to_json()))
+        written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
+        log.info("graph files: %d written in %.1f s", len(written), time.perf_counter() - started)
+    return summary, [target / path.relative_to(staging) for path in written]
+
+
+def _read_summary(build_dir: Path) -> Summary:
+    """The summary an existing build wrote."""
+    return Summary(**json.loads((build_dir / "summary.json").read_text(encoding="utf-8")))
+
+
+def _previous_extraction(build_dir: Path) -> Path:
+    """The extraction of an existing build, refusing a directory that is not one."""
+    if not is_build(build_dir):
+        raise InputError(build_dir, f"is not a build directory to update (no {EXTRACTION_FILE})")
+    return build_dir / EXTRACTION_FILE
+
+
+def write_build_graph(out_dir: Path) -> list[Path]:
+    """Write the graph files of a build from its ``extraction.jsonl``."""
+    return write_graph_files(read_records(out_dir / EXTRACTION_FILE), out_dir)
 
 
 def write_graph_files(records: Iterable[dict[str, Any]], out_dir: Path) -> list[Path]:

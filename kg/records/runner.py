@@ -16,21 +16,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kg.errors import KGError
+from kg.errors import InputError, KGError
 from kg.model import Source
+from kg.read.ingest import read_sources
 from kg.records.cache import ExtractionCache, content_key, pipeline_version
 
 # A chunk closes at 16 documents or 20,000 characters: about a second of pipeline work.
@@ -39,7 +41,12 @@ CHUNK_CHARACTERS = 20_000
 CHUNKS_PER_WORKER = 3
 LOCAL_DASK = "local"
 
+log = logging.getLogger("kg")
+
 Batch = tuple[str, list[str]]  # (pipeline version, one JSON record per source)
+Notify = Callable[[str], None]
+Progress = Callable[[Iterable[Source]], Iterable[Source]]
+OnError = Callable[[InputError], None]
 
 
 def extract_batch(sources: list[Source]) -> Batch:
@@ -286,3 +293,59 @@ def chunks(
             group, size = [], 0
     if group:
         yield group
+
+
+def unchanged(sources: Iterable[Source]) -> Iterable[Source]:
+    """No progress display: the sources as they are."""
+    return sources
+
+
+def quiet(message: str) -> None:
+    """Say nothing."""
+    del message
+
+
+def extraction_lines(
+    inputs: Iterable[str],
+    run: ExtractionRun,
+    on_error: OnError,
+    skip: Container[tuple[str, str | None]] = frozenset(),
+    progress: Progress = unchanged,
+    notify: Notify = quiet,
+) -> Iterator[str]:
+    """Read and extract every input: one JSON record per document.
+
+    Unreadable inputs go to ``on_error`` and the rest goes on. Sources whose (document, record
+    id) is in ``skip`` are not extracted (``build --update``); ``notify`` hears how many.
+    """
+    sources = _skip_known(read_sources(list(inputs), on_error=on_error), skip, notify)
+    for line in run.records(progress(sources)):
+        if log.isEnabledFor(logging.INFO):
+            _log_counts(json.loads(line))
+        yield line
+
+
+def _log_counts(record: dict[str, Any]) -> None:
+    """Log what was found in one document (``kg -v``)."""
+    log.info(
+        "%s%s: %d articles, %d entities, %d relations",
+        record["document"],
+        f"#{record['id']}" if "id" in record else "",
+        len(record["articles"]),
+        len(record["entities"]),
+        len(record["relations"]),
+    )
+
+
+def _skip_known(
+    sources: Iterable[Source], skip: Container[tuple[str, str | None]], notify: Notify
+) -> Iterator[Source]:
+    """The sources not in ``skip``; says how many were skipped."""
+    skipped = 0
+    for source in sources:
+        if (source.document, source.record_id) in skip:
+            skipped += 1
+        else:
+            yield source
+    if skipped:
+        notify(f"skipped {skipped} documents already in the build")
