@@ -294,7 +294,8 @@ def export(
     kg export build -f gexf --relations PARTNERS_WITH -o partners.gexf
     kg export build -f csv --around 常熟市总工会 --hops 2 -o tables/
     """
-    from kg.formats.registry import default_target, export_graph, filter_graph
+    from kg.formats.registry import default_target, export_graph
+    from kg.formats.subgraph import filter_graph
     from kg.graph.network import EXTRACTION_FILE, load_graph, read_records
     from kg.graph.rdf import article_infos
 

@@ -13,15 +13,10 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from kg.cli import main
 from kg.errors import RequestError
-from kg.formats.registry import (
-    EDGE_COLUMNS,
-    NODE_COLUMNS,
-    export_graph,
-    filter_graph,
-    find_entity,
-    write_csv,
-    write_graphml,
-)
+from kg.formats.graphml import write_graphml
+from kg.formats.registry import export_graph
+from kg.formats.subgraph import filter_graph, find_entity
+from kg.formats.tables import EDGE_COLUMNS, NODE_COLUMNS, write_csv
 from kg.graph.network import NetworkSource, load_graph
 from kg.graph.rdf import entity_iri
 from kg.graph.vocab import KG
