@@ -24,9 +24,11 @@ it). Symmetric relations are stored once, from the smaller key to the larger.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib.resources import files
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -35,96 +37,26 @@ from typing import Any, Protocol
 from kg.model import SYMMETRIC_RELATIONS
 
 HONOUR = "HAS_HONOUR"
-# Facts go in under their ends as stated, numbered in the order first stated (id); statements
-# are numbered in the order they came (seq). Both break ties between statements at the same
-# place, so a fact's evidence reads in the order of a stable sort of the records as they came.
-SCHEMA = """
-CREATE TABLE entity (key TEXT PRIMARY KEY, type TEXT NOT NULL, label TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE alias (key TEXT, name TEXT, PRIMARY KEY (key, name)) WITHOUT ROWID;
-CREATE TABLE role (key TEXT, role TEXT, PRIMARY KEY (key, role)) WITHOUT ROWID;
-CREATE TABLE mention (key TEXT, article TEXT, date TEXT, PRIMARY KEY (key, article)) WITHOUT ROWID;
-CREATE TABLE fact (
-    id INTEGER PRIMARY KEY, head TEXT, kind TEXT, tail TEXT, is_value INTEGER,
-    UNIQUE (head, kind, tail, is_value));
-CREATE TABLE statement (
-    seq INTEGER PRIMARY KEY, fact INTEGER, document TEXT, record TEXT, article TEXT, date TEXT,
-    text TEXT, start INTEGER, "end" INTEGER, rule TEXT, confidence REAL, triggers TEXT);
-CREATE TABLE article (
-    seq INTEGER PRIMARY KEY, ref TEXT, document TEXT, record TEXT, idx INTEGER, headline TEXT,
-    date TEXT, byline TEXT, meta TEXT);
-"""
 STATEMENT_FIELDS = 'document, record, article, date, text, start, "end", rule, confidence, triggers'
 STATEMENT_COLUMNS = ", ".join(f"s.{name}" for name in STATEMENT_FIELDS.split(", "))
 STATEMENT_ORDER = "s.article, COALESCE(s.start, 0)"
 SYMMETRIC = ", ".join(f"'{kind}'" for kind in sorted(SYMMETRIC_RELATIONS))
-# Run once all records are in. Names that are only aliases fold into their entity (``fold``);
-# every entity then belongs to one node (``member``), and the tables the writers read are
-# made from the members: names, roles, articles, facts with their ends moved to the nodes.
-FINISH = f"""
-CREATE TEMP TABLE owner AS
-    SELECT DISTINCT e.type, a.name, a.key FROM alias a JOIN entity e ON e.key = a.key
-    WHERE a.name != e.label;
-CREATE INDEX temp.owner_name ON owner (type, name);
-CREATE TABLE fold (key TEXT PRIMARY KEY, target TEXT NOT NULL) WITHOUT ROWID;
-INSERT INTO fold
-    SELECT e.key, MIN(o.key) FROM entity e
-    JOIN owner o ON o.type = e.type AND o.name = e.label AND o.key != e.key
-    GROUP BY e.key HAVING COUNT(*) = 1;
-DELETE FROM fold WHERE EXISTS (
-    SELECT 1 FROM entity t JOIN owner o ON o.type = t.type AND o.name = t.label
-    WHERE t.key = fold.target);
-CREATE TABLE member (key TEXT PRIMARY KEY, node TEXT NOT NULL) WITHOUT ROWID;
-INSERT INTO member SELECT e.key, COALESCE(f.target, e.key) FROM entity e
-    LEFT JOIN fold f ON f.key = e.key;
-CREATE TABLE node (key TEXT PRIMARY KEY, type TEXT, label TEXT) WITHOUT ROWID;
-INSERT INTO node SELECT key, type, label FROM entity WHERE key NOT IN (SELECT key FROM fold);
-CREATE TABLE node_alias (node TEXT, name TEXT, PRIMARY KEY (node, name)) WITHOUT ROWID;
-INSERT OR IGNORE INTO node_alias
-    SELECT m.node, a.name FROM alias a JOIN member m ON m.key = a.key
-    UNION SELECT f.target, e.label FROM fold f JOIN entity e ON e.key = f.key;
-DELETE FROM node_alias WHERE name = (SELECT label FROM node WHERE key = node_alias.node);
-CREATE TABLE node_role (node TEXT, role TEXT, PRIMARY KEY (node, role)) WITHOUT ROWID;
-INSERT OR IGNORE INTO node_role SELECT m.node, r.role FROM role r JOIN member m ON m.key = r.key;
-CREATE TABLE node_article (node TEXT, article TEXT, date TEXT, PRIMARY KEY (node, article))
-    WITHOUT ROWID;
-INSERT OR IGNORE INTO node_article
-    SELECT m.node, x.article, x.date FROM mention x JOIN member m ON m.key = x.key;
-CREATE TABLE node_honour (pos INTEGER PRIMARY KEY, node TEXT, honour TEXT, {STATEMENT_FIELDS});
-INSERT INTO node_honour
-    SELECT ROW_NUMBER() OVER (ORDER BY m.node, f.tail, {STATEMENT_ORDER}, f.head != m.node,
-        f.head, s.seq), m.node, f.tail, {STATEMENT_COLUMNS}
-    FROM fact f JOIN member m ON m.key = f.head JOIN statement s ON s.fact = f.id
-    WHERE f.is_value;
-CREATE TABLE edge_fact (fact INTEGER PRIMARY KEY, head TEXT, tail TEXT, kind TEXT);
-INSERT INTO edge_fact
-    SELECT id, IIF(kind IN ({SYMMETRIC}), MIN(h, t), h), IIF(kind IN ({SYMMETRIC}), MAX(h, t), t),
-        kind
-    FROM (SELECT f.id, f.kind, mh.node AS h, mt.node AS t FROM fact f
-          JOIN member mh ON mh.key = f.head JOIN member mt ON mt.key = f.tail
-          WHERE NOT f.is_value)
-    WHERE h != t;
-CREATE TABLE edge (head TEXT, tail TEXT, kind TEXT, PRIMARY KEY (head, tail, kind)) WITHOUT ROWID;
-INSERT OR IGNORE INTO edge SELECT head, tail, kind FROM edge_fact;
-CREATE TABLE edge_statement (
-    pos INTEGER PRIMARY KEY, head TEXT, tail TEXT, kind TEXT, {STATEMENT_FIELDS});
-INSERT INTO edge_statement
-    SELECT ROW_NUMBER() OVER (ORDER BY e.head, e.tail, e.kind, {STATEMENT_ORDER}, e.fact, s.seq),
-        e.head, e.tail, e.kind, {STATEMENT_COLUMNS}
-    FROM edge_fact e JOIN statement s ON s.fact = e.fact;
-CREATE TABLE degree (node TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;
-INSERT INTO degree SELECT node, COUNT(*) FROM (
-    SELECT head AS node FROM edge UNION ALL SELECT tail FROM edge) GROUP BY node;
-CREATE TABLE link (subject TEXT, kind TEXT, object TEXT, PRIMARY KEY (subject, kind, object))
-    WITHOUT ROWID;
-INSERT OR IGNORE INTO link
-    SELECT head, kind, tail FROM edge
-    UNION ALL SELECT tail, kind, head FROM edge WHERE kind IN ({SYMMETRIC});
-CREATE TABLE person_name (name TEXT PRIMARY KEY, key TEXT) WITHOUT ROWID;
-INSERT INTO person_name
-    SELECT a.name, MIN(a.node) FROM node_alias a JOIN node n ON n.key = a.node
-    WHERE n.type = 'PERSON' GROUP BY a.name;
-INSERT OR REPLACE INTO person_name SELECT label, key FROM node WHERE type = 'PERSON';
-"""
+
+
+def _sql_sections() -> dict[str, str]:
+    """The sections of ``merge.sql`` (``-- section: NAME``), with the statement columns filled."""
+    text = files("kg.records").joinpath("merge.sql").read_text(encoding="utf-8")
+    filled = text.format(
+        statement_fields=STATEMENT_FIELDS,
+        statement_order=STATEMENT_ORDER,
+        statement_columns=STATEMENT_COLUMNS,
+        symmetric=SYMMETRIC,
+    )
+    parts = re.split(r"^-- section: (\w+)\n", filled, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+SQL = _sql_sections()
 
 
 def entity_key(entity_type: str, name: str) -> str:
@@ -290,7 +222,7 @@ class GraphMerge:
         # A scratch database: rebuilt from the extraction if lost, so no journal and no syncs.
         self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
         self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages; sorts spill to disk
-        self.db.executescript(SCHEMA)
+        self.db.executescript(SQL["schema"])
         self.db.execute("BEGIN")
 
     def __enter__(self) -> GraphMerge:
@@ -383,7 +315,7 @@ class GraphMerge:
     def finish(self) -> GraphMerge:
         """Fold alias-only names into their entities and prepare what the writers read."""
         self.db.execute("COMMIT")
-        self.db.executescript(FINISH)
+        self.db.executescript(SQL["finish"])
         return self
 
     def number_of_nodes(self) -> int:
