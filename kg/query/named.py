@@ -107,6 +107,12 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
     return NamedQuery(name, fields["title"], fields["description"], text, params, sort)
 
 
+def page_query(name: str, iris: str) -> str:
+    """The web page's query ``kg/query/page/NAME.rq`` about ``iris`` (IRIs written as ``<…>``)."""
+    text = files("kg.query").joinpath("page", f"{name}.rq").read_text(encoding="utf-8")
+    return text.replace("{iris}", iris)
+
+
 @cache
 def named_queries() -> dict[str, NamedQuery]:
     """Every query shipped in ``kg/query/``, by name."""

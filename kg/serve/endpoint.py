@@ -21,17 +21,17 @@ import json
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from kg.errors import EndpointError, QueryRefused
-from kg.query.named import NamedQuery
+from kg.query.named import NamedQuery, page_query
 from kg.serve import pages
 from kg.serve.guard import QueryForm, check_dataset_iris, check_query
+from kg.serve.http_server import EndpointServer, handler_for
 from kg.serve.negotiation import Offer, negotiate
 from kg.serve.pool import (
     GRAPH_FORMATS,
@@ -41,6 +41,16 @@ from kg.serve.pool import (
     QueryRequest,
     StoreOpener,
     store_opener,
+)
+from kg.serve.protocol import (
+    Request,
+    Response,
+    content_type,
+    html_response,
+    message,
+    not_acceptable,
+    protocol_params,
+    valid_iri,
 )
 
 log = logging.getLogger(__name__)
@@ -55,47 +65,10 @@ GRAPH_OFFERS = [Offer(media, media) for media in GRAPH_FORMATS] + [
     Offer("application/json", "application/ld+json"),
 ]
 STATIC_TYPES = {"app.js": "text/javascript", "style.css": "text/css"}
-MAX_BODY = 1 << 20  # bytes of a POSTed query; more is refused with 413
-IDLE_TIMEOUT = 30.0  # seconds an idle keep-alive connection holds its thread
-PAGE_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 
-# The entity pages' queries; %s is the entity's IRI, written by pyoxigraph (``<…>``).
-ABOUT_QUERY = """SELECT ?property ?value WHERE { %s ?property ?value }
-ORDER BY ?property ?value LIMIT 1000"""
-REFERRED_QUERY = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?subject ?property WHERE {
-  ?subject ?property %s FILTER(?property NOT IN (rdf:subject, rdf:object))
-} ORDER BY ?property ?subject LIMIT 1000"""
-# Facts are reified statements (rdf:Statement) naming the entity as subject or object; the notes
-# of a fact are its own values and those of the nodes it links to (its kg:Evidence nodes: the
-# sentence, offsets, rule and article).
-EVIDENCE_QUERY = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?fact ?subject ?property ?object ?source ?note ?value WHERE {
-  VALUES ?entity { %s }
-  { ?fact rdf:subject ?entity ; rdf:predicate ?property ; rdf:object ?object .
-    BIND(?entity AS ?subject) }
-  UNION
-  { ?fact rdf:object ?entity ; rdf:predicate ?property ; rdf:subject ?subject .
-    BIND(?entity AS ?object) }
-  { ?fact ?note ?value
-    FILTER(?note NOT IN (rdf:subject, rdf:predicate, rdf:object, rdf:type))
-    BIND(?fact AS ?source) }
-  UNION
-  { ?fact ?link ?source FILTER(?link NOT IN (rdf:subject, rdf:predicate, rdf:object, rdf:type))
-    ?source ?note ?value FILTER(?note != rdf:type) }
-} ORDER BY ?fact ?source ?note ?value LIMIT 2000"""
-LABEL_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?node ?label ?rank WHERE {
-  VALUES ?node { %s }
-  { ?node skos:prefLabel ?label BIND(0 AS ?rank) }
-  UNION { ?node rdfs:label ?label BIND(1 AS ?rank) }
-  UNION { ?node dcterms:title ?label BIND(2 AS ?rank) }
-}"""
 MAX_LABELLED = 2000  # IRIs whose labels one page looks up
 
 
@@ -125,50 +98,6 @@ class ServeSettings:
     max_rows: int = 10_000
     workers: int = 2
     cors: bool = False
-
-
-@dataclass(frozen=True)
-class Request:
-    """An HTTP request as the routes see it: parameters from the URL and, for forms, the body."""
-
-    method: str
-    path: str
-    params: dict[str, list[str]]
-    headers: Mapping[str, str]
-    body: bytes = b""
-    host: str = "127.0.0.1"
-
-    def accept(self) -> str | None:
-        """The ``Accept`` header, if any."""
-        return self.headers.get("accept")
-
-
-@dataclass
-class Response:
-    """An HTTP response to send."""
-
-    status: int
-    body: bytes
-    content_type: str = "text/plain; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def message(status: int, text: str) -> Response:
-    """A plain-text response of one line: errors and refusals."""
-    return Response(status, (text + "\n").encode())
-
-
-def html_response(body: bytes, status: int = 200) -> Response:
-    """An HTML page, allowed to load assets from this server only."""
-    return Response(
-        status, body, "text/html; charset=utf-8", {"Content-Security-Policy": PAGE_POLICY}
-    )
-
-
-def content_type(media_type: str) -> str:
-    """The ``Content-Type`` header for a media type: text types say they are UTF-8."""
-    textual = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
-    return f"{media_type}; charset=utf-8" if textual else media_type
 
 
 class Endpoint:
@@ -337,7 +266,7 @@ class Endpoint:
         nodes = " ".join(str(ox.NamedNode(iri)) for iri in sorted(iris)[:MAX_LABELLED])
         if not nodes:
             return pages.Labels()
-        rows = self.select(LABEL_QUERY % nodes)["results"]["bindings"]
+        rows = self.select(page_query("labels", nodes))["results"]["bindings"]
 
         def rank(row: pages.Row) -> tuple[int, int]:
             language = str(row["label"].get("xml:lang", ""))
@@ -444,57 +373,14 @@ class Endpoint:
             raise EndpointError("give the entity as one iri=… parameter")
         iri = valid_iri(iris[0])
         entity = str(ox.NamedNode(iri))  # written by pyoxigraph: safe inside query text
-        about = self.select(ABOUT_QUERY % entity)["results"]["bindings"]
-        referred = self.select(REFERRED_QUERY % entity)["results"]["bindings"]
-        evidence = self.select(EVIDENCE_QUERY % entity)["results"]["bindings"]
+        about = self.select(page_query("about", entity))["results"]["bindings"]
+        referred = self.select(page_query("referred", entity))["results"]["bindings"]
+        evidence = self.select(page_query("evidence", entity))["results"]["bindings"]
         if not (about or referred or evidence):
             return message(404, f"the graph says nothing about <{iri}>")
         labels = self.labels({iri} | pages.iris_in(about + referred + evidence))
         view = pages.EntityView(iri, about, referred, pages.facts_from(evidence))
         return html_response(pages.entity_page(view, labels))
-
-
-def valid_iri(iri: str) -> str:
-    """``iri`` if it is an absolute IRI, else a 400 saying why."""
-    try:
-        ox.NamedNode(iri)
-    except ValueError as error:
-        raise EndpointError(f"<{iri}> is not a valid IRI: {error}") from error
-    return iri
-
-
-def protocol_params(request: Request) -> dict[str, list[str]]:
-    """The protocol parameters: the URL's, plus a form body's or a direct query body."""
-    params = {key: list(values) for key, values in request.params.items()}
-    if request.method != "POST":
-        return params
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    try:
-        body = request.body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise EndpointError(f"the request body is not UTF-8 ({error.reason})") from error
-    if media_type == "application/x-www-form-urlencoded":
-        for key, values in parse_qs(body, keep_blank_values=True).items():
-            params.setdefault(key, []).extend(values)
-    elif media_type == "application/sparql-query":
-        params["query"] = [body]
-    elif media_type == "application/sparql-update":
-        raise QueryRefused("SPARQL Update is refused: this endpoint is read-only")
-    else:
-        raise EndpointError(
-            f"cannot read a {media_type or 'typeless'} body: POST a query as "
-            "application/x-www-form-urlencoded (query=…) or application/sparql-query",
-            status=415,
-        )
-    return params
-
-
-def not_acceptable(accept: str | None, form: QueryForm | None) -> Response:
-    """406, listing the media types this query's form can be answered in."""
-    returns_graph = form is not None and form.returns_graph
-    kinds = "CONSTRUCT and DESCRIBE" if returns_graph else "SELECT and ASK"
-    formats = ", ".join(GRAPH_FORMATS if returns_graph else TABLE_FORMATS)
-    return message(406, f"cannot answer in {accept}; {kinds} answers come as: {formats}")
 
 
 def service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.Triple]:
@@ -518,73 +404,3 @@ def service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.
         ox.Triple(endpoint, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(iri)) for iri in iris
     ]
     return triples
-
-
-def body_length(header: str | None) -> tuple[Response | None, int]:
-    """The body length a ``Content-Length`` header gives, or the response refusing it."""
-    try:
-        length = int(header or 0)
-    except ValueError:
-        return message(400, f"Content-Length {header!r} is not a number"), 0
-    if length > MAX_BODY:
-        return message(413, f"the request body is over {MAX_BODY} bytes"), 0
-    return None, max(length, 0)
-
-
-class EndpointServer(ThreadingHTTPServer):
-    """``ThreadingHTTPServer`` with a listen backlog for many clients connecting at once."""
-
-    request_queue_size = 128
-
-
-def handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
-    """An HTTP/1.1 request handler class that hands every request to ``endpoint``."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "union-kg"
-        timeout = IDLE_TIMEOUT
-        # Headers and body go out in two writes; without TCP_NODELAY the second waits for the
-        # client's delayed ACK (40 ms on Linux) on every kept-alive request.
-        disable_nagle_algorithm = True
-
-        def do_GET(self) -> None:
-            self.handle_one()
-
-        do_POST = do_OPTIONS = do_PUT = do_DELETE = do_PATCH = do_GET
-
-        def handle_one(self) -> None:
-            """Read the request, answer it, write the response."""
-            url = urlsplit(self.path)
-            refusal, length = body_length(self.headers.get("Content-Length"))
-            if "Transfer-Encoding" in self.headers:
-                refusal = message(411, "send the request body with a Content-Length")
-            if refusal is not None:
-                self.close_connection = True
-                self.send(refusal)
-                return
-            request = Request(
-                self.command,
-                url.path,
-                parse_qs(url.query, keep_blank_values=True),
-                {key.lower(): value for key, value in self.headers.items()},
-                self.rfile.read(length) if length > 0 else b"",
-                self.headers.get("Host") or f"{endpoint.settings.host}:{endpoint.settings.port}",
-            )
-            self.send(endpoint.respond(request))
-
-        def send(self, response: Response) -> None:
-            """Write a response with its length, so the connection can be kept alive."""
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(response.body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            log.info("%s " + format, self.address_string(), *args)
-
-    return Handler
