@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+__all__ = ["atomic_path", "atomic_writer", "write_lines", "write_text"]
+
 
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[str]]:
@@ -24,7 +26,7 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     try:
         with handle:
             yield handle
-        make_readable(Path(handle.name))
+        _make_readable(Path(handle.name))
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
@@ -42,14 +44,14 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(handle)
     try:
         yield Path(name)
-        make_readable(Path(name))
+        _make_readable(Path(name))
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
 
 
-def make_readable(path: Path) -> None:
+def _make_readable(path: Path) -> None:
     """Give a temp file the mode an ordinary file gets (0666 less the umask), not 0600."""
     umask = os.umask(0)
     os.umask(umask)
@@ -63,7 +65,7 @@ def write_text(path: Path, text: str) -> Path:
     return path
 
 
-def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
+def _write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
     """Stream ``records`` to ``path`` as JSON Lines atomically; return how many were written."""
     count = 0
     with atomic_writer(path) as handle:

@@ -7,6 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = [
+    "EndpointError",
+    "GoldError",
+    "InputError",
+    "KGError",
+    "QueryError",
+    "QueryRefused",
+    "RequestError",
+]
+
 
 class KGError(Exception):
     """Base class of every error union-kg reports to a user."""
@@ -31,7 +41,7 @@ class GoldError(KGError):
         super().__init__(f"{where}: {problem}")
 
 
-class BuildError(KGError):
+class _BuildError(KGError):
     """A build directory that is missing, incomplete or not a union-kg build."""
 
     def __init__(self, path: Path | str, problem: str) -> None:

@@ -30,12 +30,29 @@ from tqdm import tqdm
 from kg.errors import GoldError
 from kg.model import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS
 
+__all__ = [
+    "BENCHMARK_TYPE",
+    "Counts",
+    "DocumentResult",
+    "Finding",
+    "Report",
+    "SpanReport",
+    "benchmark_type",
+    "evaluate_documents",
+    "evaluate_spans",
+    "format_report",
+    "format_span_report",
+    "normalise_name",
+    "pipeline_spans",
+    "report_to_dict",
+]
+
 # ANNOTATION.md: names are compared after NFKC with white space and “”‘’「」"' removed.
 _IGNORED_IN_NAMES = re.compile(r"[\s“”‘’「」\"']")
 
 # Our labels in the terms of MSRA NER and CLUENER2020 (README.md of shared/benchmarks).
 # PROGRAMME has no counterpart; LOC none of ours yet (a predictor may output LOC itself).
-BENCHMARK_TYPES = ("PER", "ORG", "LOC", "OTHER")
+_BENCHMARK_TYPES = ("PER", "ORG", "LOC", "OTHER")
 BENCHMARK_TYPE: Mapping[str, str] = {
     "PERSON": "PER",
     "UNION": "ORG",
@@ -74,7 +91,7 @@ def benchmark_type(label: str) -> str | None:
     >>> benchmark_type("UNION"), benchmark_type("LOC"), benchmark_type("PROGRAMME")
     ('ORG', 'LOC', None)
     """
-    if label in BENCHMARK_TYPES:
+    if label in _BENCHMARK_TYPES:
         return label
     return BENCHMARK_TYPE.get(label)
 

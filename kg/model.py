@@ -11,6 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+__all__ = [
+    "ENTITY_TYPES",
+    "PERSON_ROLES",
+    "RELATION_TYPES",
+    "SYMMETRIC_RELATIONS",
+    "Article",
+    "BylinePerson",
+    "Entity",
+    "Evidence",
+    "Extraction",
+    "Mention",
+    "Relation",
+    "Source",
+]
+
 ENTITY_TYPES = (
     "UNION",
     "ENTERPRISE",

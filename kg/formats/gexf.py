@@ -31,18 +31,20 @@ from kg.model import SYMMETRIC_RELATIONS
 from kg.records.merge import Entity, GraphSource
 from kg.viz.palette import hex_to_rgb, type_colour
 
-GEXF_NS = "http://gexf.net/1.3"
-VIZ_NS = "http://gexf.net/1.3/viz"
-INDENT = "  "
+__all__ = ["edge_view", "element", "gexf_list", "gexf_text", "node_size", "node_view", "write_gexf"]
+
+_GEXF_NS = "http://gexf.net/1.3"
+_VIZ_NS = "http://gexf.net/1.3/viz"
+_INDENT = "  "
 # What ElementTree escapes in attribute values, in its order (& first).
-ATTRIBUTE_ESCAPES = (
+_ATTRIBUTE_ESCAPES = (
     *(("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")),
     *(("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;")),
 )
-NEEDS_ESCAPE = re.compile('[&<>"\r\n\t]')
+_NEEDS_ESCAPE = re.compile('[&<>"\r\n\t]')
 
 # (attribute id and title, GEXF type), in the order Gephi's data laboratory shows them.
-NODE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+_NODE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("type", "string"),
     ("aliases", "liststring"),
     ("roles", "liststring"),
@@ -53,7 +55,7 @@ NODE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("first_date", "string"),
     ("last_date", "string"),
 )
-EDGE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+_EDGE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("relation", "string"),
     ("confidence", "double"),
     ("articles", "liststring"),
@@ -81,7 +83,7 @@ def gexf_list(values: Iterable[str]) -> str:
     return "[" + ", ".join(quoted) + "]"
 
 
-def format_value(value: Any, kind: str) -> str | None:
+def _format_value(value: Any, kind: str) -> str | None:
     """The text of one attribute value, or None when there is nothing to write."""
     if value is None:
         return None
@@ -110,24 +112,24 @@ def node_view(entity: Entity) -> dict[str, Any]:
 
     Other graph attributes (such as ``honour_evidence``, a mapping) stay out of the files.
     """
-    values = {name: entity.data.get(name) for name, _ in NODE_ATTRIBUTES}
+    values = {name: entity.data.get(name) for name, _ in _NODE_ATTRIBUTES}
     return {**values, "label": entity.data["label"], "degree": entity.degree}
 
 
-def escape_attribute(text: str) -> str:
+def _escape_attribute(text: str) -> str:
     """An attribute value escaped the way ElementTree escapes it.
 
     >>> escape_attribute('A&B "1"')
     'A&amp;B &quot;1&quot;'
     """
-    if not NEEDS_ESCAPE.search(text):
+    if not _NEEDS_ESCAPE.search(text):
         return text
-    for char, entity in ATTRIBUTE_ESCAPES:
+    for char, entity in _ATTRIBUTE_ESCAPES:
         text = text.replace(char, entity)
     return text
 
 
-def escape_text(text: str) -> str:
+def _escape_text(text: str) -> str:
     """Element text escaped the way ElementTree escapes it."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -148,20 +150,20 @@ def element(
     >>> element("spells", {}, [element("spell", {"start": "2024-06-12"}, level=1)])
     '<spells>\\n  <spell start="2024-06-12" />\\n</spells>\\n'
     """
-    pad = INDENT * level
+    pad = _INDENT * level
     start = pad + "<" + tag
-    start += "".join(f' {name}="{escape_attribute(value)}"' for name, value in attributes.items())
+    start += "".join(f' {name}="{_escape_attribute(value)}"' for name, value in attributes.items())
     if text:
-        return f"{start}>{escape_text(text)}</{tag}>\n"
+        return f"{start}>{_escape_text(text)}</{tag}>\n"
     body = "".join(children)
     if not body:
         return start + " />\n"
     return f"{start}>\n{body}{pad}</{tag}>\n"
 
 
-def attvalues(values: Mapping[str, Any], columns: tuple[tuple[str, str], ...], level: int) -> str:
+def _attvalues(values: Mapping[str, Any], columns: tuple[tuple[str, str], ...], level: int) -> str:
     """``<attvalues>`` with every declared attribute that has a value."""
-    texts = ((name, format_value(values.get(name), kind)) for name, kind in columns)
+    texts = ((name, _format_value(values.get(name), kind)) for name, kind in columns)
     children = [
         element("attvalue", {"for": name, "value": text}, level=level + 1)
         for name, text in texts
@@ -170,14 +172,14 @@ def attvalues(values: Mapping[str, Any], columns: tuple[tuple[str, str], ...], l
     return element("attvalues", {}, children, level)
 
 
-def spells(start: str | None, level: int) -> str:
+def _spells(start: str | None, level: int) -> str:
     """Make the element appear on Gephi's timeline from ``start`` on (no spell: always there)."""
     if not start:
         return ""
     return element("spells", {}, [element("spell", {"start": start}, level=level + 1)], level)
 
 
-def header() -> Iterator[str]:
+def _header() -> Iterator[str]:
     """Who wrote the file and what it holds."""
     meta = [
         element("creator", {}, level=2, text=f"union-kg {__version__}"),
@@ -186,9 +188,9 @@ def header() -> Iterator[str]:
     yield element("meta", {}, meta, level=1)
 
 
-def declarations() -> Iterator[str]:
+def _declarations() -> Iterator[str]:
     """The declarations of the node and edge attribute columns."""
-    for cls, columns in (("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)):
+    for cls, columns in (("node", _NODE_ATTRIBUTES), ("edge", _EDGE_ATTRIBUTES)):
         declared = [
             element("attribute", {"id": name, "title": name, "type": kind}, level=3)
             for name, kind in columns
@@ -196,20 +198,20 @@ def declarations() -> Iterator[str]:
         yield element("attributes", {"class": cls}, declared, level=2)
 
 
-def node_element(entity: Entity) -> str:
+def _node_element(entity: Entity) -> str:
     """One entity with its attributes, colour, size and spell."""
     values = node_view(entity)
     red, green, blue = hex_to_rgb(type_colour(values["type"]))
     children = [
-        attvalues(values, NODE_ATTRIBUTES, 4),
-        spells(values.get("first_date"), 4),
+        _attvalues(values, _NODE_ATTRIBUTES, 4),
+        _spells(values.get("first_date"), 4),
         element("viz:color", {"r": str(red), "g": str(green), "b": str(blue)}, level=4),
         element("viz:size", {"value": repr(node_size(values["degree"]))}, level=4),
     ]
     return element("node", {"id": entity.key, "label": values["label"]}, children, level=3)
 
 
-def edge_element(number: int, head: str, tail: str, kind: str, data: Mapping[str, Any]) -> str:
+def _edge_element(number: int, head: str, tail: str, kind: str, data: Mapping[str, Any]) -> str:
     """One fact as an edge, its relation type as ``kind``."""
     attributes = {
         "id": str(number),
@@ -222,35 +224,35 @@ def edge_element(number: int, head: str, tail: str, kind: str, data: Mapping[str
     if kind in SYMMETRIC_RELATIONS:
         attributes["type"] = "undirected"
     values = edge_view(data)
-    children = [attvalues(values, EDGE_ATTRIBUTES, 4), spells(values["first_date"], 4)]
+    children = [_attvalues(values, _EDGE_ATTRIBUTES, 4), _spells(values["first_date"], 4)]
     return element("edge", attributes, children, level=3)
 
 
-def gexf_chunks(source: GraphSource) -> Iterator[str]:
+def _gexf_chunks(source: GraphSource) -> Iterator[str]:
     """The GEXF 1.3 document of a graph as pieces of text, entity by entity and fact by fact."""
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
-    yield f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{VIZ_NS}" version="1.3">\n'
-    yield from header()
+    yield f'<gexf xmlns="{_GEXF_NS}" xmlns:viz="{_VIZ_NS}" version="1.3">\n'
+    yield from _header()
     dynamic = ' mode="dynamic" timeformat="date"' if source.is_dated() else ""
-    yield f'{INDENT}<graph defaultedgetype="directed" idtype="string"{dynamic}>\n'
-    yield from declarations()
-    yield f'{INDENT * 2}<nodes count="{source.number_of_nodes()}">\n'
+    yield f'{_INDENT}<graph defaultedgetype="directed" idtype="string"{dynamic}>\n'
+    yield from _declarations()
+    yield f'{_INDENT * 2}<nodes count="{source.number_of_nodes()}">\n'
     for entity in source.entities():
-        yield node_element(entity)
-    yield f"{INDENT * 2}</nodes>\n"
-    yield f'{INDENT * 2}<edges count="{source.number_of_edges()}">\n'
+        yield _node_element(entity)
+    yield f"{_INDENT * 2}</nodes>\n"
+    yield f'{_INDENT * 2}<edges count="{source.number_of_edges()}">\n'
     for number, (head, tail, kind, data) in enumerate(source.edges()):
-        yield edge_element(number, head, tail, kind, data)
-    yield f"{INDENT * 2}</edges>\n{INDENT}</graph>\n</gexf>\n"
+        yield _edge_element(number, head, tail, kind, data)
+    yield f"{_INDENT * 2}</edges>\n{_INDENT}</graph>\n</gexf>\n"
 
 
 def gexf_text(source: GraphSource) -> str:
     """The GEXF 1.3 document of a graph as text, with its XML declaration."""
-    return "".join(gexf_chunks(source))
+    return "".join(_gexf_chunks(source))
 
 
 def write_gexf(source: GraphSource, path: Path) -> Path:
     """Write a graph to ``path`` as GEXF 1.3, atomically, as it streams by."""
     with atomic_writer(path) as handle:
-        handle.writelines(gexf_chunks(source))
+        handle.writelines(_gexf_chunks(source))
     return path

@@ -27,6 +27,8 @@ from kg.errors import InputError
 from kg.model import SYMMETRIC_RELATIONS
 from kg.records.merge import ArticleInfo, Entity, merge_records
 
+__all__ = ["EXTRACTION_FILE", "NetworkSource", "graph_from_records", "load_graph", "read_records"]
+
 EXTRACTION_FILE = "extraction.jsonl"
 
 
@@ -87,11 +89,11 @@ class NetworkSource:
     def person(self, name: str) -> str | None:
         """The key of the person with this name (canonical first, then alias), if any."""
         if self.people is None:
-            self.people = person_names(self.graph)
+            self.people = _person_names(self.graph)
         return self.people.get(name)
 
 
-def person_names(graph: nx.MultiDiGraph) -> dict[str, str]:
+def _person_names(graph: nx.MultiDiGraph) -> dict[str, str]:
     """Each name or alias of a person → the person's node key (for byline names)."""
     names: dict[str, str] = {}
     for key, data in graph.nodes(data=True):

@@ -5,7 +5,7 @@ or a NetworkX graph of ``kg.graph.network``, so both views hold the same entitie
 come resource by resource (an entity with the plain facts it states, a fact with its evidence, an
 article), so N-Triples, Turtle and JSON-LD are written as they stream by, in memory that does not
 grow with the graph, and each subject's triples stand together in every format. Terms are plain
-strings (``Iri``, ``str``, ``int``, ``Typed``) written out by hand: the files take half the time
+strings (``_Iri``, ``str``, ``int``, ``Typed``) written out by hand: the files take half the time
 they took with Oxigraph's term objects, themselves ten times faster to make than rdflib's.
 ``to_rdf`` gives an ``rdflib.Graph`` of a small graph for SHACL, tests and benchmarks. IRIs are
 derived from content only (an entity's node key, an article's reference, a fact's ends), so the same
@@ -46,11 +46,29 @@ from kg.graph.vocab import ENTITY_CLASSES, KG, NAMESPACE, RELATION_PROPERTIES, R
 from kg.records.merge import ArticleInfo, Entity, GraphSource
 from kg.records.merge import article_infos as article_infos  # the articles to_rdf describes
 
+__all__ = [
+    "CONTEXT",
+    "ID",
+    "JSONLD_FILE",
+    "NTRIPLES_FILE",
+    "TURTLE_FILE",
+    "Typed",
+    "compact",
+    "entity_iri",
+    "iri_segment",
+    "new_graph",
+    "percent_encoded",
+    "resources",
+    "to_rdf",
+    "write_jsonld",
+    "write_rdf",
+]
+
 TURTLE_FILE = "graph.ttl"
 NTRIPLES_FILE = "graph.nt"
 JSONLD_FILE = "graph.jsonld"
 ID = Namespace("https://w3id.org/union-kg/id/")
-PREFIXES = {
+_PREFIXES = {
     "kg": Namespace(NAMESPACE),
     "rdf": RDF,
     "rdfs": RDFS,
@@ -67,7 +85,7 @@ PREFIXES = {
 
 # Characters an IRI segment %-codes: all but letters and digits (str.isalnum, which \w adds
 # "_" to) and the unreserved "-._~" (quote leaves "_" as it is).
-SEGMENT_ESCAPES = re.compile(r"[^\w.~-]")
+_SEGMENT_ESCAPES = re.compile(r"[^\w.~-]")
 
 
 def iri_segment(text: str) -> str:
@@ -76,7 +94,7 @@ def iri_segment(text: str) -> str:
     >>> iri_segment("常熟市总工会“一号”")
     '常熟市总工会%E2%80%9C一号%E2%80%9D'
     """
-    return SEGMENT_ESCAPES.sub(lambda match: percent_encoded(match.group()), text)
+    return _SEGMENT_ESCAPES.sub(lambda match: percent_encoded(match.group()), text)
 
 
 @cache
@@ -91,39 +109,39 @@ def entity_iri(key: str) -> URIRef:
     return ID[f"{entity_type.lower()}/{iri_segment(name)}"]
 
 
-def article_iri(ref: str) -> URIRef:
+def _article_iri(ref: str) -> URIRef:
     """The IRI of an article from its reference ``document[#id]@index``."""
     return ID[f"article/{iri_segment(ref)}"]
 
 
-def document_iri(document: str, record_id: str | None) -> URIRef:
+def _document_iri(document: str, record_id: str | None) -> URIRef:
     """The IRI of a source document (a file, or one JSON Lines record of it)."""
     name = f"{document}#{record_id}" if record_id else document
     return ID[f"document/{iri_segment(name)}"]
 
 
-def fact_iri(head: str, relation: str, tail: str) -> URIRef:
+def _fact_iri(head: str, relation: str, tail: str) -> URIRef:
     """The IRI of the fact ``head relation tail`` (node keys; an honour's value as tail).
 
     The relation's property name stands in the path (``…/id/fact/partnersWith/3f2a…``), so the
     store can keep each relation's facts in a graph of their own (``kg.graph.store.graph_of``).
     """
     digest = hashlib.sha1(f"{head}\t{relation}\t{tail}".encode()).hexdigest()[:16]
-    return ID[f"fact/{property_name(relation)}/{digest}"]
+    return ID[f"fact/{_property_name(relation)}/{digest}"]
 
 
-def property_name(relation: str) -> str:
+def _property_name(relation: str) -> str:
     """The local name of a relation type's property: ``PARTNERS_WITH`` → ``partnersWith``."""
     return str(RELATION_PROPERTIES[relation]).removeprefix(NAMESPACE)
 
 
-def evidence_iri(fact: URIRef, statement: dict[str, Any]) -> URIRef:
+def _evidence_iri(fact: URIRef, statement: dict[str, Any]) -> URIRef:
     """The IRI of one statement of a fact, from where it stands and the rule that read it."""
     where = f"{statement['article']}\t{statement['start']}\t{statement['end']}\t{statement['rule']}"
     return URIRef(f"{fact}/{hashlib.sha1(where.encode()).hexdigest()[:12]}")
 
 
-class Iri(str):
+class _Iri(str):
     """An IRI as a triple's object (a plain ``str`` there is a string literal)."""
 
     __slots__ = ()
@@ -137,9 +155,9 @@ class Typed:
     datatype: str
 
 
-Object = Iri | str | int | Typed
+_Object = _Iri | str | int | Typed
 # One subject and its (predicate, object) pairs: the unit the writers stream.
-Resource = tuple[str, list[tuple[str, Object]]]
+_Resource = tuple[str, list[tuple[str, _Object]]]
 
 TYPE, SUBJECT, PREDICATE, OBJECT = map(str, (RDF.type, RDF.subject, RDF.predicate, RDF.object))
 PREF_LABEL, ALT_LABEL, LABEL = map(str, (SKOS.prefLabel, SKOS.altLabel, RDFS.label))
@@ -152,23 +170,23 @@ PART_OF, PUBLISHER, URL, QUOTED_FROM = map(
 XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_ANY_URI = map(
     str, (XSD.integer, XSD.decimal, XSD.date, XSD.anyURI)
 )
-CLASSES = {name: Iri(iri) for name, iri in ENTITY_CLASSES.items()}
-ROLES = {name: Iri(iri) for name, iri in ROLE_CLASSES.items()}
-PROPERTIES = {name: str(iri) for name, iri in RELATION_PROPERTIES.items()}
+_CLASSES = {name: _Iri(iri) for name, iri in ENTITY_CLASSES.items()}
+_ROLES = {name: _Iri(iri) for name, iri in ROLE_CLASSES.items()}
+_PROPERTIES = {name: str(iri) for name, iri in RELATION_PROPERTIES.items()}
 FACT, EVIDENCE, ARTICLE, DOCUMENT = (
-    Iri(KG[name]) for name in ("Fact", "Evidence", "Article", "Document")
+    _Iri(KG[name]) for name in ("Fact", "Evidence", "Article", "Document")
 )
-TERMS = {
+_TERMS = {
     name: str(KG[name])
     for name in (
         *("articleCount", "confidence", "evidence", "sentence", "start", "end", "rule"),
         *("trigger", "mentionedIn", "firstDate", "lastDate", "articleIndex", "fileName"),
     )
 }
-LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def date_literal(value: str) -> Typed | str:
+def _date_literal(value: str) -> Typed | str:
     """An ISO date as ``xsd:date`` (its canonical form); anything else as the string it is."""
     try:
         return Typed(datetime.date.fromisoformat(value).isoformat(), XSD_DATE)
@@ -176,104 +194,104 @@ def date_literal(value: str) -> Typed | str:
         return value
 
 
-def confidence_literal(value: float) -> Typed:
+def _confidence_literal(value: float) -> Typed:
     """A confidence as ``xsd:decimal`` with the digits the rule gave (0.8, not 0.800000011)."""
     return Typed(format(Decimal(repr(float(value))), "f"), XSD_DECIMAL)
 
 
-def entity_resource(entity: Entity) -> Resource:
+def _entity_resource(entity: Entity) -> _Resource:
     """An entity: its classes, names, identity, articles, honours and the facts it states."""
     data = entity.data
-    pairs: list[tuple[str, Object]] = [(TYPE, CLASSES[data["type"]])]
-    pairs += [(TYPE, ROLES[role]) for role in data["roles"]]
+    pairs: list[tuple[str, _Object]] = [(TYPE, _CLASSES[data["type"]])]
+    pairs += [(TYPE, _ROLES[role]) for role in data["roles"]]
     pairs.append((PREF_LABEL, data["label"]))
     pairs += [(ALT_LABEL, alias) for alias in data["aliases"]]
     # Every name as rdfs:label too (SKOS labels are rdfs:label subproperties): finding an
     # entity by any of its names is then one index lookup, not a property path.
     pairs += [(LABEL, name) for name in [data["label"], *data["aliases"]]]
-    pairs += [(IDENTIFIER, entity.key), (TERMS["articleCount"], data["n_articles"])]
-    pairs += [(TERMS["mentionedIn"], Iri(article_iri(ref))) for ref in data["articles"]]
+    pairs += [(IDENTIFIER, entity.key), (_TERMS["articleCount"], data["n_articles"])]
+    pairs += [(_TERMS["mentionedIn"], _Iri(_article_iri(ref))) for ref in data["articles"]]
     if data["first_date"]:
-        pairs.append((TERMS["firstDate"], date_literal(data["first_date"])))
+        pairs.append((_TERMS["firstDate"], _date_literal(data["first_date"])))
     if data["last_date"]:
-        pairs.append((TERMS["lastDate"], date_literal(data["last_date"])))
-    pairs += [(PROPERTIES[kind], Iri(entity_iri(other))) for kind, other in entity.links]
-    pairs += [(PROPERTIES["HAS_HONOUR"], honour) for honour in data["honours"]]
+        pairs.append((_TERMS["lastDate"], _date_literal(data["last_date"])))
+    pairs += [(_PROPERTIES[kind], _Iri(entity_iri(other))) for kind, other in entity.links]
+    pairs += [(_PROPERTIES["HAS_HONOUR"], honour) for honour in data["honours"]]
     return str(entity_iri(entity.key)), pairs
 
 
-def fact_resources(
-    head: str, kind: str, tail: Object, tail_id: str, statements: list[dict[str, Any]]
-) -> list[Resource]:
+def _fact_resources(
+    head: str, kind: str, tail: _Object, tail_id: str, statements: list[dict[str, Any]]
+) -> list[_Resource]:
     """A fact as a ``kg:Fact`` and one ``kg:Evidence`` per statement (the plain triple is its
-    head's: ``entity_resource``). Statements read at the same place by the same rule are one
+    head's: ``_entity_resource``). Statements read at the same place by the same rule are one
     piece of evidence."""
-    fact = fact_iri(head, kind, tail_id)
-    evidence: dict[str, list[tuple[str, Object]]] = {}
+    fact = _fact_iri(head, kind, tail_id)
+    evidence: dict[str, list[tuple[str, _Object]]] = {}
     for statement in statements:
-        evidence.setdefault(evidence_iri(fact, statement), []).extend(evidence_pairs(statement))
-    pairs: list[tuple[str, Object]] = [
+        evidence.setdefault(_evidence_iri(fact, statement), []).extend(_evidence_pairs(statement))
+    pairs: list[tuple[str, _Object]] = [
         (TYPE, FACT),
-        (SUBJECT, Iri(entity_iri(head))),
-        (PREDICATE, Iri(PROPERTIES[kind])),
+        (SUBJECT, _Iri(entity_iri(head))),
+        (PREDICATE, _Iri(_PROPERTIES[kind])),
         (OBJECT, tail),
-        (TERMS["articleCount"], len({s["article"] for s in statements})),
-        (TERMS["confidence"], confidence_literal(max(s["confidence"] for s in statements))),
+        (_TERMS["articleCount"], len({s["article"] for s in statements})),
+        (_TERMS["confidence"], _confidence_literal(max(s["confidence"] for s in statements))),
     ]
-    pairs += [(TERMS["evidence"], Iri(iri)) for iri in evidence]
+    pairs += [(_TERMS["evidence"], _Iri(iri)) for iri in evidence]
     described = [(iri, list(dict.fromkeys(found))) for iri, found in evidence.items()]
     return [(str(fact), pairs), *described]
 
 
-def evidence_pairs(statement: dict[str, Any]) -> list[tuple[str, Object]]:
+def _evidence_pairs(statement: dict[str, Any]) -> list[tuple[str, _Object]]:
     """One statement of a fact: the sentence, where it stands, the rule and its confidence."""
-    pairs: list[tuple[str, Object]] = [
+    pairs: list[tuple[str, _Object]] = [
         (TYPE, EVIDENCE),
-        (QUOTED_FROM, Iri(article_iri(statement["article"]))),
-        (TERMS["sentence"], statement["text"]),
+        (QUOTED_FROM, _Iri(_article_iri(statement["article"]))),
+        (_TERMS["sentence"], statement["text"]),
     ]
     if statement["start"] is not None and statement["end"] is not None:
-        pairs += [(TERMS["start"], statement["start"]), (TERMS["end"], statement["end"])]
+        pairs += [(_TERMS["start"], statement["start"]), (_TERMS["end"], statement["end"])]
     if statement["rule"]:
-        pairs.append((TERMS["rule"], statement["rule"]))
-    pairs += [(TERMS["trigger"], trigger) for trigger in statement["triggers"]]
-    pairs.append((TERMS["confidence"], confidence_literal(statement["confidence"])))
+        pairs.append((_TERMS["rule"], statement["rule"]))
+    pairs += [(_TERMS["trigger"], trigger) for trigger in statement["triggers"]]
+    pairs.append((_TERMS["confidence"], _confidence_literal(statement["confidence"])))
     return pairs
 
 
-def article_resource(article: ArticleInfo, creators: Iterable[str]) -> Resource:
+def _article_resource(article: ArticleInfo, creators: Iterable[str]) -> _Resource:
     """An article with its headline, date, byline people (node keys) and source document."""
-    pairs: list[tuple[str, Object]] = [
+    pairs: list[tuple[str, _Object]] = [
         (TYPE, ARTICLE),
-        (TERMS["articleIndex"], article.index),
-        (PART_OF, Iri(document_iri(article.document, article.record_id))),
+        (_TERMS["articleIndex"], article.index),
+        (PART_OF, _Iri(_document_iri(article.document, article.record_id))),
     ]
     if article.headline:
         pairs.append((TITLE, article.headline))
     if article.date:
-        pairs.append((DATE, date_literal(article.date)))
-    pairs += [(CREATOR, Iri(entity_iri(key))) for key in dict.fromkeys(creators)]
-    return str(article_iri(article.ref)), pairs
+        pairs.append((DATE, _date_literal(article.date)))
+    pairs += [(CREATOR, _Iri(entity_iri(key))) for key in dict.fromkeys(creators)]
+    return str(_article_iri(article.ref)), pairs
 
 
-def document_resource(article: ArticleInfo) -> Resource:
+def _document_resource(article: ArticleInfo) -> _Resource:
     """The document an article comes from, with what a JSON Lines record says of it."""
-    pairs: list[tuple[str, Object]] = [(TYPE, DOCUMENT), (TERMS["fileName"], article.document)]
+    pairs: list[tuple[str, _Object]] = [(TYPE, DOCUMENT), (_TERMS["fileName"], article.document)]
     meta = article.meta
     if article.record_id:
         pairs.append((IDENTIFIER, article.record_id))
     if meta.get("title"):
         pairs.append((TITLE, meta["title"]))
     if meta.get("date"):
-        pairs.append((DATE, date_literal(meta["date"])))
+        pairs.append((DATE, _date_literal(meta["date"])))
     if meta.get("source"):
         pairs.append((PUBLISHER, meta["source"]))
     if meta.get("url"):
         pairs.append((URL, Typed(meta["url"], XSD_ANY_URI)))
-    return str(document_iri(article.document, article.record_id)), pairs
+    return str(_document_iri(article.document, article.record_id)), pairs
 
 
-def resources(source: GraphSource) -> Iterator[Resource]:
+def resources(source: GraphSource) -> Iterator[_Resource]:
     """Every resource of a graph with its triples; each subject comes once.
 
     Entities (each followed by its honours, which are facts too), then facts between entities,
@@ -281,21 +299,21 @@ def resources(source: GraphSource) -> Iterator[Resource]:
     to the next but the last document.
     """
     for entity in source.entities():
-        yield entity_resource(entity)
+        yield _entity_resource(entity)
         for honour, statements in entity.data["honour_evidence"].items():
-            yield from fact_resources(entity.key, "HAS_HONOUR", honour, honour, statements)
+            yield from _fact_resources(entity.key, "HAS_HONOUR", honour, honour, statements)
     for head, tail, kind, data in source.edges():
-        yield from fact_resources(head, kind, Iri(entity_iri(tail)), tail, data["evidence"])
+        yield from _fact_resources(head, kind, _Iri(entity_iri(tail)), tail, data["evidence"])
     previous: tuple[str, str | None] | None = None
     for article in source.articles():
         people = (source.person(name) for name in article.byline)
-        yield article_resource(article, [key for key in people if key])
+        yield _article_resource(article, [key for key in people if key])
         if (article.document, article.record_id) != previous:  # a record's articles stand together
             previous = (article.document, article.record_id)
-            yield document_resource(article)
+            yield _document_resource(article)
 
 
-def nt_string(text: str) -> str:
+def _nt_string(text: str) -> str:
     r"""A string literal in N-Triples: quoted, with quotes, backslashes and line ends escaped.
 
     >>> print(nt_string('他说"好"\n'))
@@ -310,36 +328,36 @@ def nt_string(text: str) -> str:
     return f'"{text}"'
 
 
-def nt_term(value: Object) -> str:
+def _nt_term(value: _Object) -> str:
     """A triple's object in N-Triples."""
-    if isinstance(value, Iri):
+    if isinstance(value, _Iri):
         return f"<{value}>"
     if isinstance(value, str):
-        return nt_string(value)
+        return _nt_string(value)
     if isinstance(value, int):
         return f'"{value}"^^<{XSD_INTEGER}>'
-    return f"{nt_string(value.lexical)}^^<{value.datatype}>"
+    return f"{_nt_string(value.lexical)}^^<{value.datatype}>"
 
 
-def ntriples(resource: Resource) -> str:
+def _ntriples(resource: _Resource) -> str:
     """The N-Triples lines of one resource.
 
     Our IRIs need no escaping: their own parts are %-coded (``iri_segment``).
     """
     subject, pairs = resource
-    return "".join(f"<{subject}> <{predicate}> {nt_term(value)} .\n" for predicate, value in pairs)
+    return "".join(f"<{subject}> <{predicate}> {_nt_term(value)} .\n" for predicate, value in pairs)
 
 
 def to_rdf(graph: nx.MultiDiGraph, articles: Iterable[ArticleInfo] = ()) -> Graph:
     """The RDF of a NetworkX graph and its articles as an ``rdflib.Graph`` (for small graphs)."""
-    text = "".join(map(ntriples, resources(NetworkSource(graph, articles))))
+    text = "".join(map(_ntriples, resources(NetworkSource(graph, articles))))
     return new_graph().parse(data=text, format="nt")
 
 
 def new_graph() -> Graph:
     """An empty graph with the project's prefixes bound."""
     graph = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in _PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
 
@@ -351,23 +369,23 @@ def compact(iri: str) -> str:
     >>> compact("http://www.w3.org/2004/02/skos/core#prefLabel")
     'skos:prefLabel'
     """
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in _PREFIXES.items():
         local = iri.removeprefix(str(namespace))
-        if local != iri and LOCAL_NAME.fullmatch(local):
+        if local != iri and _LOCAL_NAME.fullmatch(local):
             return f"{prefix}:{local}"
     return iri
 
 
-def json_value(value: Object) -> Any:
+def _json_value(value: _Object) -> Any:
     """A triple's object in compacted JSON-LD: an ``@id``, a string, a number or a typed value."""
-    if isinstance(value, Iri):
+    if isinstance(value, _Iri):
         return {"@id": str(value)}
     if isinstance(value, str | int):
         return value
     return {"@type": compact(value.datatype), "@value": value.lexical}
 
 
-def jsonld_node(resource: Resource) -> str:
+def _jsonld_node(resource: _Resource) -> str:
     """The JSON-LD node object of one resource, on one line (one value, or a list of them)."""
     subject, pairs = resource
     values: dict[str, list[Any]] = {}
@@ -375,38 +393,38 @@ def jsonld_node(resource: Resource) -> str:
         if predicate == TYPE:
             values.setdefault("@type", []).append(compact(value))  # a class: an Iri
         else:
-            values.setdefault(compact(predicate), []).append(json_value(value))
+            values.setdefault(compact(predicate), []).append(_json_value(value))
     node = {"@id": subject} | {key: v[0] if len(v) == 1 else v for key, v in values.items()}
     return json.dumps(node, ensure_ascii=False, sort_keys=True)
 
 
 # A JSON-LD document written node by node: {"@context": PREFIXES, "@graph": [node, node, …]};
 # the same prefixes make the Turtle.
-CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-JSONLD_HEAD = '{"@context": ' + json.dumps(CONTEXT, sort_keys=True) + ',\n"@graph": ['
-JSONLD_TAIL = "\n]}\n"
+CONTEXT = {prefix: str(namespace) for prefix, namespace in _PREFIXES.items()}
+_JSONLD_HEAD = '{"@context": ' + json.dumps(CONTEXT, sort_keys=True) + ',\n"@graph": ['
+_JSONLD_TAIL = "\n]}\n"
 
 
-def jsonld_item(resource: Resource, number: int) -> str:
+def _jsonld_item(resource: _Resource, number: int) -> str:
     """The ``number``-th node object of ``@graph``, with the comma before it."""
-    return ("\n" if number == 0 else ",\n") + jsonld_node(resource)
+    return ("\n" if number == 0 else ",\n") + _jsonld_node(resource)
 
 
-def write_jsonld(stream: Iterable[Resource], path: Path) -> Path:
+def write_jsonld(stream: Iterable[_Resource], path: Path) -> Path:
     """Write resources as JSON-LD compacted with the project's prefixes, atomically, streaming."""
     with atomic_writer(path) as handle:
-        handle.write(JSONLD_HEAD)
-        handle.writelines(jsonld_item(resource, n) for n, resource in enumerate(stream))
-        handle.write(JSONLD_TAIL)
+        handle.write(_JSONLD_HEAD)
+        handle.writelines(_jsonld_item(resource, n) for n, resource in enumerate(stream))
+        handle.write(_JSONLD_TAIL)
     return path
 
 
-def read_ntriples(path: Path) -> Iterator[pyoxigraph.Quad]:
+def _read_ntriples(path: Path) -> Iterator[pyoxigraph.Quad]:
     """The triples of an N-Triples file (as default-graph quads), streamed in the file's order."""
     return iter(pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.N_TRIPLES))
 
 
-def write_turtle(ntriples_path: Path, path: Path) -> Path:
+def _write_turtle(ntriples_path: Path, path: Path) -> Path:
     """Write the triples of an N-Triples file as Turtle with the project's prefixes, atomically.
 
     Oxigraph's writer groups the triples of a subject as they come, streaming (rdflib's Turtle
@@ -414,7 +432,7 @@ def write_turtle(ntriples_path: Path, path: Path) -> Path:
     """
     with atomic_path(path) as temporary:
         pyoxigraph.serialize(
-            read_ntriples(ntriples_path), temporary, pyoxigraph.RdfFormat.TURTLE, prefixes=CONTEXT
+            _read_ntriples(ntriples_path), temporary, pyoxigraph.RdfFormat.TURTLE, prefixes=CONTEXT
         )
     return path
 
@@ -427,9 +445,9 @@ def write_rdf(source: GraphSource, out_dir: Path) -> list[Path]:
     """
     ntriples_path, jsonld_path = out_dir / NTRIPLES_FILE, out_dir / JSONLD_FILE
     with atomic_writer(ntriples_path) as lines, atomic_writer(jsonld_path) as jsonld:
-        jsonld.write(JSONLD_HEAD)
+        jsonld.write(_JSONLD_HEAD)
         for number, resource in enumerate(resources(source)):
-            lines.write(ntriples(resource))
-            jsonld.write(jsonld_item(resource, number))
-        jsonld.write(JSONLD_TAIL)
-    return [write_turtle(ntriples_path, out_dir / TURTLE_FILE), ntriples_path, jsonld_path]
+            lines.write(_ntriples(resource))
+            jsonld.write(_jsonld_item(resource, number))
+        jsonld.write(_JSONLD_TAIL)
+    return [_write_turtle(ntriples_path, out_dir / TURTLE_FILE), ntriples_path, jsonld_path]

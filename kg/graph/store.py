@@ -25,22 +25,36 @@ import pyoxigraph
 from kg.errors import InputError
 from kg.graph.rdf import ID
 
+__all__ = [
+    "ARTICLE_GRAPH",
+    "ENTITY_GRAPHS",
+    "FACT_GRAPHS",
+    "GRAPH_PREFIXES",
+    "ONTOLOGY_GRAPH",
+    "STORE_DIR",
+    "as_quads",
+    "graph_of",
+    "ontology_text",
+    "open_store",
+    "write_store",
+]
+
 STORE_DIR = "store"
-ONTOLOGY_RESOURCE = "ontology.ttl"
-LOAD_CHUNK_BYTES = 20_000_000
-DATA = str(ID)
-GRAPHS = "https://w3id.org/union-kg/graph/"
-ENTITY_GRAPHS = f"{GRAPHS}entities/"
-FACT_GRAPHS = f"{GRAPHS}facts/"
-ARTICLE_GRAPH = f"{GRAPHS}articles"
-ONTOLOGY_GRAPH = f"{GRAPHS}ontology"
+_ONTOLOGY_RESOURCE = "ontology.ttl"
+_LOAD_CHUNK_BYTES = 20_000_000
+_DATA = str(ID)
+_GRAPHS = "https://w3id.org/union-kg/graph/"
+ENTITY_GRAPHS = f"{_GRAPHS}entities/"
+FACT_GRAPHS = f"{_GRAPHS}facts/"
+ARTICLE_GRAPH = f"{_GRAPHS}articles"
+ONTOLOGY_GRAPH = f"{_GRAPHS}ontology"
 # Query prefixes for the graphs: GRAPH facts:partnersWith { … }, GRAPH entities:programme { … }
 GRAPH_PREFIXES = {"facts": FACT_GRAPHS, "entities": ENTITY_GRAPHS}
 
 
 def ontology_text() -> str:
     """The ontology shipped with the package (ontology.ttl of the repository)."""
-    return files("kg.graph").joinpath(ONTOLOGY_RESOURCE).read_text(encoding="utf-8")
+    return files("kg.graph").joinpath(_ONTOLOGY_RESOURCE).read_text(encoding="utf-8")
 
 
 def graph_of(subject: str) -> str:
@@ -53,7 +67,7 @@ def graph_of(subject: str) -> str:
     >>> graph_of("https://w3id.org/union-kg/id/document/a.txt")
     'https://w3id.org/union-kg/graph/articles'
     """
-    kind, _, rest = subject.removeprefix(DATA).partition("/")
+    kind, _, rest = subject.removeprefix(_DATA).partition("/")
     if kind == "fact":
         return FACT_GRAPHS + rest.partition("/")[0]
     if kind in ("article", "document"):
@@ -87,7 +101,7 @@ def write_store(build_dir: Path, triples: Path) -> Path:
     # for 10,000 articles); 20 MB of lines (some 130,000 triples) at a time keep it near 250 MB.
     # N-Triples can be cut between any two lines: the graph has no blank nodes.
     with triples.open("rb") as lines:
-        while chunk := lines.readlines(LOAD_CHUNK_BYTES):
+        while chunk := lines.readlines(_LOAD_CHUNK_BYTES):
             store.bulk_load(b"".join(as_quads(chunk)), format=pyoxigraph.RdfFormat.N_QUADS)
     store.bulk_load(
         ontology_text(),

@@ -18,7 +18,9 @@ from rdflib.namespace import RDF, SH
 from kg.errors import InputError
 from kg.graph.rdf import NTRIPLES_FILE, new_graph
 
-SHAPES_RESOURCE = "shapes.ttl"
+__all__ = ["Violation", "validate_build", "validate_graph"]
+
+_SHAPES_RESOURCE = "shapes.ttl"
 
 
 @dataclass(frozen=True, order=True)
@@ -37,15 +39,15 @@ class Violation:
         return f"{where}: {self.message}" + (f" (value {self.value})" if shown else "")
 
 
-def shapes_graph() -> Graph:
+def _shapes_graph() -> Graph:
     """The shipped SHACL shapes."""
-    text = files("kg.graph").joinpath(SHAPES_RESOURCE).read_text(encoding="utf-8")
+    text = files("kg.graph").joinpath(_SHAPES_RESOURCE).read_text(encoding="utf-8")
     return Graph().parse(data=text, format="turtle")
 
 
 def validate_graph(data: Graph) -> list[Violation]:
     """Every SHACL violation of ``data``, sorted; an empty list when it conforms."""
-    _, results, _ = validate(data, shacl_graph=shapes_graph(), inference="none")
+    _, results, _ = validate(data, shacl_graph=_shapes_graph(), inference="none")
     assert isinstance(results, Graph)
     names = new_graph().namespace_manager
 

@@ -34,21 +34,37 @@ from kg.graph.store import GRAPH_PREFIXES
 if TYPE_CHECKING:
     import pandas as pd
 
-Value = str | int | float | bool | None
-FORMATS = ("table", "csv", "json")
-NUMERIC_TYPES = {
+__all__ = [
+    "QUERY_PREFIXES",
+    "NamedQuery",
+    "QueryResult",
+    "ask",
+    "format_result",
+    "named_queries",
+    "named_query",
+    "opened_store",
+    "page_query",
+    "python_value",
+    "run_named",
+    "run_query",
+    "sort_result",
+]
+
+_Value = str | int | float | bool | None
+_FORMATS = ("table", "csv", "json")
+_NUMERIC_TYPES = {
     "http://www.w3.org/2001/XMLSchema#integer": int,
     "http://www.w3.org/2001/XMLSchema#decimal": float,
     "http://www.w3.org/2001/XMLSchema#double": float,
     "http://www.w3.org/2001/XMLSchema#float": float,
 }
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-INTEGER_RE = re.compile(r"[+-]?[0-9]+")
-ESCAPE_RE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
-ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-TRIPLE_TERM_RE = re.compile(r"^<<\(?\s*(.*?)\s*\)?>>$", re.DOTALL)
-PROJECTION_RE = re.compile(r"\bSELECT\b.*?(?=\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
-HEADER_RE = re.compile(r"#\s*(title|description|param|sort):\s*(.*)")
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_INTEGER_RE = re.compile(r"[+-]?[0-9]+")
+_ESCAPE_RE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_TRIPLE_TERM_RE = re.compile(r"^<<\(?\s*(.*?)\s*\)?>>$", re.DOTALL)
+_PROJECTION_RE = re.compile(r"\bSELECT\b.*?(?=\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
+_HEADER_RE = re.compile(r"#\s*(title|description|param|sort):\s*(.*)")
 # Declared for every query: the project's prefixes and those of the store's named graphs.
 QUERY_PREFIXES = CONTEXT | GRAPH_PREFIXES
 
@@ -70,9 +86,9 @@ class QueryResult:
     """The answer to a query: column names and rows of plain Python values."""
 
     columns: list[str]
-    rows: list[tuple[Value, ...]]
+    rows: list[tuple[_Value, ...]]
 
-    def records(self) -> list[dict[str, Value]]:
+    def records(self) -> list[dict[str, _Value]]:
         """The rows as dicts keyed by column (the JSON form)."""
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
@@ -83,7 +99,7 @@ class QueryResult:
         return pd.DataFrame(self.rows, columns=self.columns)
 
 
-def parse_named_query(name: str, text: str) -> NamedQuery:
+def _parse_named_query(name: str, text: str) -> NamedQuery:
     """Read the title, description and parameters from the leading comment of a ``.rq`` file."""
     fields: dict[str, str] = {}
     params: dict[str, str] = {}
@@ -91,7 +107,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        header = HEADER_RE.match(line)
+        header = _HEADER_RE.match(line)
         if header and header.group(1) == "param":
             param, _, meaning = header.group(2).partition("—")
             params[param.strip()] = meaning.strip()
@@ -121,7 +137,7 @@ def named_queries() -> dict[str, NamedQuery]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             name = entry.name.removesuffix(".rq")
-            found[name] = parse_named_query(name, entry.read_text(encoding="utf-8"))
+            found[name] = _parse_named_query(name, entry.read_text(encoding="utf-8"))
     return found
 
 
@@ -133,7 +149,7 @@ def named_query(name: str) -> NamedQuery:
     return queries[name]
 
 
-def bindings_for(query: NamedQuery, params: Mapping[str, str]) -> dict[str, str]:
+def _bindings_for(query: NamedQuery, params: Mapping[str, str]) -> dict[str, str]:
     """Check that ``params`` are exactly the query's placeholders."""
     unknown = set(params) - set(query.params)
     missing = set(query.params) - set(params)
@@ -147,12 +163,12 @@ def bindings_for(query: NamedQuery, params: Mapping[str, str]) -> dict[str, str]
     return dict(params)
 
 
-def python_value(term: Any) -> Value:
+def python_value(term: Any) -> _Value:
     """An RDF term as a plain value: numbers and booleans as such, everything else as text."""
     if term is None:
         return None
     if isinstance(term, pyoxigraph.Literal):
-        return literal_value(term.value, term.datatype.value)
+        return _literal_value(term.value, term.datatype.value)
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, pyoxigraph.Triple):
@@ -160,19 +176,19 @@ def python_value(term: Any) -> Value:
     return str(term.value)
 
 
-def literal_value(lexical: str, datatype: str) -> Value:
+def _literal_value(lexical: str, datatype: str) -> _Value:
     """A literal's value: a number or boolean by its datatype, else its text (bad numbers too)."""
-    if datatype in NUMERIC_TYPES:
+    if datatype in _NUMERIC_TYPES:
         try:
-            return NUMERIC_TYPES[datatype](Decimal(lexical))  # type: ignore[no-any-return]
+            return _NUMERIC_TYPES[datatype](Decimal(lexical))  # type: ignore[no-any-return]
         except ArithmeticError:
             return lexical
-    if datatype == XSD_BOOLEAN:
+    if datatype == _XSD_BOOLEAN:
         return lexical == "true"
     return lexical
 
 
-def tsv_value(text: str) -> Value:
+def _tsv_value(text: str) -> _Value:
     """One value of a SPARQL TSV result (a term in Turtle syntax) as ``python_value`` gives it.
 
     >>> [tsv_value(t) for t in ['"吕国梁"', "42", "0.8", '"1"^^<http://x/t>', "<http://x/a>", ""]]
@@ -187,11 +203,11 @@ def tsv_value(text: str) -> Value:
         closing = text.rindex('"')  # a datatype IRI or language tag holds no quote
         lexical = text[1:closing]
         if "\\" in lexical:
-            lexical = ESCAPE_RE.sub(unescape, lexical)
+            lexical = _ESCAPE_RE.sub(_unescape, lexical)
         suffix = text[closing + 1 :]
-        return literal_value(lexical, suffix[3:-1] if suffix.startswith("^^<") else "")
+        return _literal_value(lexical, suffix[3:-1] if suffix.startswith("^^<") else "")
     if text.startswith("<<"):
-        return TRIPLE_TERM_RE.sub(r"\1", text)  # as str() of a pyoxigraph.Triple
+        return _TRIPLE_TERM_RE.sub(r"\1", text)  # as str() of a pyoxigraph.Triple
     if first == "<":
         return text[1:-1]
     if first == "_":
@@ -199,16 +215,16 @@ def tsv_value(text: str) -> Value:
     if text in ("true", "false"):
         return text == "true"
     # Turtle's short forms of xsd:integer, xsd:decimal and xsd:double
-    return int(text) if INTEGER_RE.fullmatch(text) else float(text)
+    return int(text) if _INTEGER_RE.fullmatch(text) else float(text)
 
 
-def unescape(escape: re.Match[str]) -> str:
+def _unescape(escape: re.Match[str]) -> str:
     """The character a Turtle string escape (``\\t``, ``\\"``, ``\\u00e9`` …) stands for."""
     code = escape.group(1) or escape.group(2)
-    return chr(int(code, 16)) if code else ECHARS[escape.group(3)]
+    return chr(int(code, 16)) if code else _ECHARS[escape.group(3)]
 
 
-def read_solutions(answer: pyoxigraph.QuerySolutions) -> QueryResult:
+def _read_solutions(answer: pyoxigraph.QuerySolutions) -> QueryResult:
     """The rows of a SELECT answer, read from the TSV that Oxigraph writes in Rust.
 
     Building a Python term object for every value and converting it took more time than
@@ -225,14 +241,14 @@ def read_solutions(answer: pyoxigraph.QuerySolutions) -> QueryResult:
     fields = text[text.index("\n") + 1 : -1].replace("\n", "\t").split("\t")
     # each distinct text parsed once (names repeat down a listing), plain strings inline
     parsed = {
-        field: field[1:-1] if field[-1:] == '"' and "\\" not in field else tsv_value(field)
+        field: field[1:-1] if field[-1:] == '"' and "\\" not in field else _tsv_value(field)
         for field in set(fields)
     }
     values = map(parsed.__getitem__, fields)
     return QueryResult(columns, list(zip(*[values] * len(columns), strict=True)))
 
 
-def inline_bindings(text: str, bindings: Mapping[str, str]) -> str:
+def _inline_bindings(text: str, bindings: Mapping[str, str]) -> str:
     """Write bound variables as literals: ``(lit AS ?v)`` in the projection, ``lit`` elsewhere.
 
     Constants in the text let the query optimiser start from them; Oxigraph's own substitution
@@ -243,7 +259,7 @@ def inline_bindings(text: str, bindings: Mapping[str, str]) -> str:
     """
     if not bindings:
         return text
-    projection = PROJECTION_RE.search(text)
+    projection = _PROJECTION_RE.search(text)
     head, body = (text[: projection.end()], text[projection.end() :]) if projection else ("", text)
     for name, value in bindings.items():
         literal = str(pyoxigraph.Literal(value))
@@ -265,7 +281,7 @@ def run_query(
     """
     try:
         answer = store.query(
-            inline_bindings(text, bindings or {}),
+            _inline_bindings(text, bindings or {}),
             prefixes=QUERY_PREFIXES,
             use_default_graph_as_union=True,
         )
@@ -284,7 +300,7 @@ def run_query(
                 for t in answer
             ],
         )
-    return read_solutions(answer)
+    return _read_solutions(answer)
 
 
 def run_named(
@@ -292,7 +308,7 @@ def run_named(
 ) -> QueryResult:
     """Run the named query ``name`` with its parameters."""
     query = named_query(name)
-    result = run_query(store, query.text, bindings_for(query, params or {}))
+    result = run_query(store, query.text, _bindings_for(query, params or {}))
     return sort_result(result, query.sort)
 
 
@@ -308,11 +324,11 @@ def sort_result(result: QueryResult, keys: Sequence[str]) -> QueryResult:
         try:  # the values themselves, when they compare: all text, or all numbers
             rows = sorted(rows, key=itemgetter(column), reverse=descending)
         except TypeError:  # text and numbers, or unbound values
-            rows = sorted(rows, key=lambda row: sort_key(row[column]), reverse=descending)
+            rows = sorted(rows, key=lambda row: _sort_key(row[column]), reverse=descending)
     return QueryResult(result.columns, rows)
 
 
-def sort_key(value: Value) -> tuple[int, float, str]:
+def _sort_key(value: _Value) -> tuple[int, float, str]:
     """Order values of mixed kinds: unbound, then numbers (and booleans), then text."""
     if value is None:
         return 0, 0.0, ""
@@ -326,10 +342,10 @@ def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:
 
     >>> ask("build", "partners-of", name="常熟市总工会")  # doctest: +SKIP
     """
-    return run_named(build_store(Path(build_dir)), name, params).to_frame()
+    return run_named(_build_store(Path(build_dir)), name, params).to_frame()
 
 
-def build_store(build_dir: Path) -> pyoxigraph.Store:
+def _build_store(build_dir: Path) -> pyoxigraph.Store:
     """The store of a build, opened once per process and again when a new build replaced it.
 
     Opening takes 20-40 ms on a million triples, and a notebook asks one build many questions.
@@ -351,12 +367,12 @@ def opened_store(build_dir: Path, inode: int, modified_ns: int) -> pyoxigraph.St
     return open_store(build_dir)
 
 
-def display_width(text: str) -> int:
+def _display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: wide (CJK) characters count two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def cell(value: Value) -> str:
+def _cell(value: _Value) -> str:
     """A value as table or CSV text."""
     if value is None:
         return ""
@@ -365,16 +381,16 @@ def cell(value: Value) -> str:
     return str(value)
 
 
-def format_table(result: QueryResult) -> str:
+def _format_table(result: QueryResult) -> str:
     """The result as an aligned text table with a row count."""
-    texts = [[cell(v) for v in row] for row in result.rows]
+    texts = [[_cell(v) for v in row] for row in result.rows]
     widths = [
-        max([display_width(c), *(display_width(row[i]) for row in texts)])
+        max([_display_width(c), *(_display_width(row[i]) for row in texts)])
         for i, c in enumerate(result.columns)
     ]
 
     def line(values: Sequence[str]) -> str:
-        padded = (v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True))
+        padded = (v + " " * (w - _display_width(v)) for v, w in zip(values, widths, strict=True))
         return "  ".join(padded).rstrip()
 
     lines = [line(result.columns), line(["-" * w for w in widths])]
@@ -383,16 +399,16 @@ def format_table(result: QueryResult) -> str:
     return "\n".join([*lines, f"({len(texts)} {noun})"])
 
 
-def format_csv(result: QueryResult) -> str:
+def _format_csv(result: QueryResult) -> str:
     """The result as CSV with a header line."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(result.columns)
-    writer.writerows([cell(v) for v in row] for row in result.rows)
+    writer.writerows([_cell(v) for v in row] for row in result.rows)
     return out.getvalue()
 
 
-def format_json(result: QueryResult) -> str:
+def _format_json(result: QueryResult) -> str:
     """The result as a JSON object: ``columns`` and ``rows`` (one object per row)."""
     return json.dumps(
         {"columns": result.columns, "rows": result.records()}, ensure_ascii=False, indent=2
@@ -400,8 +416,8 @@ def format_json(result: QueryResult) -> str:
 
 
 def format_result(result: QueryResult, output_format: str) -> str:
-    """The result in one of ``FORMATS``."""
-    formatters = {"table": format_table, "csv": format_csv, "json": format_json}
+    """The result in one of ``_FORMATS``."""
+    formatters = {"table": _format_table, "csv": _format_csv, "json": _format_json}
     if output_format not in formatters:
-        raise QueryError(f"unknown format {output_format!r}; use one of: {', '.join(FORMATS)}")
+        raise QueryError(f"unknown format {output_format!r}; use one of: {', '.join(_FORMATS)}")
     return formatters[output_format](result)

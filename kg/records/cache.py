@@ -36,11 +36,23 @@ from types import TracebackType
 from kg.errors import InputError
 from kg.model import Source
 
-CACHE_FILE = "extractions.sqlite"
+__all__ = [
+    "FINGERPRINT_FILE",
+    "ExtractionCache",
+    "Journal",
+    "absolute_inputs",
+    "content_key",
+    "default_cache_path",
+    "package_files",
+    "pipeline_version",
+    "read_fingerprint",
+]
+
+_CACHE_FILE = "extractions.sqlite"
 FINGERPRINT_FILE = "build.fingerprint"  # in a build: the keys of its documents, hashed in order
 # Packages whose behaviour shapes a record, besides union-kg itself.
-PIPELINE_PACKAGES = ("spacy", "jieba", "opencc", "numpy")
-SCHEMA = """
+_PIPELINE_PACKAGES = ("spacy", "jieba", "opencc", "numpy")
+_SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS builds (target TEXT PRIMARY KEY, journal TEXT NOT NULL);
 """
@@ -49,9 +61,9 @@ CREATE TABLE IF NOT EXISTS builds (target TEXT PRIMARY KEY, journal TEXT NOT NUL
 def default_cache_path() -> Path:
     """``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/union-kg``, else ``~/.cache/union-kg``."""
     if os.environ.get("KG_CACHE_DIR"):
-        return Path(os.environ["KG_CACHE_DIR"]) / CACHE_FILE
+        return Path(os.environ["KG_CACHE_DIR"]) / _CACHE_FILE
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "union-kg" / CACHE_FILE
+    return Path(base) / "union-kg" / _CACHE_FILE
 
 
 def package_files(package: str, suffixes: tuple[str, ...] = ()) -> list[tuple[str, bytes]]:
@@ -71,7 +83,7 @@ def pipeline_version() -> str:
     """A hash of all that makes a record: code, config, lexicons, patterns, library versions."""
     digest = hashlib.sha256()
     versions = [("union-kg", importlib.metadata.version("union-kg"))]
-    versions += [(name, importlib.metadata.version(name)) for name in PIPELINE_PACKAGES]
+    versions += [(name, importlib.metadata.version(name)) for name in _PIPELINE_PACKAGES]
     digest.update(json.dumps(versions).encode())
     files = package_files("kg", (".py",))
     files += package_files("kg.pipelines")  # config, lexicons, patterns, statistical models
@@ -117,7 +129,7 @@ class ExtractionCache:
             self.db = sqlite3.connect(path, timeout=60)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
+            self.db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as error:
             raise InputError(path, f"cannot be used as the extraction cache ({error})") from error
 
@@ -152,18 +164,19 @@ class ExtractionCache:
         """Remember that a build of ``target`` is under way, and with which inputs."""
         with self.db:
             self.db.execute(
-                "INSERT OR REPLACE INTO builds VALUES (?, ?)", (build_id(target), journal.to_json())
+                "INSERT OR REPLACE INTO builds VALUES (?, ?)",
+                (_build_id(target), journal.to_json()),
             )
 
     def finish_build(self, target: Path) -> None:
         """Forget the journal of a build that finished."""
         with self.db:
-            self.db.execute("DELETE FROM builds WHERE target = ?", (build_id(target),))
+            self.db.execute("DELETE FROM builds WHERE target = ?", (_build_id(target),))
 
     def interrupted_build(self, target: Path) -> Journal | None:
         """The journal of a build of ``target`` that started and never finished, if any."""
         row = self.db.execute(
-            "SELECT journal FROM builds WHERE target = ?", (build_id(target),)
+            "SELECT journal FROM builds WHERE target = ?", (_build_id(target),)
         ).fetchone()
         return Journal.from_json(row[0]) if row else None
 
@@ -179,7 +192,7 @@ class ExtractionCache:
         return journal
 
 
-def build_id(target: Path) -> str:
+def _build_id(target: Path) -> str:
     """The journal key of a build directory: its absolute path."""
     return str(target.resolve())
 

@@ -7,7 +7,7 @@ only ever an alias of one entity of the same type joins that entity. A relation 
 several articles is one fact with every statement as its evidence.
 
 The merge lives in SQLite, not in Python objects, so a build's memory does not grow with its
-corpus: records go in one at a time (``GraphMerge.add_record``), ``finish`` folds aliases and
+corpus: records go in one at a time (``_GraphMerge.add_record``), ``finish`` folds aliases and
 sorts, and the writers read entities, facts and articles back one at a time in a fixed order
 (entities by key, facts by head, tail and relation, articles as the records gave them). The
 same merge, held in memory, makes the NetworkX view of ``kg.graph.network``, so both agree.
@@ -36,27 +36,31 @@ from typing import Any, Protocol
 
 from kg.model import SYMMETRIC_RELATIONS
 
-HONOUR = "HAS_HONOUR"
-STATEMENT_FIELDS = 'document, record, article, date, text, start, "end", rule, confidence, triggers'
-STATEMENT_COLUMNS = ", ".join(f"s.{name}" for name in STATEMENT_FIELDS.split(", "))
-STATEMENT_ORDER = "s.article, COALESCE(s.start, 0)"
-SYMMETRIC = ", ".join(f"'{kind}'" for kind in sorted(SYMMETRIC_RELATIONS))
+__all__ = ["ArticleInfo", "Entity", "GraphSource", "article_infos", "entity_key", "merge_records"]
+
+_HONOUR = "HAS_HONOUR"
+_STATEMENT_FIELDS = (
+    'document, record, article, date, text, start, "end", rule, confidence, triggers'
+)
+_STATEMENT_COLUMNS = ", ".join(f"s.{name}" for name in _STATEMENT_FIELDS.split(", "))
+_STATEMENT_ORDER = "s.article, COALESCE(s.start, 0)"
+_SYMMETRIC = ", ".join(f"'{kind}'" for kind in sorted(SYMMETRIC_RELATIONS))
 
 
 def _sql_sections() -> dict[str, str]:
     """The sections of ``merge.sql`` (``-- section: NAME``), with the statement columns filled."""
     text = files("kg.records").joinpath("merge.sql").read_text(encoding="utf-8")
     filled = text.format(
-        statement_fields=STATEMENT_FIELDS,
-        statement_order=STATEMENT_ORDER,
-        statement_columns=STATEMENT_COLUMNS,
-        symmetric=SYMMETRIC,
+        statement_fields=_STATEMENT_FIELDS,
+        statement_order=_STATEMENT_ORDER,
+        statement_columns=_STATEMENT_COLUMNS,
+        symmetric=_SYMMETRIC,
     )
     parts = re.split(r"^-- section: (\w+)\n", filled, flags=re.M)
     return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 
-SQL = _sql_sections()
+_SQL = _sql_sections()
 
 
 def entity_key(entity_type: str, name: str) -> str:
@@ -64,7 +68,7 @@ def entity_key(entity_type: str, name: str) -> str:
     return f"{entity_type}:{name}"
 
 
-def article_ref(record: dict[str, Any], article: int) -> str:
+def _article_ref(record: dict[str, Any], article: int) -> str:
     """A stable reference to one article of a record: ``document[#id]@index``."""
     record_id = record.get("id")
     document = f"{record['document']}#{record_id}" if record_id else record["document"]
@@ -90,7 +94,7 @@ def article_infos(records: Iterable[dict[str, Any]]) -> Iterator[ArticleInfo]:
     for record in records:
         for article in record.get("articles", []):
             yield ArticleInfo(
-                ref=article_ref(record, article["index"]),
+                ref=_article_ref(record, article["index"]),
                 document=record["document"],
                 record_id=record.get("id"),
                 index=article["index"],
@@ -118,7 +122,7 @@ class Entity:
 class GraphSource(Protocol):
     """A merged graph the writers can read entity by entity and fact by fact.
 
-    ``GraphMerge`` is one, streamed from disk; ``kg.graph.network.NetworkSource`` makes one of a
+    ``_GraphMerge`` is one, streamed from disk; ``kg.graph.network.NetworkSource`` makes one of a
     (possibly filtered) NetworkX graph.
     """
 
@@ -151,7 +155,7 @@ class GraphSource(Protocol):
         ...
 
 
-def statement_row(
+def _statement_row(
     record: dict[str, Any], relation: dict[str, Any], dates: dict[int, Any]
 ) -> tuple[Any, ...]:
     """One statement of a fact as a row: where its evidence stands and which rule read it."""
@@ -160,7 +164,7 @@ def statement_row(
     return (
         record["document"],
         record.get("id"),
-        article_ref(record, article),
+        _article_ref(record, article),
         dates.get(article),
         evidence.get("text", ""),
         evidence.get("start"),
@@ -171,7 +175,7 @@ def statement_row(
     )
 
 
-def statement(row: tuple[Any, ...]) -> dict[str, Any]:
+def _statement(row: tuple[Any, ...]) -> dict[str, Any]:
     """A statement row read back as the dict a fact's evidence lists."""
     document, record, article, date, text, start, end, rule, confidence, triggers = row
     return {
@@ -188,7 +192,7 @@ def statement(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-class KeyedRows:
+class _KeyedRows:
     """The rows of a query sorted by their first column, handed out key by key.
 
     Reading several such queries beside the entities (a merge join) gives each entity its
@@ -210,7 +214,7 @@ class KeyedRows:
         return rows
 
 
-class GraphMerge:
+class _GraphMerge:
     """The records of a build merged in a SQLite database (a file, or ``:memory:``).
 
     Add records with ``add_record``, call ``finish`` once, then read ``entities``, ``edges``
@@ -222,10 +226,10 @@ class GraphMerge:
         # A scratch database: rebuilt from the extraction if lost, so no journal and no syncs.
         self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
         self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages; sorts spill to disk
-        self.db.executescript(SQL["schema"])
+        self.db.executescript(_SQL["schema"])
         self.db.execute("BEGIN")
 
-    def __enter__(self) -> GraphMerge:
+    def __enter__(self) -> _GraphMerge:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -245,7 +249,7 @@ class GraphMerge:
             if head is None:
                 continue
             if "value" in relation:
-                fact = (head, HONOUR, relation["value"], 1)
+                fact = (head, _HONOUR, relation["value"], 1)
             else:
                 tail = keys.get(relation.get("tail", ""))
                 if tail is None or tail == head:
@@ -253,7 +257,7 @@ class GraphMerge:
                 if relation["type"] in SYMMETRIC_RELATIONS:
                     head, tail = sorted((head, tail))
                 fact = (head, relation["type"], tail, 0)
-            rows.append((self.fact_id(fact), *statement_row(record, relation, dates)))
+            rows.append((self.fact_id(fact), *_statement_row(record, relation, dates)))
         self.db.executemany(
             "INSERT INTO statement (fact, document, record, article, date, text, start, "
             '"end", rule, confidence, triggers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -289,7 +293,7 @@ class GraphMerge:
             roles += [(key, role) for role in entity.get("roles", [])]
             for mention in entity.get("mentions", []):
                 article = mention.get("article", 0)
-                mentions.append((key, article_ref(record, article), dates.get(article)))
+                mentions.append((key, _article_ref(record, article), dates.get(article)))
         self.db.executemany("INSERT OR IGNORE INTO entity VALUES (?, ?, ?)", entities)
         self.db.executemany("INSERT OR IGNORE INTO alias VALUES (?, ?)", aliases)
         self.db.executemany("INSERT OR IGNORE INTO role VALUES (?, ?)", roles)
@@ -312,10 +316,10 @@ class GraphMerge:
         )
         return int(cursor.lastrowid or 0)
 
-    def finish(self) -> GraphMerge:
+    def finish(self) -> _GraphMerge:
         """Fold alias-only names into their entities and prepare what the writers read."""
         self.db.execute("COMMIT")
-        self.db.executescript(SQL["finish"])
+        self.db.executescript(_SQL["finish"])
         return self
 
     def number_of_nodes(self) -> int:
@@ -331,9 +335,9 @@ class GraphMerge:
         query = "SELECT EXISTS (SELECT 1 FROM node_article WHERE date IS NOT NULL)"
         return bool(self.db.execute(query).fetchone()[0])
 
-    def rows(self, query: str) -> KeyedRows:
+    def rows(self, query: str) -> _KeyedRows:
         """A query whose rows are sorted by their first column, read key by key."""
-        return KeyedRows(self.db.execute(query))
+        return _KeyedRows(self.db.execute(query))
 
     def entities(self) -> Iterator[Entity]:
         """Every entity by key, with its names, roles, honours, articles, degree and links."""
@@ -341,7 +345,7 @@ class GraphMerge:
         roles = self.rows("SELECT node, role FROM node_role ORDER BY node, role")
         articles = self.rows("SELECT node, article, date FROM node_article ORDER BY node, article")
         honours = self.rows(
-            f"SELECT node, honour, {STATEMENT_FIELDS} FROM node_honour ORDER BY pos"
+            f"SELECT node, honour, {_STATEMENT_FIELDS} FROM node_honour ORDER BY pos"
         )
         degrees = self.rows("SELECT node, n FROM degree ORDER BY node")
         links = self.rows("SELECT subject, kind, object FROM link ORDER BY subject, kind, object")
@@ -351,7 +355,7 @@ class GraphMerge:
             mentioned = articles.take(key)
             known_dates = sorted(date for _, date in mentioned if date)
             honour_evidence = {
-                honour: [statement(row[1:]) for row in group]
+                honour: [_statement(row[1:]) for row in group]
                 for honour, group in groupby(honours.take(key), key=itemgetter(0))
             }
             data = {
@@ -372,11 +376,11 @@ class GraphMerge:
     def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """Every fact by (head, tail, relation), with its statements in reading order."""
         rows = self.db.execute(
-            f"SELECT head, tail, kind, {STATEMENT_FIELDS} FROM edge_statement ORDER BY pos"
+            f"SELECT head, tail, kind, {_STATEMENT_FIELDS} FROM edge_statement ORDER BY pos"
         )
         for (head, tail, kind), group in groupby(rows, key=itemgetter(0, 1, 2)):
-            statements = [statement(row[3:]) for row in group]
-            yield head, tail, kind, fact_data(kind, statements)
+            statements = [_statement(row[3:]) for row in group]
+            yield head, tail, kind, _fact_data(kind, statements)
 
     def articles(self) -> Iterator[ArticleInfo]:
         """The articles of the records, in the order they came."""
@@ -395,7 +399,7 @@ class GraphMerge:
         return str(found[0]) if found else None
 
 
-def fact_data(kind: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
+def _fact_data(kind: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
     """The data of one fact from its statements: the highest confidence, articles stating it."""
     return {
         "type": kind,
@@ -405,9 +409,9 @@ def fact_data(kind: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def merge_records(records: Iterable[dict[str, Any]], path: Path | str = ":memory:") -> GraphMerge:
-    """Merge a stream of extraction records into a finished ``GraphMerge`` at ``path``."""
-    merge = GraphMerge(path)
+def merge_records(records: Iterable[dict[str, Any]], path: Path | str = ":memory:") -> _GraphMerge:
+    """Merge a stream of extraction records into a finished ``_GraphMerge`` at ``path``."""
+    merge = _GraphMerge(path)
     try:
         for record in records:
             merge.add_record(record)

@@ -35,10 +35,31 @@ from kg.model import Source
 from kg.read.ingest import read_sources
 from kg.records.cache import ExtractionCache, content_key, pipeline_version
 
+__all__ = [
+    "LOCAL_DASK",
+    "Batch",
+    "Chunk",
+    "ExtractionRun",
+    "InlineSubmitter",
+    "Notify",
+    "OnError",
+    "Progress",
+    "Submitter",
+    "chunks",
+    "dask_submitter",
+    "extract_batch",
+    "extraction_lines",
+    "process_submitter",
+    "quiet",
+    "safe_path",
+    "submitter",
+    "unchanged",
+]
+
 # A chunk closes at 16 documents or 20,000 characters: about a second of pipeline work.
-CHUNK_DOCUMENTS = 16
-CHUNK_CHARACTERS = 20_000
-CHUNKS_PER_WORKER = 3
+_CHUNK_DOCUMENTS = 16
+_CHUNK_CHARACTERS = 20_000
+_CHUNKS_PER_WORKER = 3
 LOCAL_DASK = "local"
 
 log = logging.getLogger("kg")
@@ -88,7 +109,7 @@ class InlineSubmitter:
         return future
 
 
-def start_worker() -> None:
+def _start_worker() -> None:
     """Leave Ctrl-C to the main process, and end this worker when the main process dies.
 
     The main process stops its workers itself on Ctrl-C; after ``kill -9`` it cannot, and idle
@@ -97,16 +118,16 @@ def start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
-        threading.Thread(target=exit_with, args=(parent.sentinel,), daemon=True).start()
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
 
 
-def exit_with(sentinel: int) -> None:
+def _exit_with(sentinel: int) -> None:
     """Wait until the process behind ``sentinel`` ends, then end this one."""
     multiprocessing.connection.wait([sentinel])
     os._exit(1)
 
 
-class ProcessSubmitter:
+class _ProcessSubmitter:
     """Extract in ``workers`` processes of this machine (``--workers N``)."""
 
     def __init__(self, executor: ProcessPoolExecutor, workers: int) -> None:
@@ -118,7 +139,7 @@ class ProcessSubmitter:
         return self.executor.submit(extract_batch, sources)
 
 
-class DaskSubmitter:
+class _DaskSubmitter:
     """Extract on the workers of a Dask cluster (``--dask ADDRESS`` or ``--dask local``)."""
 
     def __init__(self, client: Any) -> None:
@@ -158,9 +179,9 @@ def process_submitter(workers: int) -> Iterator[Submitter]:
         return
     context = multiprocessing.get_context("spawn")
     with safe_path():
-        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker)
+        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
         try:
-            yield ProcessSubmitter(executor, workers)
+            yield _ProcessSubmitter(executor, workers)
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
 
@@ -179,14 +200,14 @@ def dask_submitter(address: str, workers: int | None) -> Iterator[Submitter]:
                 n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
             )
         with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
-            yield DaskSubmitter(client)
+            yield _DaskSubmitter(client)
         return
     try:
         client = Client(address, timeout="30s")  # type: ignore[no-untyped-call]
     except (OSError, ValueError) as error:
         raise KGError(f"cannot reach the Dask scheduler at {address}: {error}") from error
     with client:
-        yield DaskSubmitter(client)
+        yield _DaskSubmitter(client)
 
 
 def submitter(workers: int | None, dask: str | None) -> AbstractContextManager[Submitter]:
@@ -224,7 +245,7 @@ class ExtractionRun:
 
     def records(self, sources: Iterable[Source]) -> Iterator[str]:
         """One JSON record per source, in the order of ``sources``."""
-        window = self.backend.workers * CHUNKS_PER_WORKER
+        window = self.backend.workers * _CHUNKS_PER_WORKER
         pending: deque[Chunk] = deque()
         for sources_chunk in chunks(sources):
             pending.append(self.start(sources_chunk))
@@ -279,8 +300,8 @@ class ExtractionRun:
 
 def chunks(
     sources: Iterable[Source],
-    documents: int = CHUNK_DOCUMENTS,
-    characters: int = CHUNK_CHARACTERS,
+    documents: int = _CHUNK_DOCUMENTS,
+    characters: int = _CHUNK_CHARACTERS,
 ) -> Iterator[list[Source]]:
     """Group consecutive sources, closing a group at ``documents`` or ``characters``."""
     group: list[Source] = []

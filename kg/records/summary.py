@@ -11,6 +11,8 @@ from typing import Any
 
 from kg.model import ENTITY_TYPES, RELATION_TYPES
 
+__all__ = ["Summary", "summarise"]
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -42,7 +44,7 @@ class Summary:
         return "\n".join(lines)
 
 
-def record_pairs(record: dict[str, Any], relation_type: str) -> Iterator[tuple[str, str]]:
+def _record_pairs(record: dict[str, Any], relation_type: str) -> Iterator[tuple[str, str]]:
     """(head name, tail name) of the relations of one type between entities of a record."""
     names = {e["id"]: e["name"] for e in record["entities"]}
     for relation in record["relations"]:
@@ -67,8 +69,8 @@ def summarise(records: Iterable[dict[str, Any]]) -> Summary:
         articles += len(record.get("articles", []))
         entities.update(e["type"] for e in record["entities"])
         relations.update(r["type"] for r in record["relations"])
-        trained.update(record_pairs(record, "TRAINED"))
-        partners.update((min(a, b), max(a, b)) for a, b in record_pairs(record, "PARTNERS_WITH"))
+        trained.update(_record_pairs(record, "TRAINED"))
+        partners.update((min(a, b), max(a, b)) for a, b in _record_pairs(record, "PARTNERS_WITH"))
     return Summary(
         documents=len(documents),
         articles=articles,

@@ -53,23 +53,25 @@ from kg.serve.protocol import (
     valid_iri,
 )
 
+__all__ = ["BuildStore", "Endpoint", "ServeSettings"]
+
 log = logging.getLogger(__name__)
 
-JSON_RESULTS = "application/sparql-results+json"
-TABLE_OFFERS = [Offer(media, media) for media in TABLE_FORMATS] + [
-    Offer("application/json", JSON_RESULTS),
+_JSON_RESULTS = "application/sparql-results+json"
+_TABLE_OFFERS = [Offer(media, media) for media in TABLE_FORMATS] + [
+    Offer("application/json", _JSON_RESULTS),
     Offer("application/xml", "application/sparql-results+xml"),
     Offer("text/xml", "application/sparql-results+xml"),
 ]
-GRAPH_OFFERS = [Offer(media, media) for media in GRAPH_FORMATS] + [
+_GRAPH_OFFERS = [Offer(media, media) for media in GRAPH_FORMATS] + [
     Offer("application/json", "application/ld+json"),
 ]
-STATIC_TYPES = {"app.js": "text/javascript", "style.css": "text/css"}
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+_STATIC_TYPES = {"app.js": "text/javascript", "style.css": "text/css"}
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 
-MAX_LABELLED = 2000  # IRIs whose labels one page looks up
+_MAX_LABELLED = 2000  # IRIs whose labels one page looks up
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,9 @@ class Endpoint:
             return Response(405, b"only GET is allowed here\n", headers={"Allow": "GET"})
         if path == "/":
             return html_response(pages.web_asset("index.html"))
-        if path.startswith("/static/") and path[len("/static/") :] in STATIC_TYPES:
+        if path.startswith("/static/") and path[len("/static/") :] in _STATIC_TYPES:
             name = path[len("/static/") :]
-            return Response(200, pages.web_asset(name), content_type(STATIC_TYPES[name]))
+            return Response(200, pages.web_asset(name), content_type(_STATIC_TYPES[name]))
         if path == "/queries":
             return self.query_index(request)
         if path.startswith("/queries/"):
@@ -227,7 +229,7 @@ class Endpoint:
     ) -> Response:
         """Run a client's query and send its answer in the negotiated format."""
         form = check_query(text)
-        offers = GRAPH_OFFERS if form is not None and form.returns_graph else TABLE_OFFERS
+        offers = _GRAPH_OFFERS if form is not None and form.returns_graph else _TABLE_OFFERS
         media_type = negotiate(accept, offers)
         if media_type is None:
             return not_acceptable(accept, form)
@@ -257,13 +259,13 @@ class Endpoint:
 
     def select(self, text: str, bindings: Mapping[str, str] | None = None) -> dict[str, Any]:
         """A SELECT query's SPARQL JSON results, for the pages."""
-        answer = self.run(text, JSON_RESULTS, bindings=bindings)
+        answer = self.run(text, _JSON_RESULTS, bindings=bindings)
         results: dict[str, Any] = json.loads(answer.body)
         return results
 
     def labels(self, iris: set[str]) -> pages.Labels:
         """Display labels of IRIs: Chinese before others, skos:prefLabel before rdfs:label."""
-        nodes = " ".join(str(ox.NamedNode(iri)) for iri in sorted(iris)[:MAX_LABELLED])
+        nodes = " ".join(str(ox.NamedNode(iri)) for iri in sorted(iris)[:_MAX_LABELLED])
         if not nodes:
             return pages.Labels()
         rows = self.select(page_query("labels", nodes))["results"]["bindings"]
@@ -279,7 +281,7 @@ class Endpoint:
 
     def service_description(self, request: Request) -> Response:
         """The SPARQL Service Description of the endpoint; a browser is sent to the page."""
-        offers = [*GRAPH_OFFERS, Offer("text/html", "text/html")]
+        offers = [*_GRAPH_OFFERS, Offer("text/html", "text/html")]
         media_type = negotiate(request.accept(), offers)
         if media_type == "text/html":
             return Response(303, b"", headers={"Location": "/"})
@@ -289,8 +291,8 @@ class Endpoint:
             endpoint = ox.NamedNode(f"http://{request.host}/sparql")
         except ValueError:
             endpoint = ox.NamedNode(f"{self.url}/sparql")
-        triples = service_triples(endpoint, self.settings)
-        body = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes={"sd": SD})
+        triples = _service_triples(endpoint, self.settings)
+        body = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes={"sd": _SD})
         return Response(200, body or b"", content_type(media_type), {"Vary": "Accept"})
 
     def query_index(self, request: Request) -> Response:
@@ -323,7 +325,7 @@ class Endpoint:
             known = ", ".join(sorted(self.queries)) or "none"
             return message(404, f"no named query {name!r}; known: {known}")
         form = check_query(query.text)
-        offers = GRAPH_OFFERS if form is not None and form.returns_graph else TABLE_OFFERS
+        offers = _GRAPH_OFFERS if form is not None and form.returns_graph else _TABLE_OFFERS
         offers = [
             *offers,
             Offer("application/sparql-query", "application/sparql-query"),
@@ -383,7 +385,7 @@ class Endpoint:
         return html_response(pages.entity_page(view, labels))
 
 
-def service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.Triple]:
+def _service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.Triple]:
     """The Service Description: endpoint, language, result formats and limits."""
     iris = [f.iri for f in TABLE_FORMATS.values()] + [f.iri for f in GRAPH_FORMATS.values()]
     limits = (
@@ -391,16 +393,16 @@ def service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.
         f"stops after {settings.timeout:g} s or {settings.max_rows} result rows."
     )
     triples = [
-        ox.Triple(endpoint, RDF_TYPE, ox.NamedNode(SD + "Service")),
-        ox.Triple(endpoint, ox.NamedNode(SD + "endpoint"), endpoint),
+        ox.Triple(endpoint, _RDF_TYPE, ox.NamedNode(_SD + "Service")),
+        ox.Triple(endpoint, ox.NamedNode(_SD + "endpoint"), endpoint),
         ox.Triple(
-            endpoint, ox.NamedNode(SD + "supportedLanguage"), ox.NamedNode(SD + "SPARQL11Query")
+            endpoint, ox.NamedNode(_SD + "supportedLanguage"), ox.NamedNode(_SD + "SPARQL11Query")
         ),
-        ox.Triple(endpoint, RDFS_COMMENT, ox.Literal(limits, language="en")),
+        ox.Triple(endpoint, _RDFS_COMMENT, ox.Literal(limits, language="en")),
         # without default-graph-uri, a query's default graph is the union of the named graphs
-        ox.Triple(endpoint, ox.NamedNode(SD + "feature"), ox.NamedNode(SD + "UnionDefaultGraph")),
+        ox.Triple(endpoint, ox.NamedNode(_SD + "feature"), ox.NamedNode(_SD + "UnionDefaultGraph")),
     ]
     triples += [
-        ox.Triple(endpoint, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(iri)) for iri in iris
+        ox.Triple(endpoint, ox.NamedNode(_SD + "resultFormat"), ox.NamedNode(iri)) for iri in iris
     ]
     return triples

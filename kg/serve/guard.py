@@ -20,14 +20,16 @@ from functools import lru_cache
 
 from kg.errors import QueryRefused
 
+__all__ = ["QueryForm", "Token", "check_dataset_iris", "check_query"]
+
 # Keywords that only SPARQL Update uses; none can appear in a valid query outside a string.
-UPDATE_KEYWORDS = frozenset(
+_UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
-PROLOGUE_KEYWORDS = frozenset({"PREFIX", "BASE"})
+_PROLOGUE_KEYWORDS = frozenset({"PREFIX", "BASE"})
 
 # One alternative per token kind, tried in this order; kinds not named below are skipped.
-TOKEN = re.compile(
+_TOKEN = re.compile(
     r"""
       (?P<comment>\#[^\n\r]*)
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
@@ -59,15 +61,15 @@ class QueryForm(Enum):
 
 @dataclass(frozen=True)
 class Token:
-    """One lexical token of a query: its kind (a group name of ``TOKEN``) and its text."""
+    """One lexical token of a query: its kind (a group name of ``_TOKEN``) and its text."""
 
     kind: str
     text: str
 
 
-def tokenize(text: str) -> Iterator[Token]:
+def _tokenize(text: str) -> Iterator[Token]:
     """The query's tokens, without comments and white space."""
-    for match in TOKEN.finditer(text):
+    for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         if kind != "comment":
             yield Token(kind, match.group())
@@ -83,21 +85,21 @@ def check_query(text: str) -> QueryForm | None:
     >>> check_query('PREFIX ex: <http://example.org/> SELECT * { ?s ex:load "LOAD" }')
     <QueryForm.SELECT: 'SELECT'>
     """
-    tokens = list(tokenize(text))
+    tokens = list(_tokenize(text))
     words = [token.text.upper() for token in tokens if token.kind == "word"]
-    update = next((word for word in words if word in UPDATE_KEYWORDS), None)
+    update = next((word for word in words if word in _UPDATE_KEYWORDS), None)
     if update is not None:
         raise QueryRefused(f"SPARQL Update ({update}) is refused: this endpoint is read-only")
     if "SERVICE" in words:
         raise QueryRefused(
             "SERVICE is refused: this endpoint does not query other endpoints or addresses"
         )
-    check_dataset_iris(dataset_iris(tokens))
-    first = next((word for word in words if word not in PROLOGUE_KEYWORDS), None)
+    check_dataset_iris(_dataset_iris(tokens))
+    first = next((word for word in words if word not in _PROLOGUE_KEYWORDS), None)
     return QueryForm(first) if first in QueryForm.__members__ else None
 
 
-def dataset_iris(tokens: list[Token]) -> Iterator[str]:
+def _dataset_iris(tokens: list[Token]) -> Iterator[str]:
     """The IRIs a query names in ``FROM`` and ``FROM NAMED``, prefixed names expanded."""
     prefixes: dict[str, str] = {}
     for index, token in enumerate(tokens):

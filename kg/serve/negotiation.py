@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+__all__ = ["MediaRange", "Offer", "negotiate"]
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -38,7 +40,7 @@ class MediaRange:
         return 1 if self.range == "*/*" else 0
 
 
-def parse_accept(header: str) -> list[MediaRange]:
+def _parse_accept(header: str) -> list[MediaRange]:
     """The media ranges of an ``Accept`` header; a malformed quality counts as 0."""
     ranges = []
     for part in header.split(","):
@@ -56,7 +58,7 @@ def parse_accept(header: str) -> list[MediaRange]:
     return ranges
 
 
-def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
+def _quality(ranges: Sequence[MediaRange], media_type: str) -> float:
     """How much the client wants ``media_type``: the quality of the most specific match."""
     best_specificity, best_quality = 0, 0.0
     for media_range in ranges:
@@ -77,10 +79,10 @@ def negotiate(accept: str | None, offers: Sequence[Offer]) -> str | None:
     """
     if not accept or not accept.strip():
         return offers[0].sent
-    ranges = parse_accept(accept)
+    ranges = _parse_accept(accept)
     chosen, chosen_quality = None, 0.0
     for offer in offers:
-        offer_quality = quality(ranges, offer.accepted)
+        offer_quality = _quality(ranges, offer.accepted)
         if offer_quality > chosen_quality:
             chosen, chosen_quality = offer.sent, offer_quality
     return chosen

@@ -20,10 +20,25 @@ from urllib.parse import quote, unquote
 if TYPE_CHECKING:
     from kg.query.named import NamedQuery
 
-Binding = Mapping[str, Any]  # one term of SPARQL JSON results: {"type": …, "value": …}
-Row = Mapping[str, Binding]
+__all__ = [
+    "EntityView",
+    "Fact",
+    "Labels",
+    "NamedQueryView",
+    "Row",
+    "entity_page",
+    "facts_from",
+    "iris_in",
+    "named_query_page",
+    "query_index_page",
+    "table_html",
+    "web_asset",
+]
 
-PREFIXES = {
+_Binding = Mapping[str, Any]  # one term of SPARQL JSON results: {"type": …, "value": …}
+Row = Mapping[str, _Binding]
+
+_PREFIXES = {
     "kg": "https://w3id.org/union-kg/ontology#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -43,13 +58,13 @@ def web_asset(name: str) -> bytes:
     return resources.files("kg.serve").joinpath("web", name).read_bytes()
 
 
-def page(title: str, body: str) -> bytes:
+def _page(title: str, body: str) -> bytes:
     """A whole HTML page: ``body`` (already HTML) in the shared frame."""
     frame = Template(web_asset("page.html").decode())
     return frame.substitute(title=html.escape(title), body=body).encode()
 
 
-def compact(iri: str) -> str:
+def _compact(iri: str) -> str:
     """An IRI for reading: a known prefix shortened and percent-escapes decoded.
 
     >>> compact("https://w3id.org/union-kg/ontology#trained")
@@ -57,13 +72,13 @@ def compact(iri: str) -> str:
     >>> compact("https://example.org/id/%E5%90%95%E5%9B%BD%E6%A2%81")
     'https://example.org/id/吕国梁'
     """
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in _PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{unquote(iri[len(namespace) :])}"
     return unquote(iri)
 
 
-def entity_link(iri: str) -> str:
+def _entity_link(iri: str) -> str:
     """The URL of the entity page of ``iri``."""
     return "/entity?iri=" + quote(iri, safe="")
 
@@ -76,23 +91,23 @@ class Labels:
 
     def name(self, iri: str) -> str:
         """The label of ``iri``, or its compact form."""
-        return self.names.get(iri) or compact(iri)
+        return self.names.get(iri) or _compact(iri)
 
 
-def term_html(term: Binding | None, labels: Labels) -> str:
+def _term_html(term: _Binding | None, labels: Labels) -> str:
     """One term as HTML: IRIs as links to their entity page, literals as text."""
     if term is None:
         return ""
     kind, value = term["type"], str(term["value"])
     if kind == "uri":
         return (
-            f'<a class="iri" href="{html.escape(entity_link(value))}" '
+            f'<a class="iri" href="{html.escape(_entity_link(value))}" '
             f'title="{html.escape(unquote(value))}">{html.escape(labels.name(value))}</a>'
         )
     if kind == "bnode":
         return f'<span class="bnode">_:{html.escape(value)}</span>'
     if kind == "triple":
-        parts = (term_html(value_part, labels) for value_part in term["value"].values())
+        parts = (_term_html(value_part, labels) for value_part in term["value"].values())
         return "« " + " ".join(parts) + " »"
     language = term.get("xml:lang")
     note = f' lang="{html.escape(language)}"' if language else ""
@@ -103,7 +118,7 @@ def table_html(variables: Sequence[str], rows: Iterable[Row], labels: Labels) ->
     """A results table: one column per variable, one row per solution."""
     head = "".join(f"<th>{html.escape(name)}</th>" for name in variables)
     body = "".join(
-        "<tr>" + "".join(f"<td>{term_html(row.get(name), labels)}</td>" for name in variables)
+        "<tr>" + "".join(f"<td>{_term_html(row.get(name), labels)}</td>" for name in variables)
         for row in rows
     )
     return f'<table class="results"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -123,10 +138,10 @@ class Fact:
     """
 
     iri: str
-    subject: Binding
-    predicate: Binding
-    object: Binding
-    notes: dict[str, list[tuple[Binding, Binding]]] = field(default_factory=dict)
+    subject: _Binding
+    predicate: _Binding
+    object: _Binding
+    notes: dict[str, list[tuple[_Binding, _Binding]]] = field(default_factory=dict)
 
 
 def facts_from(rows: Iterable[Row]) -> list[Fact]:
@@ -139,25 +154,25 @@ def facts_from(rows: Iterable[Row]) -> list[Fact]:
     return list(facts.values())
 
 
-def notes_html(notes: Iterable[tuple[Binding, Binding]], labels: Labels) -> str:
+def _notes_html(notes: Iterable[tuple[_Binding, _Binding]], labels: Labels) -> str:
     """Property/value pairs as a definition list, sorted by property name."""
     items = "".join(
-        f"<dt>{term_html(note, labels)}</dt><dd>{term_html(value, labels)}</dd>"
+        f"<dt>{_term_html(note, labels)}</dt><dd>{_term_html(value, labels)}</dd>"
         for note, value in sorted(notes, key=lambda pair: labels.name(pair[0]["value"]))
     )
     return f"<dl>{items}</dl>"
 
 
-def fact_html(fact: Fact, labels: Labels) -> str:
+def _fact_html(fact: Fact, labels: Labels) -> str:
     """One fact: its triple as a heading, its own notes, then one block per evidence node."""
-    triple = " ".join(term_html(t, labels) for t in (fact.subject, fact.predicate, fact.object))
+    triple = " ".join(_term_html(t, labels) for t in (fact.subject, fact.predicate, fact.object))
     linked = set(fact.notes) - {fact.iri}
     own = [pair for pair in fact.notes.get(fact.iri, []) if pair[1]["value"] not in linked]
     evidence = "".join(
-        f'<div class="evidence">{notes_html(fact.notes[source], labels)}</div>'
+        f'<div class="evidence">{_notes_html(fact.notes[source], labels)}</div>'
         for source in sorted(linked)
     )
-    return f'<section class="fact"><h3>{triple}</h3>{notes_html(own, labels)}{evidence}</section>'
+    return f'<section class="fact"><h3>{triple}</h3>{_notes_html(own, labels)}{evidence}</section>'
 
 
 @dataclass(frozen=True)
@@ -175,7 +190,7 @@ def entity_page(view: EntityView, labels: Labels) -> bytes:
     name = labels.name(view.iri)
     about = table_html(["property", "value"], view.about, labels)
     referred = table_html(["subject", "property"], view.referred_by, labels)
-    facts = "".join(fact_html(fact, labels) for fact in view.facts)
+    facts = "".join(_fact_html(fact, labels) for fact in view.facts)
     body = (
         f"<h1>{html.escape(name)}</h1>"
         f'<p class="iri-full">{html.escape(unquote(view.iri))}</p>'
@@ -185,7 +200,7 @@ def entity_page(view: EntityView, labels: Labels) -> bytes:
         f"<h2>Evidence · 证据 ({len(view.facts)})</h2>"
         f'<div id="evidence">{facts or "<p>No statement of a fact names this entity.</p>"}</div>'
     )
-    return page(name, body)
+    return _page(name, body)
 
 
 @dataclass(frozen=True)
@@ -200,7 +215,7 @@ class NamedQueryView:
     values: dict[str, str]
 
 
-def params_form(view: NamedQueryView) -> str:
+def _params_form(view: NamedQueryView) -> str:
     """A GET form with one field per parameter of a named query (empty when it has none)."""
     if not view.params:
         return ""
@@ -222,10 +237,10 @@ def named_query_page(view: NamedQueryView, results: str, error: str | None) -> b
         f'<p><a href="/?named={quote(view.name)}">Open in the query page</a> · '
         f'<a href="/queries">all named queries</a></p>'
         f'<pre class="query">{html.escape(view.text)}</pre>'
-        f"{params_form(view)}"
+        f"{_params_form(view)}"
         f'<h2>Results</h2><div id="results">{shown}</div>'
     )
-    return page(view.title, body)
+    return _page(view.title, body)
 
 
 def query_index_page(queries: Sequence[NamedQuery]) -> bytes:
@@ -235,6 +250,6 @@ def query_index_page(queries: Sequence[NamedQuery]) -> bytes:
         f"<code>{html.escape(query.name)}</code><br>{html.escape(query.description)}</li>"
         for query in queries
     )
-    return page(
+    return _page(
         "Named queries", f'<h1>Named queries · 命名查询</h1><ul class="queries">{items}</ul>'
     )

@@ -28,6 +28,18 @@ import pyoxigraph as ox
 
 from kg.errors import EndpointError, KGError
 
+__all__ = [
+    "GRAPH_FORMATS",
+    "TABLE_FORMATS",
+    "QueryAnswer",
+    "QueryPool",
+    "QueryRequest",
+    "StoreOpener",
+    "StoreSnapshot",
+    "Worker",
+    "store_opener",
+]
+
 log = logging.getLogger(__name__)
 
 TABLE_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -41,9 +53,9 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ class QueryAnswer:
     body: bytes
 
 
-def run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
+def _run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
     """Evaluate one request on a store and serialise the answer (in the worker process)."""
     options: dict[str, Any] = {
         "prefixes": dict(request.prefixes),
@@ -111,7 +123,7 @@ def run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
     if request.named_graphs:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
     try:  # evaluation goes on while rows are read, so errors can come from serialising too
-        return serialise(store.query(request.text, **options), request)
+        return _serialise(store.query(request.text, **options), request)
     except SyntaxError as error:
         raise EndpointError(f"malformed query: {error}") from error
     except (ValueError, RuntimeError) as error:
@@ -120,36 +132,36 @@ def run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
         raise EndpointError(f"query failed: {error}", status=500) from error
 
 
-def serialise(
+def _serialise(
     result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, request: QueryRequest
 ) -> QueryAnswer:
     """A query's answer in the requested format (Turtle with the declared prefixes)."""
     if isinstance(result, ox.QueryBoolean):
-        return QueryAnswer(request.media_type, serialise_boolean(result, request.media_type))
+        return QueryAnswer(request.media_type, _serialise_boolean(result, request.media_type))
     if isinstance(result, ox.QuerySolutions):
-        return QueryAnswer(request.media_type, serialise_table(result, request))
-    triples = take(result, request.max_rows, "triples")
+        return QueryAnswer(request.media_type, _serialise_table(result, request))
+    triples = _take(result, request.max_rows, "triples")
     rdf_format = GRAPH_FORMATS[request.media_type]
     prefixes = dict(request.prefixes) if rdf_format == ox.RdfFormat.TURTLE else None
     body = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
     return QueryAnswer(request.media_type, body or b"")
 
 
-def serialise_boolean(result: ox.QueryBoolean, media_type: str) -> bytes:
+def _serialise_boolean(result: ox.QueryBoolean, media_type: str) -> bytes:
     """An ASK answer in a results format."""
     return result.serialize(format=TABLE_FORMATS[media_type]) or b""
 
 
-def serialise_table(solutions: ox.QuerySolutions, request: QueryRequest) -> bytes:
+def _serialise_table(solutions: ox.QuerySolutions, request: QueryRequest) -> bytes:
     """A SELECT answer, at most ``max_rows`` rows, in the requested results format.
 
     The rows are counted here, then written as SPARQL JSON; other formats are converted from
     that JSON by pyoxigraph so every format carries the same rows.
     """
     names = [variable.value for variable in solutions.variables]
-    rows = take(solutions, request.max_rows, "rows")
+    rows = _take(solutions, request.max_rows, "rows")
     bindings = [
-        {name: term_json(term) for name, term in zip(names, row, strict=True) if term is not None}
+        {name: _term_json(term) for name, term in zip(names, row, strict=True) if term is not None}
         for row in rows
     ]
     document = {"head": {"vars": names}, "results": {"bindings": bindings}}
@@ -161,7 +173,7 @@ def serialise_table(solutions: ox.QuerySolutions, request: QueryRequest) -> byte
     return parsed.serialize(format=results_format) or b""
 
 
-def take(items: Iterable[Any], limit: int, noun: str) -> list[Any]:
+def _take(items: Iterable[Any], limit: int, noun: str) -> list[Any]:
     """The first ``limit`` items, or a ``EndpointError`` saying the answer is over the limit."""
     kept: list[Any] = []
     for item in items:
@@ -175,7 +187,7 @@ def take(items: Iterable[Any], limit: int, noun: str) -> list[Any]:
     return kept
 
 
-def term_json(term: Any) -> dict[str, Any]:
+def _term_json(term: Any) -> dict[str, Any]:
     """One RDF term in the SPARQL 1.1 Query Results JSON format."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -185,20 +197,20 @@ def term_json(term: Any) -> dict[str, Any]:
         literal: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             literal["xml:lang"] = term.language
-        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
+        elif term.datatype.value not in (_XSD_STRING, _RDF_LANG_STRING):
             literal["datatype"] = term.datatype.value
         return literal
     return {
         "type": "triple",
         "value": {
-            "subject": term_json(term.subject),
-            "predicate": term_json(term.predicate),
-            "object": term_json(term.object),
+            "subject": _term_json(term.subject),
+            "predicate": _term_json(term.predicate),
+            "object": _term_json(term.object),
         },
     }
 
 
-def serve_requests(connection: Connection, opener: StoreOpener) -> None:
+def _serve_requests(connection: Connection, opener: StoreOpener) -> None:
     """A worker's life: open the store, then answer requests from the pipe until it closes."""
     try:
         store = opener()
@@ -212,7 +224,7 @@ def serve_requests(connection: Connection, opener: StoreOpener) -> None:
         except EOFError:
             return
         try:
-            connection.send(("answer", run_request(store, request)))
+            connection.send(("answer", _run_request(store, request)))
         except EndpointError as error:
             connection.send(("error", (error.status, str(error))))
 
@@ -253,7 +265,7 @@ class QueryPool:
         """Spawn a worker process (a fresh interpreter: no locks or threads inherited)."""
         ours, theirs = self.context.Pipe()
         process = self.context.Process(
-            target=serve_requests, args=(theirs, self.opener), name="kg-query", daemon=True
+            target=_serve_requests, args=(theirs, self.opener), name="kg-query", daemon=True
         )
         process.start()
         theirs.close()
@@ -264,9 +276,9 @@ class QueryPool:
 
     def wait_ready(self, worker: Worker) -> None:
         """Wait until a new worker has opened the store; raise with its reason if it could not."""
-        if not worker.connection.poll(START_TIMEOUT):
+        if not worker.connection.poll(_START_TIMEOUT):
             self.stop(worker)
-            raise KGError(f"a query worker did not open the store within {START_TIMEOUT:g} s")
+            raise KGError(f"a query worker did not open the store within {_START_TIMEOUT:g} s")
         try:
             state, reason = worker.connection.recv()
         except EOFError:

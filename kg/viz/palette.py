@@ -8,6 +8,8 @@ so that black labels stay readable on every node.
 
 from __future__ import annotations
 
+__all__ = ["TYPE_COLOURS", "TYPE_NAMES_ZH", "hex_to_rgb", "type_colour"]
+
 TYPE_COLOURS: dict[str, str] = {
     "UNION": "#D55E00",  # vermillion
     "ENTERPRISE": "#0072B2",  # blue
@@ -18,7 +20,7 @@ TYPE_COLOURS: dict[str, str] = {
     "PROGRAMME": "#F0E442",  # yellow
     "PERSON": "#E69F00",  # orange
 }
-UNKNOWN_COLOUR = "#000000"
+_UNKNOWN_COLOUR = "#000000"
 
 # Chinese names of the types, for legends and axis labels of the figures.
 TYPE_NAMES_ZH: dict[str, str] = {
@@ -35,7 +37,7 @@ TYPE_NAMES_ZH: dict[str, str] = {
 
 def type_colour(entity_type: str) -> str:
     """The hex colour of an entity type (black for a type the ontology does not know)."""
-    return TYPE_COLOURS.get(entity_type, UNKNOWN_COLOUR)
+    return TYPE_COLOURS.get(entity_type, _UNKNOWN_COLOUR)
 
 
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:

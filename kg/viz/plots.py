@@ -31,10 +31,25 @@ from kg.atomic import atomic_path
 from kg.model import ENTITY_TYPES
 from kg.viz.palette import TYPE_NAMES_ZH, type_colour
 
+__all__ = [
+    "FIGURES",
+    "cjk_font",
+    "cjk_rc",
+    "component_layout",
+    "generations",
+    "mentoring_tree",
+    "partner_graph",
+    "partnership_network",
+    "top_partners",
+    "tree_layout",
+    "use_cjk_font",
+    "write_plots",
+]
+
 # Bodies are the organisations: everything but people and programmes.
-BODY_TYPES = frozenset(ENTITY_TYPES) - {"PERSON", "PROGRAMME"}
-DPI = 150
-TOP_PARTNERS = 15
+_BODY_TYPES = frozenset(ENTITY_TYPES) - {"PERSON", "PROGRAMME"}
+_DPI = 150
+_TOP_PARTNERS = 15
 
 
 @cache
@@ -60,13 +75,13 @@ def use_cjk_font() -> None:
     matplotlib.rcParams.update(cjk_rc())
 
 
-def say_nothing_found(ax: Axes, message: str) -> None:
+def _say_nothing_found(ax: Axes, message: str) -> None:
     """Write why a figure is empty in its middle, so an empty file still explains itself."""
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, transform=ax.transAxes)
     ax.set_axis_off()
 
 
-def type_legend(ax: Axes, types: set[str], inside: str | None = None) -> None:
+def _type_legend(ax: Axes, types: set[str], inside: str | None = None) -> None:
     """A legend of the entity types drawn: at ``inside`` (a matplotlib ``loc``), else outside."""
     handles = [
         Line2D([], [], marker="o", linestyle="", color=type_colour(t), label=TYPE_NAMES_ZH[t])
@@ -77,7 +92,7 @@ def type_legend(ax: Axes, types: set[str], inside: str | None = None) -> None:
     ax.legend(handles=handles, fontsize=9, frameon=False, **where)
 
 
-def entities_per_type(graph: nx.MultiDiGraph) -> Figure:
+def _entities_per_type(graph: nx.MultiDiGraph) -> Figure:
     """A bar per entity type: how many entities of that type the build holds."""
     counts = Counter(t for _, t in graph.nodes(data="type"))
     figure = Figure(figsize=(7, 4), layout="constrained")
@@ -105,7 +120,7 @@ def partner_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     return partners
 
 
-def draw_typed_network(ax: Axes, network: nx.Graph | nx.DiGraph, pos: dict[str, Any]) -> None:
+def _draw_typed_network(ax: Axes, network: nx.Graph | nx.DiGraph, pos: dict[str, Any]) -> None:
     """Draw nodes coloured by type and labelled with their Chinese names."""
     sizes = {node: 150 + 120 * network.degree(node) for node in network}  # points²
     nx.draw_networkx_edges(
@@ -163,11 +178,11 @@ def partnership_network(graph: nx.MultiDiGraph) -> Figure:
     partners = partner_graph(graph)
     ax.set_title("合作网络：共同主办、共建、联盟")
     if not partners:
-        say_nothing_found(ax, "没有找到合作关系")
+        _say_nothing_found(ax, "没有找到合作关系")
         return figure
     pos = component_layout(partners)
-    draw_typed_network(ax, partners, pos)
-    type_legend(ax, {t for _, t in partners.nodes(data="type")})
+    _draw_typed_network(ax, partners, pos)
+    _type_legend(ax, {t for _, t in partners.nodes(data="type")})
     ax.margins(0.15)
     return figure
 
@@ -213,13 +228,13 @@ def mentoring_tree(graph: nx.MultiDiGraph) -> Figure:
     tree = nx.DiGraph()
     tree.add_edges_from((h, t) for h, t, k in graph.edges(keys=True) if k == "TRAINED")
     if not tree:
-        say_nothing_found(ax, "没有找到师徒关系（TRAINED）")
+        _say_nothing_found(ax, "没有找到师徒关系（TRAINED）")
         return figure
     for node in tree:
         tree.nodes[node].update(graph.nodes[node])
     pos = tree_layout(tree, generations(tree))
     rows = sorted({-y for _, y in pos.values()})
-    draw_typed_network(ax, tree, pos)
+    _draw_typed_network(ax, tree, pos)
     ax.set_axis_on()
     ax.set_yticks([-level for level in rows], [f"第{level + 1:g}代" for level in rows])
     ax.set_xticks([])
@@ -229,18 +244,18 @@ def mentoring_tree(graph: nx.MultiDiGraph) -> Figure:
     return figure
 
 
-def top_partners(graph: nx.MultiDiGraph, count: int = TOP_PARTNERS) -> Figure:
+def top_partners(graph: nx.MultiDiGraph, count: int = _TOP_PARTNERS) -> Figure:
     """The bodies with the most distinct partners, one bar each, coloured by type."""
     partners = partner_graph(graph)
     ranked = sorted(
-        (n for n in partners if partners.nodes[n].get("type") in BODY_TYPES),
+        (n for n in partners if partners.nodes[n].get("type") in _BODY_TYPES),
         key=lambda n: (-partners.degree(n), n),
     )[:count]
     figure = Figure(figsize=(8, 1.5 + 0.35 * max(1, len(ranked))), layout="constrained")
     ax = figure.add_subplot()
     ax.set_title("合作伙伴最多的单位")
     if not ranked:
-        say_nothing_found(ax, "没有找到合作关系")
+        _say_nothing_found(ax, "没有找到合作关系")
         return figure
     ranked.reverse()
     ax.barh(
@@ -250,12 +265,12 @@ def top_partners(graph: nx.MultiDiGraph, count: int = TOP_PARTNERS) -> Figure:
     )
     ax.set_xlabel("合作伙伴数")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    type_legend(ax, {partners.nodes[n]["type"] for n in ranked}, inside="lower right")
+    _type_legend(ax, {partners.nodes[n]["type"] for n in ranked}, inside="lower right")
     return figure
 
 
 FIGURES: dict[str, Callable[[nx.MultiDiGraph], Figure]] = {
-    "entities_per_type.png": entities_per_type,
+    "entities_per_type.png": _entities_per_type,
     "partnership_network.png": partnership_network,
     "mentoring_tree.png": mentoring_tree,
     "top_partners.png": top_partners,
@@ -269,6 +284,6 @@ def write_plots(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
         for name, draw in FIGURES.items():
             path = out_dir / name
             with atomic_path(path) as temporary:
-                draw(graph).savefig(temporary, format="png", dpi=DPI)
+                draw(graph).savefig(temporary, format="png", dpi=_DPI)
             written.append(path)
     return written
