@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
 from kg.records.runner import LOCAL_DASK, ExtractionRun, extraction_lines, submitter
 
 if TYPE_CHECKING:
+    from kg.evaluate import Report
+
     pass
 
 log = logging.getLogger("kg")
@@ -345,6 +348,20 @@ def plot(build_dir: Path, out_dir: Path | None) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Score span-level PER/ORG/LOC on a benchmark JSON Lines file instead.",
 )
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Score one split of an annotated corpus (data/annotated); without PREDICTIONS, "
+    "extract its documents first.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["train", "dev"]),
+    default="dev",
+    show_default=True,
+    help="The corpus split to score.",
+)
 @click.option("--limit", type=int, help="Benchmark mode: score only the first N records.")
 @click.option("--misses", is_flag=True, help="List what was missed or wrong, per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -354,15 +371,19 @@ def plot(build_dir: Path, out_dir: Path | None) -> None:
 def evaluate(
     gold_dir: Path | None,
     benchmark: Path | None,
+    corpus_dir: Path | None,
+    split: str,
     limit: int | None,
     misses: bool,
     as_json: bool,
     predictions: Path | None,
 ) -> None:
-    """Score PREDICTIONS (from `kg extract`) against --gold, or the NER on --benchmark.
+    """Score PREDICTIONS (from `kg extract`) against --gold or a --corpus split, or the NER on
+    --benchmark.
 
     \b
     kg evaluate --gold ../shared/gold/dev predictions.jsonl --misses
+    kg evaluate --corpus data/annotated --split dev
     kg evaluate --benchmark ../shared/benchmarks/msra_ner/test.jsonl
     """
     from kg import evaluate as scoring
@@ -372,15 +393,91 @@ def evaluate(
             span_report = scoring.evaluate_spans(benchmark, scoring.pipeline_spans(), limit=limit)
             click.echo(scoring.format_span_report(span_report))
             return
-        if gold_dir is None or predictions is None:
-            raise click.UsageError("give --gold DIR and a PREDICTIONS file, or --benchmark FILE")
-        report = scoring.evaluate_documents(gold_dir, predictions)
+        if corpus_dir is not None:
+            report = corpus_report(corpus_dir, split, predictions)
+        elif gold_dir is None or predictions is None:
+            raise click.UsageError(
+                "give --gold DIR and a PREDICTIONS file, --corpus DIR, or --benchmark FILE"
+            )
+        else:
+            report = scoring.evaluate_documents(gold_dir, predictions)
         if as_json:
             click.echo(json.dumps(scoring.report_to_dict(report), ensure_ascii=False, indent=2))
         else:
             click.echo(scoring.format_report(report, misses=misses))
     except KGError as error:
         raise click.ClickException(str(error)) from error
+
+
+def corpus_report(corpus_dir: Path, split: str, predictions: Path | None) -> Report:
+    """Score a split of an annotated corpus, extracting its documents when no predictions are
+    given."""
+    from kg.corpus import load_corpus
+    from kg.evaluate import evaluate_split
+    from kg.records.runner import InlineSubmitter
+
+    corpus = load_corpus(corpus_dir)
+    if predictions is not None:
+        return evaluate_split(corpus, split, predictions)
+    documents = [str(document.path) for document in corpus.split(split)]
+    refusals = Refusals()
+    with tempfile.TemporaryDirectory() as scratch:
+        extracted = Path(scratch) / "predictions.jsonl"
+        run = ExtractionRun(InlineSubmitter())
+        write_lines(extracted, extraction_lines(documents, run, refusals, progress=progress_bar))
+        notice(f"extracted the {len(documents)} documents of the {split} split")
+        return evaluate_split(corpus, split, extracted)
+
+
+@main.group()
+def corpus() -> None:
+    """Check and count an annotated corpus (data/annotated: manifest, texts, gold)."""
+
+
+CORPUS_DIR = click.argument(
+    "corpus_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default="data/annotated",
+    required=False,
+)
+
+
+@corpus.command("stats")
+@CORPUS_DIR
+def corpus_stats_command(corpus_dir: Path) -> None:
+    """Print the counts of CORPUS_DIR: articles, documents, regions, sectors, outlets, styles,
+    entities and relations per type."""
+    from kg.corpus import corpus_stats, format_stats, load_corpus
+
+    try:
+        click.echo(format_stats(corpus_stats(load_corpus(corpus_dir))))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@corpus.command("check")
+@CORPUS_DIR
+@click.option(
+    "--reserved",
+    "reserved_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A gold folder whose names must not occur in the corpus (../shared/gold).",
+)
+def corpus_check_command(corpus_dir: Path, reserved_dir: Path | None) -> None:
+    """Check CORPUS_DIR: every manifest line, text and gold record; one line per problem."""
+    from kg.corpus import corpus_problems, gold_names, load_corpus
+
+    try:
+        corpus = load_corpus(corpus_dir)
+        reserved = gold_names(reserved_dir) if reserved_dir else set()
+        problems = corpus_problems(corpus, reserved)
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(corpus.documents)} documents, {len(problems)} problems", err=True)
+    if problems:
+        sys.exit(1)
 
 
 @main.command()

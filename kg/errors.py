@@ -41,13 +41,6 @@ class GoldError(KGError):
         super().__init__(f"{where}: {problem}")
 
 
-class _BuildError(KGError):
-    """A build directory that is missing, incomplete or not a union-kg build."""
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-
-
 class RequestError(KGError):
     """A request about a graph (entity name, filter, export format) that it cannot satisfy."""
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from kg.corpus import Corpus
 from kg.errors import GoldError
 from kg.model import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS
 
@@ -666,8 +667,19 @@ def evaluate_documents(gold_dir: Path, predictions: Path) -> Report:
     Records are matched on (document, id or None). A gold document without a prediction counts
     as all misses; predicted records without gold are listed in ``Report.ignored``, not scored.
     """
-    gold = _read_gold(gold_dir)
-    predicted = _read_records(predictions, is_gold=False)
+    return _evaluate(_read_gold(gold_dir), _read_records(predictions, is_gold=False))
+
+
+def evaluate_split(corpus: Corpus, split: str, predictions: Path) -> Report:
+    """Score ``kg extract`` output against the gold of one split of an annotated corpus."""
+    gold: dict[_Key, _Record] = {}
+    for document in corpus.split(split):
+        gold.update(_read_records(document.gold_path, is_gold=True))
+    return _evaluate(gold, _read_records(predictions, is_gold=False))
+
+
+def _evaluate(gold: Mapping[_Key, _Record], predicted: Mapping[_Key, _Record]) -> Report:
+    """Score predicted records against gold records, matched on (document, id or None)."""
     documents = tuple(_score_record(record, predicted.get(key)) for key, record in gold.items())
     return Report(
         entities=_sum_by_type((document.entities for document in documents), ENTITY_TYPES),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "ENTITY_TYPES",
     "PERSON_ROLES",
+    "RELATION_ENDS",
     "RELATION_TYPES",
     "SYMMETRIC_RELATIONS",
     "Article",
@@ -50,6 +51,24 @@ RELATION_TYPES = (
     "HAS_HONOUR",
 )
 SYMMETRIC_RELATIONS = frozenset({"PARTNERS_WITH"})
+_BODIES = frozenset(ENTITY_TYPES) - {"PERSON"}
+_PERSON = frozenset({"PERSON"})
+_LEARNING = frozenset({"ACADEMY", "STUDIO", "PROGRAMME"})
+# The entity types each relation joins (ANNOTATION.md's relation table, head → tail), widened by
+# the corpus rulings (data/annotated/NOTES.md): a person may lead any body, and work at a studio
+# or an alliance (an association's staff). HAS_HONOUR's tail is a literal.
+RELATION_ENDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "TRAINED": (_PERSON, _PERSON),
+    "TRAINED_AT": (_PERSON, _LEARNING),
+    "TEACHES_AT": (_PERSON, _LEARNING),
+    "LEADS": (_PERSON, _BODIES),
+    "WORKS_AT": (_PERSON, _BODIES - {"PROGRAMME"}),
+    "PARTNERS_WITH": (_BODIES - {"PROGRAMME"}, _BODIES - {"PROGRAMME"}),
+    "ORGANIZES": (_BODIES, frozenset({"PROGRAMME"})),
+    "ESTABLISHED": (_BODIES, _BODIES),
+    "PART_OF": (_BODIES, _BODIES),
+    "HAS_HONOUR": (_PERSON, frozenset()),
+}
 
 
 @dataclass(frozen=True)
