@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from kg.nlp.lexicon import word_list, word_table
+
 __all__ = [
     "HAN",
     "JOINT_JOINERS",
@@ -24,6 +26,8 @@ __all__ = [
     "Sentence",
     "clauses",
     "find_word",
+    "marker",
+    "one_of",
     "sentences",
     "word_pattern",
 ]
@@ -36,31 +40,48 @@ HAN = r"[\u4e00-\u9fff]"
 _ENCLOSURE_OR_BREAK = re.compile(
     f"[{re.escape(_ENCLOSURE_OPENERS + _ENCLOSURE_CLOSERS + _CLAUSE_BREAKS)}]"
 )
+_SUBJECT_REACH = 24  # a subject stands within this many characters of its clause's start
+_MARKERS = {row[0]: row[1] for row in word_table("relation_markers")}
+
+
+def marker(role: str) -> str:
+    """The function word ``relation_markers.tsv`` gives ``role``: ``marker("modifier")`` is 的."""
+    return _MARKERS[role]
+
+
+def one_of(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, tried in their order."""
+    return "|".join(map(re.escape, words))
+
+
+def _characters(name: str) -> str:
+    """The characters of a lexicon list, escaped for a regex character class."""
+    return re.escape("".join(word_list(name)))
+
+
 # Words right before a name that make it something other than the clause's subject.
-_GOVERNING_WORDS = (
-    "在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于", "到",
-    "及", "、", "通过", "利用", "依托", "围绕", "面向", "走进", "联合", "携手", "邀请",
-    "组织", "推动", "支持", "指导", "帮助", "包括", "来自", "经过", "参加", "得益于", "是",
-)  # fmt: skip
+_GOVERNING_WORDS = word_list("relation_governing_words")
 # Prepositions that make a name the place or partner of an action rather than its agent.
-_PREPOSITIONS = ("在", "与", "和", "同", "跟", "由", "对", "向", "为", "把", "被", "给", "从", "于",
-                 "通过", "利用", "依托", "围绕", "面向")  # fmt: skip
+_PREPOSITIONS = word_list("relation_prepositions")
 # Joiners of a coordinated list of names (A、B和C; A联合B).
-LIST_JOINERS = ("、", "和", "与", "及", "以及", "同", "、以及")
-JOINT_JOINERS = ("联合", "携手", "会同")
+LIST_JOINERS = word_list("relation_list_joiners")
+JOINT_JOINERS = word_list("relation_joint_joiners")
+_ETC = marker("etc")
+_MODIFIER = re.escape(marker("modifier"))
+_POSSESSIVE_STOPS = _characters("relation_possessive_gap_stops")
+_TITLE_STOPS = _characters("relation_title_gap_stops")
+_TITLE_ENDINGS = _characters("relation_title_endings")
+_AGENT_GAP_WORDS = one_of(word_list("relation_agent_gap_words"))
 # Between a possessor and the name it qualifies (X公司装配车间的Y): nouns, no verb or preposition.
-_POSSESSIVE_GAP = r"[^，,。在从对把被将与和为是]{0,6}的"
+_POSSESSIVE_GAP = rf"[^，,。{_POSSESSIVE_STOPS}]{{0,6}}{_MODIFIER}"
 # The rest of a 的-phrase after its object, up to the name it qualifies (专业毕业的).
-_MODIFIER_GAP = r"[^，,。；;：:“”]{0,8}的"
+_MODIFIER_GAP = rf"[^，,。；;：:“”]{{0,8}}{_MODIFIER}"
 # A job title between an employer and a person (数控车间班组长, 快递员, 技术副总): no verb, and it
 # ends like a title does.
-_TITLE_GAP = r"[^，,。、在从对把被将与和为是了]{0,9}[长员师工手监理任总匠管模范]"
-_SUBJECT_REACH = 24  # a subject stands within this many characters of its clause's start
+_TITLE_GAP = rf"[^，,。、{_TITLE_STOPS}]{{0,9}}[{_TITLE_ENDINGS}]"
 # What may stand between an agent and its verb: a caption's position (（左）), aspect and manner
 # words (将, 正, 还, 共同).
-_AGENT_GAP = (
-    r"(?:[（(][^（）()]{1,4}[）)])?(?:将|正|已|还|也|又|再|先后|共同|联合|率先|今年|近日|日前|曾)?"
-)
+_AGENT_GAP = rf"(?:[（(][^（）()]{{1,4}}[）)])?(?:{_AGENT_GAP_WORDS})?"
 Args = list["Arg"]
 
 
@@ -289,6 +310,6 @@ class Sentence:
                 first = arg
             return [first]
         if mode == "clause":
-            stop = self.doc_text.find("等", wanted[0].end, clause_end)
+            stop = self.doc_text.find(_ETC, wanted[0].end, clause_end)
             return [a for a in wanted if stop < 0 or a.end <= stop]
         return self.coordinated(wanted[0], labels, clause_end, LIST_JOINERS)

@@ -12,8 +12,16 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from kg.nlp.lexicon import load_lexicon
-from kg.nlp.relations.clauses import HAN, LIST_JOINERS, Args, Sentence, find_word
+from kg.nlp.lexicon import load_lexicon, word_list, word_table
+from kg.nlp.relations.clauses import (
+    HAN,
+    LIST_JOINERS,
+    Args,
+    Sentence,
+    find_word,
+    marker,
+    one_of,
+)
 from kg.nlp.relations.shapes import ShapeMatch
 
 __all__ = [
@@ -27,19 +35,16 @@ __all__ = [
     "org_title_person",
 ]
 
+_MODIFIER, _BY, _ETC = marker("modifier"), marker("by"), marker("etc")
 # What a job title between an employer and a person never starts with.
-_NOT_A_TITLE = tuple("由在从对与和同跟为被把将向给是于")
-_SCHOOLING = ("毕业的", "结业的", "学成的", "培养的", "出来的")  # the school, not the employer
-_APPOINTING_VERBS = ("担任", "兼任", "牵头")  # (院长)由某某兼任; 工作室由某某牵头
+_NOT_A_TITLE = word_list("relation_not_title_openers")
+_SCHOOLING = word_list("relation_schooling_endings")  # the school, not the employer
+# (院长)由某某兼任; 工作室由某某牵头: the verbs, and those that need no title beside them.
+_APPOINTING_VERBS = tuple(verb for verb, _ in word_table("relation_appointing_verbs"))
+_HEADING_VERBS = {verb for verb, title in word_table("relation_appointing_verbs") if title == "-"}
 # The kind of body a head's title names (院长 of a school, 领衔人 of a studio).
 _TITLE_LABELS = {
-    "院长": ("ACADEMY",),
-    "校长": ("ACADEMY",),
-    "所长": ("ACADEMY",),
-    "堂主": ("ACADEMY",),
-    "领衔人": ("STUDIO",),
-    "带头人": ("STUDIO",),
-    "主席": ("UNION", "ALLIANCE"),
+    title: tuple(labels.split()) for title, labels in word_table("relation_title_labels")
 }
 
 
@@ -54,16 +59,17 @@ def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Sh
         title = re.sub(r"[（(][^）)]*[）)]", "", sentence.between(org.end, person.start))
         title = title.lstrip("”’」")  # 某公司（以下简称“某某”）的钳工某某
         if not (
-            0 < len(title) <= int(pattern.get("max_gap", 10)) and re.fullmatch(rf"的?{HAN}+", title)
+            0 < len(title) <= int(pattern.get("max_gap", 10))
+            and re.fullmatch(rf"{re.escape(_MODIFIER)}?{HAN}+", title)
         ):
             continue
         if title.startswith(_NOT_A_TITLE) or title.endswith(_SCHOOLING):
             continue  # 某分院由某某授课, 从某学院毕业的某某: no job title
         if pattern["type"] == "LEADS":
-            if title.lstrip("的") in leading:
-                yield ShapeMatch(person, org, (title.lstrip("的"),))
-        elif title.lstrip("的") not in leading:
-            yield ShapeMatch(person, org, (title.lstrip("的"),))
+            if title.lstrip(_MODIFIER) in leading:
+                yield ShapeMatch(person, org, (title.lstrip(_MODIFIER),))
+        elif title.lstrip(_MODIFIER) not in leading:
+            yield ShapeMatch(person, org, (title.lstrip(_MODIFIER),))
 
 
 def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
@@ -75,14 +81,14 @@ def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatc
     for person in sentence.typed(["PERSON"]):
         before = sentence.between(sentence.clause_of(person.start)[0], person.start)
         after = sentence.between(person.end, person.end + 8)
-        by = before.rfind("由")
+        by = before.rfind(_BY)
         verb = next((v for v in _APPOINTING_VERBS if after.startswith(v)), None)
         if by < 0 or verb is None:
             continue
         title = next(
             (t for t in titles if after[len(verb) :].startswith(t) or before[:by].endswith(t)), ""
         )
-        if not (title or verb == "牵头"):
+        if not (title or verb in _HEADING_VERBS):
             continue
         bodies = [
             a for a in sentence.typed(pattern["tail"]) if a.end <= person.start - len(before) + by
@@ -113,7 +119,7 @@ def honour_awarded(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Shap
     for trigger in sentence.triggers(pattern["triggers"]):
         start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
         clause_end = sentence.clause_of(start)[1]
-        rest = sentence.between(end, clause_end).lstrip("了")
+        rest = sentence.between(end, clause_end).lstrip(marker("perfective"))
         parts = re.split(r"[、，,。；]", re.split(r"[，,。；]", rest)[0])
         values = [v for v in (honour_value(p, pattern["honours"], whole=True) for p in parts) if v]
         if not values:
@@ -134,7 +140,7 @@ def _honour_holders(sentence: Sentence, position: int) -> Args:
 
 def honour_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
     """A、B、C 等劳模先进: the honour after a list of persons goes to each of them."""
-    if "等" not in sentence.text:
+    if _ETC not in sentence.text:
         return  # the list ends in 等 before the honour
     after_list = _listed_honour(tuple(pattern["honours"]))
     for person in sentence.typed(["PERSON"]):
@@ -146,15 +152,20 @@ def honour_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMa
 @cache
 def _listed_honour(honours: tuple[str, ...]) -> re.Pattern[str]:
     """What follows the first person of a list that ends in one of ``honours`` (compiled once)."""
-    alternatives = "|".join(map(re.escape, sorted(honours, key=len, reverse=True)))
-    return re.compile(rf"(?:[、和]{HAN}{{2,3}})*等(?:\d+人|{HAN}人)?({alternatives})")
+    alternatives = one_of(sorted(honours, key=len, reverse=True))
+    joiner, etc, persons = (re.escape(marker(role)) for role in ("and", "etc", "persons"))
+    listed = rf"(?:[、{joiner}]{HAN}{{2,3}})*"  # 、B、C or 和C after the first person
+    counted = rf"(?:\d+{persons}|{HAN}{persons})?"  # 等3人, 等两人
+    return re.compile(rf"{listed}{etc}{counted}({alternatives})")
 
 
-_AWARD_WORDS = r"(?:[一二三特]等奖|[金银铜]奖|优秀奖)"
+_AWARD_WORDS = f"(?:{one_of(word_list('relation_award_words'))})"
 _AWARDS = re.compile(rf"{_AWARD_WORDS}$")
 _ANY_AWARD = re.compile(_AWARD_WORDS)
-_HONOUR_SUFFIX = re.compile(r"(?:(?:荣誉)?称号|获得者)$")
+_HONOUR_SUFFIX = re.compile(rf"(?:{one_of(word_list('relation_honour_suffixes'))})$")
 _QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
+_REGIONAL_TITLES = word_list("relation_regional_titles")  # 齐鲁工匠
+_NATIONWIDE = word_list("relation_nationwide_places")  # 全国劳模
 
 
 def may_hold_honour(text: str, honours: list[str]) -> bool:
@@ -185,10 +196,16 @@ def honour_value(part: str, honours: list[str], whole: bool = False) -> str | No
         return text
     places = load_lexicon().places
     place = next((before[i:] for i in range(len(before)) if before[i:] in places), "")
-    if not place and title == "工匠" and len(before) >= 2 and re.fullmatch(HAN * 2, before[-2:]):
+    if (
+        not place
+        and title in _REGIONAL_TITLES
+        and len(before) >= 2
+        and re.fullmatch(HAN * 2, before[-2:])
+    ):
         place = before[-2:]
-    if before.endswith("全国"):
-        place = "全国"
+    nationwide = next((word for word in _NATIONWIDE if before.endswith(word)), "")
+    if nationwide:
+        place = nationwide
     if whole and before[: len(before) - len(place)]:
         return None
     return place + title
@@ -213,4 +230,4 @@ def lecturer_trainee(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Sh
             continue
         for trainee in trainees:
             if trainee.key != person.key:
-                yield ShapeMatch(person, trainee, (cue.group(), "学员"))
+                yield ShapeMatch(person, trainee, (cue.group(), marker("trainee")))

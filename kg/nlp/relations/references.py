@@ -11,21 +11,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.nlp.relations.clauses import Arg, Args
+from kg.nlp.lexicon import word_list
+from kg.nlp.relations.clauses import Arg, Args, marker, one_of
 
 __all__ = ["DEMONSTRATIVES", "References"]
 
-_PRONOUNS = frozenset({"他", "她"})
+_PRONOUNS = frozenset(word_list("relation_pronouns"))
 # Words that point back to a body or programme named before (此次培训, 这所学院, 该公司). They may
 # open a reference pattern ({demonstrative} in references.jsonl); the single characters 本, 此,
 # 这, 那 are too common for that and only open the listed words (本公司).
-DEMONSTRATIVES = ("此次", "本次", "本期", "本届", "这次", "这一", "这场", "该场", "本场", "此项",
-                  "这项", "该项", "这所", "这家", "这个", "该")  # fmt: skip
-_DEMONSTRATIVE = re.compile(f"^(?:{'|'.join(DEMONSTRATIVES)}|本|此|这|那)")
+DEMONSTRATIVES = word_list("relation_demonstratives")
+_DEMONSTRATIVE_CHARACTERS = one_of(word_list("relation_demonstrative_characters"))
+_DEMONSTRATIVE = re.compile(f"^(?:{one_of(DEMONSTRATIVES)}|{_DEMONSTRATIVE_CHARACTERS})")
 _PRONOUN_BREAKS = ("，", ",", "。", "；", ";", "：", ":", "！", "？", "!", "?", "\n")
-_COPULA = re.compile("(?:就|正|也|便|都)?(?:是|成了|成为)")
+# A copula, after an adverb or not (是, 就是, 成了).
+_COPULA_ADVERBS = one_of(word_list("relation_copula_adverbs"))
+_COPULA = re.compile(f"(?:{_COPULA_ADVERBS})?(?:{one_of(word_list('relation_copulas'))})")
 # Verbs after which a pronoun may mean the speaker (某某说他…, 某某认为她…).
-_SAYING = re.compile("说|表示|介绍|认为|觉得|回忆|坦言|告诉|希望|相信")
+_SAYING = re.compile(one_of(word_list("relation_saying_verbs")))
+_MODIFIER = marker("modifier")
 _MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X公司装配车间的)
 
 
@@ -35,7 +39,7 @@ class References:
     def __init__(self, entries: list[dict[str, Any]]) -> None:
         self.labels = {e["word"]: e["label"] for e in entries if "word" in e}
         patterns = [re.escape(w) for w in sorted(self.labels, key=len, reverse=True)]
-        demonstrative = f"(?:{'|'.join(DEMONSTRATIVES)})"
+        demonstrative = f"(?:{one_of(DEMONSTRATIVES)})"
         texts = [
             (e["pattern"].replace("{demonstrative}", demonstrative), e["label"])
             for e in entries
@@ -65,7 +69,7 @@ class References:
         after a modifier ending in 的 (X公司装配车间的某某是…: the clause is about the person)."""
         clause_start = max(text.rfind(mark, 0, name.start) for mark in _PRONOUN_BREAKS) + 1
         before = text[clause_start : name.start].strip(" “")
-        return not before or (before.endswith("的") and len(before) <= _MAX_MODIFIER)
+        return not before or (before.endswith(_MODIFIER) and len(before) <= _MAX_MODIFIER)
 
     @staticmethod
     def equated_with(name: Arg, position: int, text: str) -> bool:
@@ -84,7 +88,7 @@ class References:
         between = text[name.end : position]
         if any(mark in between for mark in _PRONOUN_BREAKS) or _SAYING.search(between):
             return False
-        return not text.startswith("的", position + len(pronoun))
+        return not text.startswith(_MODIFIER, position + len(pronoun))
 
     def referent(self, word: str, position: int, names: Args, text: str = "") -> Arg | None:
         """The latest name before ``position`` whose canonical name ends like ``word``."""

@@ -12,7 +12,17 @@ import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from kg.nlp.relations.clauses import JOINT_JOINERS, LIST_JOINERS, Arg, Args, Sentence, find_word
+from kg.nlp.lexicon import word_list
+from kg.nlp.relations.clauses import (
+    JOINT_JOINERS,
+    LIST_JOINERS,
+    Arg,
+    Args,
+    Sentence,
+    find_word,
+    marker,
+    one_of,
+)
 
 __all__ = [
     "ShapeMatch",
@@ -25,7 +35,11 @@ __all__ = [
 ]
 
 # A date between a list of agents and their verb: 于2016年, 在2023年3月.
-_WHEN = re.compile(r"(?:于|在)?\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?")
+_DATE_PREPOSITIONS = one_of(word_list("relation_date_prepositions"))
+_WHEN = re.compile(rf"(?:{_DATE_PREPOSITIONS})?\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?")
+_BY, _WITH = marker("by"), marker("with")
+_LINK = f"{re.escape(marker('modifier'))}?"  # the object and its trigger: 夜校的讲师
+_PAIR_JOINERS = word_list("relation_pair_joiners")
 
 
 class ShapeMatch(NamedTuple):
@@ -95,7 +109,7 @@ def object_before_trigger(sentence: Sentence, pattern: dict[str, Any]) -> Iterat
         start = sentence.start + trigger.start()
         before = [a for a in sentence.typed(pattern["tail"]) if a.end <= start]
         if not before or not re.fullmatch(
-            pattern.get("link", "的?"), sentence.between(before[-1].end, start)
+            pattern.get("link", _LINK), sentence.between(before[-1].end, start)
         ):
             continue
         obj = before[-1]
@@ -114,7 +128,7 @@ def object_before_trigger(sentence: Sentence, pattern: dict[str, Any]) -> Iterat
 def by_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
     """由 A、B 和 C 联合主办(的) X, or X 由 A 主办，B、C 承办: every listed body acts on X."""
     heads = sentence.typed(pattern["head"])
-    for by in re.finditer("由", sentence.text):
+    for by in re.finditer(re.escape(_BY), sentence.text):
         after = sentence.start + by.end()
         listed = [a for a in heads if a.start >= after]
         if not listed or not sentence.opens_with(after, listed[0]):
@@ -164,7 +178,7 @@ def _by_list_target(
     """What a 由…主办 list acts on: the name right after the trigger, else the one before 由."""
     tails = sentence.typed(pattern["tail"])
     after = [t for t in tails if t.start >= trigger_end]
-    if after and "由" not in sentence.between(trigger_end, after[0].start):
+    if after and _BY not in sentence.between(trigger_end, after[0].start):
         return after[0]
     before = [t for t in tails if t.end <= by]
     return before[-1] if before else None
@@ -175,7 +189,7 @@ def pair_trigger(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeM
     bodies = sentence.typed(pattern["head"])
     for first, second in itertools.pairwise(bodies):
         joiner = sentence.between(first.end, second.start).strip("“”「」 ")
-        if joiner not in ("与", "和", "同", "、", "及", "联合", "携手"):
+        if joiner not in _PAIR_JOINERS:
             continue
         rest = sentence.between(second.end, second.end + int(pattern.get("max_gap", 12)))
         trigger = find_word(rest, pattern["triggers"])
@@ -192,7 +206,7 @@ def forms_system(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeM
         start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
         systems = sentence.objects(end, pattern["system"], 12, "first")
         clause_start = sentence.clause_of(start)[0]
-        joined = sentence.doc_text.rfind("与", clause_start, start)
+        joined = sentence.doc_text.rfind(_WITH, clause_start, start)
         if not systems or joined < 0:
             continue
         bodies = sentence.typed(pattern["head"])
