@@ -248,14 +248,26 @@ def test_clauses_cut_at_commas_outside_quotes_and_brackets():
 def test_patterns_are_skipped_only_without_their_name_or_trigger():
     from kg.nlp.relations.clauses import Arg, Sentence
     from kg.nlp.relations.facts import Needs
+    from kg.nlp.relations.patterns import AwardPattern, SystemPattern
 
-    needs = Needs.of({"tail": ["UNION"], "triggers": ["成立", "挂牌"]})
+    forms = SystemPattern(
+        id="test",
+        shape="forms_system",
+        type="PART_OF",
+        triggers=("成立", "挂牌"),
+        head=("UNION",),
+        system=("UNION",),
+    )
+    needs = Needs.of(forms)
     text = "常熟市总工会挂牌成立。"
     union = Arg(0, 6, "UNION", "UNION:常熟市总工会", "常熟市总工会")
     assert needs.met_by(Sentence(text, (0, len(text)), [union], []))
     assert not needs.met_by(Sentence(text, (0, len(text)), [], []))
     assert not needs.met_by(Sentence("常熟市总工会开会。", (0, 9), [union], []))
-    assert Needs.of({"triggers": []}).met_by(
+    no_trigger = AwardPattern(
+        id="test", shape="honour_awarded", type="HAS_HONOUR", triggers=(), honours=()
+    )
+    assert Needs.of(no_trigger).met_by(
         Sentence("吕国梁", (0, 3), [Arg(0, 3, "PERSON", "PERSON:吕国梁", "吕国梁")], [])
     )
 
@@ -281,8 +293,8 @@ def test_patterns_taken_for_a_sentence_keep_their_order_and_need_its_labels(nlp)
     index = nlp.get_pipe("kg_relations").index
     labels = frozenset({"PERSON", "ACADEMY"})
     taken = index.taking(labels)
-    assert [p["id"] for p, _ in taken] == [
-        p["id"] for p, n in zip(index.patterns, index.needs, strict=True) if n.tail_labels & labels
+    assert [p.id for p, _ in taken] == [
+        p.id for p, n in zip(index.patterns, index.needs, strict=True) if n.tail_labels & labels
     ]
     assert taken and all(needs.tail_labels & labels for _, needs in taken)
     assert index.taking(frozenset()) == []

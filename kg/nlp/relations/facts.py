@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from kg.model import SYMMETRIC_RELATIONS
 from kg.nlp.relations.clauses import LIST_JOINERS, Arg, Args, Sentence, sentences, word_pattern
+from kg.nlp.relations.patterns import Pattern
 from kg.nlp.relations.person_shapes import (
     appointed,
     honour_awarded,
@@ -45,7 +46,8 @@ __all__ = [
     "find_relations",
 ]
 
-Shape = Callable[[Sentence, dict[str, Any]], Iterator[ShapeMatch]]
+# A shape reads its own kind of pattern (patterns.PATTERN_SHAPES gives each shape's dataclass).
+Shape = Callable[[Sentence, Any], Iterator[ShapeMatch]]
 SHAPES: dict[str, Shape] = {
     "subject_verb_object": subject_verb_object,
     "object_before_trigger": object_before_trigger,
@@ -54,9 +56,9 @@ SHAPES: dict[str, Shape] = {
     "forms_system": forms_system,
     "member_list": member_list,
     "org_title_person": org_title_person,
+    "appointed": appointed,
     "honour_before_person": honour_before_person,
     "honour_awarded": honour_awarded,
-    "appointed": appointed,
     "honour_list": honour_list,
     "lecturer_trainee": lecturer_trainee,
 }
@@ -88,11 +90,10 @@ class Needs:
     triggers: re.Pattern[str] | None
 
     @classmethod
-    def of(cls, pattern: dict[str, Any]) -> Needs:
+    def of(cls, pattern: Pattern) -> Needs:
         """The needs of ``pattern``."""
-        tail = pattern.get("tail") or pattern.get("system") or ["PERSON"]
-        triggers = pattern.get("triggers")
-        return cls(frozenset(tail), word_pattern(tuple(triggers)) if triggers else None)
+        triggers = pattern.trigger_words
+        return cls(frozenset(pattern.tail_labels), word_pattern(triggers) if triggers else None)
 
     def met_by(self, sentence: Sentence) -> bool:
         """False when the sentence lacks the name or the trigger word."""
@@ -104,12 +105,12 @@ class Needs:
 class PatternIndex:
     """The patterns in file order with their needs, and those that may apply to a sentence."""
 
-    def __init__(self, patterns: list[dict[str, Any]]) -> None:
-        self.patterns = [p for p in patterns if p["shape"] in SHAPES]
+    def __init__(self, patterns: list[Pattern]) -> None:
+        self.patterns = patterns
         self.needs = [Needs.of(pattern) for pattern in self.patterns]
-        self._by_labels: dict[frozenset[str], list[tuple[dict[str, Any], Needs]]] = {}
+        self._by_labels: dict[frozenset[str], list[tuple[Pattern, Needs]]] = {}
 
-    def taking(self, labels: frozenset[str]) -> list[tuple[dict[str, Any], Needs]]:
+    def taking(self, labels: frozenset[str]) -> list[tuple[Pattern, Needs]]:
         """The patterns (in order) whose tail takes a name of one of ``labels``: worked out once
         for each set of labels, as most patterns need a name most sentences lack."""
         taken = self._by_labels.get(labels)
@@ -153,8 +154,8 @@ def _apply(sentence: Sentence, index: PatternIndex, found: _Found) -> None:
     for pattern, needs in index.taking(frozenset(sentence.labels)):
         if not needs.met_by(sentence):
             continue
-        for head, tail, triggers, stated in SHAPES[pattern["shape"]](sentence, pattern):
-            relation_type = stated or pattern["type"]
+        for head, tail, triggers, stated in SHAPES[pattern.shape](sentence, pattern):
+            relation_type = stated or pattern.type
             _keep(found, pattern, relation_type, head, tail, triggers, span)
 
 
@@ -171,7 +172,7 @@ def _carried_subject(sentence: Sentence, carried: Args) -> Args:
 
 def _keep(
     found: _Found,
-    pattern: dict[str, Any],
+    pattern: Pattern,
     relation_type: str,
     head: Arg,
     tail: Arg | str,
@@ -195,7 +196,7 @@ def _keep(
             value,
             sentence,
             triggers,
-            pattern["id"],
-            float(pattern.get("confidence", 0.5)),
+            pattern.id,
+            pattern.confidence,
         ),
     )

@@ -8,9 +8,8 @@ at), 院长由某某兼任 (leads), 浙江工匠某某 and 获评“安徽工匠
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
-from typing import Any
 
 from kg.nlp.lexicon import load_lexicon, word_list, word_table
 from kg.nlp.relations.clauses import (
@@ -21,6 +20,13 @@ from kg.nlp.relations.clauses import (
     find_word,
     marker,
     one_of,
+)
+from kg.nlp.relations.patterns import (
+    AppointmentPattern,
+    AwardPattern,
+    HonourPattern,
+    LecturerPattern,
+    TitlePattern,
 )
 from kg.nlp.relations.shapes import ShapeMatch
 
@@ -48,34 +54,34 @@ _TITLE_LABELS = {
 }
 
 
-def org_title_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
+def org_title_person(sentence: Sentence, pattern: TitlePattern) -> Iterator[ShapeMatch]:
     """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某, 工会主席某某."""
-    leading = tuple(pattern.get("leading_titles", ()))
-    for person in sentence.typed(["PERSON"]):
-        before = [o for o in sentence.typed(pattern["tail"]) if o.end <= person.start]
+    leading = pattern.leading_titles
+    for person in sentence.typed(pattern.head):
+        before = [o for o in sentence.typed(pattern.tail) if o.end <= person.start]
         if not before:
             continue
         org = before[-1]
         title = re.sub(r"[（(][^）)]*[）)]", "", sentence.between(org.end, person.start))
         title = title.lstrip("”’」")  # 某公司（以下简称“某某”）的钳工某某
         if not (
-            0 < len(title) <= int(pattern.get("max_gap", 10))
+            0 < len(title) <= pattern.max_gap
             and re.fullmatch(rf"{re.escape(_MODIFIER)}?{HAN}+", title)
         ):
             continue
         if title.startswith(_NOT_A_TITLE) or title.endswith(_SCHOOLING):
             continue  # 某分院由某某授课, 从某学院毕业的某某: no job title
-        if pattern["type"] == "LEADS":
+        if pattern.type == "LEADS":
             if title.lstrip(_MODIFIER) in leading:
                 yield ShapeMatch(person, org, (title.lstrip(_MODIFIER),))
         elif title.lstrip(_MODIFIER) not in leading:
             yield ShapeMatch(person, org, (title.lstrip(_MODIFIER),))
 
 
-def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
+def appointed(sentence: Sentence, pattern: AppointmentPattern) -> Iterator[ShapeMatch]:
     """(院长)由 PERSON 担任/兼任(领衔人/堂主), X由 PERSON 牵头: the person heads the body named
     before in the sentence."""
-    titles = tuple(pattern["titles"])
+    titles = pattern.titles
     if not any(verb in sentence.text for verb in _APPOINTING_VERBS):
         return  # the verb must follow the person, inside the sentence
     for person in sentence.typed(["PERSON"]):
@@ -91,7 +97,7 @@ def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatc
         if not (title or verb in _HEADING_VERBS):
             continue
         bodies = [
-            a for a in sentence.typed(pattern["tail"]) if a.end <= person.start - len(before) + by
+            a for a in sentence.typed(pattern.tail) if a.end <= person.start - len(before) + by
         ]
         fitting = [a for a in bodies if a.label in _TITLE_LABELS.get(title, (a.label,))]
         # 联合会主席由某某兼任: the body whose name ends like the noun before the title
@@ -101,27 +107,27 @@ def appointed(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatc
             yield ShapeMatch(person, (named or fitting or bodies)[-1], (verb,))
 
 
-def honour_before_person(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
+def honour_before_person(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
     """Honour titles in the chain of titles before a person: 浙江工匠、工作室领衔人某某."""
-    if not may_hold_honour(sentence.text, pattern["honours"]):
+    if not may_hold_honour(sentence.text, pattern.honours):
         return
     for person in sentence.typed(["PERSON"]):
         clause_start = sentence.clause_of(person.start)[0]
         chain = sentence.between(clause_start, person.start)
         for part in re.split(r"[、，,]", chain)[-3:]:
-            value = honour_value(part, pattern["honours"])
+            value = honour_value(part, pattern.honours)
             if value:
                 yield ShapeMatch(person, value, (value,))
 
 
-def honour_awarded(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
+def honour_awarded(sentence: Sentence, pattern: AwardPattern) -> Iterator[ShapeMatch]:
     """SUBJECT(S) 获评/被授予/是 HONOUR(、HONOUR): each person of the subject list holds it."""
-    for trigger in sentence.triggers(pattern["triggers"]):
+    for trigger in sentence.triggers(pattern.triggers):
         start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
         clause_end = sentence.clause_of(start)[1]
         rest = sentence.between(end, clause_end).lstrip(marker("perfective"))
         parts = re.split(r"[、，,。；]", re.split(r"[，,。；]", rest)[0])
-        values = [v for v in (honour_value(p, pattern["honours"], whole=True) for p in parts) if v]
+        values = [v for v in (honour_value(p, pattern.honours, whole=True) for p in parts) if v]
         if not values:
             continue
         for person in _honour_holders(sentence, start):
@@ -138,11 +144,11 @@ def _honour_holders(sentence: Sentence, position: int) -> Args:
     return subjects
 
 
-def honour_list(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
+def honour_list(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
     """A、B、C 等劳模先进: the honour after a list of persons goes to each of them."""
     if _ETC not in sentence.text:
         return  # the list ends in 等 before the honour
-    after_list = _listed_honour(tuple(pattern["honours"]))
+    after_list = _listed_honour(pattern.honours)
     for person in sentence.typed(["PERSON"]):
         listed = after_list.match(sentence.between(person.end, sentence.end))
         if listed:
@@ -168,13 +174,13 @@ _REGIONAL_TITLES = word_list("relation_regional_titles")  # 齐鲁工匠
 _NATIONWIDE = word_list("relation_nationwide_places")  # 全国劳模
 
 
-def may_hold_honour(text: str, honours: list[str]) -> bool:
+def may_hold_honour(text: str, honours: Sequence[str]) -> bool:
     """False when ``text`` holds neither an award nor one of ``honours``: then no part of it
     has an ``honour_value`` (a quick skip)."""
     return _ANY_AWARD.search(text) is not None or find_word(text, honours) is not None
 
 
-def honour_value(part: str, honours: list[str], whole: bool = False) -> str | None:
+def honour_value(part: str, honours: Sequence[str], whole: bool = False) -> str | None:
     """The honour a phrase ends with, as written with its place (浙江工匠, 平湖市劳模, 金奖).
 
     The place is the longest ending of the text before the title that is a known division (or a
@@ -211,9 +217,9 @@ def honour_value(part: str, honours: list[str], whole: bool = False) -> str | No
     return place + title
 
 
-def lecturer_trainee(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[ShapeMatch]:
+def lecturer_trainee(sentence: Sentence, pattern: LecturerPattern) -> Iterator[ShapeMatch]:
     """A lecturer of the article (某某等人担任讲师) trained its named trainees (学员某某)."""
-    if find_word(sentence.text, pattern["lecturer_cues"]) is None:
+    if find_word(sentence.text, pattern.lecturer_cues) is None:
         return  # the cue follows the lecturer inside the sentence
     article_args = sentence.all_args
     trainees = [
@@ -221,11 +227,11 @@ def lecturer_trainee(sentence: Sentence, pattern: dict[str, Any]) -> Iterator[Sh
         for a in article_args
         if a.label == "PERSON"
         and not a.reference
-        and sentence.between(max(0, a.start - 4), a.start).endswith(tuple(pattern["trainee_cues"]))
+        and sentence.between(max(0, a.start - 4), a.start).endswith(pattern.trainee_cues)
     ]
     for person in sentence.typed(["PERSON"]):
         after = sentence.between(person.end, min(sentence.end, person.end + 16))
-        cue = find_word(after, pattern["lecturer_cues"])
+        cue = find_word(after, pattern.lecturer_cues)
         if cue is None or re.search(r"[，,。]", after[: cue.start()]):
             continue
         for trainee in trainees:

@@ -9,10 +9,10 @@ it, a demonstrative phrase (此次竞赛) the programme. The words and patterns 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from kg.nlp.lexicon import word_list
 from kg.nlp.relations.clauses import Arg, Args, marker, one_of
+from kg.nlp.relations.patterns import Reference, ReferencePattern, ReferenceWord
 
 __all__ = ["DEMONSTRATIVES", "References"]
 
@@ -36,14 +36,14 @@ _MAX_MODIFIER = 16  # characters of a 的-modifier before a clause's subject (X�
 class References:
     """Words that refer back to a name of the article (他, 公司, 该学院, 此次培训)."""
 
-    def __init__(self, entries: list[dict[str, Any]]) -> None:
-        self.labels = {e["word"]: e["label"] for e in entries if "word" in e}
+    def __init__(self, entries: list[Reference]) -> None:
+        self.labels = {e.word: e.label for e in entries if isinstance(e, ReferenceWord)}
         patterns = [re.escape(w) for w in sorted(self.labels, key=len, reverse=True)]
         demonstrative = f"(?:{one_of(DEMONSTRATIVES)})"
         texts = [
-            (e["pattern"].replace("{demonstrative}", demonstrative), e["label"])
+            (e.pattern.replace("{demonstrative}", demonstrative), e.label)
             for e in entries
-            if "pattern" in e
+            if isinstance(e, ReferencePattern)
         ]
         self.pattern_labels = [(re.compile(text), label) for text, label in texts]
         patterns += [text for text, _ in texts]

@@ -8,14 +8,13 @@ that refer back live in ``references.jsonl``. The rules are plain functions besi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.lexicon import lexicon_dir
 from kg.nlp.relations.facts import PatternIndex, doc_arguments, find_relations
-from kg.nlp.relations.patterns import load_patterns
+from kg.nlp.relations.patterns import Pattern, load_patterns, load_references
 from kg.nlp.relations.references import References
 from kg.nlp.tokenizer import doc_text
 
@@ -25,7 +24,7 @@ __all__ = ["RelationExtractor", "make_relation_extractor"]
 class RelationExtractor:
     """Apply every pattern to every sentence of a Doc; set ``doc._.relations``."""
 
-    def __init__(self, patterns: list[dict[str, Any]], references: References) -> None:
+    def __init__(self, patterns: list[Pattern], references: References) -> None:
         self.index = PatternIndex(patterns)
         self.references = references
 
@@ -47,5 +46,5 @@ def make_relation_extractor(nlp: Language, name: str, patterns_path: str) -> Rel
         Doc.set_extension("relations", default=None)
     folder = lexicon_dir().parent / "relations"
     path = Path(patterns_path) if patterns_path else folder / "patterns.jsonl"
-    references = load_patterns(folder / "references.jsonl")
-    return RelationExtractor(load_patterns(path), References(references))
+    references = References(load_references(folder / "references.jsonl"))
+    return RelationExtractor(load_patterns(path), references)
