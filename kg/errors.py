@@ -33,6 +33,11 @@ class InputError(KGError):
         self.problem = problem
 
 
+class PatternError(InputError):
+    """A line of a relation pattern file (patterns.jsonl, references.jsonl) the rules cannot read:
+    bad JSON, an unknown shape or key, a missing key or a value of the wrong type."""
+
+
 class GoldError(KGError):
     """A gold or prediction file that does not follow the ANNOTATION.md format."""
 

@@ -27,7 +27,7 @@ from kg.model import (
 )
 from kg.nlp.linking import Cluster, NameParts
 from kg.nlp.ner.recogniser import span_rules
-from kg.nlp.relations.reader import FoundRelation
+from kg.nlp.relations.facts import FoundRelation
 from kg.read.articles import split_articles
 
 JOURNALIST_BYLINE_ROLES = frozenset({"记者", "通讯员", "摄", "作者"})

@@ -11,12 +11,17 @@ from spacy.language import Language
 
 import kg.nlp.linking
 import kg.nlp.ner.recogniser
-import kg.nlp.relations.reader
+import kg.nlp.relations.relation_component
 import kg.nlp.statner
 import kg.nlp.tokenizer
 
 DEFAULT_CONFIG = "union_news.cfg"
-COMPONENT_MODULES = (kg.nlp.statner, kg.nlp.ner.recogniser, kg.nlp.linking, kg.nlp.relations.reader)
+COMPONENT_MODULES = (
+    kg.nlp.statner,
+    kg.nlp.ner.recogniser,
+    kg.nlp.linking,
+    kg.nlp.relations.relation_component,
+)
 
 
 def config_path(name: str = DEFAULT_CONFIG) -> Path:

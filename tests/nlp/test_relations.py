@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.nlp.relations.reader import DEMONSTRATIVES
+from kg.nlp.relations.references import DEMONSTRATIVES
 
 
 def facts(nlp, text):
@@ -236,7 +236,7 @@ def test_relations_a_company_head_past_its_defined_short_name(nlp):
 
 
 def test_clauses_cut_at_commas_outside_quotes_and_brackets():
-    from kg.nlp.relations.reader import clauses
+    from kg.nlp.relations.clauses import clauses
 
     text = "前言。常熟市总工会（下称“市总，工会”）开展活动，吕国梁说：好"
     start = text.index("。") + 1
@@ -246,15 +246,28 @@ def test_clauses_cut_at_commas_outside_quotes_and_brackets():
 
 
 def test_patterns_are_skipped_only_without_their_name_or_trigger():
-    from kg.nlp.relations.reader import Arg, Needs, Sentence
+    from kg.nlp.relations.clauses import Arg, Sentence
+    from kg.nlp.relations.facts import Needs
+    from kg.nlp.relations.patterns import AwardPattern, SystemPattern
 
-    needs = Needs.of({"tail": ["UNION"], "triggers": ["成立", "挂牌"]})
+    forms = SystemPattern(
+        id="test",
+        shape="forms_system",
+        type="PART_OF",
+        triggers=("成立", "挂牌"),
+        head=("UNION",),
+        system=("UNION",),
+    )
+    needs = Needs.of(forms)
     text = "常熟市总工会挂牌成立。"
     union = Arg(0, 6, "UNION", "UNION:常熟市总工会", "常熟市总工会")
     assert needs.met_by(Sentence(text, (0, len(text)), [union], []))
     assert not needs.met_by(Sentence(text, (0, len(text)), [], []))
     assert not needs.met_by(Sentence("常熟市总工会开会。", (0, 9), [union], []))
-    assert Needs.of({"triggers": []}).met_by(
+    no_trigger = AwardPattern(
+        id="test", shape="honour_awarded", type="HAS_HONOUR", triggers=(), honours=()
+    )
+    assert Needs.of(no_trigger).met_by(
         Sentence("吕国梁", (0, 3), [Arg(0, 3, "PERSON", "PERSON:吕国梁", "吕国梁")], [])
     )
 
@@ -263,7 +276,7 @@ def test_sentences_skipped_for_honours_hold_no_honour():
     import json
 
     from kg.nlp.lexicon import lexicon_dir
-    from kg.nlp.relations.reader import honour_value, may_hold_honour
+    from kg.nlp.relations.person_shapes import honour_value, may_hold_honour
 
     path = lexicon_dir().parent / "relations" / "patterns.jsonl"
     patterns = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
@@ -277,17 +290,15 @@ def test_sentences_skipped_for_honours_hold_no_honour():
 
 
 def test_patterns_taken_for_a_sentence_keep_their_order_and_need_its_labels(nlp):
-    extractor = nlp.get_pipe("kg_relations")
+    index = nlp.get_pipe("kg_relations").index
     labels = frozenset({"PERSON", "ACADEMY"})
-    taken = extractor.taking(labels)
-    assert [p["id"] for p, _ in taken] == [
-        p["id"]
-        for p, n in zip(extractor.patterns, extractor.needs, strict=True)
-        if n.tail_labels & labels
+    taken = index.taking(labels)
+    assert [p.id for p, _ in taken] == [
+        p.id for p, n in zip(index.patterns, index.needs, strict=True) if n.tail_labels & labels
     ]
     assert taken and all(needs.tail_labels & labels for _, needs in taken)
-    assert extractor.taking(frozenset()) == []
-    assert extractor.taking(labels) is taken  # worked out once
+    assert index.taking(frozenset()) == []
+    assert index.taking(labels) is taken  # worked out once
 
 
 def test_relations_a_head_appointed_to_the_kind_of_body_the_title_names(nlp):

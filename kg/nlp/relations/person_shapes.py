@@ -1,0 +1,239 @@
+"""The shapes of facts about a person: job titles, appointments, honours and lecturers.
+
+Plain functions of a sentence and a pattern, like those of ``shapes``: 某公司焊工组长某某 (works
+at), 院长由某某兼任 (leads), 浙江工匠某某 and 获评“安徽工匠” (honours), 某某担任讲师 … 学员某某
+(trained).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
+
+from kg.nlp.lexicon import load_lexicon, word_list, word_table
+from kg.nlp.relations.clauses import (
+    HAN,
+    LIST_JOINERS,
+    Args,
+    Sentence,
+    find_word,
+    marker,
+    one_of,
+)
+from kg.nlp.relations.patterns import (
+    AppointmentPattern,
+    AwardPattern,
+    HonourPattern,
+    LecturerPattern,
+    TitlePattern,
+)
+from kg.nlp.relations.shapes import ShapeMatch
+
+__all__ = [
+    "appointed",
+    "honour_awarded",
+    "honour_before_person",
+    "honour_list",
+    "honour_value",
+    "lecturer_trainee",
+    "may_hold_honour",
+    "org_title_person",
+]
+
+_MODIFIER, _BY, _ETC = marker("modifier"), marker("by"), marker("etc")
+# What a job title between an employer and a person never starts with.
+_NOT_A_TITLE = word_list("relation_not_title_openers")
+_SCHOOLING = word_list("relation_schooling_endings")  # the school, not the employer
+# (院长)由某某兼任; 工作室由某某牵头: the verbs, and those that need no title beside them.
+_APPOINTING_VERBS = tuple(verb for verb, _ in word_table("relation_appointing_verbs"))
+_HEADING_VERBS = {verb for verb, title in word_table("relation_appointing_verbs") if title == "-"}
+# The kind of body a head's title names (院长 of a school, 领衔人 of a studio).
+_TITLE_LABELS = {
+    title: tuple(labels.split()) for title, labels in word_table("relation_title_labels")
+}
+
+
+def org_title_person(sentence: Sentence, pattern: TitlePattern) -> Iterator[ShapeMatch]:
+    """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某, 工会主席某某."""
+    leading = pattern.leading_titles
+    for person in sentence.typed(pattern.head):
+        before = [o for o in sentence.typed(pattern.tail) if o.end <= person.start]
+        if not before:
+            continue
+        org = before[-1]
+        title = re.sub(r"[（(][^）)]*[）)]", "", sentence.between(org.end, person.start))
+        title = title.lstrip("”’」")  # 某公司（以下简称“某某”）的钳工某某
+        if not (
+            0 < len(title) <= pattern.max_gap
+            and re.fullmatch(rf"{re.escape(_MODIFIER)}?{HAN}+", title)
+        ):
+            continue
+        if title.startswith(_NOT_A_TITLE) or title.endswith(_SCHOOLING):
+            continue  # 某分院由某某授课, 从某学院毕业的某某: no job title
+        if pattern.type == "LEADS":
+            if title.lstrip(_MODIFIER) in leading:
+                yield ShapeMatch(person, org, (title.lstrip(_MODIFIER),))
+        elif title.lstrip(_MODIFIER) not in leading:
+            yield ShapeMatch(person, org, (title.lstrip(_MODIFIER),))
+
+
+def appointed(sentence: Sentence, pattern: AppointmentPattern) -> Iterator[ShapeMatch]:
+    """(院长)由 PERSON 担任/兼任(领衔人/堂主), X由 PERSON 牵头: the person heads the body named
+    before in the sentence."""
+    titles = pattern.titles
+    if not any(verb in sentence.text for verb in _APPOINTING_VERBS):
+        return  # the verb must follow the person, inside the sentence
+    for person in sentence.typed(["PERSON"]):
+        before = sentence.between(sentence.clause_of(person.start)[0], person.start)
+        after = sentence.between(person.end, person.end + 8)
+        by = before.rfind(_BY)
+        verb = next((v for v in _APPOINTING_VERBS if after.startswith(v)), None)
+        if by < 0 or verb is None:
+            continue
+        title = next(
+            (t for t in titles if after[len(verb) :].startswith(t) or before[:by].endswith(t)), ""
+        )
+        if not (title or verb in _HEADING_VERBS):
+            continue
+        bodies = [
+            a for a in sentence.typed(pattern.tail) if a.end <= person.start - len(before) + by
+        ]
+        fitting = [a for a in bodies if a.label in _TITLE_LABELS.get(title, (a.label,))]
+        # 联合会主席由某某兼任: the body whose name ends like the noun before the title
+        noun = before[:by].removesuffix(title)[-3:]
+        named = [a for a in fitting if noun and a.key.endswith(noun)]
+        if named or fitting or bodies:
+            yield ShapeMatch(person, (named or fitting or bodies)[-1], (verb,))
+
+
+def honour_before_person(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
+    """Honour titles in the chain of titles before a person: 浙江工匠、工作室领衔人某某."""
+    if not may_hold_honour(sentence.text, pattern.honours):
+        return
+    for person in sentence.typed(["PERSON"]):
+        clause_start = sentence.clause_of(person.start)[0]
+        chain = sentence.between(clause_start, person.start)
+        for part in re.split(r"[、，,]", chain)[-3:]:
+            value = honour_value(part, pattern.honours)
+            if value:
+                yield ShapeMatch(person, value, (value,))
+
+
+def honour_awarded(sentence: Sentence, pattern: AwardPattern) -> Iterator[ShapeMatch]:
+    """SUBJECT(S) 获评/被授予/是 HONOUR(、HONOUR): each person of the subject list holds it."""
+    for trigger in sentence.triggers(pattern.triggers):
+        start, end = sentence.start + trigger.start(), sentence.start + trigger.end()
+        clause_end = sentence.clause_of(start)[1]
+        rest = sentence.between(end, clause_end).lstrip(marker("perfective"))
+        parts = re.split(r"[、，,。；]", re.split(r"[，,。；]", rest)[0])
+        values = [v for v in (honour_value(p, pattern.honours, whole=True) for p in parts) if v]
+        if not values:
+            continue
+        for person in _honour_holders(sentence, start):
+            for value in values:
+                yield ShapeMatch(person, value, (trigger.group(),))
+
+
+def _honour_holders(sentence: Sentence, position: int) -> Args:
+    """The persons an award before ``position`` goes to: the subject list or the A、B等N人 list."""
+    subjects = sentence.subjects(position, ["PERSON"])
+    if len(subjects) == 1:
+        persons = [a for a in sentence.typed(["PERSON"]) if a.start >= subjects[0].start]
+        return sentence.coordinated(subjects[0], ["PERSON"], position, LIST_JOINERS) or persons[:1]
+    return subjects
+
+
+def honour_list(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
+    """A、B、C 等劳模先进: the honour after a list of persons goes to each of them."""
+    if _ETC not in sentence.text:
+        return  # the list ends in 等 before the honour
+    after_list = _listed_honour(pattern.honours)
+    for person in sentence.typed(["PERSON"]):
+        listed = after_list.match(sentence.between(person.end, sentence.end))
+        if listed:
+            yield ShapeMatch(person, listed.group(1), (listed.group(1),))
+
+
+@cache
+def _listed_honour(honours: tuple[str, ...]) -> re.Pattern[str]:
+    """What follows the first person of a list that ends in one of ``honours`` (compiled once)."""
+    alternatives = one_of(sorted(honours, key=len, reverse=True))
+    joiner, etc, persons = (re.escape(marker(role)) for role in ("and", "etc", "persons"))
+    listed = rf"(?:[、{joiner}]{HAN}{{2,3}})*"  # 、B、C or 和C after the first person
+    counted = rf"(?:\d+{persons}|{HAN}{persons})?"  # 等3人, 等两人
+    return re.compile(rf"{listed}{etc}{counted}({alternatives})")
+
+
+_AWARD_WORDS = f"(?:{one_of(word_list('relation_award_words'))})"
+_AWARDS = re.compile(rf"{_AWARD_WORDS}$")
+_ANY_AWARD = re.compile(_AWARD_WORDS)
+_HONOUR_SUFFIX = re.compile(rf"(?:{one_of(word_list('relation_honour_suffixes'))})$")
+_QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
+_REGIONAL_TITLES = word_list("relation_regional_titles")  # 齐鲁工匠
+_NATIONWIDE = word_list("relation_nationwide_places")  # 全国劳模
+
+
+def may_hold_honour(text: str, honours: Sequence[str]) -> bool:
+    """False when ``text`` holds neither an award nor one of ``honours``: then no part of it
+    has an ``honour_value`` (a quick skip)."""
+    return _ANY_AWARD.search(text) is not None or find_word(text, honours) is not None
+
+
+def honour_value(part: str, honours: Sequence[str], whole: bool = False) -> str | None:
+    """The honour a phrase ends with, as written with its place (浙江工匠, 平湖市劳模, 金奖).
+
+    The place is the longest ending of the text before the title that is a known division (or a
+    two-character regional name before 工匠: 齐鲁工匠); quoted honours are taken whole. With
+    ``whole``, the phrase must be the honour and nothing else (for 获评X、Y lists).
+    """
+    text = _HONOUR_SUFFIX.sub("", part.strip()).strip()
+    quoted = _QUOTED_HONOUR.fullmatch(text)
+    if quoted:
+        text = quoted.group(1)
+    award = _AWARDS.search(text)
+    if award:
+        return award.group() if not whole or len(text) <= len(award.group()) + 8 else None
+    title = max((t for t in honours if text.endswith(t)), key=len, default=None)  # the longest
+    if title is None:
+        return None
+    before = text[: -len(title)]
+    if quoted:
+        return text
+    places = load_lexicon().places
+    place = next((before[i:] for i in range(len(before)) if before[i:] in places), "")
+    if (
+        not place
+        and title in _REGIONAL_TITLES
+        and len(before) >= 2
+        and re.fullmatch(HAN * 2, before[-2:])
+    ):
+        place = before[-2:]
+    nationwide = next((word for word in _NATIONWIDE if before.endswith(word)), "")
+    if nationwide:
+        place = nationwide
+    if whole and before[: len(before) - len(place)]:
+        return None
+    return place + title
+
+
+def lecturer_trainee(sentence: Sentence, pattern: LecturerPattern) -> Iterator[ShapeMatch]:
+    """A lecturer of the article (某某等人担任讲师) trained its named trainees (学员某某)."""
+    if find_word(sentence.text, pattern.lecturer_cues) is None:
+        return  # the cue follows the lecturer inside the sentence
+    article_args = sentence.all_args
+    trainees = [
+        a
+        for a in article_args
+        if a.label == "PERSON"
+        and not a.reference
+        and sentence.between(max(0, a.start - 4), a.start).endswith(pattern.trainee_cues)
+    ]
+    for person in sentence.typed(["PERSON"]):
+        after = sentence.between(person.end, min(sentence.end, person.end + 16))
+        cue = find_word(after, pattern.lecturer_cues)
+        if cue is None or re.search(r"[，,。]", after[: cue.start()]):
+            continue
+        for trainee in trainees:
+            if trainee.key != person.key:
+                yield ShapeMatch(person, trainee, (cue.group(), marker("trainee")))
