@@ -455,6 +455,28 @@ def corpus_stats_command(corpus_dir: Path) -> None:
         raise click.ClickException(str(error)) from error
 
 
+@corpus.command("agreement")
+@CORPUS_DIR
+@click.option(
+    "--second",
+    "second_gold",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="A second annotator's gold files for some of the corpus's documents.",
+)
+@click.option("--misses", is_flag=True, help="List the disagreements, per document.")
+def corpus_agreement_command(corpus_dir: Path, second_gold: Path, misses: bool) -> None:
+    """Agreement between the corpus's gold and a second annotator's: entity and relation F1 per
+    type (the corpus's gold as reference)."""
+    from kg.corpus import load_corpus
+    from kg.evaluate import evaluate_agreement, format_report
+
+    try:
+        click.echo(format_report(evaluate_agreement(load_corpus(corpus_dir), second_gold), misses))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+
+
 @corpus.command("check")
 @CORPUS_DIR
 @click.option(

@@ -39,8 +39,10 @@ __all__ = [
     "Report",
     "SpanReport",
     "benchmark_type",
+    "evaluate_agreement",
     "evaluate_documents",
     "evaluate_spans",
+    "evaluate_split",
     "format_report",
     "format_span_report",
     "normalise_name",
@@ -676,6 +678,19 @@ def evaluate_split(corpus: Corpus, split: str, predictions: Path) -> Report:
     for document in corpus.split(split):
         gold.update(_read_records(document.gold_path, is_gold=True))
     return _evaluate(gold, _read_records(predictions, is_gold=False))
+
+
+def evaluate_agreement(corpus: Corpus, second_gold: Path) -> Report:
+    """Score a second annotator's gold (``second_gold``: files named as the corpus's gold) against
+    the corpus's own gold for the documents it covers: F1 is the agreement of the two, and
+    precision and recall swap when the annotators do."""
+    second = _read_gold(second_gold)
+    covered = {key[0] for key in second}
+    first: dict[_Key, _Record] = {}
+    for document in corpus.documents:
+        if document.name in covered:
+            first.update(_read_records(document.gold_path, is_gold=True))
+    return _evaluate(first, second)
 
 
 def _evaluate(gold: Mapping[_Key, _Record], predicted: Mapping[_Key, _Record]) -> Report:

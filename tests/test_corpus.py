@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +210,19 @@ def test_kg_corpus_check_exits_1_on_a_problem(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["corpus", "check", str(root)])
     assert result.exit_code == 1
     assert "E1: unknown type 'REPORTER'" in result.output
+
+
+def test_agreement_scores_a_second_annotation_against_the_gold(
+    one_page: Path, tmp_path: Path
+) -> None:
+    second = tmp_path / "second"
+    second.mkdir()
+    fewer = gold_record("p.txt")
+    fewer["relations"] = fewer["relations"][:1]
+    (second / "p.json").write_text(json.dumps(fewer, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["corpus", "agreement", str(one_page), "--second", str(second)]
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"TRAINED\s+1\.000\s+1\.000\s+1\.000", result.output)
+    assert re.search(r"LEADS\s+-\s+0\.000\s+0\.000", result.output)
