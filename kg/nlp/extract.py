@@ -26,7 +26,7 @@ from kg.model import (
     Source,
 )
 from kg.nlp.linking import Cluster, NameParts
-from kg.nlp.ner.recogniser import span_rules
+from kg.nlp.ner.mentions import span_rules
 from kg.nlp.relations.reader import FoundRelation
 from kg.read.articles import split_articles
 

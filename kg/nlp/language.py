@@ -10,13 +10,18 @@ import spacy
 from spacy.language import Language
 
 import kg.nlp.linking
-import kg.nlp.ner.recogniser
+import kg.nlp.ner.entity_component
 import kg.nlp.relations.reader
 import kg.nlp.statner
 import kg.nlp.tokenizer
 
 DEFAULT_CONFIG = "union_news.cfg"
-COMPONENT_MODULES = (kg.nlp.statner, kg.nlp.ner.recogniser, kg.nlp.linking, kg.nlp.relations.reader)
+COMPONENT_MODULES = (
+    kg.nlp.statner,
+    kg.nlp.ner.entity_component,
+    kg.nlp.linking,
+    kg.nlp.relations.reader,
+)
 
 
 def config_path(name: str = DEFAULT_CONFIG) -> Path:

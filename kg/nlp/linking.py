@@ -19,7 +19,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp.lexicon import Lexicon, load_lexicon
-from kg.nlp.ner.recogniser import MENTIONS_KEY, ORG_LABELS, entities, span_rules
+from kg.nlp.ner.mentions import MENTIONS_KEY, entities, span_rules
+from kg.nlp.ner.organisations import ORG_LABELS
 from kg.nlp.tokenizer import doc_text
 
 DEFINITION = re.compile(
