@@ -25,19 +25,21 @@ from kg.model import (
     Relation,
     Source,
 )
+from kg.nlp.lexicon import word_list
 from kg.nlp.linking import Cluster, NameParts
-from kg.nlp.ner.recogniser import span_rules
+from kg.nlp.ner.mentions import span_rules
 from kg.nlp.relations.facts import FoundRelation
-from kg.read.articles import split_articles
+from kg.read.articles import BYLINE_ROLES, split_articles
 
-JOURNALIST_BYLINE_ROLES = frozenset({"记者", "通讯员", "摄", "作者"})
+__all__ = ["PIPE_BATCH", "extract_sources", "to_record"]
+
 # Roles a relation gives its ends (ANNOTATION.md person roles).
-HEAD_ROLES = {"TRAINED": "TRAINER", "TEACHES_AT": "TRAINER", "TRAINED_AT": "TRAINEE"}
-TAIL_ROLES = {"TRAINED": "TRAINEE"}
+_HEAD_ROLES = {"TRAINED": "TRAINER", "TEACHES_AT": "TRAINER", "TRAINED_AT": "TRAINEE"}
+_TAIL_ROLES = {"TRAINED": "TRAINEE"}
 
 
 @dataclass
-class EntityDraft:
+class _EntityDraft:
     """An entity being assembled from the articles of a source."""
 
     label: str
@@ -48,16 +50,19 @@ class EntityDraft:
     mentions: list[Mention] = field(default_factory=list)
 
 
-BRANCH_HEADS = ("分院", "分校")  # a branch school named after its academy (X学院Y分院)
+# A workplace union is named after its enterprise (X公司工会), a branch school after its academy
+# (X学院Y分院): the head that says so.
+_UNION_HEADS = word_list("workplace_union_heads")
+_BRANCH_HEADS = word_list("parent_named_heads")
 
 
 @dataclass(frozen=True)
-class RelationDraft:
+class _RelationDraft:
     """A relation between drafts, waiting for entity ids."""
 
-    head: EntityDraft
+    head: _EntityDraft
     type: str
-    tail: EntityDraft | None
+    tail: _EntityDraft | None
     value: str | None
     evidence: Evidence
     triggers: tuple[str, ...]
@@ -65,16 +70,16 @@ class RelationDraft:
     confidence: float
 
 
-class SourceExtractor:
+class _SourceExtractor:
     """Collect the entities and relations of one source, article by article."""
 
     def __init__(self, source: Source, parts: NameParts) -> None:
         self.source = source
         self.parts = parts
-        self.drafts: list[EntityDraft] = []
-        self.relations: list[RelationDraft] = []
+        self.drafts: list[_EntityDraft] = []
+        self.relations: list[_RelationDraft] = []
 
-    def draft_for(self, label: str, canonical: str) -> EntityDraft:
+    def draft_for(self, label: str, canonical: str) -> _EntityDraft:
         """The draft named ``canonical`` (or whose name it shortens), created when new."""
         for draft in self.drafts:
             if draft.label == label and (
@@ -88,11 +93,11 @@ class SourceExtractor:
                 draft.canonical = canonical
                 draft.display = canonical
                 return draft
-        draft = EntityDraft(label, canonical, canonical)
+        draft = _EntityDraft(label, canonical, canonical)
         self.drafts.append(draft)
         return draft
 
-    def add_mention(self, draft: EntityDraft, start: int, end: int, article: int) -> None:
+    def add_mention(self, draft: _EntityDraft, start: int, end: int, article: int) -> None:
         """Record a mention at ``[start, end)`` of ``source.text``."""
         raw_start, raw_end = self.source.raw_span(start, end)
         written = self.source.text[start:end]
@@ -105,7 +110,7 @@ class SourceExtractor:
         """Merge the clusters and relations of one article's Doc."""
         rules = span_rules(doc)
         clusters: list[Cluster] = doc._.entities or []
-        by_key: dict[str, EntityDraft] = {}
+        by_key: dict[str, _EntityDraft] = {}
         for cluster in clusters:
             draft = by_key[cluster.key] = self.draft_for(cluster.label, cluster.canonical)
             for span in cluster.mentions:
@@ -115,7 +120,7 @@ class SourceExtractor:
                 if role:
                     draft.roles.add(role)
         for person in article.byline:
-            if person.role in JOURNALIST_BYLINE_ROLES:
+            if person.role in BYLINE_ROLES:
                 draft = self.draft_for("PERSON", self.source.match_text[person.start : person.end])
                 raw_start = self.source.raw_span(person.start, person.end)[0]
                 if all(m.start != raw_start for m in draft.mentions):
@@ -125,7 +130,7 @@ class SourceExtractor:
             self.add_relation(article, by_key, found)
 
     def add_relation(
-        self, article: Article, by_key: dict[str, EntityDraft], found: FoundRelation
+        self, article: Article, by_key: dict[str, _EntityDraft], found: FoundRelation
     ) -> None:
         """Attach a relation found in an article to the source's drafts, with its evidence."""
         head = by_key.get(found.head)
@@ -133,7 +138,7 @@ class SourceExtractor:
         if head is None or (found.tail and tail is None):
             return
         self.relations.append(
-            RelationDraft(
+            _RelationDraft(
                 head,
                 found.type,
                 tail,
@@ -152,9 +157,9 @@ class SourceExtractor:
                 found.confidence,
             )
         )
-        head.roles.update(r for r in [HEAD_ROLES.get(found.type)] if r and head.label == "PERSON")
-        if tail is not None and tail.label == "PERSON" and found.type in TAIL_ROLES:
-            tail.roles.add(TAIL_ROLES[found.type])
+        head.roles.update(r for r in [_HEAD_ROLES.get(found.type)] if r and head.label == "PERSON")
+        if tail is not None and tail.label == "PERSON" and found.type in _TAIL_ROLES:
+            tail.roles.add(_TAIL_ROLES[found.type])
 
     def written(self, value: str | None, start: int, end: int) -> str | None:
         """A literal value (an honour) as the source writes it: the relations read the Simplified
@@ -189,7 +194,7 @@ class SourceExtractor:
             if whole is not None:
                 first = min(part.mentions, key=lambda m: m.start)
                 self.relations.append(
-                    RelationDraft(
+                    _RelationDraft(
                         part,
                         "PART_OF",
                         whole,
@@ -201,16 +206,17 @@ class SourceExtractor:
                     )
                 )
 
-    def named_whole(self, part: EntityDraft) -> tuple[EntityDraft | None, str]:
+    def named_whole(self, part: _EntityDraft) -> tuple[_EntityDraft | None, str]:
         """The body ``part``'s name makes it part of, and the head word that says so."""
-        if part.label == "UNION" and part.canonical.endswith("工会"):
-            stem = part.canonical.removesuffix("工会")
+        union = next((u for u in _UNION_HEADS if part.canonical.endswith(u)), None)
+        if part.label == "UNION" and union:
+            stem = part.canonical.removesuffix(union)
             for whole in (d for d in self.drafts if d.label == "ENTERPRISE"):
                 if stem == whole.canonical or stem in whole.forms:
-                    return whole, "工会"
+                    return whole, union
                 if self.parts.is_short_form(stem, whole.canonical, "ENTERPRISE"):
-                    return whole, "工会"
-        branch = next((b for b in BRANCH_HEADS if part.canonical.endswith(b)), None)
+                    return whole, union
+        branch = next((b for b in _BRANCH_HEADS if part.canonical.endswith(b)), None)
         if part.label == "ACADEMY" and branch:
             wholes = [
                 d
@@ -251,7 +257,7 @@ class SourceExtractor:
             )
             for d in drafts
         )
-        relations = unique_relations(
+        relations = _unique_relations(
             Relation(
                 head=ids[id(r.head)],
                 type=r.type,
@@ -275,7 +281,7 @@ class SourceExtractor:
         )
 
 
-def unique_relations(relations: Iterable[Relation]) -> tuple[Relation, ...]:
+def _unique_relations(relations: Iterable[Relation]) -> tuple[Relation, ...]:
     """Keep the first statement of each fact (symmetric facts in either direction)."""
     seen: dict[tuple[str, str, str | None, str | None], Relation] = {}
     for relation in relations:
@@ -292,10 +298,10 @@ PIPE_BATCH = 64
 
 
 @dataclass
-class PendingSource:
+class _PendingSource:
     """A source whose articles are in the pipeline, with the Docs still to come."""
 
-    extractor: SourceExtractor
+    extractor: _SourceExtractor
     articles: tuple[Article, ...]
     waiting: int
 
@@ -309,22 +315,22 @@ def extract_sources(
     The articles of all sources go through one ``nlp.pipe``, so the pipeline sees batches of
     Docs however short the sources are; each source is finished once its last Doc is back.
     """
-    pending: deque[PendingSource] = deque()
+    pending: deque[_PendingSource] = deque()
 
     def article_texts() -> Iterator[tuple[str, Article]]:
         for source in sources:
             articles = tuple(split_articles(source))
-            pending.append(PendingSource(SourceExtractor(source, parts), articles, len(articles)))
+            pending.append(_PendingSource(_SourceExtractor(source, parts), articles, len(articles)))
             yield from ((source.match_text[a.start : a.end], a) for a in articles)
 
     for doc, article in nlp.pipe(article_texts(), as_tuples=True, batch_size=PIPE_BATCH):
-        yield from finished(pending)
+        yield from _finished(pending)
         pending[0].extractor.add_doc(article, doc)
         pending[0].waiting -= 1
-    yield from finished(pending)
+    yield from _finished(pending)
 
 
-def finished(pending: deque[PendingSource]) -> Iterator[Extraction]:
+def _finished(pending: deque[_PendingSource]) -> Iterator[Extraction]:
     """Finish and remove the sources at the head of ``pending`` that wait for no more Docs."""
     while pending and not pending[0].waiting:
         done = pending.popleft()
@@ -350,7 +356,7 @@ def to_record(extraction: Extraction) -> dict[str, Any]:
         }
         for e in extraction.entities
     ]
-    record["relations"] = [relation_record(r) for r in extraction.relations]
+    record["relations"] = [_relation_record(r) for r in extraction.relations]
     if extraction.meta:
         record["meta"] = dict(extraction.meta)
     record["articles"] = [
@@ -365,7 +371,7 @@ def to_record(extraction: Extraction) -> dict[str, Any]:
     return record
 
 
-def relation_record(relation: Relation) -> dict[str, Any]:
+def _relation_record(relation: Relation) -> dict[str, Any]:
     """One relation in the output format, with its evidence and provenance."""
     record: dict[str, Any] = {"head": relation.head, "type": relation.type}
     if relation.value is not None:

@@ -10,7 +10,7 @@ import spacy
 from spacy.language import Language
 
 import kg.nlp.linking
-import kg.nlp.ner.recogniser
+import kg.nlp.ner.entity_component
 import kg.nlp.relations.relation_component
 import kg.nlp.statner
 import kg.nlp.tokenizer
@@ -18,7 +18,7 @@ import kg.nlp.tokenizer
 DEFAULT_CONFIG = "union_news.cfg"
 COMPONENT_MODULES = (
     kg.nlp.statner,
-    kg.nlp.ner.recogniser,
+    kg.nlp.ner.entity_component,
     kg.nlp.linking,
     kg.nlp.relations.relation_component,
 )

@@ -18,18 +18,31 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.lexicon import Lexicon, load_lexicon
-from kg.nlp.ner.recogniser import MENTIONS_KEY, ORG_LABELS, entities, span_rules
+from kg.nlp.lexicon import Lexicon, load_lexicon, word_list
+from kg.nlp.ner.mentions import MENTIONS_KEY, entities, span_rules
+from kg.nlp.ner.organisations import ORG_LABELS
 from kg.nlp.tokenizer import doc_text
 
-DEFINITION = re.compile(
-    r"[(（](?:以下简称|以下称|下称|简称)[“\"‘「]?(?P<alias>[^”\"’」)）]{2,16})[”\"’」]?[)）]"
+__all__ = [
+    "Cluster",
+    "EntityLinker",
+    "Linker",
+    "NameParts",
+    "defined_aliases",
+    "make_entity_linker",
+    "not_embedded",
+]
+
+_ALIAS_MARKERS = "|".join(map(re.escape, word_list("alias_markers")))  # 以下简称, 下称 …
+_DEFINITION = re.compile(
+    rf"[(（](?:{_ALIAS_MARKERS})[“\"‘「]?(?P<alias>[^”\"’」)）]{{2,16}})[”\"’」]?[)）]"
 )
-BRAND = re.compile(r"[“\"](?P<brand>[\u4e00-\u9fff]{2,8})[”\"]")
+_BRAND = re.compile(r"[“\"](?P<brand>[\u4e00-\u9fff]{2,8})[”\"]")
 # Labels whose names carry a quoted short form (“青禾机械”, the “技能夜市” of a programme).
-BRANDED_LABELS = ("ENTERPRISE", "PROGRAMME")
-LEVEL_OF = {"省": "province", "市": "city", "区": "county", "县": "county"}
-GROUPED_LABELS = frozenset(ORG_LABELS) | {"PROGRAMME"}
+_BRANDED_LABELS = ("ENTERPRISE", "PROGRAMME")
+_GROUPED_LABELS = frozenset(ORG_LABELS) | {"PROGRAMME"}
+# Last characters of division names (省市区县), dropped to compare places by their short form.
+_DIVISION_ENDINGS = "".join(word_list("division_endings"))
 
 
 @dataclass
@@ -79,7 +92,7 @@ class NameParts:
             )
             if match is None:
                 return found, rest
-            found.append(match.rstrip("省市区县"))
+            found.append(match.rstrip(_DIVISION_ENDINGS))
             rest = rest[len(match) :]
 
     def is_short_form(self, short: str, long: str, label: str) -> bool:
@@ -114,7 +127,7 @@ def defined_aliases(text: str, spans: Iterable[Span]) -> dict[str, Span]:
     """Map each short name a text defines (“……（下称‘X’）”) to the mention right before it."""
     by_end = {span.end_char: span for span in spans}
     aliases = {}
-    for match in DEFINITION.finditer(text):
+    for match in _DEFINITION.finditer(text):
         span = by_end.get(match.start())
         if span is not None:
             aliases[match.group("alias")] = span
@@ -131,15 +144,15 @@ class Linker:
         """Add every occurrence of defined aliases and quoted brand forms as a mention."""
         text = doc_text(doc)  # Doc.text joins every token: read it once
         aliases = defined_aliases(text, spans)
-        for match in BRAND.finditer(text):
+        for match in _BRAND.finditer(text):
             brand = match.group("brand")
             owner = next(
                 (
                     s
                     for s in spans
-                    if s.label_ in BRANDED_LABELS
-                    and brand in span_text(text, s)
-                    and span_text(text, s) != brand
+                    if s.label_ in _BRANDED_LABELS
+                    and brand in _span_text(text, s)
+                    and _span_text(text, s) != brand
                 ),
                 None,
             )
@@ -191,19 +204,19 @@ class Linker:
         mentions = list(doc.spans[MENTIONS_KEY])  # a SpanGroup makes new Spans on every pass
         spans = not_embedded(mentions)
         aliases = self.add_alias_mentions(doc, spans)
-        named = [s for s in spans if not is_level_form(s, rules)]
+        named = [s for s in spans if not _is_level_form(s, rules)]
         clusters: dict[tuple[str, str], Cluster] = {}
         text = doc_text(doc)
         for span in sorted(named, key=lambda s: s.start_char - s.end_char):  # longest first
-            written = span_text(text, span)
+            written = _span_text(text, span)
             owner = aliases.get(written.strip('“”‘’「」"'))
-            target = written if owner is None else span_text(text, owner)
+            target = written if owner is None else _span_text(text, owner)
             cluster = self.find_cluster(clusters, span.label_, target)
             if cluster is None:
                 cluster = clusters.setdefault((span.label_, target), Cluster(span.label_, target))
             cluster.mentions.append(span)
         for span in spans:
-            if not is_level_form(span, rules):  # named: clustered above
+            if not _is_level_form(span, rules):  # named: clustered above
                 continue
             canonical = self.resolve_level_form(doc, span, named)
             if canonical is None:
@@ -224,7 +237,7 @@ class Linker:
         """The cluster ``name`` belongs to: same name, or a longer name it is a short form of."""
         if (label, name) in clusters:
             return clusters[(label, name)]
-        if label not in GROUPED_LABELS:
+        if label not in _GROUPED_LABELS:
             return None
         for (other_label, other), cluster in clusters.items():
             if other_label == label and self.parts.is_short_form(name, other, label):
@@ -232,29 +245,29 @@ class Linker:
         return None
 
 
-def span_text(text: str, span: Span) -> str:
+def _span_text(text: str, span: Span) -> str:
     """``span.text`` cut from its Doc's ``text``: ``Span.text`` joins the span's tokens one by
     one, which the linker would do for every pair of mentions it compares."""
     return text[span.start_char : span.end_char]
 
 
-def is_level_form(span: Span, rules: dict[tuple[int, int], tuple[str, str]]) -> bool:
+def _is_level_form(span: Span, rules: dict[tuple[int, int], tuple[str, str]]) -> bool:
     """True for a mention the rules read as a level-only form (县总工会)."""
     return rules.get((span.start_char, span.end_char), ("",))[0] == "level_short_form"
 
 
-Box = tuple[int, int, str]  # a mention's start and end character and its label
+_Box = tuple[int, int, str]  # a mention's start and end character and its label
 
 
 def not_embedded(spans: list[Span]) -> list[Span]:
-    """The mentions that are not inside a longer one (``is_embedded``), in their order.
+    """The mentions that are not inside a longer one (``_is_embedded``), in their order.
 
     Every pair is compared, so the offsets are read from the Spans once, not for each pair."""
     boxes = [(s.start_char, s.end_char, s.label_) for s in spans]
-    return [span for span, box in zip(spans, boxes, strict=True) if not is_embedded(box, boxes)]
+    return [span for span, box in zip(spans, boxes, strict=True) if not _is_embedded(box, boxes)]
 
 
-def is_embedded(box: Box, boxes: Iterable[Box]) -> bool:
+def _is_embedded(box: _Box, boxes: Iterable[_Box]) -> bool:
     """True for a mention inside a longer one, except a company inside its union's name."""
     start, end, label = box
     for other_start, other_end, other_label in boxes:

@@ -54,7 +54,7 @@ MAX_CLAUSE = 100  # longer runs are cut, so one unpunctuated page cannot make Vi
 Ids = npt.NDArray[np.uint64]
 Codes = npt.NDArray[np.int64]
 Scores = npt.NDArray[np.float32]
-Found = tuple[int, int, str]
+TaggedName = tuple[int, int, str]
 
 _U64 = np.uint64
 _PAD_LEFT, _PAD_RIGHT = 0x110000, 0x110001  # beyond Unicode, inside 21 bits
@@ -306,7 +306,7 @@ _OPENS = np.array([label[0] in "BS" for label in LABELS])
 _CLOSES = np.array([label[0] in "ES" for label in LABELS])
 
 
-def labels_to_spans(labels: npt.NDArray[np.intp]) -> list[Found]:
+def labels_to_spans(labels: npt.NDArray[np.intp]) -> list[TaggedName]:
     """Turn a valid BIOES label sequence into ``(start, end, type)`` spans."""
     begins = np.flatnonzero(_OPENS[labels])
     ends = np.flatnonzero(_CLOSES[labels]) + 1
@@ -338,13 +338,15 @@ class StatModel:
             total += np.take(self.weights, row, axis=0)
         return total
 
-    def find(self, text: str, words: tuple[Codes, Codes, Ids], classes: WordClasses) -> list[Found]:
+    def find(
+        self, text: str, words: tuple[Codes, Codes, Ids], classes: WordClasses
+    ) -> list[TaggedName]:
         """Tag ``text`` (with its jieba ``words``) and return the names found."""
         return self.find_each([text], [words], classes)[0]
 
     def find_each(
         self, texts: Sequence[str], words: Sequence[tuple[Codes, Codes, Ids]], classes: WordClasses
-    ) -> list[list[Found]]:
+    ) -> list[list[TaggedName]]:
         """Tag several texts (each with its jieba ``words``) and return the names of each.
 
         One Viterbi decodes the clauses of all texts together: its cost is mostly numpy's
@@ -451,7 +453,7 @@ class StatEntityRecogniser:
                 self.set_names(doc, names)
             yield from batch
 
-    def set_names(self, doc: Doc, found: list[Found]) -> None:
+    def set_names(self, doc: Doc, found: list[TaggedName]) -> None:
         """Write the names found in ``doc``: Spans that fit its tokens, every name by offsets."""
         doc.spans[self.spans_key] = token_spans(doc, found, self.alignment_mode)
         doc.spans[self.spans_key].attrs[CHARS_ATTR] = [list(name) for name in found]
@@ -464,7 +466,7 @@ def batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
         yield batch
 
 
-def token_spans(doc: Doc, found: Sequence[Found], alignment_mode: str) -> list[Span]:
+def token_spans(doc: Doc, found: Sequence[TaggedName], alignment_mode: str) -> list[Span]:
     """Turn character spans into Spans of ``doc``'s tokens (spaCy's ``char_span`` modes).
 
     A name that "strict" alignment cannot place, or "contract" shrinks to nothing, is dropped;

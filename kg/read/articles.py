@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from kg.model import Article, BylinePerson, Source
+from kg.nlp.lexicon import word_table
 from kg.read.ingest import CLOSING_MARKS, ends_sentence, text_width
+
+__all__ = ["BYLINE_ROLES", "split_articles"]
 
 # Widths are in CJK cells (ASCII counts half). Section labels on our pages are 4–9 cells
 # (工会“小灵通”, “工”助高质量就业); headlines and kickers stay under 40; captions under 50.
@@ -30,21 +33,47 @@ _CAPTION_MAX = 50.0
 _DATE_LINE_MAX = 20.0
 _ORPHAN_GAP = 2  # blank lines that set an orphan caption apart from the story above it
 
+
+def _words_of(table: str, part: str) -> list[str]:
+    """The words of one part of a lexicon table (``word<TAB>part`` rows), in file order."""
+    return [word for word, of in word_table(table) if of == part]
+
+
+def _either(words: list[str]) -> str:
+    """``words`` as a regex alternation, in their order."""
+    return "|".join(map(re.escape, words))
+
+
+# The words of bylines, datelines and credits (pipelines/lexicon/lists/byline_words.tsv).
+_ROLE_WORDS = _words_of("byline_words", "role")  # 记者, 通讯员
+_REPORTED = _words_of("byline_words", "reported")  # 报道
+_PHOTOGRAPHED = _words_of("byline_words", "photographed")  # 摄
+(_AUTHOR,) = _words_of("byline_words", "author")  # 作者
+_DATELINE = _either(_words_of("byline_words", "dateline"))  # 本报
+# The roles a byline gives a person: every one makes the person a journalist (kg.nlp.extract).
+BYLINE_ROLES = frozenset([*_ROLE_WORDS, *_PHOTOGRAPHED, _AUTHOR])
+
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_NAME_END = r"(?=[、,\s()*]|报道|摄|记者|通讯员|本报|$)"
+_NAME_END = rf"(?=[、,\s()*]|{_either([*_REPORTED, *_PHOTOGRAPHED, *_ROLE_WORDS])}|{_DATELINE}|$)"
 _NAME = rf"[{_HAN}]{{2,4}}?{_NAME_END}|[{_HAN}]{{1,6}}·[{_HAN}]{{1,8}}"
-_ROLES = r"(?:本报|特约|见习)?(记者|通讯员)"
+_ROLES = rf"(?:{_either(_words_of('byline_words', 'role_prefix'))})?({_either(_ROLE_WORDS)})"
 _ROLE_RE = re.compile(rf"\s*{_ROLES}\s*")
 _NAME_RE = re.compile(_NAME)
 _MORE_NAME_RE = re.compile(rf"(?:\s*[、,]\s*|\s+)(?!{_ROLES})({_NAME})")
 _LINE_START_RE = re.compile(r"(?:\*\*)?\s*")
-_DATELINE_RE = re.compile(r"本报[^\s*(),。]{0,12}?讯\s*\(?")
-_BYLINE_END_RE = re.compile(r"\s*(报道|摄)?\s*\)?\s*(?:\*\*)?\s*")
+_DATELINE_RE = re.compile(
+    rf"(?:{_DATELINE})[^\s*(),。]{{0,12}}?(?:{_either(_words_of('byline_words', 'dateline_end'))})"
+    r"\s*\(?"
+)
+_BYLINE_END_RE = re.compile(rf"\s*({_either([*_REPORTED, *_PHOTOGRAPHED])})?\s*\)?\s*(?:\*\*)?\s*")
 _CREDIT_START_RE = re.compile(rf"(?:^|(?<=[\s。.!?(*]))(?={_ROLES})")
-_CREDIT_END_RE = re.compile(r"\s*摄[\s)*]*$")
+_CREDIT_END_RE = re.compile(rf"\s*({_either(_PHOTOGRAPHED)})[\s)*]*$")
 _AUTHOR_RE = re.compile(rf"■\s*(?:\S{{1,8}}\s+)?([{_HAN}·]{{2,8}})\s*$")
 _HEADING_RE = re.compile(r"(#{1,6})[ \t]+(?:\*\*)?(.*?)(?:\*\*)?[ \t#]*$")
-_CAPTION_RE = re.compile(r"^(?:图为|上图|下图|图:)|(?:现场|合影|留影|一角)。$")
+_CAPTION_RE = re.compile(  # 图为…, …合影。 (pipelines/lexicon/lists/caption_words.tsv)
+    rf"^(?:{_either(_words_of('caption_words', 'opening'))})"
+    rf"|(?:{_either(_words_of('caption_words', 'closing'))})。$"
+)
 _DATE_RE = re.compile(
     r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
     r"|(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"
@@ -136,7 +165,7 @@ def _classify(source: Source, start: int, end: int, gap: int) -> _Line:
         return _Line(start, end, gap, _Kind.HEADING, len(heading.group(1)), title)
     author = _AUTHOR_RE.match(line)
     if author:
-        person = _person(source, start + author.start(1), start + author.end(1), "作者")
+        person = _person(source, start + author.start(1), start + author.end(1), _AUTHOR)
         return _Line(start, end, gap, _Kind.AUTHOR, people=(person,))
     byline = _read_byline(source, start, line, gap)
     if byline is not None:
@@ -169,7 +198,7 @@ def _read_byline(source: Source, start: int, line: str, gap: int) -> _Line | Non
     people, after = _parse_people(line, dateline.end() if dateline else position.end())
     ending = _BYLINE_END_RE.match(line, after)
     assert ending is not None  # every part of the pattern is optional
-    if not dateline and not (people and ending.group(1) == "报道"):
+    if not dateline and not (people and ending.group(1) in _REPORTED):
         return None
     found = tuple(_person(source, start + s, start + e, role) for role, s, e in people)
     has_text = ending.end() < len(line)
@@ -200,8 +229,9 @@ def _read_credit(source: Source, start: int, line: str) -> tuple[BylinePerson, .
     """Return the photographers of a credit ending the line: ``记者X 通讯员Y 摄``."""
     for candidate in _CREDIT_START_RE.finditer(line):
         people, after = _parse_people(line, candidate.start())
-        if people and _CREDIT_END_RE.match(line, after):
-            return tuple(_person(source, start + s, start + e, "摄") for _, s, e in people)
+        credit = _CREDIT_END_RE.match(line, after)
+        if people and credit:
+            return tuple(_person(source, start + s, start + e, credit[1]) for _, s, e in people)
     return ()
 
 

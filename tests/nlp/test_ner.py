@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp.ner.recogniser import (
-    MENTIONS_KEY,
-    OTHER_ORG_LABEL,
-    OTHER_ORGS_KEY,
-    Found,
-    complete_persons,
-    entities,
-)
+from kg.nlp.lexicon import load_lexicon
+from kg.nlp.ner.leftwards import name_start_in_glued_word
+from kg.nlp.ner.mentions import MENTIONS_KEY, OTHER_ORGS_KEY, entities
+from kg.nlp.ner.name_words import NameSpan
+from kg.nlp.ner.organisations import OTHER_ORG_LABEL, is_other_organisation
+from kg.nlp.ner.person_names import is_statistical_person
+from kg.nlp.ner.persons import complete_persons
 
 
 def mentions(nlp, text):
@@ -129,8 +128,8 @@ def test_ner_reads_a_run_of_dictionary_names_without_separators(nlp):
         ("阿尔贝托马丁内斯罗德里格斯", False),  # too long without ·
     ],
 )
-def test_statistical_persons_must_look_like_names(nlp, name, is_person):
-    assert nlp.get_pipe("kg_ner").recogniser.is_statistical_person(name) is is_person
+def test_statistical_persons_must_look_like_names(name, is_person):
+    assert is_statistical_person(load_lexicon(), name) is is_person
 
 
 def test_other_organisations_are_entities_but_not_mentions(nlp):
@@ -141,8 +140,8 @@ def test_other_organisations_are_entities_but_not_mentions(nlp):
 
 
 @pytest.mark.parametrize("name", ["工会", "宏丰”创新中心", "《青禾"])
-def test_other_organisations_are_names_with_whole_quotes(nlp, name):
-    assert not nlp.get_pipe("kg_ner").recogniser.is_other_organisation(name)
+def test_other_organisations_are_names_with_whole_quotes(name):
+    assert not is_other_organisation(load_lexicon(), name)
 
 
 def test_entities_prefer_a_mention_to_an_other_organisation_it_overlaps(nlp):
@@ -155,25 +154,24 @@ def test_entities_prefer_a_mention_to_an_other_organisation_it_overlaps(nlp):
 
 def test_persons_cut_short_are_completed_from_the_text():
     text = "技术副总吕国梁担任院长。由吕国梁牵头，教师邵嘉和。"
-    cut = [Found(4, 6, "PERSON", "statistical"), Found(14, 16, "PERSON", "statistical")]
-    whole = Found(13, 16, "PERSON", "title")
-    he = Found(21, 23, "PERSON", "unknown_word")
+    cut = [NameSpan(4, 6, "PERSON", "statistical"), NameSpan(14, 16, "PERSON", "statistical")]
+    whole = NameSpan(13, 16, "PERSON", "title")
+    he = NameSpan(21, 23, "PERSON", "unknown_word")
     spans = {(f.start, f.end) for f in complete_persons(text, [*cut, whole, he])}
     assert spans == {(4, 7), (13, 16), (21, 24)}
 
 
 def test_a_conjunction_before_a_name_is_not_taken_into_it():
     text = "吕国梁和范小舟参加。"
-    assert complete_persons(text, [Found(0, 3, "PERSON", "list")])[0].end == 3
+    assert complete_persons(text, [NameSpan(0, 3, "PERSON", "list")])[0].end == 3
 
 
 @pytest.mark.parametrize(
     "word,name_start",
     [("以施", 1), ("继鞋", 1), ("课由青", 2), ("这是", 2), ("施工", 2), ("由这些", 3)],
 )
-def test_a_name_may_begin_inside_a_word_jieba_joined_to_a_preposition(nlp, word, name_start):
-    recogniser = nlp.get_pipe("kg_ner").recogniser
-    assert recogniser.name_start_in_glued_word(word) == name_start
+def test_a_name_may_begin_inside_a_word_jieba_joined_to_a_preposition(word, name_start):
+    assert name_start_in_glued_word(load_lexicon(), word) == name_start
 
 
 def test_ner_finds_a_person_again_where_no_cue_stands(nlp):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.ner.recogniser import split_tokens_at
+from kg.nlp.ner.mentions import split_tokens_at
 from kg.nlp.tokenizer import doc_text, token_edges, token_texts
 
 TEXT = "青禾机械有限公司工会成立，吕国梁说：ABC  工匠学院 明年招生。"

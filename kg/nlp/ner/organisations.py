@@ -1,0 +1,192 @@
+"""Find organisations: names read leftwards from their head noun, bodies named by level alone,
+ministries jieba knows, places acting as bodies, and the statistical model's other bodies.
+
+A name needs one distinctive part (a place, a word jieba's dictionary does not know, a proper
+noun, a quoted part): 技能大师工作室 or 企业工会 alone are generic mentions (ANNOTATION.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from kg.nlp.lexicon import Lexicon, word_list, word_table
+from kg.nlp.ner.head_nouns import BODY_LEVELS, HeadNouns
+from kg.nlp.ner.leftwards import PARENT_NAMED_HEADS, core_is_name, expand_left, trim_leading
+from kg.nlp.ner.name_words import (
+    OPEN_QUOTES,
+    NameSpan,
+    Words,
+    coverage,
+    is_cjk,
+    is_place,
+    words_between,
+)
+from kg.nlp.statner import TaggedName
+
+__all__ = [
+    "ORG_LABELS",
+    "OTHER_ORG_LABEL",
+    "find_acting_places",
+    "find_government_words",
+    "find_level_short_forms",
+    "find_organisations",
+    "is_other_organisation",
+    "other_organisations",
+]
+
+ORG_LABELS = ("UNION", "ENTERPRISE", "ACADEMY", "STUDIO", "ALLIANCE", "GOVERNMENT")
+# Label of the organisations no rule names or types (a party, a news agency): the statistical
+# model's, shown in doc.ents but left out of the graph, which has no type for them.
+OTHER_ORG_LABEL = "ORG"
+_PAIRED_MARKS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"))
+_QUOTED_ONLY_HEADS = frozenset(word_list("quoted_only_heads"))  # “1+2”实训体系, not 育才体系
+# Heads whose names are often plain words (田园创业大讲堂): a non-generic core is enough.
+_WEAK_NAME_HEADS = frozenset(word_list("weak_name_heads")) | PARENT_NAMED_HEADS
+# Tags that never sit inside a union's name: verbs, adverbs, idioms.
+_NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
+_COUNTED = re.compile(
+    r"(?:\d+|[一二三四五六七八九十两百几多]+)[家个所座批类]$|^[一二三四五六七八九十两几]+[家个所座]"
+)
+# The level characters of BODY_LEVELS (省市区县镇), stripped from a level-only form's head.
+_LEVEL_CHARS = "".join(level for level in BODY_LEVELS if len(level) == 1)
+_LEVEL_FORM_OPENERS = frozenset(word_list("level_short_form_openers"))  # 由县总工会
+# Words jieba tags nt that name a ministry or bureau on their own (财政部), minus directions.
+_GOVERNMENT_WORD_ENDINGS = word_list("government_word_endings")
+_NOT_GOVERNMENT_ENDINGS = word_list("not_government_endings")
+_DIVISION_ENDINGS = word_list("division_endings")
+
+
+def _acting_place_words(part: str) -> str:
+    """The words of one part of the acting-place rule as a regex alternation, in file order."""
+    table = word_table("acting_place_words")
+    return "|".join(re.escape(word) for word, of in table if of == part)
+
+
+# A place followed by one of these acts as a body: it partners, funds, convenes or launches.
+_PLACE_ACTION = re.compile(
+    rf"(?:{_acting_place_words('partner')})[^，,。；]{{2,30}}?(?:{_acting_place_words('jointly')})"
+    rf"|(?:{_acting_place_words('timing')})?(?:{_acting_place_words('action')})"
+)
+_CLAUSE_MARKS = (
+    "，,。；;：:、\n "  # a place after one of these (or a word before it) opens a clause
+)
+_BEFORE_ACTING_PLACE = frozenset(
+    word for word, part in word_table("acting_place_words") if part == "before"
+)
+
+
+def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterator[NameSpan]:
+    """Names ending in an organisation head noun, read leftwards from the head."""
+    text = words.text
+    for match in heads.organisations.finditer(text):
+        head_start, head_end = match.span()
+        if head_end not in words.boundaries:
+            continue
+        if head_start not in words.boundaries and len(match.group()) < 2:
+            continue
+        label = heads.label_of[match.group()]
+        start = expand_left(lexicon, heads, words, head_start, label, match.group())
+        start = trim_leading(lexicon, words, start, head_start)
+        if match.group() in _QUOTED_ONLY_HEADS and not any(
+            c in OPEN_QUOTES for c in text[start:head_start]
+        ):
+            continue
+        if label == "UNION" and not _union_core_is_body(lexicon, heads, words, start, head_start):
+            continue
+        if _COUNTED.search(text, max(0, start - 6), start) or _COUNTED.match(text, start):
+            continue  # 首批20家劳模创新工作室, 三所分院: a kind counted, not a name
+        weak = match.group() in _WEAK_NAME_HEADS
+        if core_is_name(lexicon, words, start, head_start) or (
+            weak and _core_is_plain_name(lexicon, words, start, head_start)
+        ):
+            yield NameSpan(start, head_end, label, "org_head")
+
+
+def _union_core_is_body(
+    lexicon: Lexicon, heads: HeadNouns, words: Words, start: int, head_start: int
+) -> bool:
+    """A union is named after a place, an employer or a body (宁波, X公司, 铁路): its core
+    holds a place, an organisation head or a proper noun, and no verb or adverb."""
+    parts = [w for w in words_between(words, start, head_start) if w.strip()]
+    if any(lexicon.word_tags.get(w) in _NOT_IN_UNION_NAMES for w in parts):
+        return False
+    return any(
+        is_place(lexicon, w)
+        or w in heads.label_of
+        or lexicon.word_tags.get(w) in ("ns", "nt", "nz", "j", "eng")
+        or any(c in OPEN_QUOTES for c in w)
+        for w in parts
+    ) or any(is_place(lexicon, words.text[start:i]) for i in range(start + 2, head_start + 1))
+
+
+def _core_is_plain_name(lexicon: Lexicon, words: Words, start: int, head_start: int) -> bool:
+    """A weak head's core of two or more characters, not all generic words."""
+    parts = words_between(words, start, head_start)
+    return head_start - start >= 2 and any(w not in lexicon.generic_words for w in parts)
+
+
+def find_level_short_forms(heads: HeadNouns, words: Words) -> Iterator[NameSpan]:
+    """县总工会, 县人社局: a body named by its level alone (linked later)."""
+    text = words.text
+    for match in heads.level_short_forms.finditer(text):
+        start, end = match.span()
+        if end not in words.boundaries:
+            continue
+        before = text[start - 1] if start else ""
+        if before and is_cjk(before) and before not in _LEVEL_FORM_OPENERS:
+            continue
+        # The head loses its leading level characters too, as the rule always read it; so a
+        # head opening with one (县市场监督管理局) is looked up cut short and not found.
+        label = heads.label_of[match.group("head").lstrip(_LEVEL_CHARS)]
+        yield NameSpan(start, end, label, "level_short_form")
+
+
+def find_government_words(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
+    """Ministries and bureaus jieba knows as organisation words (财政部, 商务部)."""
+    for word, start in zip(words.words, words.starts, strict=True):
+        if (
+            len(word) >= 3
+            and lexicon.word_tags.get(word) == "nt"
+            and word.endswith(_GOVERNMENT_WORD_ENDINGS)
+            and not word.endswith(_NOT_GOVERNMENT_ENDINGS)
+        ):
+            yield NameSpan(start, start + len(word), "GOVERNMENT", "government_word")
+
+
+def find_acting_places(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
+    """A city, county or province acting as a body (台州市与某集团共同出资, 宁波市召开):
+    the place stands at a clause's start and a verb of action follows (ANNOTATION.md)."""
+    text = words.text
+    for word, start in zip(words.words, words.starts, strict=True):
+        if word not in lexicon.place_levels or not word.endswith(_DIVISION_ENDINGS):
+            continue
+        before = text[start - 1] if start else ""
+        if before and before not in _CLAUSE_MARKS and before not in _BEFORE_ACTING_PLACE:
+            continue
+        if _PLACE_ACTION.match(text, start + len(word)):
+            yield NameSpan(start, start + len(word), "GOVERNMENT", "acting_place")
+
+
+def other_organisations(
+    lexicon: Lexicon, text: str, statistical: Iterable[TaggedName], found: Iterable[NameSpan]
+) -> list[NameSpan]:
+    """The statistical model's organisations that overlap no name the rules found."""
+    taken = coverage(len(text), found)
+    others = []
+    for start, end, label in statistical:
+        if label != "ORG" or any(taken[start:end]):
+            continue
+        if is_other_organisation(lexicon, text[start:end]):
+            others.append(NameSpan(start, end, OTHER_ORG_LABEL, "statistical"))
+    return others
+
+
+def is_other_organisation(lexicon: Lexicon, name: str) -> bool:
+    """A tagged organisation that is a name, not a generic noun (工会, 社会组织), and that
+    does not cut through quote marks or brackets (宏丰”创新中心, 《某某)."""
+    return (
+        len(name) >= 2
+        and name not in lexicon.generic_words
+        and all(name.count(a) == name.count(b) for a, b in _PAIRED_MARKS)
+    )

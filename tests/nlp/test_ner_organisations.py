@@ -1,0 +1,72 @@
+"""kg.nlp.ner.organisations: bodies named by head nouns, levels, jieba's nt words and acting
+places (texts written by us, words given as jieba cuts them)."""
+
+from __future__ import annotations
+
+from ner_inputs import HEADS, LEXICON, words
+
+from kg.nlp.ner.name_words import NameSpan, Words
+from kg.nlp.ner.organisations import (
+    OTHER_ORG_LABEL,
+    find_acting_places,
+    find_government_words,
+    find_level_short_forms,
+    find_organisations,
+    other_organisations,
+)
+
+
+def named(text: Words, found) -> set[tuple[str, str]]:
+    return {(text.text[f.start : f.end], f.label) for f in found}
+
+
+def test_a_union_and_the_company_it_is_named_after_are_both_found():
+    text = words("白鹭", "精工", "有限公司", "工会", "组织", "培训", "。")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("白鹭精工有限公司", "ENTERPRISE"),
+        ("白鹭精工有限公司工会", "UNION"),
+    }
+
+
+def test_a_counted_kind_of_body_is_no_name():
+    text = words("首批", "20", "家", "劳模", "创新", "工作室")
+    assert not list(find_organisations(LEXICON, HEADS, text))
+
+
+def test_a_generic_mention_is_no_name():
+    text = words("技能大师", "工作室", "已", "建成", "。")
+    assert not list(find_organisations(LEXICON, HEADS, text))
+
+
+def test_a_body_named_by_its_level_alone_is_found_after_a_preposition():
+    text = words("由县", "总工会", "牵头", "。")
+    found = list(find_level_short_forms(HEADS, text))
+    assert found == [NameSpan(1, 5, "UNION", "level_short_form")]
+
+
+def test_a_ministry_jieba_knows_is_a_government_body():
+    text = words("民政部", "发布", "了", "通知", "。")
+    assert named(text, find_government_words(LEXICON, text)) == {("民政部", "GOVERNMENT")}
+
+
+def test_a_place_opening_a_clause_with_a_verb_of_action_acts_as_a_body():
+    text = words("宁波市", "召开大会", "。")
+    assert named(text, find_acting_places(LEXICON, text)) == {("宁波市", "GOVERNMENT")}
+
+
+def test_a_place_acting_with_a_partner_is_a_body():
+    text = words("台州市", "与", "青禾", "集团", "共同", "出资", "建设", "。")
+    assert named(text, find_acting_places(LEXICON, text)) == {("台州市", "GOVERNMENT")}
+
+
+def test_a_place_where_something_happens_does_not_act():
+    text = words("会议", "在", "宁波市", "召开", "。")
+    assert not list(find_acting_places(LEXICON, text))
+
+
+def test_other_organisations_are_the_models_bodies_no_rule_found():
+    text = "据青禾日报报道，白鹭集团参加。"
+    statistical = [(1, 5, "ORG"), (8, 12, "ORG"), (1, 3, "PER")]
+    found = [NameSpan(8, 12, "ENTERPRISE", "org_head")]
+    others = other_organisations(LEXICON, text, statistical, found)
+    assert others == [NameSpan(1, 5, OTHER_ORG_LABEL, "statistical")]

@@ -1,0 +1,86 @@
+"""kg.nlp.ner.persons and person_names: persons from cues, lists, surnames, the statistical model
+and repeats (texts written by us, words given as jieba cuts them)."""
+
+from __future__ import annotations
+
+import pytest
+from ner_inputs import CUES, LEXICON, spelt, words
+
+from kg.nlp.ner import person_names, persons
+from kg.nlp.ner.name_words import NameSpan
+
+
+def test_a_name_after_a_title_is_a_person_with_the_titles_role():
+    found = list(persons.find_cued_persons(LEXICON, CUES, "全国劳模许志刚参加。"))
+    assert [(f.start, f.end, f.role) for f in found] == [(4, 7, "MODEL_WORKER")]
+
+
+def test_names_listed_after_a_byline_cue_share_its_role():
+    text = "通讯员陈立、赵一鸣报道"
+    found = list(persons.find_cued_persons(LEXICON, CUES, text))
+    assert [(text[f.start : f.end], f.role) for f in found] == [
+        ("陈立", "JOURNALIST"),
+        ("赵一鸣", "JOURNALIST"),
+    ]
+
+
+def test_a_name_before_a_speech_verb_is_a_person():
+    text = "许志刚说，要多带徒弟。"
+    assert spelt(text, persons.find_cued_persons(LEXICON, CUES, text)) == ["许志刚"]
+
+
+def test_names_coordinated_before_a_person_are_persons():
+    text = "吕国梁、范小舟、陶立新等劳模"
+    found = persons.listed_before(LEXICON, text, NameSpan(8, 11, "PERSON", "test"))
+    assert spelt(text, found) == ["范小舟", "吕国梁"]
+
+
+def test_names_coordinated_after_a_person_are_persons():
+    text = "陶立新、范小舟等劳模"
+    assert spelt(text, persons.listed_after(LEXICON, text, 3, "")) == ["范小舟"]
+
+
+def test_an_unknown_word_or_a_surname_and_given_name_is_a_person():
+    text = words("吕国梁", "和", "范", "小舟", "参加", "。")
+    found = list(persons.find_unknown_names(LEXICON, text))
+    assert [(text.text[f.start : f.end], f.rule) for f in found] == [
+        ("吕国梁", "unknown_word"),
+        ("范小舟", "surname_given"),
+    ]
+
+
+def test_dictionary_names_written_in_a_run_are_persons():
+    text = words("出席会议", "的", "有", "王建国", "李建华", "等", "。")
+    assert spelt(text, persons.find_name_runs(LEXICON, text, [])) == ["王建国", "李建华"]
+
+
+def test_a_dictionary_name_alone_is_no_person():
+    text = words("出席会议", "的", "有", "王建国", "等", "。")
+    assert not list(persons.find_name_runs(LEXICON, text, []))
+
+
+def test_a_person_found_once_is_found_where_the_text_repeats_the_name():
+    text = words("陶", "立新", "说", "。", "大家", "敬佩", "陶", "立新", "。")
+    first = [NameSpan(0, 3, "PERSON", "speech:说")]
+    assert persons.repeated_persons(LEXICON, text, first) == [NameSpan(9, 12, "PERSON", "repeated")]
+
+
+def test_the_models_persons_are_kept_when_they_look_like_names():
+    text = "记者王晓燕说的"
+    statistical = [(2, 5, "PER"), (2, 7, "PER"), (0, 2, "ORG")]
+    assert spelt(text, persons.statistical_persons(LEXICON, text, statistical)) == ["王晓燕"]
+
+
+@pytest.mark.parametrize("text,length", [("王晓燕报道", 3), ("陈立、赵", 2), ("的人", 0)])
+def test_a_name_after_a_cue_is_two_or_three_characters(text, length):
+    assert person_names.name_after(LEXICON, text, 0) == length
+
+
+def test_a_classic_surname_rare_in_newswire_opens_only_three_character_names():
+    assert person_names.is_surname(LEXICON, "宁", 3)
+    assert not person_names.is_surname(LEXICON, "宁", 2)
+
+
+@pytest.mark.parametrize("name", ["常熟市", "王师傅"])
+def test_a_place_or_a_title_is_no_person(name):
+    assert not person_names.could_be_name(LEXICON, name)
