@@ -25,10 +25,11 @@ from pathlib import Path
 
 from kg.nlp.extract import extract_sources
 from kg.nlp.language import load
-from kg.nlp.lexicon import lexicon_dir, load_lexicon
+from kg.nlp.lexicon import load_lexicon
 from kg.nlp.linking import NameParts
 from kg.read.articles import split_articles
 from kg.read.ingest import read_sources
+from kg.wordlists import lexicon_dir
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "corpus"

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
     pass
 
+__all__ = ["main"]
+
 log = logging.getLogger("kg")
 
 EXPORT_FORMATS = ("gexf", "graphml", "jsonld", "csv")

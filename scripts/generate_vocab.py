@@ -28,6 +28,8 @@ from __future__ import annotations
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
+__all__ = ["KG", "NAMESPACE"]
+
 NAMESPACE = "{namespace}"
 
 

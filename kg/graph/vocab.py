@@ -9,6 +9,8 @@ from __future__ import annotations
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
+__all__ = ["KG", "NAMESPACE"]
+
 NAMESPACE = "https://w3id.org/union-kg/ontology#"
 
 

@@ -25,11 +25,11 @@ from kg.model import (
     Relation,
     Source,
 )
-from kg.nlp.lexicon import word_list
 from kg.nlp.linking import Cluster, NameParts
 from kg.nlp.ner.mentions import span_rules
 from kg.nlp.relations.facts import FoundRelation
 from kg.read.articles import BYLINE_ROLES, split_articles
+from kg.wordlists import word_list
 
 __all__ = ["PIPE_BATCH", "extract_sources", "to_record"]
 

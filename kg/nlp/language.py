@@ -15,8 +15,10 @@ import kg.nlp.relations.relation_component
 import kg.nlp.statner
 import kg.nlp.tokenizer
 
-DEFAULT_CONFIG = "union_news.cfg"
-COMPONENT_MODULES = (
+__all__ = ["load"]
+
+_DEFAULT_CONFIG = "union_news.cfg"
+_COMPONENT_MODULES = (
     kg.nlp.statner,
     kg.nlp.ner.entity_component,
     kg.nlp.linking,
@@ -24,7 +26,7 @@ COMPONENT_MODULES = (
 )
 
 
-def config_path(name: str = DEFAULT_CONFIG) -> Path:
+def _config_path(name: str = _DEFAULT_CONFIG) -> Path:
     """The packaged pipeline config ``name``."""
     return Path(str(importlib.resources.files("kg.pipelines") / name))
 
@@ -33,5 +35,5 @@ def config_path(name: str = DEFAULT_CONFIG) -> Path:
 def load(config: Path | None = None) -> Language:
     """Return the union-kg pipeline built from ``config`` (default: the packaged one)."""
     return spacy.util.load_model_from_config(
-        spacy.util.load_config(config or config_path()), auto_fill=True
+        spacy.util.load_config(config or _config_path()), auto_fill=True
     )

@@ -8,13 +8,17 @@ of jieba's own dictionary. It never holds names of particular bodies or people.
 
 from __future__ import annotations
 
-import importlib.resources
 import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import jieba
+
+from kg.wordlists import data_lines as _data_lines
+from kg.wordlists import lexicon_dir
+
+__all__ = ["Lexicon", "jieba_word_tags", "load_lexicon"]
 
 
 @dataclass(frozen=True)
@@ -36,41 +40,9 @@ class Lexicon:
     word_tags: dict[str, str]  # jieba dictionary word → part-of-speech tag
 
 
-def lexicon_dir() -> Path:
-    """The packaged ``pipelines/lexicon`` directory (``kg.pipelines`` once installed)."""
-    return Path(str(importlib.resources.files("kg.pipelines") / "lexicon"))
-
-
-def _data_lines(path: Path) -> list[list[str]]:
-    """Split the non-comment lines of a lexicon file into tab-separated fields."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.rstrip("\n").split("\t"))
-    return rows
-
-
 def _words(path: Path) -> frozenset[str]:
     """Read a whitespace-separated word list."""
     return frozenset(word for row in _data_lines(path) for word in " ".join(row).split())
-
-
-@cache
-def word_list(name: str, directory: Path | None = None) -> tuple[str, ...]:
-    """The words of ``lists/{name}.txt`` in the lexicon, in file order (white space separates).
-
-    Word lists the rules read (function words, cue words, demonstratives) live in these files,
-    each with a ``#`` header saying what it holds and where it comes from, not in code.
-    """
-    path = (directory or lexicon_dir()) / "lists" / f"{name}.txt"
-    return tuple(word for row in _data_lines(path) for word in " ".join(row).split())
-
-
-@cache
-def word_table(name: str, directory: Path | None = None) -> tuple[tuple[str, ...], ...]:
-    """The rows of ``lists/{name}.tsv`` in the lexicon: tab-separated fields, in file order."""
-    path = (directory or lexicon_dir()) / "lists" / f"{name}.tsv"
-    return tuple(tuple(row) for row in _data_lines(path))
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:

@@ -18,10 +18,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.lexicon import Lexicon, load_lexicon, word_list
+from kg.nlp.lexicon import Lexicon, load_lexicon
 from kg.nlp.ner.mentions import MENTIONS_KEY, entities, span_rules
 from kg.nlp.ner.organisations import ORG_LABELS
 from kg.nlp.tokenizer import doc_text
+from kg.wordlists import word_list
 
 __all__ = [
     "Cluster",

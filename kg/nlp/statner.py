@@ -38,9 +38,34 @@ from kg.errors import InputError
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.tokenizer import doc_text
 
+__all__ = [
+    "CHARS_ATTR",
+    "ENTITY_LABELS",
+    "FEATURE_VERSION",
+    "LABELS",
+    "MAX_CLAUSE",
+    "SPANS_KEY",
+    "StatEntityRecogniser",
+    "StatModel",
+    "TaggedName",
+    "WordClasses",
+    "clauses",
+    "code_points",
+    "doc_words",
+    "features",
+    "labels_to_spans",
+    "load_model",
+    "make_stat_entity_recogniser",
+    "model_path",
+    "save_model",
+    "token_spans",
+    "viterbi",
+    "word_classes",
+]
+
 SPANS_KEY = "kg_stat"
 CHARS_ATTR = "chars"  # doc.spans[SPANS_KEY].attrs["chars"]: every name as [start, end, label]
-DEFAULT_MODEL = "stat_ner.npz"
+_DEFAULT_MODEL = "stat_ner.npz"
 ENTITY_LABELS = ("PER", "ORG", "LOC")
 # BIOES: one label per character; the model's weight columns follow this order.
 LABELS = ("O", *(f"{tag}-{kind}" for kind in ENTITY_LABELS for tag in "BIES"))
@@ -48,12 +73,12 @@ LABELS = ("O", *(f"{tag}-{kind}" for kind in ENTITY_LABELS for tag in "BIES"))
 FEATURE_VERSION = 1
 # Clause ends: 48 of the 90,896 PER/ORG/LOC names of MSRA and CLUENER train cross one (a
 # joint team such as 中、法联合考察队); decoding clause by clause costs those, bounds the work.
-CLAUSE_ENDS = "。!?;,、:\n\r\t"
+_CLAUSE_ENDS = "。!?;,、:\n\r\t"
 MAX_CLAUSE = 100  # longer runs are cut, so one unpunctuated page cannot make Viterbi slow
 
-Ids = npt.NDArray[np.uint64]
-Codes = npt.NDArray[np.int64]
-Scores = npt.NDArray[np.float32]
+_Ids = npt.NDArray[np.uint64]
+_Codes = npt.NDArray[np.int64]
+_Scores = npt.NDArray[np.float32]
 TaggedName = tuple[int, int, str]
 
 _U64 = np.uint64
@@ -67,7 +92,7 @@ _CLASS_BASE = 128  # above the number of word classes (4 + jieba's 55 tags)
 _B, _M, _E, _S = 0, 1, 2, 3  # a character's place in its word
 
 
-def fold_width(codes: Codes) -> Codes:
+def _fold_width(codes: _Codes) -> _Codes:
     """Map full-width ASCII forms (，！Ａ１) and the ideographic space to ASCII, one for one.
 
     Ingest NFKC-normalises text and the training sets do not, so features must see one form.
@@ -77,13 +102,13 @@ def fold_width(codes: Codes) -> Codes:
     return np.where(folded == 0x3000, 0x20, folded)
 
 
-def code_points(text: str) -> Codes:
+def code_points(text: str) -> _Codes:
     """The code points of ``text`` (width-folded), one per character."""
     raw = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
-    return fold_width(raw)
+    return _fold_width(raw)
 
 
-def char_classes(codes: Codes) -> Codes:
+def _char_classes(codes: _Codes) -> _Codes:
     """Class of each character: 0 other, 1 Chinese, 2 digit, 3 Latin letter, 4 punctuation."""
     lower = codes | 0x20
     return np.select(
@@ -100,10 +125,10 @@ def char_classes(codes: Codes) -> Codes:
 
 # char_classes of every code point of the Basic Multilingual Plane (every class above 0 lies
 # there); the last entry, U+FFFF, is 0 and stands for the planes beyond.
-_BMP_CLASS = char_classes(np.arange(0x10000, dtype=np.int64)).astype(np.uint64)
+_BMP_CLASS = _char_classes(np.arange(0x10000, dtype=np.int64)).astype(np.uint64)
 
 
-def _mix(values: Ids) -> Ids:
+def _mix(values: _Ids) -> _Ids:
     """Hash each row of ``values`` as its own feature template (splitmix64; wraps mod 2**64)."""
     offsets = [(template * _GOLDEN) & _MASK64 for template in range(len(values))]
     x = values + np.array(offsets, dtype=np.uint64)[:, None]
@@ -116,10 +141,10 @@ def _mix(values: Ids) -> Ids:
 class WordClasses:
     """Class of a word by its spaCy ORTH hash: lexicon place/head/title, else jieba's POS tag."""
 
-    keys: Ids  # sorted ORTH hashes
-    classes: Codes
+    keys: _Ids  # sorted ORTH hashes
+    classes: _Codes
 
-    def of(self, orths: Ids) -> Codes:
+    def of(self, orths: _Ids) -> _Codes:
         """Return the class of each word (``_UNKNOWN`` when neither list has it)."""
         if not len(self.keys):
             return np.zeros(len(orths), dtype=np.int64)
@@ -145,7 +170,7 @@ def word_classes(lexicon_dir: Path | None = None) -> WordClasses:
     return WordClasses(keys, classes)
 
 
-def doc_words(doc: Doc) -> tuple[Codes, Codes, Ids]:
+def doc_words(doc: Doc) -> tuple[_Codes, _Codes, _Ids]:
     """Start offset, length and ORTH hash of every token of ``doc``, read in one call."""
     if not len(doc):
         empty = np.zeros(0, dtype=np.int64)
@@ -154,7 +179,7 @@ def doc_words(doc: Doc) -> tuple[Codes, Codes, Ids]:
     return table[:, 0].astype(np.int64), table[:, 1].astype(np.int64), table[:, 2].astype(np.uint64)
 
 
-def features(codes: Codes, words: tuple[Codes, Codes, Ids], classes: WordClasses) -> Ids:
+def features(codes: _Codes, words: tuple[_Codes, _Codes, _Ids], classes: WordClasses) -> _Ids:
     """Hashed feature ids of every character: an array of shape (features, characters).
 
     Characters: the five around it, the four bigrams and the trigram across it, the classes of
@@ -188,8 +213,8 @@ def features(codes: Codes, words: tuple[Codes, Codes, Ids], classes: WordClasses
 
 
 def _word_context(
-    n: int, words: tuple[Codes, Codes, Ids], classes: WordClasses
-) -> tuple[Ids, Ids, Ids, Ids, Ids, tuple[Ids, Ids, Ids]]:
+    n: int, words: tuple[_Codes, _Codes, _Ids], classes: WordClasses
+) -> tuple[_Ids, _Ids, _Ids, _Ids, _Ids, tuple[_Ids, _Ids, _Ids]]:
     """Per character: place in its word, word length, ORTH of previous/own/next word, classes."""
     starts, lengths, orths = words
     if not len(starts) or n == 0:
@@ -217,10 +242,10 @@ def _word_context(
 
 
 _IS_CLAUSE_END = np.zeros(0x10000, dtype=bool)  # by code point; the last entry stays False
-_IS_CLAUSE_END[[ord(c) for c in CLAUSE_ENDS]] = True
+_IS_CLAUSE_END[[ord(c) for c in _CLAUSE_ENDS]] = True
 
 
-def clauses(codes: Codes, keep_together: Sequence[tuple[int, int]] = ()) -> tuple[Codes, Codes]:
+def clauses(codes: _Codes, keep_together: Sequence[tuple[int, int]] = ()) -> tuple[_Codes, _Codes]:
     """Start and length of each clause: runs cut after a clause end and every ``MAX_CLAUSE``.
 
     ``keep_together`` (training: the gold names) lists spans no cut may fall inside.
@@ -234,7 +259,7 @@ def clauses(codes: Codes, keep_together: Sequence[tuple[int, int]] = ()) -> tupl
     return starts, np.diff(np.concatenate([starts, [n]])).astype(np.int64)
 
 
-def _allowed_moves() -> tuple[Scores, Scores, Scores]:
+def _allowed_moves() -> tuple[_Scores, _Scores, _Scores]:
     """Additive masks (0 or -inf) for BIOES: transitions, first and last label of a clause."""
     size = len(LABELS)
     moves = np.full((size, size), -np.inf, dtype=np.float32)
@@ -256,7 +281,7 @@ _MOVES, _FIRST, _LAST = _allowed_moves()
 
 
 def viterbi(
-    emissions: Scores, starts: Codes, lengths: Codes, transitions: Scores
+    emissions: _Scores, starts: _Codes, lengths: _Codes, transitions: _Scores
 ) -> npt.NDArray[np.intp]:
     """Best BIOES label of every character, each clause decoded on its own, all at once.
 
@@ -318,34 +343,37 @@ def labels_to_spans(labels: npt.NDArray[np.intp]) -> list[TaggedName]:
 class StatModel:
     """The trained weights: ``weights[feature bucket, label]`` and ``transitions[from, to]``."""
 
-    weights: Scores
-    transitions: Scores
+    weights: _Scores
+    transitions: _Scores
 
     @property
     def buckets(self) -> int:
         """Size of the hashed feature space (a power of two)."""
         return int(self.weights.shape[0])
 
-    def bucket_ids(self, ids: Ids) -> Codes:
+    def bucket_ids(self, ids: _Ids) -> _Codes:
         """Fold hashed feature ids into the weight table's rows."""
         return (ids & _U64(self.buckets - 1)).astype(np.int64)
 
-    def emissions(self, rows: Codes) -> Scores:
+    def emissions(self, rows: _Codes) -> _Scores:
         """Sum the weights of each character's features: (characters, labels)."""
         # np.take: several times faster than fancy indexing on a table this size
-        total: Scores = np.take(self.weights, rows[0], axis=0)
+        total: _Scores = np.take(self.weights, rows[0], axis=0)
         for row in rows[1:]:
             total += np.take(self.weights, row, axis=0)
         return total
 
     def find(
-        self, text: str, words: tuple[Codes, Codes, Ids], classes: WordClasses
+        self, text: str, words: tuple[_Codes, _Codes, _Ids], classes: WordClasses
     ) -> list[TaggedName]:
         """Tag ``text`` (with its jieba ``words``) and return the names found."""
         return self.find_each([text], [words], classes)[0]
 
     def find_each(
-        self, texts: Sequence[str], words: Sequence[tuple[Codes, Codes, Ids]], classes: WordClasses
+        self,
+        texts: Sequence[str],
+        words: Sequence[tuple[_Codes, _Codes, _Ids]],
+        classes: WordClasses,
     ) -> list[list[TaggedName]]:
         """Tag several texts (each with its jieba ``words``) and return the names of each.
 
@@ -375,7 +403,7 @@ class StatModel:
         return [labels_to_spans(labels[b : b + n]) for b, n in zip(begins, sizes, strict=True)]
 
 
-def model_path(name: str = DEFAULT_MODEL) -> Path:
+def model_path(name: str = _DEFAULT_MODEL) -> Path:
     """The packaged model file ``name`` (``kg.pipelines``)."""
     return Path(str(importlib.resources.files("kg.pipelines") / name))
 
@@ -411,7 +439,7 @@ def _model_problem(arrays: dict[str, Any]) -> str | None:
     return None
 
 
-def save_model(path: Path, weights: Scores, transitions: Scores) -> None:
+def save_model(path: Path, weights: _Scores, transitions: _Scores) -> None:
     """Write the model: numeric arrays only (float16 weights, compressed), atomically."""
     tmp = path.with_name(f".{path.name}.tmp.npz")
     np.savez_compressed(
@@ -445,7 +473,7 @@ class StatEntityRecogniser:
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         """Tag ``docs`` a batch at a time (``nlp.pipe`` calls this): one Viterbi per batch."""
-        for batch in batches(docs, batch_size):
+        for batch in _batches(docs, batch_size):
             found = self.model.find_each(
                 [doc_text(doc) for doc in batch], [doc_words(doc) for doc in batch], self.classes
             )
@@ -459,7 +487,7 @@ class StatEntityRecogniser:
         doc.spans[self.spans_key].attrs[CHARS_ATTR] = [list(name) for name in found]
 
 
-def batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
+def _batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
     """``docs`` in lists of ``size`` (the last may be shorter)."""
     remaining = iter(docs)
     while batch := list(itertools.islice(remaining, size)):

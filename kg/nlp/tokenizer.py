@@ -20,6 +20,8 @@ from spacy.vocab import Vocab
 
 from kg.nlp.lexicon import Lexicon, load_lexicon
 
+__all__ = ["JiebaTokenizer", "create_jieba_tokenizer", "doc_text", "token_edges", "token_texts"]
+
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -30,23 +32,23 @@ class JiebaTokenizer:
         self.vocab = vocab
         self.segmenter = jieba.Tokenizer()
         self.segmenter.initialize()
-        for word in user_words(lexicon):
+        for word in _user_words(lexicon):
             self.segmenter.add_word(word, freq=_USER_WORD_FREQ)
 
     def __call__(self, text: str) -> Doc:
         words = [w for w in self.segmenter.cut(text, HMM=True) if w]
         doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
-        doc.user_data[TEXT_KEY] = text
+        doc.user_data[_TEXT_KEY] = text
         return doc
 
 
-TEXT_KEY = "kg_text"  # Doc.user_data key: the text, which Doc.text rebuilds from every token
+_TEXT_KEY = "kg_text"  # Doc.user_data key: the text, which Doc.text rebuilds from every token
 
 
 def doc_text(doc: Doc) -> str:
     """The Doc's text, read once by the tokenizer (our components split tokens, never change
     characters); ``Doc.text`` for a Doc made elsewhere."""
-    text = doc.user_data.get(TEXT_KEY)
+    text = doc.user_data.get(_TEXT_KEY)
     return text if isinstance(text, str) else doc.text
 
 
@@ -67,7 +69,7 @@ def token_edges(doc: Doc) -> tuple[list[int], list[int]]:
 _USER_WORD_FREQ = 50_000
 
 
-def user_words(lexicon: Lexicon) -> Iterable[str]:
+def _user_words(lexicon: Lexicon) -> Iterable[str]:
     """Words jieba must keep whole: organisation heads, administrative divisions, title words
     and the genre's generic compounds (社会组织, 高技能人才)."""
     yield from (head for head, _ in lexicon.heads)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from kg.model import Article, BylinePerson, Source
-from kg.nlp.lexicon import word_table
 from kg.read.ingest import CLOSING_MARKS, ends_sentence, text_width
+from kg.wordlists import word_table
 
 __all__ = ["BYLINE_ROLES", "split_articles"]
 

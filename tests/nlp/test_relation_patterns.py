@@ -10,7 +10,6 @@ import pytest
 import spacy
 
 from kg.errors import KGError, PatternError
-from kg.nlp.lexicon import lexicon_dir
 from kg.nlp.relations.facts import SHAPES
 from kg.nlp.relations.patterns import (
     PATTERN_SHAPES,
@@ -22,6 +21,7 @@ from kg.nlp.relations.patterns import (
     load_references,
 )
 from kg.nlp.relations.relation_component import make_relation_extractor
+from kg.wordlists import lexicon_dir
 
 RELATIONS = lexicon_dir().parent / "relations"
 RUNS = {

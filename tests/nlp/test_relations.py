@@ -275,8 +275,8 @@ def test_patterns_are_skipped_only_without_their_name_or_trigger():
 def test_sentences_skipped_for_honours_hold_no_honour():
     import json
 
-    from kg.nlp.lexicon import lexicon_dir
     from kg.nlp.relations.person_shapes import honour_value, may_hold_honour
+    from kg.wordlists import lexicon_dir
 
     path = lexicon_dir().parent / "relations" / "patterns.jsonl"
     patterns = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kg.nlp.lexicon import Lexicon, word_list
+from kg.nlp.lexicon import Lexicon
+from kg.wordlists import word_list
 
 __all__ = ["BODY_LEVELS", "HeadNouns"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from kg.nlp.lexicon import Lexicon, word_list
+from kg.nlp.lexicon import Lexicon
 from kg.nlp.ner.head_nouns import HeadNouns
 from kg.nlp.ner.name_words import (
     CLOSE_QUOTES,
@@ -26,6 +26,7 @@ from kg.nlp.ner.name_words import (
     matching_quote,
     words_between,
 )
+from kg.wordlists import word_list
 
 __all__ = [
     "PARENT_NAMED_HEADS",

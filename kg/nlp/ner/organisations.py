@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from kg.nlp.lexicon import Lexicon, word_list, word_table
+from kg.nlp.lexicon import Lexicon
 from kg.nlp.ner.head_nouns import BODY_LEVELS, HeadNouns
 from kg.nlp.ner.leftwards import PARENT_NAMED_HEADS, core_is_name, expand_left, trim_leading
 from kg.nlp.ner.name_words import (
@@ -23,6 +23,7 @@ from kg.nlp.ner.name_words import (
     words_between,
 )
 from kg.nlp.statner import TaggedName
+from kg.wordlists import word_list, word_table
 
 __all__ = [
     "ORG_LABELS",

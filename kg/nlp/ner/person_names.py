@@ -8,8 +8,9 @@ must not be.
 
 from __future__ import annotations
 
-from kg.nlp.lexicon import Lexicon, word_list
+from kg.nlp.lexicon import Lexicon
 from kg.nlp.ner.name_words import is_cjk, is_place
+from kg.wordlists import word_list
 
 __all__ = [
     "GIVEN_NAME_TAGS",

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from kg.nlp.lexicon import Lexicon, word_list
+from kg.nlp.lexicon import Lexicon
 from kg.nlp.ner.name_words import OPEN_QUOTES, NameSpan, Words, coverage, is_cjk
 from kg.nlp.ner.person_names import (
     GIVEN_NAME_TAGS,
@@ -21,6 +21,7 @@ from kg.nlp.ner.person_names import (
     name_after,
 )
 from kg.nlp.statner import TaggedName
+from kg.wordlists import word_list
 
 __all__ = [
     "PersonCues",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kg.nlp.lexicon import Lexicon, word_list
+from kg.nlp.lexicon import Lexicon
 from kg.nlp.ner.head_nouns import HeadNouns
 from kg.nlp.ner.leftwards import expand_left, trim_leading
 from kg.nlp.ner.name_words import (
@@ -19,6 +19,7 @@ from kg.nlp.ner.name_words import (
     matching_quote,
     words_between,
 )
+from kg.wordlists import word_list
 
 __all__ = ["find_programmes"]
 

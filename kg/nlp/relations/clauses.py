@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from kg.nlp.lexicon import word_list, word_table
+from kg.wordlists import word_list, word_table
 
 __all__ = [
     "HAN",

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 
-from kg.nlp.lexicon import load_lexicon, word_list, word_table
+from kg.nlp.lexicon import load_lexicon
 from kg.nlp.relations.clauses import (
     HAN,
     LIST_JOINERS,
@@ -29,6 +29,7 @@ from kg.nlp.relations.patterns import (
     TitlePattern,
 )
 from kg.nlp.relations.shapes import ShapeMatch
+from kg.wordlists import word_list, word_table
 
 __all__ = [
     "appointed",

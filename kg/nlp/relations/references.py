@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from kg.nlp.lexicon import word_list
 from kg.nlp.relations.clauses import Arg, Args, marker, one_of
 from kg.nlp.relations.patterns import Reference, ReferencePattern, ReferenceWord
+from kg.wordlists import word_list
 
 __all__ = ["DEMONSTRATIVES", "References"]
 

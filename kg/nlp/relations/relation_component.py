@@ -12,11 +12,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.lexicon import lexicon_dir
 from kg.nlp.relations.facts import PatternIndex, doc_arguments, find_relations
 from kg.nlp.relations.patterns import Pattern, load_patterns, load_references
 from kg.nlp.relations.references import References
 from kg.nlp.tokenizer import doc_text
+from kg.wordlists import lexicon_dir
 
 __all__ = ["RelationExtractor", "make_relation_extractor"]
 

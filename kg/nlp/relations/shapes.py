@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kg.nlp.lexicon import word_list
 from kg.nlp.relations.clauses import (
     JOINT_JOINERS,
     LIST_JOINERS,
@@ -31,6 +30,7 @@ from kg.nlp.relations.patterns import (
     SystemPattern,
     VerbPattern,
 )
+from kg.wordlists import word_list
 
 __all__ = [
     "ShapeMatch",
