@@ -20,7 +20,13 @@ from tqdm import tqdm
 from kg.atomic import write_lines
 from kg.errors import InputError, KGError
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
-from kg.records.runner import LOCAL_DASK, ExtractionRun, extraction_lines, submitter
+from kg.records.runner import (
+    DEFAULT_MIN_CONFIDENCE,
+    LOCAL_DASK,
+    ExtractionRun,
+    extraction_lines,
+    submitter,
+)
 
 if TYPE_CHECKING:
     from kg.evaluate import Report
@@ -99,6 +105,17 @@ def main(verbose: bool) -> None:
     )
 
 
+def min_confidence_option(command: Any) -> Any:
+    """The ``--min-confidence P`` option of extract and build."""
+    return click.option(
+        "--min-confidence",
+        type=click.FloatRange(0, 1),
+        default=DEFAULT_MIN_CONFIDENCE,
+        show_default=True,
+        help="Keep only facts of this calibrated confidence or more (0: keep every fact).",
+    )(command)
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
@@ -108,8 +125,13 @@ def main(verbose: bool) -> None:
     help="JSON Lines file to write (default: standard output).",
 )
 @backend_options
+@min_confidence_option
 def extract(
-    inputs: tuple[str, ...], output: Path | None, workers: int | None, dask: str | None
+    inputs: tuple[str, ...],
+    output: Path | None,
+    workers: int | None,
+    dask: str | None,
+    min_confidence: float,
 ) -> None:
     """Extract entities and relations from INPUTS (files, directories, or - for stdin).
 
@@ -121,7 +143,11 @@ def extract(
     try:
         with submitter(workers, dask) as backend:
             lines = extraction_lines(
-                inputs, ExtractionRun(backend), refusals, progress=progress_bar, notify=notice
+                inputs,
+                ExtractionRun(backend, min_confidence=min_confidence),
+                refusals,
+                progress=progress_bar,
+                notify=notice,
             )
             if output is None:
                 for line in lines:
@@ -164,6 +190,7 @@ def extract(
     "~/.cache/union-kg/extractions.sqlite].",
 )
 @click.option("--no-cache", is_flag=True, help="Extract every document; keep nothing to resume.")
+@min_confidence_option
 def build(
     inputs: tuple[str, ...],
     out_dir: Path | None,
@@ -173,6 +200,7 @@ def build(
     dask: str | None,
     cache_path: Path | None,
     no_cache: bool,
+    min_confidence: float,
 ) -> None:
     """Extract INPUTS and write the graph files into a build directory, then summarise.
 
@@ -210,6 +238,7 @@ def build(
                 on_error=refusals,
                 progress=progress_bar,
                 notify=notice,
+                min_confidence=min_confidence,
             )
         if outcome.up_to_date:
             notice(f"{target} is up to date: same documents, same pipeline")
@@ -429,6 +458,64 @@ def corpus_report(corpus_dir: Path, split: str, predictions: Path | None) -> Rep
         write_lines(extracted, extraction_lines(documents, run, refusals, progress=progress_bar))
         notice(f"extracted the {len(documents)} documents of the {split} split")
         return evaluate_split(corpus, split, extracted)
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    default="data/annotated",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The annotated corpus to learn from.",
+)
+@click.option("--split", default="train", show_default=True, help="The split to learn from.")
+@click.option(
+    "--fraction",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Share of the split's documents (learning curves).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Model file to write (one trainer only; default: the packaged file).",
+)
+@click.option("--seed", default=0, show_default=True, help="Seed of the shuffles.")
+def train(
+    names: tuple[str, ...],
+    corpus_dir: Path,
+    split: str,
+    fraction: float,
+    output: Path | None,
+    seed: int,
+) -> None:
+    """Rebuild the trained models (NAMES; default: all) from the annotated corpus.
+
+    \b
+    kg train
+    kg train relation_model --fraction 0.5 -o /tmp/relation_model.npz
+    """
+    from kg.learn.trainers import TRAINERS, TrainingRequest
+
+    unknown = [name for name in names if name not in TRAINERS]
+    if unknown:
+        raise click.UsageError(
+            f"no trainer {', '.join(unknown)}; use one of {', '.join(sorted(TRAINERS))}"
+        )
+    chosen = names or tuple(TRAINERS)
+    if output is not None and len(chosen) > 1:
+        raise click.UsageError("-o names one file: give one trainer")
+    try:
+        for name in chosen:
+            request = TrainingRequest(corpus_dir, output, split, fraction, seed)
+            report = TRAINERS[name](request)
+            click.echo(f"{name}: wrote {report.output}: {report.summary}")
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.group()

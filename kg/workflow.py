@@ -42,6 +42,7 @@ from kg.records.cache import (
 )
 from kg.records.merge import merge_records
 from kg.records.runner import (
+    DEFAULT_MIN_CONFIDENCE,
     ExtractionRun,
     Notify,
     OnError,
@@ -95,6 +96,7 @@ def run_build(
     on_error: OnError,
     progress: Progress = unchanged,
     notify: Notify = quiet,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> BuildOutcome:
     """Build ``target`` from ``inputs``: a new build, an ``update`` of it, or a ``resume``.
 
@@ -108,7 +110,7 @@ def run_build(
             if mode == "resume":
                 journal = cache.resumed_journal(target, absolute_inputs(inputs))
             cache.start_build(target, journal)
-        run = ExtractionRun(backend, cache)
+        run = ExtractionRun(backend, cache, min_confidence)
         try:
             summary, written = _write_build(target, journal, run, on_error, progress, notify)
             up_to_date = False

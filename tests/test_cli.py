@@ -33,7 +33,8 @@ def test_cli_help_lists_commands(runner):
 def test_cli_extract_writes_gold_format(runner, tmp_path):
     page = tmp_path / "page.md"
     page.write_text(ARTICLE, encoding="utf-8")
-    result = runner.invoke(main, ["extract", str(page), "-o", str(tmp_path / "out.jsonl")])
+    out = str(tmp_path / "out.jsonl")
+    result = runner.invoke(main, ["extract", str(page), "-o", out, "--min-confidence", "0"])
     assert result.exit_code == 0, result.output
     record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
     assert record["document"] == "page.md"
@@ -162,3 +163,21 @@ def test_cli_extract_states_branch_schools_as_parts(runner):
         (names[r["head"]], names[r["tail"]]) for r in record["relations"] if r["type"] == "PART_OF"
     }
     assert ("常熟市劳模工匠学院青禾分院", "常熟市劳模工匠学院") in parts
+
+
+def test_train_refuses_an_unknown_trainer() -> None:
+    result = CliRunner().invoke(main, ["train", "no_such_model"])
+    assert result.exit_code != 0
+    assert "no trainer no_such_model; use one of relation_model" in result.output
+
+
+def test_extract_min_confidence_one_keeps_only_certain_facts(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text(
+        "由常熟市人社局、常熟市总工会联合主办的2024年常熟市焊工职业技能竞赛举行。", encoding="utf-8"
+    )
+    everything = CliRunner().invoke(main, ["extract", str(text), "--min-confidence", "0"])
+    certain = CliRunner().invoke(main, ["extract", str(text), "--min-confidence", "1"])
+    assert everything.exit_code == 0 and certain.exit_code == 0, everything.output
+    assert json.loads(everything.stdout)["relations"]
+    assert json.loads(certain.stdout)["relations"] == []

@@ -11,6 +11,7 @@ from spacy.language import Language
 
 import kg.nlp.linking
 import kg.nlp.ner.entity_component
+import kg.nlp.relations.model_component
 import kg.nlp.relations.relation_component
 import kg.nlp.statner
 import kg.nlp.tokenizer
@@ -23,6 +24,7 @@ _COMPONENT_MODULES = (
     kg.nlp.ner.entity_component,
     kg.nlp.linking,
     kg.nlp.relations.relation_component,
+    kg.nlp.relations.model_component,
 )
 
 

@@ -36,6 +36,7 @@ from kg.read.ingest import read_sources
 from kg.records.cache import ExtractionCache, content_key, pipeline_version
 
 __all__ = [
+    "DEFAULT_MIN_CONFIDENCE",
     "LOCAL_DASK",
     "Batch",
     "Chunk",
@@ -49,6 +50,7 @@ __all__ = [
     "dask_submitter",
     "extract_batch",
     "extraction_lines",
+    "keep_confident",
     "process_submitter",
     "quiet",
     "safe_path",
@@ -226,12 +228,33 @@ class Chunk:
     future: Future[Batch] | None
 
 
+# Facts of confidence below this are left out by default (kg extract/build --min-confidence):
+# the lowest threshold whose precision on the corpus's dev split is at least 0.85
+# (benchmarks/RESULTS.md, relation model: precision and recall by confidence).
+DEFAULT_MIN_CONFIDENCE = 0.72
+
+
+def keep_confident(line: str, min_confidence: float) -> str:
+    """A JSON record without its relations of confidence below ``min_confidence``."""
+    if min_confidence <= 0:
+        return line
+    record = json.loads(line)
+    relations = record.get("relations", [])
+    kept = [r for r in relations if r.get("confidence", 1.0) >= min_confidence]
+    if len(kept) == len(relations):
+        return line
+    record["relations"] = kept
+    return json.dumps(record, ensure_ascii=False)
+
+
 @dataclass
 class ExtractionRun:
-    """Records for a stream of sources, in order, from the cache or from the workers."""
+    """Records for a stream of sources, in order, from the cache or from the workers; facts
+    below ``min_confidence`` are left out of the records (the cache keeps them all)."""
 
     backend: Submitter
     cache: ExtractionCache | None = None
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
     extracted: int = 0
     reused: int = 0
     version: str = field(default_factory=pipeline_version)
@@ -241,6 +264,7 @@ class ExtractionRun:
         """A hash of the pipeline version and of every document's key, in order, so far."""
         keys = self.keys.copy()
         keys.update(self.version.encode())
+        keys.update(f"min-confidence {self.min_confidence:g}".encode())
         return keys.hexdigest()
 
     def records(self, sources: Iterable[Source]) -> Iterator[str]:
@@ -250,9 +274,13 @@ class ExtractionRun:
         for sources_chunk in chunks(sources):
             pending.append(self.start(sources_chunk))
             while len(pending) > window:
-                yield from self.finish(pending.popleft())
+                yield from self.confident(self.finish(pending.popleft()))
         while pending:
-            yield from self.finish(pending.popleft())
+            yield from self.confident(self.finish(pending.popleft()))
+
+    def confident(self, lines: list[str]) -> Iterator[str]:
+        """``lines`` without the facts below ``min_confidence``."""
+        return (keep_confident(line, self.min_confidence) for line in lines)
 
     def start(self, sources: list[Source]) -> Chunk:
         """Look a chunk up in the cache and send what is missing to the workers."""

@@ -1,0 +1,190 @@
+"""Candidate pairs for the relation model: which two arguments of a sentence may be related.
+
+A candidate is an ordered pair (head, tail) of arguments whose entity types some relation type
+joins (``kg.model.RELATION_ENDS``), in one of these places:
+
+- two names (or words referring to names) in one sentence;
+- the subject an earlier sentence leaves (when a sentence opens without a name of its own, as
+  the clause reader carries it) with each name of the sentence;
+- the two ends of each fact the rules found, wherever they stand;
+- a person and an honour phrase of the sentence: the rules' honour values, and quoted phrases or
+  words that end like an honour (``relation_honour_heads``).
+
+The rules' facts ride on the candidates as the ids of the patterns that fired for the pair: they
+are features of the model, not its answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kg.model import RELATION_ENDS
+from kg.nlp.relations.clauses import Arg, Args, sentences
+from kg.nlp.relations.facts import FoundRelation
+from kg.wordlists import word_list
+
+__all__ = [
+    "HONOUR",
+    "Candidate",
+    "allowed_types",
+    "candidate_pairs",
+    "honour_phrases",
+]
+
+HONOUR = "HONOUR"  # the label of an honour phrase standing as a tail
+_MAX_PAIRS_SENTENCE = 400
+# A sentence whose first name stands further in than this opens without a subject of its own
+# (随后又启动了X; 2024年，…): the subject the sentence before leaves is paired with its names.
+_OPENING = 4  # a list of 30 names is read pair by pair; a table is not
+_HONOUR_HEADS = word_list("relation_honour_heads")
+_QUOTED = re.compile(r"[“「]([^“”「」]{2,18})[”」]")
+_HONOUR_WORDS = re.compile(
+    "[\u4e00-\u9fff]{0,8}(?:" + "|".join(map(re.escape, _HONOUR_HEADS)) + ")"
+    if _HONOUR_HEADS
+    else "(?!)"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An ordered pair of arguments in a sentence, with the rules' verdicts on it."""
+
+    head: Arg
+    tail: Arg  # label HONOUR: an honour phrase, its text the value
+    sentence: tuple[int, int]
+    carried: bool = False  # the head is the subject an earlier sentence left
+    rules: tuple[str, ...] = field(default=())  # "rule:TYPE" of the patterns that fired
+
+    @property
+    def value(self) -> str | None:
+        """The honour a HAS_HONOUR candidate would state."""
+        return self.tail.text if self.tail.label == HONOUR else None
+
+
+def allowed_types(head_label: str, tail_label: str) -> tuple[str, ...]:
+    """The relation types ANNOTATION.md allows from ``head_label`` to ``tail_label``."""
+    if tail_label == HONOUR:
+        return ("HAS_HONOUR",) if head_label == "PERSON" else ()
+    return tuple(
+        kind
+        for kind, (heads, tails) in RELATION_ENDS.items()
+        if head_label in heads and tail_label in tails
+    )
+
+
+def honour_phrases(text: str, start: int, end: int) -> Args:
+    """Phrases of ``text[start:end]`` that may name an honour: quoted phrases and words ending
+    in an honour head (劳模, 工匠, 技术能手, 五一劳动奖章 …)."""
+    found: dict[tuple[int, int], Arg] = {}
+    for match in _QUOTED.finditer(text, start, end):
+        s, e = match.span(1)
+        found[(s, e)] = Arg(s, e, HONOUR, "", match.group(1))
+    for match in _HONOUR_WORDS.finditer(text, start, end):
+        s, e = match.span()
+        if not any(a.start <= s and e <= a.end for a in found.values()):
+            found[(s, e)] = Arg(s, e, HONOUR, "", match.group())
+    return list(found.values())
+
+
+def candidate_pairs(text: str, args: Args, facts: Iterable[FoundRelation] = ()) -> list[Candidate]:
+    """Every candidate pair of an article: ``args`` in text order, ``facts`` from the rules."""
+    fired: dict[tuple[tuple[int, int], str, str], list[str]] = {}
+    honours: dict[tuple[int, int], list[FoundRelation]] = {}
+    rule_facts = list(facts)
+    for fact in rule_facts:
+        if fact.value is not None:
+            honours.setdefault(fact.sentence, []).append(fact)
+        elif fact.tail:
+            ends = (fact.head, fact.tail)
+            fired.setdefault((fact.sentence, *ends), []).append(f"{fact.rule}:{fact.type}")
+    out: dict[tuple[int, int, int, int, tuple[int, int]], Candidate] = {}
+    carried: Arg | None = None
+    for span in sentences(text):
+        inside = [a for a in args if span[0] <= a.start and a.end <= span[1]]
+        phrases = _honour_args(text, span, honours.get(span, []))
+        _sentence_pairs(span, inside, phrases, carried, fired, out)
+        first = next((a for a in inside if not a.reference), None)
+        if inside:
+            carried = first if first is not None else carried
+    _rule_pairs(text, args, rule_facts, fired, out)
+    return list(out.values())
+
+
+def _honour_args(text: str, span: tuple[int, int], facts: Sequence[FoundRelation]) -> Args:
+    """The honour phrases of a sentence: the rules' values first, then the pattern's."""
+    phrases = {(a.start, a.end): a for a in honour_phrases(text, *span)}
+    for fact in facts:
+        at = text.find(fact.value or "", *span)
+        if fact.value and at >= 0:
+            phrases[(at, at + len(fact.value))] = Arg(
+                at, at + len(fact.value), HONOUR, "", fact.value
+            )
+    return list(phrases.values())
+
+
+def _sentence_pairs(
+    span: tuple[int, int],
+    inside: Args,
+    phrases: Args,
+    carried: Arg | None,
+    fired: dict[tuple[tuple[int, int], str, str], list[str]],
+    out: dict[tuple[int, int, int, int, tuple[int, int]], Candidate],
+) -> None:
+    """The pairs of one sentence (and its carried subject) into ``out``."""
+    pairs = [(a, b, False) for a in inside for b in [*inside, *phrases] if a is not b]
+    opens_bare = carried is not None and (not inside or inside[0].start - span[0] > _OPENING)
+    if opens_bare and carried is not None:
+        pairs += [(carried, b, True) for b in [*inside, *phrases]]
+        pairs += [(a, carried, True) for a in inside]
+    for head, tail, is_carried in pairs[:_MAX_PAIRS_SENTENCE]:
+        if head.key == tail.key or not allowed_types(head.label, tail.label):
+            continue
+        if tail.label == HONOUR and (tail.start < head.end and head.start < tail.end):
+            continue
+        rules = tuple(fired.get((span, head.key, tail.key), ()))
+        rules += tuple(f"~{r}" for r in fired.get((span, tail.key, head.key), ()))
+        key = (head.start, head.end, tail.start, tail.end, span)
+        out.setdefault(key, Candidate(head, tail, span, is_carried, rules))
+
+
+def _rule_pairs(
+    text: str,
+    args: Args,
+    facts: Sequence[FoundRelation],
+    fired: dict[tuple[tuple[int, int], str, str], list[str]],
+    out: dict[tuple[int, int, int, int, tuple[int, int]], Candidate],
+) -> None:
+    """Candidates for the rules' facts no sentence pair covers (an end named sentences before)."""
+    covered = {(c.head.key, c.tail.key, c.sentence) for c in out.values()}
+    covered |= {(c.head.key, c.tail.text, c.sentence) for c in out.values() if c.value}
+    for fact in facts:
+        tail_key = fact.tail if fact.tail else fact.value or ""
+        if (fact.head, tail_key, fact.sentence) in covered:
+            continue
+        head = _nearest(args, fact.head, fact.sentence)
+        tail: Arg | None
+        if fact.value is not None:
+            at = text.find(fact.value, *fact.sentence)
+            start = at if at >= 0 else fact.sentence[0]
+            tail = Arg(start, start + len(fact.value), HONOUR, "", fact.value)
+        else:
+            tail = _nearest(args, fact.tail or "", fact.sentence)
+        if head is None or tail is None:
+            continue
+        rules = tuple(fired.get((fact.sentence, fact.head, tail_key), ()))
+        if fact.value is not None:
+            rules = (f"{fact.rule}:{fact.type}",)
+        key = (head.start, head.end, tail.start, tail.end, fact.sentence)
+        out.setdefault(key, Candidate(head, tail, fact.sentence, True, rules))
+        covered.add((fact.head, tail_key, fact.sentence))
+
+
+def _nearest(args: Args, key: str, sentence: tuple[int, int]) -> Arg | None:
+    """The argument of ``key`` in ``sentence``, else the last one before it, else the first."""
+    of_key = [a for a in args if a.key == key]
+    inside = [a for a in of_key if sentence[0] <= a.start < sentence[1]]
+    before = [a for a in of_key if a.start < sentence[0]]
+    found = inside or before[-1:] or of_key
+    return found[0] if found else None

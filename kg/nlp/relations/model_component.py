@@ -1,0 +1,140 @@
+"""Component ``kg_relation_model``: a trained classifier decides which candidate pairs are facts.
+
+It runs after ``kg_relations``: the rules' facts become features of the pairs they join (and, in
+the default "combined" mode, stay facts, now with a calibrated confidence), and the model adds
+the facts it scores at or above its threshold. References to names (``doc.spans
+["kg_references"]``, written by a coreference component when there is one; the rules' own
+他/该院) stand as arguments like names do. The plain functions live beside this module:
+``candidates``, ``pair_features``, ``pair_model``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.nlp.relations.candidates import candidate_pairs
+from kg.nlp.relations.clauses import Arg, Args, word_pattern
+from kg.nlp.relations.facts import FoundRelation, doc_arguments
+from kg.nlp.relations.pair_features import PairContext, feature_ids, pair_features
+from kg.nlp.relations.pair_model import PairModel, class_masks, decide, fact_scores
+from kg.nlp.relations.patterns import load_patterns, load_references
+from kg.nlp.relations.references import References
+from kg.nlp.tokenizer import doc_text, token_edges
+from kg.wordlists import lexicon_dir
+
+__all__ = [
+    "MODES",
+    "REFERENCES_KEY",
+    "RelationModel",
+    "doc_pair_arguments",
+    "make_relation_model",
+    "mention_counts",
+    "trigger_types",
+]
+
+MODES = ("combined", "model", "rules")
+REFERENCES_KEY = "kg_references"
+
+
+def _relations_dir() -> Path:
+    return lexicon_dir().parent / "relations"
+
+
+def trigger_types(patterns_path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Each trigger word of the rules' patterns with the relation types its patterns state."""
+    out: dict[str, dict[str, None]] = {}
+    for pattern in load_patterns(patterns_path or _relations_dir() / "patterns.jsonl"):
+        for word in pattern.trigger_words:
+            out.setdefault(word, {})[pattern.type] = None
+    return {word: tuple(kinds) for word, kinds in out.items()}
+
+
+def doc_pair_arguments(doc: Doc, references: References) -> Args:
+    """The Doc's names and the words referring to them: the rules' (他, 公司) and those of
+    ``doc.spans["kg_references"]`` (``kb_id_`` the entity key meant), without overlaps."""
+    args = doc_arguments(doc, references)
+    group = doc.spans.get(REFERENCES_KEY) if doc.spans is not None else None
+    text = doc_text(doc)
+    for span in group or []:
+        key = span.kb_id_
+        if not key or ":" not in key:
+            continue
+        start, end = span.start_char, span.end_char
+        if any(a.start < end and start < a.end for a in args):
+            continue
+        label = key.split(":", 1)[0]
+        args.append(Arg(start, end, label, key, text[start:end], True))
+    return sorted(args, key=lambda a: a.start)
+
+
+def mention_counts(args: Args) -> dict[str, int]:
+    """How many times the article names each entity key (references not counted)."""
+    return dict(Counter(a.key for a in args if not a.reference))
+
+
+class RelationModel:
+    """Score the candidate pairs of a Doc; set ``doc._.relations`` to the facts decided."""
+
+    def __init__(self, model_path: Path, mode: str, threshold: float) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode {mode!r}: use one of {', '.join(MODES)}")
+        self.model_path = model_path
+        self.mode = mode
+        self.threshold = threshold
+        self.references = References(load_references(_relations_dir() / "references.jsonl"))
+        self.trigger_types = trigger_types()
+        self.triggers: re.Pattern[str] | None = word_pattern(
+            tuple(sorted(self.trigger_types, key=len, reverse=True))
+        )
+        self._model: PairModel | None = None
+
+    @property
+    def model(self) -> PairModel:
+        """The weights, read on first use (a cold ``kg extract`` pays for them only once)."""
+        if self._model is None:
+            self._model = PairModel.load(self.model_path)
+        return self._model
+
+    def context(self, doc: Doc, args: Args) -> PairContext:
+        """What the features of ``doc``'s pairs read."""
+        starts, ends = token_edges(doc)
+        return PairContext(doc_text(doc), args, starts, ends, self.triggers, self.trigger_types)
+
+    def __call__(self, doc: Doc) -> Doc:
+        rule_facts: list[FoundRelation] = list(doc._.relations or [])
+        args = doc_pair_arguments(doc, self.references)
+        candidates = candidate_pairs(doc_text(doc), args, rule_facts)
+        scores = {}
+        if candidates:
+            context = self.context(doc, args)
+            rows = [feature_ids(pair_features(c, context)) for c in candidates]
+            scores = fact_scores(
+                candidates, self.model.probabilities(rows, class_masks(candidates))
+            )
+        mentions = mention_counts(args)
+        doc._.relations = decide(
+            scores, rule_facts, self.model, self.mode, self.threshold, mentions
+        )
+        return doc
+
+
+@Language.factory(
+    "kg_relation_model",
+    assigns=["doc._.relations"],
+    requires=["doc.ents", "doc._.relations"],
+    default_config={"model": "", "mode": "combined", "threshold": 0.5},
+)
+def make_relation_model(
+    nlp: Language, name: str, model: str, mode: str, threshold: float
+) -> RelationModel:
+    """Build ``kg_relation_model`` (``model`` empty: the packaged ``pipelines/relation_model.npz``;
+    ``threshold``: the least score of a fact the model adds)."""
+    if not Doc.has_extension("relations"):
+        Doc.set_extension("relations", default=None)
+    path = Path(model) if model else lexicon_dir().parent / "relation_model.npz"
+    return RelationModel(path, mode, threshold)

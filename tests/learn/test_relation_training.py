@@ -1,0 +1,57 @@
+"""Training the relation model: deterministic, numbers only, from labelled candidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.corpus import CorpusDocument
+from kg.learn.relation_training import ArticleExamples, choose_documents, train_relation_model
+from kg.nlp.relations.candidates import Candidate
+from kg.nlp.relations.clauses import Arg
+from kg.nlp.relations.pair_model import CLASSES, PairModel, class_masks
+
+UNION = Arg(0, 5, "UNION", "UNION:甲市总工会", "甲市总工会")
+CONTEST = Arg(7, 11, "PROGRAMME", "PROGRAMME:技能竞赛", "技能竞赛")
+ORGANIZES = CLASSES.index("ORGANIZES")
+
+
+def article(document: str, related: bool) -> ArticleExamples:
+    """One article of one pair: feature 1 when related, feature 2 when not."""
+    key = (UNION.key, "ORGANIZES", CONTEST.key, None)
+    return ArticleExamples(
+        document=document,
+        candidates=[Candidate(UNION, CONTEST, (0, 12))],
+        rows=[[1, 5] if related else [2, 5]],
+        labels=[ORGANIZES if related else 0],
+        rule_facts={key: 0.9} if related else {},
+        key_to_gold={UNION.key: "E1", CONTEST.key: "E2"},
+        gold={("E1", "ORGANIZES", "E2")} if related else set(),
+        named={UNION.key: "E1", CONTEST.key: "E2"},
+        mentions={UNION.key: 1, CONTEST.key: 1},
+    )
+
+
+EXAMPLES = [article(f"doc{i}.txt", related=i % 2 == 0) for i in range(10)]
+
+
+def test_the_model_learns_the_feature_that_marks_a_relation(tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    done = train_relation_model(EXAMPLES, path)
+    assert (done.documents, done.examples, done.positives) == (10, 10, 5)
+    model = PairModel.load(path)
+    masks = class_masks([EXAMPLES[0].candidates[0]])
+    related, unrelated = model.probabilities([[1, 5], [2, 5]], masks.repeat(2, axis=0))
+    assert related[ORGANIZES] > 0.5 > unrelated[ORGANIZES]
+
+
+def test_training_twice_writes_the_same_file(tmp_path: Path) -> None:
+    train_relation_model(EXAMPLES, tmp_path / "a.npz")
+    train_relation_model(EXAMPLES, tmp_path / "b.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_a_share_of_the_documents_is_the_same_for_the_same_seed() -> None:
+    documents = [CorpusDocument(Path("."), f"d{i}.txt", ()) for i in range(8)]
+    quarter = choose_documents(documents, 0.25, seed=0)
+    assert len(quarter) == 2 and quarter == choose_documents(documents, 0.25, seed=0)
+    assert len(choose_documents(documents, 1.0, seed=0)) == 8

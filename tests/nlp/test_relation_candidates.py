@@ -1,0 +1,107 @@
+"""Candidate pairs of the relation model: which arguments may be related, on hand-built args."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.nlp.ner.mentions import span_rules
+from kg.nlp.relations.candidates import HONOUR, allowed_types, candidate_pairs, honour_phrases
+from kg.nlp.relations.clauses import Arg
+from kg.nlp.relations.facts import FoundRelation
+from kg.nlp.relations.model_component import REFERENCES_KEY, doc_pair_arguments
+from kg.nlp.relations.patterns import load_references
+from kg.nlp.relations.references import References
+from kg.wordlists import lexicon_dir
+
+
+def arg(text: str, name: str, label: str, *, at: int = 0, reference: bool = False) -> Arg:
+    start = text.index(name, at)
+    return Arg(start, start + len(name), label, f"{label}:{name}", name, reference)
+
+
+def test_allowed_types_follow_the_relation_ends() -> None:
+    assert allowed_types("PERSON", "PERSON") == ("TRAINED",)
+    assert "ORGANIZES" in allowed_types("UNION", "PROGRAMME")
+    assert allowed_types("PROGRAMME", "PERSON") == ()
+    assert allowed_types("PERSON", HONOUR) == ("HAS_HONOUR",)
+
+
+def test_two_names_of_a_sentence_are_a_candidate_in_each_allowed_order() -> None:
+    text = "青禾公司工会与常熟市总工会合作。"
+    args = [arg(text, "青禾公司工会", "UNION"), arg(text, "常熟市总工会", "UNION")]
+    pairs = {(c.head.text, c.tail.text) for c in candidate_pairs(text, args)}
+    assert pairs == {("青禾公司工会", "常熟市总工会"), ("常熟市总工会", "青禾公司工会")}
+
+
+def test_names_of_different_sentences_are_no_candidate() -> None:
+    text = "张三在北京。青禾公司招工。"
+    args = [arg(text, "张三", "PERSON"), arg(text, "青禾公司", "ENTERPRISE")]
+    assert candidate_pairs(text, args) == []
+
+
+def test_a_sentence_without_a_name_of_its_own_pairs_with_the_carried_subject() -> None:
+    text = "常熟市总工会召开大会。随后又启动了“技能月”活动。"
+    args = [arg(text, "常熟市总工会", "UNION"), arg(text, "“技能月”活动", "PROGRAMME")]
+    pairs = candidate_pairs(text, args)
+    carried = [(c.head.text, c.tail.text) for c in pairs if c.carried]
+    assert ("常熟市总工会", "“技能月”活动") in carried
+
+
+def test_the_patterns_that_fired_ride_on_the_pair() -> None:
+    text = "常熟市总工会举办技能竞赛。"
+    union, contest = arg(text, "常熟市总工会", "UNION"), arg(text, "技能竞赛", "PROGRAMME")
+    fact = FoundRelation(
+        union.key, "ORGANIZES", contest.key, None, (0, 13), ("举办",), "agent_runs", 0.8
+    )
+    (pair,) = [c for c in candidate_pairs(text, [union, contest], [fact]) if c.head == union]
+    assert pair.rules == ("agent_runs:ORGANIZES",)
+
+
+def test_a_rule_fact_whose_end_stands_in_an_earlier_sentence_is_a_candidate() -> None:
+    text = "张三是电工。后来，工会推荐进入学院深造，最终成才。"
+    person = arg(text, "张三", "PERSON")
+    school = arg(text, "学院", "ACADEMY")
+    fact = FoundRelation(person.key, "TRAINED_AT", school.key, None, (6, 25), (), "learned_at", 0.7)
+    pairs = candidate_pairs(text, [person, school], [fact])
+    assert [(c.head.text, c.tail.text, c.rules) for c in pairs] == [
+        ("张三", "学院", ("learned_at:TRAINED_AT",))
+    ]
+
+
+def test_honour_phrases_are_quoted_phrases_and_words_ending_like_honours() -> None:
+    text = "他荣获“江苏工匠”称号，也是全国劳动模范。"
+    assert [a.text for a in honour_phrases(text, 0, len(text))] == ["江苏工匠", "也是全国劳动模范"]
+
+
+def test_a_person_and_an_honour_phrase_are_a_candidate() -> None:
+    text = "李四荣获“江苏工匠”称号。"
+    pairs = candidate_pairs(text, [arg(text, "李四", "PERSON")])
+    assert [(c.head.text, c.value) for c in pairs] == [("李四", "江苏工匠")]
+
+
+def test_referring_spans_of_kg_references_stand_as_arguments(nlp: Language) -> None:
+    words = ["李四", "是", "电工", "。", "该员", "获评", "先进", "。"]
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    doc.ents = [Span(doc, 0, 1, label="PERSON", kb_id="PERSON:李四")]
+    span_rules(doc)
+    doc.spans[REFERENCES_KEY] = [Span(doc, 4, 5, label="PERSON", kb_id="PERSON:李四")]
+    references = References(
+        load_references(lexicon_dir().parent / "relations" / "references.jsonl")
+    )
+    args = doc_pair_arguments(doc, references)
+    assert [(a.text, a.key, a.reference) for a in args] == [
+        ("李四", "PERSON:李四", False),
+        ("该员", "PERSON:李四", True),
+    ]
+
+
+def test_without_kg_references_the_arguments_are_the_names(nlp: Language) -> None:
+    words = ["李四", "是", "电工", "。"]
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
+    doc.ents = [Span(doc, 0, 1, label="PERSON", kb_id="PERSON:李四")]
+    span_rules(doc)
+    references = References(
+        load_references(lexicon_dir().parent / "relations" / "references.jsonl")
+    )
+    assert [a.text for a in doc_pair_arguments(doc, references)] == ["李四"]
