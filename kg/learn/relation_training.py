@@ -193,8 +193,8 @@ def article_examples(aligned: AlignedArticle, reader: RelationModel) -> ArticleE
     doc = aligned.doc
     rule_facts = list(doc._.relations or [])
     args = doc_pair_arguments(doc, reader.references)
-    candidates = candidate_pairs(doc_text(doc), args, rule_facts)
     context = reader.context(doc, args)
+    candidates = candidate_pairs(doc_text(doc), args, rule_facts)
     named = named_keys(aligned, args)
     key_to_gold = named if EXACT_LABELS else gold_keys(aligned, args)
     gold, where = _gold_facts(aligned)

@@ -108,10 +108,10 @@ class RelationModel:
     def __call__(self, doc: Doc) -> Doc:
         rule_facts: list[FoundRelation] = list(doc._.relations or [])
         args = doc_pair_arguments(doc, self.references)
+        context = self.context(doc, args)
         candidates = candidate_pairs(doc_text(doc), args, rule_facts)
         scores = {}
         if candidates:
-            context = self.context(doc, args)
             rows = [feature_ids(pair_features(c, context)) for c in candidates]
             scores = fact_scores(
                 candidates, self.model.probabilities(rows, class_masks(candidates))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.nlp.relations.candidates import HONOUR, Candidate
 from kg.nlp.relations.clauses import LIST_JOINERS, Arg, Args
@@ -23,7 +24,8 @@ __all__ = ["BITS", "FEATURE_VERSION", "PairContext", "feature_ids", "pair_featur
 BITS = 20
 FEATURE_VERSION = 1
 _MASK = (1 << BITS) - 1
-_GOVERNING = tuple(sorted(word_list("relation_governing_words"), key=len, reverse=True))
+_GOVERNING = frozenset(word_list("relation_governing_words"))
+_GOVERNING_LENGTHS = sorted({len(word) for word in _GOVERNING}, reverse=True)
 _SIDE_WORDS = word_list("relation_model_side_words")
 _SIDES = re.compile("|".join(map(re.escape, _SIDE_WORDS)))
 _CLAUSE_BREAK = re.compile("[，,：:；;]")
@@ -34,7 +36,8 @@ _PUNCT = "，,。；;：:、“”《》（）()！？!?"
 @dataclass(frozen=True)
 class PairContext:
     """What features read besides the pair: the article's text, its arguments, the token edges
-    and the trigger words of the rules with the relation types they state."""
+    and the trigger words of the rules with the relation types they state. What a sentence
+    holds (its trigger and side words) is found once and kept in ``found``."""
 
     text: str
     args: Args
@@ -42,6 +45,24 @@ class PairContext:
     token_ends: Sequence[int]
     triggers: re.Pattern[str] | None
     trigger_types: Mapping[str, tuple[str, ...]]
+    found: dict[tuple[str, int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
+
+    def args_within(self, start: int, end: int) -> Args:
+        """The arguments lying wholly inside ``[start, end)`` (``args`` in text order)."""
+        if "starts" not in self.__dict__:
+            object.__setattr__(self, "starts", [a.start for a in self.args])
+        starts: list[int] = self.__dict__["starts"]
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        return [a for a in self.args[first:last] if a.end <= end]
+
+    def matches(self, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int, str]]:
+        """``pattern``'s matches in ``text[start:end]`` (a sentence), found once."""
+        key = (pattern.pattern, start, end)
+        if key not in self.found:
+            self.found[key] = [
+                (m.start(), m.end(), m.group()) for m in pattern.finditer(self.text, start, end)
+            ]
+        return self.found[key]
 
 
 def _bucket(distance: int) -> str:
@@ -54,18 +75,24 @@ def _bucket(distance: int) -> str:
 
 def _words(context: PairContext, start: int, end: int) -> list[str]:
     """The jieba words lying wholly inside ``[start, end)``."""
-    text = context.text
-    return [
-        text[s:e]
-        for s, e in zip(context.token_starts, context.token_ends, strict=True)
-        if start <= s and e <= end and text[s:e].strip()
-    ]
+    text, starts, ends = context.text, context.token_starts, context.token_ends
+    out = []
+    for i in range(bisect_left(starts, start), len(starts)):
+        if ends[i] > end:
+            break
+        word = text[starts[i] : ends[i]]
+        if word.strip():
+            out.append(word)
+    return out
 
 
 def _governing(text: str, arg: Arg) -> str:
     """The governing word right before ``arg`` (由, 与, 联合, 在 …), or ''."""
-    before = text[max(0, arg.start - 3) : arg.start]
-    return next((word for word in _GOVERNING if before.endswith(word)), "")
+    for length in _GOVERNING_LENGTHS:
+        word = text[max(0, arg.start - length) : arg.start]
+        if len(word) == length and word in _GOVERNING:
+            return word
+    return ""
 
 
 def _side_features(
@@ -107,9 +134,8 @@ def pair_features(candidate: Candidate, context: PairContext) -> list[str]:
         out.append(f"bw={order}:{between}")
         out.append(f"bwt={types}:{order}:{between}")
     words = _words(context, gap_start, gap_end)
-    out += [f"w={order}:{word}" for word in words[:12]]
-    out += [f"wt={types}:{word}" for word in words[:12]]
-    out += [f"bg={between[i : i + 2]}" for i in range(min(len(between) - 1, 16))]
+    out += [f"w={order}:{word}" for word in words[:8]]
+    out += [f"bg={between[i : i + 2]}" for i in range(min(len(between) - 1, 8))]
     out += [f"b1={char}" for char in dict.fromkeys(between[:20]) if char in _PUNCT]
     out += [f"fw={words[0]}", f"lw={words[-1]}"] if words else ["adjacent"]
     sentence = candidate.sentence
@@ -119,7 +145,7 @@ def pair_features(candidate: Candidate, context: PairContext) -> list[str]:
     out.append(f"pc={text[first.start - 1 : first.start]}" if first.start else "pc=^")
     out.append(f"nc={text[second.end : second.end + 1]}")
     out.append(f"hn={text[head.end : head.end + 1]}")
-    names_between = [a for a in context.args if gap_start <= a.start and a.end <= gap_end]
+    names_between = context.args_within(gap_start, gap_end)
     out.append(f"nb={min(len(names_between), 3)}")
     out += [f"nbl={a.label}" for a in names_between[:4]]
     out += [f"joined={types}"] if between in LIST_JOINERS or between == "、" else []
@@ -151,13 +177,13 @@ def _trigger_features(
     if context.triggers is None:
         return []
     out = []
-    for match in context.triggers.finditer(context.text, sentence[0], sentence[1]):
-        where = "in" if start <= match.start() and match.end() <= end else "out"
-        for kind in context.trigger_types.get(match.group(), ()):
+    for found_start, found_end, word in context.matches(context.triggers, *sentence):
+        where = "in" if start <= found_start and found_end <= end else "out"
+        for kind in context.trigger_types.get(word, ()):
             out.append(f"trig={where}:{kind}")
             out.append(f"trigt={types}:{where}:{kind}")
         if where == "in":
-            out.append(f"tw={match.group()}")
+            out.append(f"tw={word}")
     return out
 
 

@@ -97,14 +97,14 @@ class PairModel:
         """The class probabilities of each candidate (its hashed feature ids), allowed classes
         only (``masks``: 1 where a class may be, 0 elsewhere)."""
         scores = np.tile(self.bias, (len(rows), 1))
-        if self.ids.size:
-            for i, row in enumerate(rows):
-                ids = np.asarray(row, dtype=np.int64)
-                at = np.searchsorted(self.ids, ids)
-                at[at >= self.ids.size] = 0
-                hits = at[self.ids[at] == ids]
-                if hits.size:
-                    scores[i] += self.weights[hits].sum(axis=0)
+        if self.ids.size and rows:
+            # every row's ids at once: one lookup, then the weights summed row by row
+            ids = np.fromiter((i for row in rows for i in row), dtype=np.int64)
+            owner = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
+            at = np.searchsorted(self.ids, ids)
+            at[at >= self.ids.size] = 0
+            hit = self.ids[at] == ids
+            np.add.at(scores, owner[hit], self.weights[at[hit]])
         scores = np.where(masks > 0, scores, -np.inf)
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
