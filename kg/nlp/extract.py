@@ -31,11 +31,12 @@ from kg.nlp.relations.facts import FoundRelation
 from kg.read.articles import BYLINE_ROLES, split_articles
 from kg.wordlists import word_list
 
-__all__ = ["PIPE_BATCH", "extract_sources", "to_record"]
+__all__ = ["PIPE_BATCH", "extract_sources", "is_model_worker_honour", "to_record"]
 
 # Roles a relation gives its ends (ANNOTATION.md person roles).
 _HEAD_ROLES = {"TRAINED": "TRAINER", "TEACHES_AT": "TRAINER", "TRAINED_AT": "TRAINEE"}
 _TAIL_ROLES = {"TRAINED": "TRAINEE"}
+_MODEL_WORKER_HONOURS = word_list("model_worker_honours")
 
 
 @dataclass
@@ -158,6 +159,8 @@ class _SourceExtractor:
             )
         )
         head.roles.update(r for r in [_HEAD_ROLES.get(found.type)] if r and head.label == "PERSON")
+        if found.value is not None and is_model_worker_honour(found.value):
+            head.roles.add("MODEL_WORKER")
         if tail is not None and tail.label == "PERSON" and found.type in _TAIL_ROLES:
             tail.roles.add(_TAIL_ROLES[found.type])
 
@@ -295,6 +298,12 @@ def _unique_relations(relations: Iterable[Relation]) -> tuple[Relation, ...]:
 # Articles in flight through the pipeline: a component with a ``pipe`` method (kg_stat_ner)
 # decodes a batch at once, and a JSON Lines source is often one short article.
 PIPE_BATCH = 64
+
+
+def is_model_worker_honour(honour: str) -> bool:
+    """Tell whether an honour makes its holder a model worker (劳模, 工匠, 技术能手 …), in
+    Simplified characters."""
+    return any(word in honour for word in _MODEL_WORKER_HONOURS)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from spacy.language import Language
 
 from kg.model import Source
-from kg.nlp.extract import PIPE_BATCH, extract_sources, to_record
+from kg.nlp.extract import PIPE_BATCH, extract_sources, is_model_worker_honour, to_record
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.linking import NameParts
 from kg.read.ingest import source_from_text
@@ -63,3 +63,22 @@ def test_records_stream_before_the_input_ends(nlp: Language) -> None:
     first = next(extract_sources(nlp, lazily(), NameParts(load_lexicon())))
     assert first.document == "0.txt"
     assert len(read) <= PIPE_BATCH * 2
+
+
+def test_a_craftsman_honour_makes_its_holder_a_model_worker(nlp: Language) -> None:
+    given = sources(["去年，青禾机械有限公司焊工吕国梁获评“常熟工匠”，徒弟沈佳也获得一等奖。"])
+    people = {
+        entity["name"]: entity["roles"]
+        for entity in to_record(next(extract_sources(nlp, given, NameParts(load_lexicon()))))[
+            "entities"
+        ]
+        if entity["type"] == "PERSON"
+    }
+    assert "MODEL_WORKER" in people["吕国梁"]
+    assert "MODEL_WORKER" not in people.get("沈佳", [])
+
+
+def test_model_worker_honours_are_the_craftsman_and_model_worker_titles() -> None:
+    assert is_model_worker_honour("2023年度“安徽工匠”")
+    assert is_model_worker_honour("全国五一劳动奖章")
+    assert not is_model_worker_honour("一等奖")
