@@ -27,8 +27,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from kg.errors import EndpointError, QueryRefused
-from kg.query.named import NamedQuery, page_query
+from kg.errors import EndpointError, QueryError, QueryRefused
+from kg.query.named import NamedQuery, page_query, prepare_named
 from kg.serve import pages
 from kg.serve.guard import QueryForm, check_dataset_iris, check_query
 from kg.serve.http_server import EndpointServer, handler_for
@@ -343,7 +343,25 @@ class Endpoint:
         if missing:
             needs = "; ".join(f"{key}=… ({query.params[key]})" for key in missing)
             raise EndpointError(f"named query {name} needs the URL parameters {needs}")
-        return self.answer(query.text, media_type, bindings=bindings)
+        text, bindings = self.prepared(query, bindings)
+        return self.answer(text, media_type, bindings=bindings)
+
+    def prepared(self, query: NamedQuery, params: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+        """A named query's text and bindings with its entity parameters resolved; a name that
+        names no entity, or several, is refused with the names to choose from."""
+
+        def lookup(text: str) -> list[tuple[str, ...]]:
+            table = self.select(text)
+            names = table["head"]["vars"]
+            return [
+                tuple(row[name]["value"] if name in row else "" for name in names)
+                for row in table["results"]["bindings"]
+            ]
+
+        try:
+            return prepare_named(query, params, lookup)
+        except QueryError as error:
+            raise EndpointError(str(error)) from error
 
     def named_query_page(
         self, query: NamedQuery, form: QueryForm | None, bindings: dict[str, str]
@@ -354,12 +372,13 @@ class Endpoint:
             if any(key not in bindings for key in query.params):
                 results = ""
             elif form is QueryForm.SELECT:
-                table = self.select(query.text, bindings)
+                table = self.select(*self.prepared(query, bindings))
                 rows = table["results"]["bindings"]
                 labels = self.labels(pages.iris_in(rows))
                 results = pages.table_html(table["head"]["vars"], rows, labels)
             else:
-                answer = self.run(query.text, "text/turtle", bindings=bindings)
+                text, prepared = self.prepared(query, bindings)
+                answer = self.run(text, "text/turtle", bindings=prepared)
                 results = f'<pre class="graph">{html.escape(answer.body.decode())}</pre>'
         except EndpointError as failure:
             status, error = failure.status, str(failure)
