@@ -55,9 +55,11 @@ __all__ = [
     "page_query",
     "prepare_named",
     "python_value",
+    "query_list",
     "run_named",
     "run_query",
     "sort_result",
+    "sparql",
 ]
 
 _Value = str | int | float | bool | None
@@ -422,6 +424,30 @@ def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:
     >>> ask("build", "partners-of", name="常熟市总工会")  # doctest: +SKIP
     """
     return run_named(_build_store(Path(build_dir)), name, params).to_frame()
+
+
+def sparql(build_dir: str | Path, text: str) -> pd.DataFrame:
+    """Answer any SPARQL query about a build as a DataFrame (the project's prefixes declared).
+
+    >>> sparql("build", "SELECT ?u WHERE { ?u a kg:TradeUnion }")  # doctest: +SKIP
+    """
+    return run_query(_build_store(Path(build_dir)), text).to_frame()
+
+
+def query_list() -> pd.DataFrame:
+    """The named queries as a DataFrame: name, question, description and parameters."""
+    import pandas as pd
+
+    rows = [
+        {
+            "name": q.name,
+            "question": q.title,
+            "description": q.description,
+            "parameters": ", ".join(q.params),
+        }
+        for q in named_queries().values()
+    ]
+    return pd.DataFrame(rows)
 
 
 def _build_store(build_dir: Path) -> pyoxigraph.Store:
