@@ -277,6 +277,9 @@ def names_option(valid: tuple[str, ...]) -> Any:
 )
 @click.option("--around", metavar="NAME", help="Keep only the neighbourhood of this entity.")
 @click.option(
+    "--excel", is_flag=True, help="CSV with a byte-order mark, so that Excel reads the Chinese."
+)
+@click.option(
     "--hops",
     type=click.IntRange(min=0),
     default=2,
@@ -292,6 +295,7 @@ def export(
     min_weight: int,
     around: str | None,
     hops: int,
+    excel: bool,
 ) -> None:
     """Write the graph of BUILD_DIR (from `kg build`) for Gephi, Cytoscape or a spreadsheet.
 
@@ -310,7 +314,7 @@ def export(
         )
         target = output or default_target(build_dir, fmt)
         articles = article_infos(read_records(build_dir / EXTRACTION_FILE))
-        for path in export_graph(graph, fmt, target, articles):
+        for path in export_graph(graph, fmt, target, articles, excel=excel):
             click.echo(f"wrote {path}", err=True)
         click.echo(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts", err=True)
     except KGError as error:
