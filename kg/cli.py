@@ -336,7 +336,8 @@ def plot(build_dir: Path, out_dir: Path | None) -> None:
     from kg.viz.plots import write_plots
 
     try:
-        for path in write_plots(load_graph(build_dir), out_dir or build_dir / "plots"):
+        source = build_dir.resolve().name
+        for path in write_plots(load_graph(build_dir), out_dir or build_dir / "plots", source):
             click.echo(f"wrote {path}", err=True)
     except KGError as error:
         raise click.ClickException(str(error)) from error
