@@ -135,8 +135,18 @@ class _ProcessSubmitter:
         self.workers = workers
 
     def submit(self, sources: list[Source]) -> Future[Batch]:
-        """Queue a chunk for the next free process."""
-        return self.executor.submit(extract_batch, sources)
+        """Queue a chunk for the next free process, starting one if the pool is not full.
+
+        Ctrl-C is blocked meanwhile, and a process started here keeps it blocked from birth: a
+        Ctrl-C at a terminal reaches the whole process group, and a worker still importing
+        would die of it with a traceback. A Ctrl-C that comes meanwhile waits until the
+        submission is done; the main process then stops the workers itself.
+        """
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self.executor.submit(extract_batch, sources)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 class _DaskSubmitter:
