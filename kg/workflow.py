@@ -8,6 +8,9 @@ the target at the end, atomically where the system allows (Linux ``renameat2`` w
 intact and readable; a killed build's staging directory is removed by the next build.
 ``write_graph_files`` merges the records on disk (``kg.records.merge``) and streams every graph
 file from the merge, so the graph stage's memory does not grow with the corpus.
+
+A build lists its documents with their files and content digests (``documents.jsonl``), which
+``--update`` reads to tell what the build holds (``kg.read.identity.BuildDocuments``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from kg.formats.registry import write_default_exports
 from kg.graph.network import EXTRACTION_FILE, read_records
 from kg.graph.rdf import NTRIPLES_FILE, write_rdf
 from kg.graph.store import write_store
+from kg.read.identity import BuildDocuments, DocumentEntry
 from kg.records.cache import (
     FINGERPRINT_FILE,
     ExtractionCache,
@@ -54,6 +58,7 @@ from kg.records.runner import (
 from kg.records.summary import Summary, summarise
 
 __all__ = [
+    "DOCUMENTS_FILE",
     "BuildOutcome",
     "is_build",
     "run_build",
@@ -66,6 +71,7 @@ log = logging.getLogger("kg")
 BuildMode = Literal["new", "update", "resume"]
 
 STAGING_MARK = ".building-"
+DOCUMENTS_FILE = "documents.jsonl"  # each document's name, record id, file and content digest
 MERGE_FILE = ".merge.sqlite"  # the merge's scratch database, removed when the files are written
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -136,10 +142,10 @@ def _write_build(
     written again (``_UpToDate``): the existing build is what it would write.
     """
     previous = _previous_extraction(target) if journal.update else None
-    known = {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
+    update = _build_documents(target) if previous else None
     with staged_build(target) as staging:
         lines: Iterable[str] = extraction_lines(
-            journal.inputs, run, on_error, skip=known, progress=progress, notify=notify
+            journal.inputs, run, on_error, update=update, progress=progress, notify=notify
         )
         if previous:
             old = (json.dumps(r, ensure_ascii=False) for r in read_records(previous))
@@ -154,6 +160,9 @@ def _write_build(
         summary = summarise(read_records(staging / EXTRACTION_FILE))
         written.append(write_text(staging / "summary.json", summary.to_json()))
         written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
+        entries = chain(update.entries if update else [], run.documents)
+        write_lines(staging / DOCUMENTS_FILE, (entry.to_json() for entry in entries))
+        written.append(staging / DOCUMENTS_FILE)
         log.info("graph files: %d written in %.1f s", len(written), time.perf_counter() - started)
     return summary, [target / path.relative_to(staging) for path in written]
 
@@ -168,6 +177,18 @@ def _previous_extraction(build_dir: Path) -> Path:
     if not is_build(build_dir):
         raise InputError(build_dir, f"is not a build directory to update (no {EXTRACTION_FILE})")
     return build_dir / EXTRACTION_FILE
+
+
+def _build_documents(build_dir: Path) -> BuildDocuments:
+    """The documents of an existing build: from its ``documents.jsonl``, or for a build made
+    before builds kept one, the names and record ids of its records (files and digests
+    unknown)."""
+    listed = build_dir / DOCUMENTS_FILE
+    if listed.is_file():
+        with listed.open(encoding="utf-8") as lines:
+            return BuildDocuments(DocumentEntry.from_json(line) for line in lines if line.strip())
+    records = read_records(build_dir / EXTRACTION_FILE)
+    return BuildDocuments(DocumentEntry(r["document"], r.get("id"), None, None) for r in records)
 
 
 def write_build_graph(out_dir: Path) -> list[Path]:

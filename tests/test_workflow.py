@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import DCTERMS, Graph
 from rdflib.compare import isomorphic
 
 import kg.workflow
@@ -119,3 +119,53 @@ def test_update_and_output_options_are_checked(tmp_path):
     assert "is not a build directory to update (no extraction.jsonl)" in not_build.output
     both = runner.invoke(main, ["build", str(CORPUS), "-o", "a", "--update", "b"])
     assert both.exit_code == 2 and "give either -o DIR" in both.output
+
+
+# --- document names -----------------------------------------------------------------------
+
+
+def two_pages(tmp_path: Path) -> tuple[Path, Path]:
+    """Folders a and b, each with a page.md of its own."""
+    for folder, text in [
+        ("a", "## 甲\n常熟市总工会举办职工培训。\n"),
+        ("b", "## 乙\n苏州市总工会举办技能竞赛。\n"),
+    ]:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.md").write_text(text, encoding="utf-8")
+    return tmp_path / "a", tmp_path / "b"
+
+
+def documents(build_dir: Path) -> list[tuple[str, list[str]]]:
+    """Each record's document and its articles' headlines."""
+    return [
+        (r["document"], [a["headline"] for a in r["articles"]])
+        for r in read_records(build_dir / "extraction.jsonl")
+    ]
+
+
+def test_the_same_file_name_in_two_folders_gives_two_documents(tmp_path):
+    first, second = two_pages(tmp_path)
+    build(str(first), str(second), "-o", str(tmp_path / "build"))
+    assert documents(tmp_path / "build") == [("a/page.md", ["甲"]), ("b/page.md", ["乙"])]
+    graph = Graph().parse(tmp_path / "build" / "graph.nt", format="nt")
+    titles = graph.query(
+        "SELECT ?d (COUNT(?t) AS ?n) WHERE { ?a dcterms:isPartOf ?d ; "
+        "dcterms:title ?t } GROUP BY ?d",
+        initNs={"dcterms": DCTERMS},
+    )
+    assert sorted(int(n) for _, n in titles) == [1, 1]
+
+
+def test_update_adds_a_different_file_of_a_name_already_in_the_build(tmp_path):
+    first, second = two_pages(tmp_path)
+    out = tmp_path / "build"
+    build(str(first), "-o", str(out))
+    output = build("--update", str(out), str(second))
+    assert "page.md → b/page.md" in output and "skipped" not in output
+    assert documents(out) == [("page.md", ["甲"]), ("b/page.md", ["乙"])]
+    again = build("--update", str(out), str(first), str(second))
+    assert "skipped 2 documents already in the build" in again
+    (first / "page.md").write_text("## 甲\n常熟市总工会举办技能竞赛。\n", encoding="utf-8")
+    changed = build("--update", str(out), str(first))
+    assert "skipped 1 documents changed since they were built (page.md)" in changed
+    assert documents(out) == [("page.md", ["甲"]), ("b/page.md", ["乙"])]
