@@ -254,7 +254,8 @@ def names_option(valid: tuple[str, ...]) -> Any:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="File to write (a directory for csv); default: graph.FORMAT in BUILD_DIR.",
+    help="File to write (a directory for csv); default: graph.FORMAT in BUILD_DIR, or for a "
+    "filtered graph BUILD_DIR/exports/graph-filtered.FORMAT.",
 )
 @click.option(
     "--types",
@@ -312,7 +313,8 @@ def export(
         graph = filter_graph(
             load_graph(build_dir), types, relations, min_weight, around=around, hops=hops
         )
-        target = output or default_target(build_dir, fmt)
+        filtered = bool(types or relations or min_weight > 1 or around)
+        target = output or default_target(build_dir, fmt, filtered)
         articles = article_infos(read_records(build_dir / EXTRACTION_FILE))
         for path in export_graph(graph, fmt, target, articles, excel=excel):
             click.echo(f"wrote {path}", err=True)

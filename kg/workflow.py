@@ -89,8 +89,9 @@ BUILD_FILES = frozenset(
     | {TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE, STORE_DIR}
     | {WRITERS[fmt][1] for fmt in DEFAULT_EXPORTS}
 )
-# What other commands write into a build by default: kg plot, kg export -f csv, the notebook.
-OTHER_OUTPUTS = frozenset({"plots", "nodes.csv", "edges.csv", "graph.html"})
+# What other commands write into a build by default: kg plot, kg export (-f csv; a filtered
+# export into exports/), the notebook. A new build of the directory keeps them.
+OTHER_OUTPUTS = frozenset({"plots", "exports", "nodes.csv", "edges.csv", "graph.html"})
 MERGE_FILE = ".merge.sqlite"  # the merge's scratch database, removed when the files are written
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -186,10 +187,29 @@ def _write_build(
         written.append(staging / DOCUMENTS_FILE)
         written.append(write_text(staging / BUILD_MARKER, json.dumps(_MARK) + "\n"))
         log.info("graph files: %d written in %.1f s", len(written), time.perf_counter() - started)
+        kept = _carry_over(target, staging)
+        if kept:
+            notify(f"kept {', '.join(kept)} from the previous build (drawn from its graph)")
     return summary, [target / path.relative_to(staging) for path in written]
 
 
 _MARK = {"format": BUILD_FORMAT}
+
+
+def _carry_over(previous: Path, staging: Path) -> list[str]:
+    """Copy into the staged build what other commands wrote into the previous one (plots,
+    exports, the notebook's page), so a rebuild or an update loses none of it; their names."""
+    kept = []
+    for name in sorted(OTHER_OUTPUTS):
+        source = previous / name
+        if source.is_dir():
+            shutil.copytree(source, staging / name)
+        elif source.is_file():
+            shutil.copy2(source, staging / name)
+        else:
+            continue
+        kept.append(f"{name}/" if source.is_dir() else name)
+    return kept
 
 
 def _check_documents_read(target: Path, run: ExtractionRun, update: BuildDocuments | None) -> None:

@@ -308,3 +308,37 @@ def test_ctrl_c_during_a_build_says_how_to_resume_whatever_the_cache_holds(
     monkeypatch.undo()
     output = build("--resume", str(out), "--cache", str(cache))
     assert ("from the cache" in output) and (out / BUILD_MARKER).is_file()
+
+
+def test_a_rebuild_keeps_the_plots_and_exports_other_commands_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    corpus = REPO / "examples" / "corpus"
+    assert CliRunner().invoke(main, ["build", str(corpus), "-o", str(out)]).exit_code == 0
+    assert CliRunner().invoke(main, ["plot", str(out)]).exit_code == 0
+    filtered = CliRunner().invoke(main, ["export", str(out), "--types", "UNION"])
+    assert filtered.exit_code == 0, filtered.output
+    assert (out / "exports" / "graph-filtered.gexf").is_file()
+    (out / "graph.html").write_text("<html></html>", encoding="utf-8")
+    update = CliRunner().invoke(
+        main, ["build", "--update", str(out), str(REPO / "examples" / "heldout" / "corpus")]
+    )
+    assert update.exit_code == 0, update.output
+    assert "kept exports/, graph.html, plots/ from the previous build" in update.output
+    assert (out / "plots" / "partnership_network.png").is_file()
+    assert (out / "exports" / "graph-filtered.gexf").is_file()
+    assert (out / "graph.html").read_text(encoding="utf-8") == "<html></html>"
+
+
+def test_a_filtered_export_never_writes_over_the_builds_own_files(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    assert (
+        CliRunner()
+        .invoke(main, ["build", str(REPO / "examples" / "corpus"), "-o", str(out)])
+        .exit_code
+        == 0
+    )
+    before = (out / "graph.gexf").read_bytes()
+    result = CliRunner().invoke(main, ["export", str(out), "-f", "gexf", "--types", "UNION"])
+    assert result.exit_code == 0, result.output
+    assert (out / "graph.gexf").read_bytes() == before
+    assert f"wrote {out / 'exports' / 'graph-filtered.gexf'}" in result.output

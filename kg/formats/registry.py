@@ -71,9 +71,14 @@ def export_graph(
     return write_csv(source, target, excel=True) if excel else writer(source, target)
 
 
-def default_target(build_dir: Path, fmt: str) -> Path:
-    """Where ``kg export`` writes a format when no ``-o`` is given: into the build directory."""
-    return build_dir / WRITERS[fmt][1]
+def default_target(build_dir: Path, fmt: str, filtered: bool = False) -> Path:
+    """Where ``kg export`` writes a format when no ``-o`` is given: the build's own file, or for
+    a filtered graph a file of its own in ``exports/`` (never over the build's files)."""
+    name = WRITERS[fmt][1]
+    if not filtered:
+        return build_dir / name
+    stem, dot, suffix = name.partition(".")
+    return build_dir / "exports" / (f"{stem}-filtered{dot}{suffix}" if name else "csv-filtered")
 
 
 def write_default_exports(source: GraphSource, out_dir: Path) -> list[Path]:
