@@ -59,7 +59,7 @@ from kg.records.runner import (
     quiet,
     unchanged,
 )
-from kg.records.summary import Summary, summarise
+from kg.records.summary import GraphCounts, Summary, count_graph, summarise
 
 __all__ = [
     "BUILD_FILES",
@@ -178,8 +178,9 @@ def _write_build(
         if not journal.update and read_fingerprint(target) == run.fingerprint():
             raise _UpToDate
         started = time.perf_counter()
-        written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
-        summary = summarise(read_records(staging / EXTRACTION_FILE))
+        graph = _write_graph(read_records(staging / EXTRACTION_FILE), staging)
+        written = [staging / EXTRACTION_FILE, *graph.files]
+        summary = summarise(read_records(staging / EXTRACTION_FILE), graph.counts)
         written.append(write_text(staging / SUMMARY_FILE, summary.to_json()))
         written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
         entries = chain(update.entries if update else [], run.documents)
@@ -228,7 +229,7 @@ def _check_documents_read(target: Path, run: ExtractionRun, update: BuildDocumen
 
 def _read_summary(build_dir: Path) -> Summary:
     """The summary an existing build wrote."""
-    return Summary(**json.loads((build_dir / SUMMARY_FILE).read_text(encoding="utf-8")))
+    return Summary.from_json((build_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
 
 
 def _previous_extraction(build_dir: Path) -> Path:
@@ -250,14 +251,22 @@ def _build_documents(build_dir: Path) -> BuildDocuments:
     return BuildDocuments(DocumentEntry(r["document"], r.get("id"), None, None) for r in records)
 
 
-def write_build_graph(out_dir: Path) -> list[Path]:
-    """Write the graph files of a build from its ``extraction.jsonl``."""
-    return write_graph_files(read_records(out_dir / EXTRACTION_FILE), out_dir)
+@dataclass(frozen=True)
+class _GraphWritten:
+    """The files a graph stage wrote, and what the merged graph holds."""
+
+    files: list[Path]
+    counts: GraphCounts
 
 
 def write_graph_files(records: Iterable[dict[str, Any]], out_dir: Path) -> list[Path]:
     """Write the graph of ``records`` as Turtle, N-Triples, JSON-LD, GEXF and GraphML; load the
     SPARQL store. The records are merged on disk in ``out_dir`` first."""
+    return _write_graph(records, out_dir).files
+
+
+def _write_graph(records: Iterable[dict[str, Any]], out_dir: Path) -> _GraphWritten:
+    """``write_graph_files``, also counting the merged graph's entities and facts."""
     scratch = out_dir / MERGE_FILE
     scratch.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -270,9 +279,10 @@ def write_graph_files(records: Iterable[dict[str, Any]], out_dir: Path) -> list[
             log.info("graph: store loaded at %.1f s", time.perf_counter() - started)
             written += write_default_exports(merge, out_dir)
             log.info("graph: GEXF and GraphML written at %.1f s", time.perf_counter() - started)
+            counts = count_graph(merge)
     finally:
         scratch.unlink(missing_ok=True)
-    return written
+    return _GraphWritten(written, counts)
 
 
 def is_build(path: Path) -> bool:

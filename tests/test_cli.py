@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.graph.network import load_graph
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = (
@@ -74,13 +75,32 @@ def test_cli_build_prints_summary_and_headline_answers(runner, tmp_path):
         main, ["build", str(tmp_path / "page.md"), "-o", str(tmp_path / "build")]
     )
     assert result.exit_code == 0, result.output
-    assert "documents: 1" in result.output
+    assert "documents: 1 files, 1 records" in result.output
     assert "Who trained whom:" in result.output
     assert (
         "常熟市人社局 ↔ 常熟市总工会" in result.output
         or "常熟市总工会 ↔ 常熟市人社局" in result.output
     )
     assert (tmp_path / "build" / "extraction.jsonl").is_file()
+
+
+def test_build_summary_counts_the_merged_graph_not_the_records(runner, tmp_path):
+    for copy in ("a.md", "b.md"):  # one union, named in two documents
+        (tmp_path / copy).write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "build"
+    result = runner.invoke(
+        main, ["build", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    graph = load_graph(out)
+    unions = sum(1 for _, kind in graph.nodes(data="type") if kind == "UNION")
+    assert summary["entities"]["UNION"] == unions
+    assert summary["record_entities"]["UNION"] == 2 * unions
+    assert sum(summary["relations"].values()) - summary["relations"]["HAS_HONOUR"] == (
+        graph.number_of_edges()
+    )
+    assert "documents: 2 files, 2 records" in result.output
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,7 @@ def test_failed_build_leaves_the_previous_build(small_build, monkeypatch):
     def fail(*_args: object, **_kwargs: object) -> list[Path]:
         raise KGError("disk full while writing the graph")
 
-    monkeypatch.setattr(kg.workflow, "write_graph_files", fail)
+    monkeypatch.setattr(kg.workflow, "write_store", fail)
     result = CliRunner().invoke(main, ["build", str(CORPUS), "-o", str(small_build)])
     assert result.exit_code == 1 and "disk full" in result.output
     assert snapshot(small_build) == before
