@@ -228,12 +228,15 @@ class Endpoint:
         bindings: Mapping[str, str] | None = None,
     ) -> Response:
         """Run a client's query and send its answer in the negotiated format."""
-        form = check_query(text)
+        query = check_query(text)
+        form = query.form
         offers = _GRAPH_OFFERS if form is not None and form.returns_graph else _TABLE_OFFERS
         media_type = negotiate(accept, offers)
         if media_type is None:
             return not_acceptable(accept, form)
-        result = self.run(text, media_type, default_graphs, named_graphs, bindings)
+        result = self.run(
+            query.text, media_type, default_graphs, named_graphs, bindings, query.has_dataset
+        )
         headers = {"Vary": "Accept"}
         return Response(200, result.body, content_type(result.media_type), headers)
 
@@ -244,8 +247,10 @@ class Endpoint:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         bindings: Mapping[str, str] | None = None,
+        has_dataset: bool = False,
     ) -> QueryAnswer:
-        """Run a query in a worker with the endpoint's limits."""
+        """Run a query in a worker with the endpoint's limits; ``has_dataset`` when the text
+        names its own (``FROM``)."""
         request = QueryRequest(
             text,
             media_type,
@@ -254,6 +259,7 @@ class Endpoint:
             tuple(named_graphs),
             self.prefixes,
             tuple(sorted((bindings or {}).items())),
+            has_dataset,
         )
         return self.pool.run(request)
 
@@ -324,7 +330,7 @@ class Endpoint:
         if query is None:
             known = ", ".join(sorted(self.queries)) or "none"
             return message(404, f"no named query {name!r}; known: {known}")
-        form = check_query(query.text)
+        form = check_query(query.text).form
         offers = _GRAPH_OFFERS if form is not None and form.returns_graph else _TABLE_OFFERS
         offers = [
             *offers,

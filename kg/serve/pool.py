@@ -90,7 +90,7 @@ class QueryRequest:
 
     ``prefixes`` are declared before the text is parsed; ``bindings`` give variables a string
     value before evaluation (a named query's parameters, as ``kg.query.named.run_query`` binds
-    them).
+    them). ``has_dataset`` says the text names its own dataset (``FROM``, ``FROM NAMED``).
     """
 
     text: str
@@ -100,6 +100,7 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
     bindings: tuple[tuple[str, str], ...] = ()
+    has_dataset: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,18 +111,31 @@ class QueryAnswer:
     body: bytes
 
 
+def _dataset_options(request: QueryRequest) -> dict[str, Any]:
+    """The dataset a query runs on, by the SPARQL 1.1 rules.
+
+    ``default-graph-uri`` and ``named-graph-uri`` replace the query's own ``FROM`` and ``FROM
+    NAMED`` (Protocol §2.1.4); without them the query's own are used (Query §13.2); without
+    either, the default graph is the union of the store's graphs, as the store keeps everything
+    in named graphs (``kg.graph.store``) and the Service Description says.
+    """
+    options: dict[str, Any] = {}
+    if request.default_graphs:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+    elif request.named_graphs or not request.has_dataset:
+        options["use_default_graph_as_union"] = True
+    if request.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+    return options
+
+
 def _run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
     """Evaluate one request on a store and serialise the answer (in the worker process)."""
     options: dict[str, Any] = {
         "prefixes": dict(request.prefixes),
         "substitutions": {ox.Variable(name): ox.Literal(value) for name, value in request.bindings},
+        **_dataset_options(request),
     }
-    if request.default_graphs:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
-    else:  # the store keeps its resources in named graphs (kg.graph.store): the default is them all
-        options["use_default_graph_as_union"] = True
-    if request.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
     try:  # evaluation goes on while rows are read, so errors can come from serialising too
         return _serialise(store.query(request.text, **options), request)
     except SyntaxError as error:

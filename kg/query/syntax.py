@@ -1,0 +1,186 @@
+"""Read what a SPARQL query's text says about itself before it runs: its tokens, form, dataset
+(``FROM`` and ``FROM NAMED``) and how deeply it nests.
+
+The tokens follow Oxigraph's lexer: ``\\uXXXX`` escapes are read inside strings and IRIs (where
+Oxigraph decodes them) and an IRI may hold them, so ``<http://x/\\u0041#>`` is one IRI and its
+``#`` does not start a comment; a prefixed name may hold ``\\#`` (``ex:a\\#b``); a comment ends
+at a line feed or a carriage return. Strings, IRIs and comments are single tokens, so a keyword
+inside them (``"how to LOAD a truck"``) is not a keyword.
+
+A lexer cannot always tell an IRI from a less-than sign without the grammar (``?a<?b>?c``), so
+the counts that must hold whatever the text hides (``brackets``, ``operators``) are taken from
+the raw characters, not from the tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from urllib.parse import urljoin
+
+__all__ = ["QueryForm", "QuerySyntax", "Token", "read_query", "tokenize"]
+
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_UCHAR_RE = re.compile(_UCHAR)
+# One alternative per token kind, tried in this order.
+_TOKEN = re.compile(
+    rf"""
+      (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+    | (?P<word>[^\W\d]\w*)
+    | (?P<other>\S)
+    """,
+    re.VERBOSE,
+)
+_OPENING = frozenset("{([")
+_CLOSING = frozenset("})]")
+# Signs and keywords that each add a node to the query's algebra: a chain of them is a tree as
+# deep as the chain is long (on an 8 MiB stack Oxigraph overflowed at 2,500 OPTIONALs, 6,800
+# additions, 8,700 negations). Comparisons do not chain, so < > = are not counted.
+_OPERATOR_CHARACTERS = re.compile(r"[!&|+*/^-]")
+_OPERATOR_WORDS = re.compile(
+    r"(?<![\w:?$])(?:OPTIONAL|UNION|MINUS|FILTER|BIND|GRAPH|SERVICE|EXISTS|IN)(?![\w:])", re.I
+)
+# Keywords that only SPARQL Update uses; none can appear in a valid query outside a string.
+_UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+_PROLOGUE_KEYWORDS = frozenset({"PREFIX", "BASE"})
+
+
+class QueryForm(Enum):
+    """The four SPARQL query forms; they decide which result formats apply."""
+
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+    @property
+    def returns_graph(self) -> bool:
+        """True for forms whose answer is RDF triples rather than a results table."""
+        return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token of a query: its kind (a group name of ``_TOKEN``) and its text."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QuerySyntax:
+    """What a query's text says before any parser reads it.
+
+    ``form`` is ``None`` when no form keyword was found (the parser will say what is wrong);
+    ``update`` the first SPARQL Update keyword outside strings, IRIs and comments; ``depth`` how
+    deeply its brackets nest outside strings and comments; ``brackets`` and ``operators``
+    count opening brackets and operators anywhere in the text, an upper bound on how deep its
+    algebra can be whatever a crafted text hides from the lexer.
+    """
+
+    form: QueryForm | None
+    update: str | None
+    from_graphs: tuple[str, ...]
+    from_named_graphs: tuple[str, ...]
+    depth: int
+    brackets: int
+    operators: int
+
+    @property
+    def has_dataset(self) -> bool:
+        """True when the query names its own dataset with ``FROM`` or ``FROM NAMED``."""
+        return bool(self.from_graphs or self.from_named_graphs)
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """The query's tokens, without comments and white space."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind != "comment":
+            yield Token(kind, match.group())
+
+
+@lru_cache(maxsize=512)  # the named queries come back on every request
+def read_query(text: str) -> QuerySyntax:
+    """Read a query's form, update keywords, dataset and nesting from its tokens.
+
+    >>> read_query('SELECT * FROM <http://x/g> { ?s ?p "LOAD" }').from_graphs
+    ('http://x/g',)
+    """
+    tokens = list(tokenize(text))
+    words = [token.text.upper() for token in tokens if token.kind == "word"]
+    update = next((word for word in words if word in _UPDATE_KEYWORDS), None)
+    first = next((word for word in words if word not in _PROLOGUE_KEYWORDS), None)
+    form = QueryForm(first) if first in QueryForm.__members__ else None
+    from_graphs, from_named = _dataset(tokens)
+    return QuerySyntax(
+        form,
+        update,
+        from_graphs,
+        from_named,
+        _depth(tokens),
+        sum(text.count(bracket) for bracket in _OPENING),
+        len(_OPERATOR_CHARACTERS.findall(text)) + len(_OPERATOR_WORDS.findall(text)),
+    )
+
+
+def _depth(tokens: list[Token]) -> int:
+    """How deeply brackets nest: those of the code, and those inside IRIs.
+
+    Brackets inside an IRI token count too, as a less-than sign followed by an expression may
+    look like an IRI to a lexer (``?a<(?b)>?c``); a real IRI's brackets are few and balanced.
+    """
+    level = deepest = 0
+    for token in tokens:
+        if token.kind not in ("other", "iri"):
+            continue
+        for character in token.text:
+            if character in _OPENING:
+                level += 1
+                deepest = max(deepest, level)
+            elif character in _CLOSING:
+                level = max(level - 1, 0)
+    return deepest
+
+
+def _dataset(tokens: list[Token]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The IRIs of ``FROM`` and of ``FROM NAMED``: prefixed names expanded, relative IRIs
+    resolved against ``BASE``, ``\\u`` escapes decoded."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    graphs: dict[bool, list[str]] = {False: [], True: []}
+    for index, token in enumerate(tokens):
+        if token.kind != "word":
+            continue
+        keyword = token.text.upper()
+        following = tokens[index + 1 : index + 3]
+        if keyword == "BASE" and following and following[0].kind == "iri":
+            base = urljoin(base, _iri_value(following[0].text))
+        elif keyword == "PREFIX" and [token.kind for token in following] == ["pname", "iri"]:
+            name, iri = following
+            prefixes[name.text.rstrip(":")] = urljoin(base, _iri_value(iri.text))
+        elif keyword == "FROM" and following:
+            named = following[0].text.upper() == "NAMED"
+            graph = tokens[index + 2] if named and index + 2 < len(tokens) else following[0]
+            if graph.kind == "iri":
+                graphs[named].append(urljoin(base, _iri_value(graph.text)))
+            elif graph.kind == "pname":
+                prefix, _, local = graph.text.partition(":")
+                graphs[named].append(prefixes.get(prefix, "") + local)
+    return tuple(graphs[False]), tuple(graphs[True])
+
+
+def _iri_value(token: str) -> str:
+    """The IRI an IRI token writes, its ``\\u`` escapes decoded as Oxigraph decodes them."""
+    return _UCHAR_RE.sub(lambda escape: chr(int(escape.group()[2:], 16)), token[1:-1])
