@@ -100,6 +100,7 @@ class ServeSettings:
     max_rows: int = 10_000
     workers: int = 2
     cors: bool = False
+    max_memory: int = 2048  # MiB of address space per query worker; 0: no cap
 
 
 class Endpoint:
@@ -121,7 +122,9 @@ class Endpoint:
         self.settings = settings
         self.queries = dict(queries)
         self.prefixes = tuple(sorted((prefixes or {}).items()))
-        self.pool = QueryPool(store_opener(store), settings.workers, settings.timeout)
+        self.pool = QueryPool(
+            store_opener(store), settings.workers, settings.timeout, settings.max_memory
+        )
         try:
             self.server = EndpointServer((settings.host, settings.port), handler_for(self))
         except OSError:
