@@ -11,7 +11,8 @@ Routes:
 The server is the standard library's ``ThreadingHTTPServer``: one thread per connection, which
 only parses HTTP and waits on a query worker (``kg.serve.pool``), so it needs no event loop and
 no dependency. Safety: ``kg.serve.guard`` refuses updates, ``SERVICE`` and ``file:`` datasets
-(403) before anything runs; the pool enforces the time and row limits.
+(403) and deeply nested queries (400) before anything runs; a request naming another host than
+the endpoint's gets 421 (DNS rebinding); the pool enforces the time, row and memory limits.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from kg.serve.pool import (
 from kg.serve.protocol import (
     Request,
     Response,
+    check_host,
     content_type,
     html_response,
     message,
@@ -163,6 +165,8 @@ class Endpoint:
     def respond(self, request: Request) -> Response:
         """Route one request; every refusal or failure becomes a one-line message."""
         try:
+            port = int(self.server.server_address[1])
+            check_host(request.headers.get("host"), self.settings.host, port)
             response = self.route(request)
         except EndpointError as error:
             response = message(error.status, str(error))
@@ -178,7 +182,7 @@ class Endpoint:
         if path == "/sparql":
             return self.sparql(request)
         if request.method != "GET":
-            return Response(405, b"only GET is allowed here\n", headers={"Allow": "GET"})
+            return Response(405, b"only GET is allowed here\n", headers={"Allow": "GET, HEAD"})
         if path == "/":
             return html_response(pages.web_asset("index.html"))
         if path.startswith("/static/") and path[len("/static/") :] in _STATIC_TYPES:
@@ -194,16 +198,16 @@ class Endpoint:
 
     def options(self) -> Response:
         """An answer to a CORS preflight: allowed only when the endpoint runs with ``--cors``."""
-        headers = {"Allow": "GET, POST, OPTIONS"}
+        headers = {"Allow": "GET, HEAD, POST, OPTIONS"}
         if self.settings.cors:
-            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
             headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
         return Response(204, b"", headers=headers)
 
     def sparql(self, request: Request) -> Response:
         """The SPARQL 1.1 Protocol query operation (and the Service Description)."""
         if request.method not in ("GET", "POST"):
-            allow = {"Allow": "GET, POST, OPTIONS"}
+            allow = {"Allow": "GET, HEAD, POST, OPTIONS"}
             return Response(405, b"the endpoint answers GET and POST\n", headers=allow)
         params = protocol_params(request)
         if "update" in params:
