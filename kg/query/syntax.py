@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 __all__ = ["QueryForm", "QuerySyntax", "Token", "read_query", "tokenize"]
@@ -42,13 +43,11 @@ _TOKEN = re.compile(
 )
 _OPENING = frozenset("{([")
 _CLOSING = frozenset("})]")
-# Signs and keywords that each add a node to the query's algebra: a chain of them is a tree as
-# deep as the chain is long (on an 8 MiB stack Oxigraph overflowed at 2,500 OPTIONALs, 6,800
-# additions, 8,700 negations). Comparisons do not chain, so < > = are not counted.
+# Signs that each add a node to the query's algebra: a chain of them is a tree as deep as the
+# chain is long (on an 8 MiB stack Oxigraph overflowed at 6,800 additions, 8,700 negations).
+# Comparisons do not chain, so < > = are not counted; every keyword that chains (OPTIONAL,
+# UNION, MINUS, FILTER, BIND …) opens a bracket, which is counted.
 _OPERATOR_CHARACTERS = re.compile(r"[!&|+*/^-]")
-_OPERATOR_WORDS = re.compile(
-    r"(?<![\w:?$])(?:OPTIONAL|UNION|MINUS|FILTER|BIND|GRAPH|SERVICE|EXISTS|IN)(?![\w:])", re.I
-)
 # Keywords that only SPARQL Update uses; none can appear in a valid query outside a string.
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -70,8 +69,7 @@ class QueryForm(Enum):
         return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One lexical token of a query: its kind (a group name of ``_TOKEN``) and its text."""
 
     kind: str
@@ -85,8 +83,8 @@ class QuerySyntax:
     ``form`` is ``None`` when no form keyword was found (the parser will say what is wrong);
     ``update`` the first SPARQL Update keyword outside strings, IRIs and comments; ``depth`` how
     deeply its brackets nest outside strings and comments; ``brackets`` and ``operators``
-    count opening brackets and operators anywhere in the text, an upper bound on how deep its
-    algebra can be whatever a crafted text hides from the lexer.
+    count opening brackets and operator signs anywhere in the text, an upper bound on how deep
+    its algebra can be whatever a crafted text hides from the lexer.
     """
 
     form: QueryForm | None
@@ -131,7 +129,7 @@ def read_query(text: str) -> QuerySyntax:
         from_named,
         _depth(tokens),
         sum(text.count(bracket) for bracket in _OPENING),
-        len(_OPERATOR_CHARACTERS.findall(text)) + len(_OPERATOR_WORDS.findall(text)),
+        len(_OPERATOR_CHARACTERS.findall(text)),
     )
 
 

@@ -49,8 +49,9 @@ __all__ = [
 # as an error (refused, for a query that mentions SERVICE). Hand-written queries nest under 15.
 MAX_DEPTH = 64
 # Bounds on what a crafted text could hide from any lexer, counted on the raw characters: with
-# the workers' 256 MiB stack (kg.serve.pool), 10,000 brackets and 30,000 operators need at most
-# 140 MiB at the costs measured on Oxigraph 0.5 (4 KiB a group, 3.3 KiB an OPTIONAL).
+# the workers' 256 MiB stack (kg.serve.pool), 10,000 brackets and 30,000 operator signs need at
+# most 130 MiB at the costs measured on Oxigraph 0.5 (9.3 KiB a nested function call, the
+# dearest bracket; 1.2 KiB an addition).
 MAX_BRACKETS = 10_000
 MAX_OPERATORS = 30_000
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
