@@ -111,57 +111,62 @@ def tokenize(text: str) -> Iterator[Token]:
 
 @lru_cache(maxsize=512)  # the named queries come back on every request
 def read_query(text: str) -> QuerySyntax:
-    """Read a query's form, update keywords, dataset and nesting from its tokens.
+    """Read a query's form, update keywords, dataset and nesting from its tokens, in one pass.
+
+    Brackets inside an IRI token count towards the depth too, as a less-than sign followed by an
+    expression may look like an IRI to a lexer (``?a<(?b)>?c``); a real IRI's are few and
+    balanced.
 
     >>> read_query('SELECT * FROM <http://x/g> { ?s ?p "LOAD" }').from_graphs
     ('http://x/g',)
     """
-    tokens = list(tokenize(text))
-    words = [token.text.upper() for token in tokens if token.kind == "word"]
-    update = next((word for word in words if word in _UPDATE_KEYWORDS), None)
-    first = next((word for word in words if word not in _PROLOGUE_KEYWORDS), None)
-    form = QueryForm(first) if first in QueryForm.__members__ else None
-    from_graphs, from_named = _dataset(tokens)
+    form: QueryForm | None = None
+    update: str | None = None
+    in_prologue = True
+    level = depth = 0
+    terms: list[Token] = []  # words, IRIs and prefixed names: what FROM and PREFIX need
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "other" or kind == "iri":
+            for character in match.group():
+                if character in _OPENING:
+                    level += 1
+                    depth = max(depth, level)
+                elif character in _CLOSING:
+                    level = max(level - 1, 0)
+        if kind == "word":
+            word = match.group().upper()
+            if word in _UPDATE_KEYWORDS and update is None:
+                update = word
+            if in_prologue and word not in _PROLOGUE_KEYWORDS:
+                in_prologue = False
+                form = QueryForm(word) if word in QueryForm.__members__ else None
+            terms.append(Token("word", word))
+        elif kind == "iri" or kind == "pname":
+            terms.append(Token(kind, match.group()))
+    from_graphs, from_named = _dataset(terms) if Token("word", "FROM") in terms else ((), ())
     return QuerySyntax(
         form,
         update,
         from_graphs,
         from_named,
-        _depth(tokens),
+        depth,
         sum(text.count(bracket) for bracket in _OPENING),
         len(_OPERATOR_CHARACTERS.findall(text)),
     )
 
 
-def _depth(tokens: list[Token]) -> int:
-    """How deeply brackets nest: those of the code, and those inside IRIs.
-
-    Brackets inside an IRI token count too, as a less-than sign followed by an expression may
-    look like an IRI to a lexer (``?a<(?b)>?c``); a real IRI's brackets are few and balanced.
-    """
-    level = deepest = 0
-    for token in tokens:
-        if token.kind not in ("other", "iri"):
-            continue
-        for character in token.text:
-            if character in _OPENING:
-                level += 1
-                deepest = max(deepest, level)
-            elif character in _CLOSING:
-                level = max(level - 1, 0)
-    return deepest
-
-
 def _dataset(tokens: list[Token]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The IRIs of ``FROM`` and of ``FROM NAMED``: prefixed names expanded, relative IRIs
-    resolved against ``BASE``, ``\\u`` escapes decoded."""
+    resolved against ``BASE``, ``\\u`` escapes decoded. ``tokens`` are the words (upper
+    case), IRIs and prefixed names."""
     prefixes: dict[str, str] = {}
     base = ""
     graphs: dict[bool, list[str]] = {False: [], True: []}
     for index, token in enumerate(tokens):
         if token.kind != "word":
             continue
-        keyword = token.text.upper()
+        keyword = token.text
         following = tokens[index + 1 : index + 3]
         if keyword == "BASE" and following and following[0].kind == "iri":
             base = urljoin(base, _iri_value(following[0].text))
@@ -169,7 +174,7 @@ def _dataset(tokens: list[Token]) -> tuple[tuple[str, ...], tuple[str, ...]]:
             name, iri = following
             prefixes[name.text.rstrip(":")] = urljoin(base, _iri_value(iri.text))
         elif keyword == "FROM" and following:
-            named = following[0].text.upper() == "NAMED"
+            named = following[0].text == "NAMED"
             graph = tokens[index + 2] if named and index + 2 < len(tokens) else following[0]
             if graph.kind == "iri":
                 graphs[named].append(urljoin(base, _iri_value(graph.text)))
