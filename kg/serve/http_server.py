@@ -1,6 +1,14 @@
 """The HTTP/1.1 server of ``kg serve``: the standard library's ``ThreadingHTTPServer``, one
 thread per connection, handing each request to ``Endpoint.respond``.
 
+Why not a maintained server? Issue 20 weighed moving this layer onto uvicorn with h11 (a thin
+ASGI app handing each request to ``Endpoint.respond`` on a thread, the worker pool unchanged).
+The protocol faults it found are a few lines each here, and ``benchmarks/serve_load.py`` run
+on both in the same minutes (``benchmarks/RESULTS.md``, "Issue 20") showed uvicorn answering
+fewer requests a second with a higher p99 at 20 and at 50 clients: every request still waits on
+a query worker, and the event loop adds a hop to a thread and a pure-Python HTTP parser. It
+would also add three dependencies. So the standard library stays.
+
 Its rules, beyond what ``BaseHTTPRequestHandler`` does:
 
 - a request with more than one ``Content-Length`` (or a negative one) or ``Host`` is refused
