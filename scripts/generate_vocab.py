@@ -1,4 +1,4 @@
-"""Generate kg/graph/vocab.py from ontology.ttl: the ontology's terms as a vocabulary refusing typos.
+"""Generate kg/graph/vocab.py from ontology.ttl: its terms as a vocabulary refusing typos.
 
 Run from the repository root after editing the ontology: ``python scripts/generate_vocab.py``.
 tests/graph/test_vocab.py fails while kg/graph/vocab.py and ontology.ttl disagree.
