@@ -635,6 +635,15 @@ def validate_command(build_dir: Path) -> None:
     type=click.IntRange(min=1),
     help="Query worker processes: queries that can run at once.",
 )
+@click.option(
+    "--max-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MB",
+    help="Memory (address space) each query worker may use, the store's share included; a "
+    "query that needs more is stopped. 0: no limit.",
+)
 @click.option("--cors", is_flag=True, help="Let web pages from other origins read the answers.")
 def serve(
     build_dir: Path,
@@ -643,6 +652,7 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
+    max_memory: int,
     cors: bool,
 ) -> None:
     """Serve the graph of BUILD_DIR as a SPARQL endpoint at /sparql, with a web page at /.
@@ -656,7 +666,7 @@ def serve(
     from kg.query.named import QUERY_PREFIXES, named_queries
     from kg.serve.endpoint import BuildStore, Endpoint, ServeSettings
 
-    settings = ServeSettings(host, port, timeout, max_rows, workers, cors)
+    settings = ServeSettings(host, port, timeout, max_rows, workers, cors, max_memory)
     try:
         open_store(build_dir)  # a missing or broken store is reported here, in one line
         endpoint = Endpoint(BuildStore(str(build_dir)), named_queries(), settings, QUERY_PREFIXES)

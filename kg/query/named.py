@@ -39,6 +39,7 @@ from kg.errors import QueryError
 from kg.graph.rdf import CONTEXT
 from kg.graph.store import GRAPH_PREFIXES
 from kg.model import RELATION_TYPES
+from kg.query.syntax import read_query
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -354,13 +355,14 @@ def run_query(
     SELECT gives its variables as columns; ASK one column ``ask``; CONSTRUCT and DESCRIBE the
     columns ``subject``, ``predicate``, ``object``. The project's prefixes (``kg:``, ``skos:``,
     ``dcterms:`` …, and ``facts:``/``entities:`` for the store's graphs) are predeclared; the
-    default graph is the union of the store's graphs.
+    default graph is the union of the store's graphs unless the query names its dataset with
+    ``FROM`` or ``FROM NAMED`` (which then hold, as SPARQL 1.1 §13.2 says).
     """
     try:
         answer = store.query(
             _inline_bindings(text, bindings or {}),
             prefixes=QUERY_PREFIXES,
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=not read_query(text).has_dataset,
         )
     except SyntaxError as error:
         message = " ".join(str(error).split())
