@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.model import SYMMETRIC_RELATIONS
+from kg.nlp.coref.antecedents import doc_names
 from kg.nlp.relations.clauses import LIST_JOINERS, Arg, Args, Sentence, sentences, word_pattern
 from kg.nlp.relations.patterns import Pattern
 from kg.nlp.relations.person_shapes import (
@@ -123,15 +124,10 @@ class PatternIndex:
         return taken
 
 
-def doc_arguments(doc: Doc, references: References) -> Args:
+def doc_arguments(doc: Doc, references: References, use_component: bool = True) -> Args:
     """The outermost names of the Doc and the references to them, in text order."""
-    rules = doc._.kg_rules or {}
     text = doc_text(doc)  # Doc.text and Span.text join tokens: cut from the text instead
-    names = [
-        Arg(s.start_char, s.end_char, s.label_, s.kb_id_, text[s.start_char : s.end_char])
-        for s in doc.ents
-        if s.kb_id_ and rules.get((s.start_char, s.end_char), ("", ""))[1] != "JOURNALIST"
-    ]
+    names = doc_names(doc)
     boundaries = set(token_edges(doc)[0]) | {len(text)}
     return sorted([*names, *references.find(text, names, boundaries)], key=lambda a: a.start)
 
