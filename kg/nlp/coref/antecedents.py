@@ -34,6 +34,7 @@ _BREAKS = "。！？!?；;\n"
 # A bare 工会 means the article's union only where it opens a clause (工会开展了…); elsewhere it is
 # mostly part of a title or a phrase (工会主席, 企业工会).
 _CLAUSE_OPENING_LABELS = frozenset({"UNION"})
+_BARE_NOUN_OPENERS = frozenset(word_list("coref_bare_noun_openers"))
 _OPENERS = ("", "，", ",", "。", "；", "\n", "：")
 
 
@@ -103,22 +104,39 @@ def _count(text: str) -> int | None:
     return None
 
 
-def _kind_referent(noun: KindNoun, demonstrative: bool, position: int, names: Args) -> Arg | None:
+def _same_sentence(a: int, b: int, text: str) -> bool:
+    return not any(mark in text[a:b] for mark in _BREAKS)
+
+
+def _kind_referent(
+    noun: KindNoun, demonstrative: bool, position: int, names: Args, text: str
+) -> Arg | None:
     """The name a kind noun at ``position`` means: a name that ends with the noun, else one
     holding the first word of its family that some name holds (学校: a 学校, else a 大学); after
-    a demonstrative the latest of them all, bare the most mentioned (a bare 学院 means the
-    academy the article is about)."""
+    a demonstrative the latest of them all when it stands in the same sentence, else (and bare)
+    the most mentioned (a bare 学院 means the academy the article is about)."""
     earlier = [n for n in names if n.end <= position and n.label == noun.label]
     tiers = [[n for n in earlier if _canonical(n).endswith(noun.noun)]]
     tiers += [[n for n in earlier if word in _canonical(n)] for word in noun.family]
     if demonstrative:
         fitting = [n for n in earlier if any(n in tier for tier in tiers)]
-        return fitting[-1] if fitting else None
-    fitting = next((tier for tier in tiers if tier), [])
+        if fitting and _same_sentence(fitting[-1].end, position, text):
+            return fitting[-1]
+    else:
+        fitting = next((tier for tier in tiers if tier), [])
     if not fitting:
         return None
     mentions = Counter(n.key for n in fitting)
     return max(reversed(fitting), key=lambda n: mentions[n.key])
+
+
+def _may_stand_bare(noun: KindNoun, text: str, start: int) -> bool:
+    """True when a bare kind noun at ``start`` may mean a name: it opens a clause, or (but for
+    工会) follows a function word or a verb that takes it, not a word it would end."""
+    before = text[start - 1 : start]
+    if before in _OPENERS or not re.match(_HAN, before):
+        return True
+    return noun.label not in _CLAUSE_OPENING_LABELS and before in _BARE_NOUN_OPENERS
 
 
 def _kind_links(text: str, names: Args, boundaries: set[int]) -> Iterator[Link]:
@@ -129,14 +147,9 @@ def _kind_links(text: str, names: Args, boundaries: set[int]) -> Iterator[Link]:
         if any(n.start < end and start < n.end for n in names):
             continue
         noun = _NOUNS[match["noun"]]
-        bare = not match["demonstrative"]
-        if (
-            bare
-            and noun.label in _CLAUSE_OPENING_LABELS
-            and text[start - 1 : start] not in _OPENERS
-        ):
+        if not match["demonstrative"] and not _may_stand_bare(noun, text, start):
             continue
-        referent = _kind_referent(noun, match["demonstrative"] is not None, start, names)
+        referent = _kind_referent(noun, match["demonstrative"] is not None, start, names, text)
         if referent is not None:
             yield Link(start, end, referent.label, referent.key)
 
@@ -210,6 +223,8 @@ def resolve(
             found[(arg.start, arg.end)] = [Link(arg.start, arg.end, arg.label, arg.key)]
     for link in _kind_links(text, names, boundaries):
         overlapping = [span for span in found if span[0] < link.end and link.start < span[1]]
+        if any(not (link.start <= span[0] and span[1] <= link.end) for span in overlapping):
+            continue  # a longer listed word holds it (集团工会 holds 集团)
         for span in overlapping:
             del found[span]
         found[(link.start, link.end)] = [link]
