@@ -14,23 +14,37 @@ the rules here add and correct:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc
 
+from kg.nlp.coref import NAMES_KEY
 from kg.nlp.relations.clauses import Arg, Args, one_of
+from kg.nlp.relations.patterns import ReferenceWord
 from kg.nlp.relations.references import References
-from kg.nlp.tokenizer import doc_text, token_edges
+from kg.nlp.tokenizer import doc_text
 from kg.wordlists import word_list, word_table
 
-__all__ = ["KindNoun", "Link", "Resolver", "doc_names", "resolve"]
+__all__ = [
+    "KindNoun",
+    "KindWord",
+    "Link",
+    "Resolver",
+    "Tokens",
+    "doc_names",
+    "kind_words",
+    "resolve",
+]
 
 _HAN = r"[\u4e00-\u9fff]"
 _NUMBER = r"(?:\d+|[一二两三四五六七八九十百几]+)"
 _CLASSIFIER = "[个家所项位名批支]"
 _BREAKS = "。！？!?；;\n"
+_BREAK = re.compile(f"[{_BREAKS}]")
 # A bare 工会 means the article's union only where it opens a clause (工会开展了…); elsewhere it is
 # mostly part of a title or a phrase (工会主席, 企业工会).
 _CLAUSE_OPENING_LABELS = frozenset({"UNION"})
@@ -45,6 +59,32 @@ class KindNoun:
     noun: str
     label: str
     family: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The tokens of a text as character offsets, with the look-ups the rules make of them."""
+
+    starts: frozenset[int]
+    ends: list[int]  # ascending
+    start_of: dict[int, int]  # a token's end → its start
+
+    @classmethod
+    def of(cls, starts: Sequence[int], ends: Sequence[int]) -> Tokens:
+        """The tokens whose offsets are ``starts`` and ``ends`` (in text order)."""
+        return cls(frozenset(starts), list(ends), dict(zip(ends, starts, strict=True)))
+
+
+@dataclass(frozen=True)
+class KindWord:
+    """A kind noun in the text at ``[start, end)``, with the demonstrative and count before it
+    (``start`` is theirs when it has them)."""
+
+    start: int
+    end: int
+    noun: KindNoun
+    demonstrative: bool
+    count: str | None
 
 
 @dataclass(frozen=True)
@@ -63,20 +103,36 @@ def _kind_nouns() -> dict[str, KindNoun]:
 
 
 _NOUNS = _kind_nouns()
+_NOUN_ENDINGS = re.compile(f"[{re.escape(''.join(sorted({noun[-1] for noun in _NOUNS})))}]")
 _NOUN = one_of(sorted(_NOUNS, key=len, reverse=True))
 _DEMONSTRATIVE = one_of(word_list("coref_demonstratives"))
 # 这项竞赛, 本届大赛, 这6个工作室, 这所工匠学院; the bare noun alone opens or stands in a clause.
-_KIND_REFERENCE = re.compile(
-    rf"(?P<demonstrative>{_DEMONSTRATIVE})?(?P<count>{_NUMBER}{_CLASSIFIER})?(?P<noun>{_NOUN})"
-)
+# 这项竞赛, 本届大赛, 这6个工作室: a demonstrative and a count before a kind noun (a token).
+_DEMONSTRATIVE_BEFORE = re.compile(rf"(?:{_DEMONSTRATIVE})(?P<count>{_NUMBER}{_CLASSIFIER})?$")
+# 该校, 该公司 as one token.
+_DEMONSTRATIVE_NOUNS = {
+    word + noun: kind for word in word_list("coref_demonstratives") for noun, kind in _NOUNS.items()
+}
+_COUNT_BEFORE = re.compile(rf"{_NUMBER}{_CLASSIFIER}$")
+_NUMBER_BEFORE = re.compile(rf"{_NUMBER}$")
+_REACH = 8  # characters before a kind noun searched for its demonstrative and count
 _TITLES = one_of(sorted(word_list("coref_person_titles"), key=len, reverse=True))
-_SURNAME_TITLE = re.compile(rf"(?P<surname>{_HAN})(?:{_TITLES})|[小老](?P<familiar>{_HAN})")
-_GROUP_PRONOUNS = frozenset(word_list("coref_group_pronouns"))
-_COUNTED_PERSONS = re.compile(rf"(?P<count>{_NUMBER})[名位](?:{_HAN}|“[^”]{{1,8}}”){{1,6}}?")
+_FAMILIAR = frozenset(word_list("coref_familiar_prefixes"))
+# Titles first, then the familiar prefixes: 老师 is a title (刘老师), not 老 before a surname.
+_TITLE_OR_FAMILIAR = re.compile(f"{_TITLES}|{one_of(_FAMILIAR)}")
+_GROUP_PRONOUN = re.compile(
+    one_of(sorted(word_list("coref_group_pronouns"), key=len, reverse=True))
+)
+_PERSON_CLASSIFIERS = re.compile("[名位]")
+_QUOTED = re.compile("“[^”]{1,8}”")
 
 
 def doc_names(doc: Doc) -> Args:
-    """The linked names of the Doc in text order (journalists' bylines aside)."""
+    """The linked names of the Doc in text order (journalists' bylines aside); those
+    ``kg_coref`` read, when it ran (``doc.ents`` makes a Span per name: read them once)."""
+    read = doc.user_data.get(NAMES_KEY)
+    if isinstance(read, list):  # plain values, so that the Doc still serialises
+        return [Arg(*row) for row in read]
     rules = doc._.kg_rules or {}
     text = doc_text(doc)
     return [
@@ -115,11 +171,15 @@ def _kind_referent(
     holding the first word of its family that some name holds (学校: a 学校, else a 大学); after
     a demonstrative the latest of them all when it stands in the same sentence, else (and bare)
     the most mentioned (a bare 学院 means the academy the article is about)."""
-    earlier = [n for n in names if n.end <= position and n.label == noun.label]
-    tiers = [[n for n in earlier if _canonical(n).endswith(noun.noun)]]
-    tiers += [[n for n in earlier if word in _canonical(n)] for word in noun.family]
+    earlier = [(n, _canonical(n)) for n in names if n.end <= position and n.label == noun.label]
+    tiers = [[n for n, name in earlier if name.endswith(noun.noun)]]
+    tiers += [[n for n, name in earlier if word in name] for word in noun.family]
     if demonstrative:
-        fitting = [n for n in earlier if any(n in tier for tier in tiers)]
+        fitting = [
+            n
+            for n, name in earlier
+            if name.endswith(noun.noun) or any(word in name for word in noun.family)
+        ]
         if fitting and _same_sentence(fitting[-1].end, position, text):
             return fitting[-1]
     else:
@@ -139,89 +199,140 @@ def _may_stand_bare(noun: KindNoun, text: str, start: int) -> bool:
     return noun.label not in _CLAUSE_OPENING_LABELS and before in _BARE_NOUN_OPENERS
 
 
-def _kind_links(text: str, names: Args, boundaries: set[int]) -> Iterator[Link]:
-    for match in _KIND_REFERENCE.finditer(text):
-        start, end = match.span()
-        if start not in boundaries or end not in boundaries or match["count"]:
+def kind_words(text: str, tokens: Tokens) -> Iterator[KindWord]:
+    """The tokens that are kind nouns (学院, 该校), with a demonstrative or count before them
+    (这项 竞赛, 这6个 工作室). Found from their last characters, a quick scan of the text."""
+    for hit in _NOUN_ENDINGS.finditer(text):
+        end = hit.end()
+        start = tokens.start_of.get(end)
+        if start is None:
             continue
-        if any(n.start < end and start < n.end for n in names):
+        token = text[start:end]
+        noun = _NOUNS.get(token)
+        if noun is None:
+            noun = _DEMONSTRATIVE_NOUNS.get(token)
+            if noun is not None:
+                yield KindWord(start, end, noun, True, None)
             continue
-        noun = _NOUNS[match["noun"]]
-        if not match["demonstrative"] and not _may_stand_bare(noun, text, start):
+        before = text[max(0, start - _REACH) : start]
+        found = _DEMONSTRATIVE_BEFORE.search(before)
+        if found and start - len(before) + found.start() in tokens.starts:
+            yield KindWord(start - len(before) + found.start(), end, noun, True, found["count"])
             continue
-        referent = _kind_referent(noun, match["demonstrative"] is not None, start, names, text)
+        counted = _COUNT_BEFORE.search(before)
+        yield KindWord(start, end, noun, False, counted.group() if counted else None)
+
+
+def _kind_links(
+    text: str, names: Args, words: Sequence[KindWord], listed: References | None
+) -> Iterator[Link]:
+    """A link for each kind word the rules above resolve; one they leave, when the relation
+    reader lists it (公司, 该学院), gets the reader's referent."""
+    covered = bytearray(len(text) + 1)
+    by_label: dict[str, Args] = {}
+    for name in names:
+        covered[name.start : name.end] = b"\x01" * (name.end - name.start)
+        by_label.setdefault(name.label, []).append(name)
+    for word in words:
+        if (word.count and word.demonstrative) or 1 in covered[word.start : word.end]:
+            continue  # a group (这6个工作室), or part of a name
+        referent = None  # 5家企业: no kind rule; the reader's below, if it lists the noun
+        bare = not word.demonstrative
+        if not word.count and not (bare and not _may_stand_bare(word.noun, text, word.start)):
+            labelled = by_label.get(word.noun.label, [])
+            referent = _kind_referent(word.noun, word.demonstrative, word.start, labelled, text)
+        written = text[word.start : word.end]
+        if referent is None and listed is not None and written in listed.labels:
+            referent = listed.referent(written, word.start, names, text)
         if referent is not None:
-            yield Link(start, end, referent.label, referent.key)
+            yield Link(word.start, word.end, referent.label, referent.key)
 
 
-def _surname_links(text: str, names: Args, boundaries: set[int]) -> Iterator[Link]:
+def _surname_links(text: str, names: Args, boundaries: frozenset[int]) -> Iterator[Link]:
     """王师傅, 李院长, 小王: the latest person before it whose name starts with the surname."""
-    persons = [n for n in names if n.label == "PERSON"]
-    for match in _SURNAME_TITLE.finditer(text):
-        start, end = match.span()
-        if start not in boundaries:
+    persons = [n for n in names if n.label == "PERSON" and len(_canonical(n)) > 1]
+    surnames = {_canonical(n)[0] for n in persons}
+    if not surnames:
+        return
+    for match in _TITLE_OR_FAMILIAR.finditer(text):
+        if match.group() in _FAMILIAR:  # 小王: the surname after
+            start, end = match.start(), match.end() + 1
+            surname = text[match.end() : end]
+        else:  # 王师傅: the surname before
+            start, end = match.start() - 1, match.end()
+            surname = text[start : match.start()]
+        if surname not in surnames or start not in boundaries:
             continue
-        surname = match["surname"] or match["familiar"]
-        earlier = [
-            n
-            for n in persons
-            if n.end <= start and _canonical(n).startswith(surname) and len(_canonical(n)) > 1
-        ]
+        earlier = [n for n in persons if n.end <= start and _canonical(n).startswith(surname)]
         if earlier and _canonical(earlier[-1]) != text[start:end]:
             yield Link(start, end, "PERSON", earlier[-1].key)
 
 
-def _latest_list(label: str, position: int, names: Args, text: str) -> list[Arg]:
+def _latest_list(label: str, position: int, names: Args, breaks: list[int]) -> list[Arg]:
     """The names of ``label`` in the latest sentence before ``position`` that names two or
-    more of them, each once."""
-    earlier = [n for n in names if n.end <= position and n.label == label]
+    more of them, each once (``breaks``: the offsets of the text's sentence ends, ascending)."""
     by_sentence: dict[int, list[Arg]] = {}
-    for name in earlier:
-        sentence = max(text.rfind(mark, 0, name.start) for mark in _BREAKS)
-        by_sentence.setdefault(sentence, []).append(name)
+    for name in names:
+        if name.end <= position and name.label == label:
+            by_sentence.setdefault(bisect_right(breaks, name.start), []).append(name)
     for sentence in sorted(by_sentence, reverse=True):
-        keys = list(dict.fromkeys(n.key for n in by_sentence[sentence]))
-        if len(keys) >= 2:
-            return [next(n for n in by_sentence[sentence] if n.key == key) for key in keys]
+        first = {n.key: n for n in reversed(by_sentence[sentence])}
+        if len(first) >= 2:
+            return sorted(first.values(), key=lambda n: n.start)
     return []
 
 
-def _group_links(text: str, names: Args, boundaries: set[int]) -> Iterator[Link]:
+def _group_links(
+    text: str, names: Args, tokens: Tokens, words: Sequence[KindWord]
+) -> Iterator[Link]:
     """他们, 这6个工作室, 10位宣讲人: one link to each name of the latest list of that kind."""
-    for word in _GROUP_PRONOUNS:
-        for match in re.finditer(re.escape(word), text):
-            start, end = match.span()
-            if start in boundaries:
-                for name in _latest_list("PERSON", start, names, text):
-                    yield Link(start, end, name.label, name.key)
-    for match in _KIND_REFERENCE.finditer(text):
-        if match["count"] and match["demonstrative"]:
-            start, end = match.span()
-            noun = _NOUNS[match["noun"]]
-            members = _latest_list(noun.label, start, names, text)
-            number = _count(match["count"][:-1])
-            if members and (number is None or number >= len(members)):
-                yield from (Link(start, end, m.label, m.key) for m in members)
-    for match in _COUNTED_PERSONS.finditer(text):
+    breaks = [mark.start() for mark in _BREAK.finditer(text)]
+    for match in _GROUP_PRONOUN.finditer(text):
         start, end = match.span()
-        if start not in boundaries:
+        if start in tokens.starts and end in tokens.start_of:
+            for name in _latest_list("PERSON", start, names, breaks):
+                yield Link(start, end, name.label, name.key)
+    for word in words:
+        if word.count and word.demonstrative:
+            members = _latest_list(word.noun.label, word.start, names, breaks)
+            counted = _count(word.count[:-1])
+            if members and (counted is None or counted >= len(members)):
+                yield from (Link(word.start, word.end, m.label, m.key) for m in members)
+    for classifier in _PERSON_CLASSIFIERS.finditer(text):
+        number = _NUMBER_BEFORE.search(text, max(0, classifier.start() - 4), classifier.start())
+        if number is None or number.start() not in tokens.starts:
             continue
-        members = _latest_list("PERSON", start, names, text)
-        number = _count(match["count"])
-        if members and number is not None and number >= len(members):
-            yield from (Link(start, end, m.label, m.key) for m in members)
+        count = _count(number.group())
+        if count is None:
+            continue
+        members = _latest_list("PERSON", number.start(), names, breaks)
+        if not members or count < len(members):
+            continue
+        # The word runs on to the end of the noun after the count (8名选手, 10名“辽源工匠”).
+        end = classifier.end()
+        quoted = _QUOTED.match(text, end)
+        if quoted:
+            end = quoted.end()
+        elif re.match(_HAN, text[end : end + 1]):
+            end = tokens.ends[min(bisect_right(tokens.ends, end), len(tokens.ends) - 1)]
+        yield from (Link(number.start(), end, m.label, m.key) for m in members)
 
 
 def resolve(
-    text: str, names: Args, boundaries: set[int], references: References | None = None
+    text: str, names: Args, tokens: Tokens, references: References | None = None
 ) -> list[Link]:
-    """Every referring word of ``text`` linked to the entity it means, in text order; a group
-    word has one link per entity it means."""
+    """Every referring word of ``text`` (cut into ``tokens``) linked to the entity it means, in
+    text order; a group word has one link per entity it means. ``references``: the relation
+    reader's words (他/她, 公司, 此次竞赛), read as it reads them where the rules here do not."""
     found: dict[tuple[int, int], list[Link]] = {}
+    boundaries = tokens.starts | {len(text)}
     if references is not None:
-        for arg in references.find(text, names, boundaries):
+        # The reader finds only the words that kind_words does not read (they are many: a
+        # search for fewer words costs less).
+        for arg in _unread(references).find(text, names, boundaries):
             found[(arg.start, arg.end)] = [Link(arg.start, arg.end, arg.label, arg.key)]
-    for link in _kind_links(text, names, boundaries):
+    words = list(kind_words(text, tokens))
+    for link in _kind_links(text, names, words, references):
         overlapping = [span for span in found if span[0] < link.end and link.start < span[1]]
         if any(not (link.start <= span[0] and span[1] <= link.end) for span in overlapping):
             continue  # a longer listed word holds it (集团工会 holds 集团)
@@ -231,7 +342,7 @@ def resolve(
     for link in _surname_links(text, names, boundaries):
         found[(link.start, link.end)] = [link]
     groups: dict[tuple[int, int], list[Link]] = {}
-    for link in _group_links(text, names, boundaries):
+    for link in _group_links(text, names, tokens, words):
         groups.setdefault((link.start, link.end), []).append(link)
     for span, links in groups.items():
         # A group word holds the shorter word a rule above read alone (这6个工作室: 工作室).
@@ -243,14 +354,26 @@ def resolve(
     return [link for span in sorted(found) for link in found[span]]
 
 
+@cache
+def _unread(references: References) -> References:
+    """``references`` without the listed words that ``kind_words`` reads (公司, 该学院)."""
+    return References(
+        [
+            entry
+            for entry in references.entries
+            if not isinstance(entry, ReferenceWord)
+            or (entry.word not in _NOUNS and entry.word not in _DEMONSTRATIVE_NOUNS)
+        ]
+    )
+
+
 class Resolver:
     """The referring words of a Doc, each linked to the entity it means."""
 
     def __init__(self, references: References) -> None:
         self.references = references
 
-    def links(self, doc: Doc) -> Sequence[Link]:
-        """Every referring word of ``doc`` that means an entity of it."""
-        text = doc_text(doc)
-        boundaries = set(token_edges(doc)[0]) | {len(text)}
-        return resolve(text, doc_names(doc), boundaries, self.references)
+    def links(self, doc: Doc, names: Args, tokens: Tokens) -> Sequence[Link]:
+        """Every referring word of ``doc`` (its linked ``names``, its ``tokens``) that means an
+        entity of it."""
+        return resolve(doc_text(doc), names, tokens, self.references)
