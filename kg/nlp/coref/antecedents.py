@@ -4,9 +4,10 @@ Plain functions over the article's text and its linked names (``doc.ents``), tes
 pipeline. The relation reader's own rules (``References``: 他/她, the listed words) come first;
 the rules here add and correct:
 
-- a kind noun, bare or after a demonstrative (竞赛, 这项大赛, 本届竞赛, 该校, 学院): the latest
-  name of its kind after a demonstrative, the most mentioned one when bare; a name that ends with
-  the noun first, then one that contains a word of its family (比赛 means a 大赛 too);
+- a kind noun, bare or after a demonstrative (竞赛, 这项大赛, 本届竞赛, 该校, 学院): after a
+  demonstrative the latest fitting name when it stands in the same sentence, else (and bare) the
+  most mentioned; a name that ends with the noun first, then one that contains a word of its
+  family (比赛 means a 大赛 too); a bare noun only where it may stand alone (not 企业工匠学院);
 - a surname with a title (王师傅, 李院长, 小王): the latest person of that surname;
 - 他们/她们 and counted groups (这6个工作室, 10位宣讲人): the names of the latest list.
 """
@@ -104,9 +105,7 @@ def _kind_nouns() -> dict[str, KindNoun]:
 
 _NOUNS = _kind_nouns()
 _NOUN_ENDINGS = re.compile(f"[{re.escape(''.join(sorted({noun[-1] for noun in _NOUNS})))}]")
-_NOUN = one_of(sorted(_NOUNS, key=len, reverse=True))
 _DEMONSTRATIVE = one_of(word_list("coref_demonstratives"))
-# 这项竞赛, 本届大赛, 这6个工作室, 这所工匠学院; the bare noun alone opens or stands in a clause.
 # 这项竞赛, 本届大赛, 这6个工作室: a demonstrative and a count before a kind noun (a token).
 _DEMONSTRATIVE_BEFORE = re.compile(rf"(?:{_DEMONSTRATIVE})(?P<count>{_NUMBER}{_CLASSIFIER})?$")
 # 该校, 该公司 as one token.
