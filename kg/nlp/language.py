@@ -9,6 +9,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+import kg.nlp.coref.coref_component
 import kg.nlp.linking
 import kg.nlp.ner.entity_component
 import kg.nlp.relations.relation_component
@@ -22,6 +23,7 @@ _COMPONENT_MODULES = (
     kg.nlp.statner,
     kg.nlp.ner.entity_component,
     kg.nlp.linking,
+    kg.nlp.coref.coref_component,
     kg.nlp.relations.relation_component,
 )
 
