@@ -9,6 +9,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+import kg.nlp.domainner
 import kg.nlp.linking
 import kg.nlp.ner.entity_component
 import kg.nlp.relations.relation_component
@@ -21,6 +22,7 @@ _DEFAULT_CONFIG = "union_news.cfg"
 _COMPONENT_MODULES = (
     kg.nlp.statner,
     kg.nlp.ner.entity_component,
+    kg.nlp.domainner,
     kg.nlp.linking,
     kg.nlp.relations.relation_component,
 )

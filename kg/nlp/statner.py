@@ -49,6 +49,8 @@ __all__ = [
     "StatModel",
     "TaggedName",
     "WordClasses",
+    "allowed_moves",
+    "batches",
     "clauses",
     "code_points",
     "doc_words",
@@ -56,6 +58,7 @@ __all__ = [
     "labels_to_spans",
     "load_model",
     "make_stat_entity_recogniser",
+    "mix",
     "model_path",
     "save_model",
     "token_spans",
@@ -128,9 +131,14 @@ def _char_classes(codes: _Codes) -> _Codes:
 _BMP_CLASS = _char_classes(np.arange(0x10000, dtype=np.int64)).astype(np.uint64)
 
 
-def _mix(values: _Ids) -> _Ids:
-    """Hash each row of ``values`` as its own feature template (splitmix64; wraps mod 2**64)."""
-    offsets = [(template * _GOLDEN) & _MASK64 for template in range(len(values))]
+def mix(values: _Ids, first_template: int = 0) -> _Ids:
+    """Hash each row of ``values`` as its own feature template (splitmix64; wraps mod 2**64).
+
+    Rows are templates ``first_template``, ``first_template + 1`` …: another component adding
+    templates of its own numbers them after these, so no two templates share hashes.
+    """
+    templates = range(first_template, first_template + len(values))
+    offsets = [(template * _GOLDEN) & _MASK64 for template in templates]
     x = values + np.array(offsets, dtype=np.uint64)[:, None]
     x = (x ^ (x >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> _U64(27))) * _U64(0x94D049BB133111EB)
@@ -209,7 +217,7 @@ def features(codes: _Codes, words: tuple[_Codes, _Codes, _Ids], classes: WordCla
         (((wclass[0] * _U64(_CLASS_BASE)) + wclass[1]) * _U64(_CLASS_BASE) + wclass[2]) * _U64(4)
         + place,
     ]
-    return _mix(np.stack(values))
+    return mix(np.stack(values))
 
 
 def _word_context(
@@ -259,17 +267,18 @@ def clauses(codes: _Codes, keep_together: Sequence[tuple[int, int]] = ()) -> tup
     return starts, np.diff(np.concatenate([starts, [n]])).astype(np.int64)
 
 
-def _allowed_moves() -> tuple[_Scores, _Scores, _Scores]:
-    """Additive masks (0 or -inf) for BIOES: transitions, first and last label of a clause."""
-    size = len(LABELS)
+@cache
+def allowed_moves(labels: tuple[str, ...] = LABELS) -> tuple[_Scores, _Scores, _Scores]:
+    """Additive masks (0 or -inf) for BIOES ``labels``: transitions, first and last of a clause."""
+    size = len(labels)
     moves = np.full((size, size), -np.inf, dtype=np.float32)
     first = np.full(size, -np.inf, dtype=np.float32)
     last = np.full(size, -np.inf, dtype=np.float32)
-    for i, before in enumerate(LABELS):
+    for i, before in enumerate(labels):
         tag_b, _, kind_b = before.partition("-")
         first[i] = 0 if tag_b in "OBS" else -np.inf
         last[i] = 0 if tag_b in "OES" else -np.inf
-        for j, after in enumerate(LABELS):
+        for j, after in enumerate(labels):
             tag_a, _, kind_a = after.partition("-")
             inside = tag_b in "BI"
             if (inside and tag_a in "IE" and kind_a == kind_b) or (not inside and tag_a in "OBS"):
@@ -277,13 +286,16 @@ def _allowed_moves() -> tuple[_Scores, _Scores, _Scores]:
     return moves, first, last
 
 
-_MOVES, _FIRST, _LAST = _allowed_moves()
-
-
 def viterbi(
-    emissions: _Scores, starts: _Codes, lengths: _Codes, transitions: _Scores
+    emissions: _Scores,
+    starts: _Codes,
+    lengths: _Codes,
+    transitions: _Scores,
+    labels_: tuple[str, ...] = LABELS,
 ) -> npt.NDArray[np.intp]:
     """Best BIOES label of every character, each clause decoded on its own, all at once.
+
+    ``labels_`` names the columns of ``emissions`` (``kg_domain_ner`` decodes its own set).
 
     Clauses are sorted longest first, so at step t the clauses still going are a prefix.
     Scores are kept label-major, (labels, clauses), so each step's max runs over whole rows;
@@ -292,7 +304,8 @@ def viterbi(
     labels = np.zeros(len(emissions), dtype=np.intp)
     if not len(starts):
         return labels
-    moves = transitions + _MOVES
+    allowed, first_mask, last_mask = allowed_moves(labels_)
+    moves = transitions + allowed
     trans = moves[:, :, None]  # [from, to, run]
     order = np.argsort(-lengths, kind="stable")
     starts, lengths = starts[order], lengths[order]
@@ -306,7 +319,7 @@ def viterbi(
     char_at = np.empty(len(run), dtype=np.intp)
     char_at[offset[step] + run] = starts[run] + step
     by_step = np.take(emissions, char_at, axis=0)
-    score = by_step[: running[0]].T + _FIRST[:, None]
+    score = by_step[: running[0]].T + first_mask[:, None]
     history = [score]
     for t in range(1, steps):
         first, k = offset[t], running[t]
@@ -317,7 +330,7 @@ def viterbi(
     for t in range(steps - 1, -1, -1):
         k, ending = running[t], running[t + 1]
         if ending < k:  # clauses whose last character is at step t
-            final = history[t][:, ending:k] + _LAST[:, None]
+            final = history[t][:, ending:k] + last_mask[:, None]
             current[ending:k] = final.argmax(axis=0)
         chosen[offset[t] : offset[t] + k] = current[:k]
         if t:
@@ -327,15 +340,15 @@ def viterbi(
     return labels
 
 
-_OPENS = np.array([label[0] in "BS" for label in LABELS])
-_CLOSES = np.array([label[0] in "ES" for label in LABELS])
-
-
-def labels_to_spans(labels: npt.NDArray[np.intp]) -> list[TaggedName]:
-    """Turn a valid BIOES label sequence into ``(start, end, type)`` spans."""
-    begins = np.flatnonzero(_OPENS[labels])
-    ends = np.flatnonzero(_CLOSES[labels]) + 1
-    kinds = [LABELS[label][2:] for label in labels[begins].tolist()]
+def labels_to_spans(
+    labels: npt.NDArray[np.intp], names: tuple[str, ...] = LABELS
+) -> list[TaggedName]:
+    """Turn a valid BIOES label sequence (indices into ``names``) into ``(start, end, type)``."""
+    opens = np.array([name[0] in "BS" for name in names])
+    closes = np.array([name[0] in "ES" for name in names])
+    begins = np.flatnonzero(opens[labels])
+    ends = np.flatnonzero(closes[labels]) + 1
+    kinds = [names[label][2:] for label in labels[begins].tolist()]
     return list(zip(begins.tolist(), ends.tolist(), kinds, strict=True))
 
 
@@ -473,7 +486,7 @@ class StatEntityRecogniser:
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         """Tag ``docs`` a batch at a time (``nlp.pipe`` calls this): one Viterbi per batch."""
-        for batch in _batches(docs, batch_size):
+        for batch in batches(docs, batch_size):
             found = self.model.find_each(
                 [doc_text(doc) for doc in batch], [doc_words(doc) for doc in batch], self.classes
             )
@@ -487,7 +500,7 @@ class StatEntityRecogniser:
         doc.spans[self.spans_key].attrs[CHARS_ATTR] = [list(name) for name in found]
 
 
-def _batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
+def batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
     """``docs`` in lists of ``size`` (the last may be shorter)."""
     remaining = iter(docs)
     while batch := list(itertools.islice(remaining, size)):
