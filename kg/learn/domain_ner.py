@@ -31,7 +31,7 @@ from kg.nlp.domainner import (
     rule_view,
     save_domain_model,
 )
-from kg.nlp.statner import clauses, code_points, doc_words, word_classes
+from kg.nlp.statner import FEATURES_KEY, clauses, code_points, doc_words, word_classes
 from kg.nlp.tokenizer import doc_text
 
 __all__ = [
@@ -92,7 +92,8 @@ def sequences(
         if not len(codes):
             continue
         view = rule_view(doc) if rule_features else None
-        ids = domain_features(codes, doc_words(doc), classes, heads, view)
+        shared = doc.user_data.pop(FEATURES_KEY, None)
+        ids = domain_features(codes, doc_words(doc), classes, heads, view, shared)
         columns = (ids & mask).T.astype(str).tolist()
         labels = bioes(len(codes), article.mentions)
         starts, lengths = clauses(codes, [(m.start, m.end) for m in article.mentions])

@@ -26,6 +26,7 @@ first Doc, so a pipeline that never tags pays nothing for it.
 from __future__ import annotations
 
 import importlib.resources
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -36,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 from spacy.language import Language
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.errors import InputError
 from kg.model import ENTITY_TYPES
@@ -48,6 +49,7 @@ from kg.nlp.ner.person_names import could_be_name
 from kg.nlp.statner import (
     CHARS_ATTR,
     ENTITY_LABELS,
+    FEATURES_KEY,
     SPANS_KEY,
     TaggedName,
     WordClasses,
@@ -177,16 +179,18 @@ def domain_features(
     classes: WordClasses,
     heads: WordClasses,
     view: RuleView | None,
+    base: _Ids | None = None,
 ) -> _Ids:
     """Hashed feature ids of every character, shape (features, characters).
 
     ``kg_stat_ner``'s features, then the head-noun classes of the word, the next and the
     previous word, then (``view`` given) the rules': the tag kg_ner gave the character, alone,
     with the character and with its neighbours' tags, the rule behind it, kg_stat_ner's tag alone
-    and with kg_ner's.
+    and with kg_ner's. ``base``: kg_stat_ner's feature ids of the text when it shared them.
     """
     n = len(codes)
-    base = features(codes, words, classes)
+    if base is None or base.shape[1:] != (n,):
+        base = features(codes, words, classes)
     own, after, before = _word_heads(n, words, heads)
     rows = [own, after, (before << np.uint64(8)) | (own << np.uint64(4)) | after]
     if view is not None:
@@ -222,7 +226,11 @@ class DomainModel:
         return total
 
     def find_each(self, ids: Sequence[_Ids], codes: Sequence[Any]) -> list[list[TaggedName]]:
-        """Decode several texts (their feature ids and code points) in one Viterbi."""
+        """Decode several texts (their feature ids and code points) in one Viterbi.
+
+        A clause where no character's own best label is a name's is left all O without
+        decoding: most clauses name nothing, and Viterbi over 33 labels is the dearest step.
+        """
         sizes = np.array([len(c) for c in codes], dtype=np.int64)
         begins = np.cumsum(sizes) - sizes
         rows, starts, lengths = [], [], []
@@ -234,12 +242,12 @@ class DomainModel:
                 lengths.append(clause_lengths)
         if not starts:
             return [[] for _ in codes]
+        emissions = self.emissions(np.concatenate(rows, axis=1))
+        clause_starts, clause_lengths = np.concatenate(starts), np.concatenate(lengths)
+        named = np.add.reduceat((emissions.argmax(axis=1) != 0).astype(np.int64), clause_starts)
+        keep = named > 0
         labels = viterbi(
-            self.emissions(np.concatenate(rows, axis=1)),
-            np.concatenate(starts),
-            np.concatenate(lengths),
-            self.transitions,
-            DOMAIN_LABELS,
+            emissions, clause_starts[keep], clause_lengths[keep], self.transitions, DOMAIN_LABELS
         )
         return [
             labels_to_spans(labels[b : b + n], DOMAIN_LABELS)
@@ -404,6 +412,20 @@ def combine(
     raise ValueError(f"kg_domain_ner: unknown mode {mode!r} (one of {', '.join(MODES)})")
 
 
+@cache
+def _level_forms() -> re.Pattern[str]:
+    """The rules' pattern of level-only forms (县总工会, 市人社局), built on first use."""
+    return HeadNouns.from_lexicon(load_lexicon()).level_short_forms
+
+
+def _rule_of(doc: Doc, span: Span | None) -> str:
+    """The rule a name only the model found is kept under: a level-only form (县总工会) as the
+    rules' own level forms, which the linker resolves to the article's body; else MODEL_RULE."""
+    if span is not None and _level_forms().fullmatch(doc_text(doc), span.start_char, span.end_char):
+        return "level_short_form"
+    return MODEL_RULE
+
+
 class DomainEntityRecogniser:
     """Tag Docs with the domain CRF and combine its names with the rules' (``mode``)."""
 
@@ -413,7 +435,6 @@ class DomainEntityRecogniser:
         self.path = Path(model) if model else domain_model_path()
         self.mode = mode
         self.lexicon = load_lexicon()
-        self.heads = HeadNouns.from_lexicon(self.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -434,6 +455,7 @@ class DomainEntityRecogniser:
                     classes,
                     heads,
                     rule_view(doc) if weights.rule_features else None,
+                    doc.user_data.pop(FEATURES_KEY, None),
                 )
                 for doc, text_codes in zip(batch, codes, strict=True)
             ]
@@ -453,11 +475,13 @@ class DomainEntityRecogniser:
                 )
             )
         )
+        if self.mode == "fill":
+            known = set(mentions)
+            self._add_names(doc, [box for box in chosen if box not in known])
+            return
         split_tokens_at(doc, [edge for box in (*chosen, *others) for edge in box[:2]])
-        text = doc_text(doc)
         for start, end, _ in chosen:
-            level_form = self.heads.level_short_forms.fullmatch(text, start, end)
-            rules.setdefault((start, end), ("level_short_form" if level_form else MODEL_RULE, ""))
+            rules.setdefault((start, end), (_rule_of(doc, doc.char_span(start, end)), ""))
         doc.spans[MENTIONS_KEY] = [
             span for s, e, label in chosen if (span := doc.char_span(s, e, label=label))
         ]
@@ -465,6 +489,20 @@ class DomainEntityRecogniser:
             span for s, e, label in others if (span := doc.char_span(s, e, label=label))
         ]
         doc.ents = entities(doc)
+
+    def _add_names(self, doc: Doc, added: Sequence[_Box]) -> None:
+        """Add ``fill``'s names (on token edges, overlapping no mention) without rebuilding the
+        Doc's mentions: the cheap path, as ``fill`` adds to most articles."""
+        if not added:
+            return
+        spans = [span for s, e, label in added if (span := doc.char_span(s, e, label=label))]
+        doc.spans[MENTIONS_KEY].extend(spans)
+        rules = span_rules(doc)
+        for span in spans:
+            rules.setdefault((span.start_char, span.end_char), (_rule_of(doc, span), ""))
+        taken = _covered((s.start_char, s.end_char, "") for s in spans)
+        kept = [e for e in doc.ents if _free((e.start_char, e.end_char, ""), taken)]
+        doc.ents = sorted([*kept, *spans], key=lambda span: span.start)
 
 
 @Language.factory(

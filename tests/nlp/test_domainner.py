@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from spacy.language import Language
 
 from kg.errors import InputError
 from kg.nlp.domainner import (
@@ -71,15 +74,28 @@ def test_viterbi_decodes_the_eight_types() -> None:
     assert labels_to_spans(labels, DOMAIN_LABELS) == [(0, 2, "ACADEMY"), (3, 4, "PERSON")]
 
 
-def test_a_saved_model_loads_with_its_rule_flag(tmp_path) -> None:
+def test_a_saved_model_loads_with_its_rule_flag(tmp_path: Path) -> None:
     path = tmp_path / "m.npz"
     size = len(DOMAIN_LABELS)
     save_domain_model(path, np.zeros((16, size)), np.zeros((size, size)), rule_features=True)
     assert load_domain_model(path).rule_features
 
 
-def test_a_model_of_other_labels_is_refused(tmp_path) -> None:
+def test_a_model_of_other_labels_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bad.npz"
     save_domain_model(path, np.zeros((16, 13)), np.zeros((13, 13)), rule_features=False)
     with pytest.raises(InputError, match="do not fit"):
         load_domain_model(path)
+
+
+def test_the_model_types_a_company_the_rules_leave_untyped_and_the_linker_keys_it(
+    nlp: Language,
+) -> None:
+    doc = nlp("青禾机械有限公司与鞍钢集团签约。")
+    company = next(e for e in doc.ents if e.text == "鞍钢集团")
+    assert (company.label_, company.kb_id_) == ("ENTERPRISE", "ENTERPRISE:鞍钢集团")
+
+
+def test_shared_features_are_taken_from_the_doc_and_dropped(nlp: Language) -> None:
+    doc = nlp("常熟市总工会举办技能竞赛。")
+    assert "kg_stat_features" not in doc.user_data
