@@ -681,3 +681,53 @@ def serve(
         click.echo("stopped", err=True)
     finally:
         endpoint.close()
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("data/annotated"),
+    show_default=True,
+    help="The annotated corpus to learn from.",
+)
+@click.option("--split", default="train", show_default=True, help="The split to learn from.")
+@click.option(
+    "--fraction", type=float, default=1.0, show_default=True, help="Share of the split (curves)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Model file to write (one trainer only; default: the packaged file).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --fraction draw.")
+def train(
+    names: tuple[str, ...],
+    corpus_dir: Path,
+    split: str,
+    fraction: float,
+    output: Path | None,
+    seed: int,
+) -> None:
+    """Rebuild the trained models NAMES (default: all) from the corpus, deterministically.
+
+    \b
+    kg train domain_ner
+    """
+    from kg.learn.trainers import TRAINERS, TrainingRequest, trainer_names
+
+    try:
+        chosen = trainer_names(names)
+        if output is not None and len(chosen) != 1:
+            raise ValueError("--output needs exactly one trainer name")
+        request = TrainingRequest(corpus_dir, split, fraction, output, seed)
+        for name in chosen:
+            click.echo(f"training {name} on {split} of {corpus_dir} ({fraction:.0%})", err=True)
+            click.echo(TRAINERS[name](request).summary())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    except KGError as error:
+        raise click.ClickException(str(error)) from error

@@ -182,3 +182,17 @@ def test_cli_extract_states_branch_schools_as_parts(runner):
         (names[r["head"]], names[r["tail"]]) for r in record["relations"] if r["type"] == "PART_OF"
     }
     assert ("常熟市劳模工匠学院青禾分院", "常熟市劳模工匠学院") in parts
+
+
+def test_cli_train_refuses_a_split_other_than_train(runner):
+    corpus = Path(__file__).resolve().parent.parent / "data" / "annotated"
+    result = runner.invoke(main, ["train", "domain_ner", "--corpus", str(corpus), "--split", "dev"])
+    assert result.exit_code != 0
+    assert "train split only" in result.output
+
+
+def test_cli_train_refuses_an_unknown_trainer(runner):
+    corpus = Path(__file__).resolve().parent.parent / "data" / "annotated"
+    result = runner.invoke(main, ["train", "no_such_model", "--corpus", str(corpus)])
+    assert result.exit_code != 0
+    assert "no trainer no_such_model" in result.output

@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 import kg.nlp.coref.coref_component
+import kg.nlp.domainner
 import kg.nlp.linking
 import kg.nlp.ner.entity_component
 import kg.nlp.relations.relation_component
@@ -22,6 +23,7 @@ _DEFAULT_CONFIG = "union_news.cfg"
 _COMPONENT_MODULES = (
     kg.nlp.statner,
     kg.nlp.ner.entity_component,
+    kg.nlp.domainner,
     kg.nlp.linking,
     kg.nlp.coref.coref_component,
     kg.nlp.relations.relation_component,
