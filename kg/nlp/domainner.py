@@ -25,7 +25,6 @@ first Doc, so a pipeline that never tags pays nothing for it.
 
 from __future__ import annotations
 
-import importlib.resources
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -60,6 +59,8 @@ from kg.nlp.statner import (
     features,
     labels_to_spans,
     mix,
+    model_path,
+    read_arrays,
     viterbi,
     word_classes,
 )
@@ -257,17 +258,13 @@ class DomainModel:
 
 def domain_model_path(name: str = _DEFAULT_MODEL) -> Path:
     """The packaged model file ``name`` (``kg.pipelines``)."""
-    return Path(str(importlib.resources.files("kg.pipelines") / name))
+    return model_path(name)
 
 
 @cache
 def load_domain_model(path: Path) -> DomainModel:
     """Read a model written by ``save_domain_model``; refuse one of other features or shape."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError) as err:
-        raise InputError(path, f"cannot read the kg_domain_ner model: {err}") from err
+    arrays = read_arrays(path, "kg_domain_ner")
     if {"version", "weights", "transitions", "rule_features"} - set(arrays):
         raise InputError(path, "not a kg_domain_ner model")
     if int(arrays["version"]) != DOMAIN_VERSION:

@@ -61,6 +61,7 @@ __all__ = [
     "make_stat_entity_recogniser",
     "mix",
     "model_path",
+    "read_arrays",
     "save_model",
     "token_spans",
     "viterbi",
@@ -462,14 +463,19 @@ def model_path(name: str = _DEFAULT_MODEL) -> Path:
     return Path(str(importlib.resources.files("kg.pipelines") / name))
 
 
+def read_arrays(path: Path, component: str) -> dict[str, Any]:
+    """The arrays of a model file (numbers only: no pickles), or a one-line refusal."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except (OSError, ValueError) as err:
+        raise InputError(path, f"cannot read the {component} model: {err}") from err
+
+
 @cache
 def load_model(path: Path) -> StatModel:
     """Read a model written by ``save_model``; refuse one of other features or shape."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError) as err:
-        raise InputError(path, f"cannot read the kg_stat_ner model: {err}") from err
+    arrays = read_arrays(path, "kg_stat_ner")
     problem = _model_problem(arrays)
     if problem:
         raise InputError(path, problem)
