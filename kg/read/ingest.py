@@ -33,13 +33,26 @@ from kg.read.identity import (
     unique_names,
 )
 
-SUFFIXES = (".txt", ".md", ".jsonl")
+__all__ = [
+    "BUILD_MARKER",
+    "CLOSING_MARKS",
+    "decode_bytes",
+    "ends_sentence",
+    "iter_input_paths",
+    "normalise",
+    "read_sources",
+    "source_from_text",
+    "text_width",
+    "to_simplified",
+]
+
+_SUFFIXES = (".txt", ".md", ".jsonl")
 # The file that marks a directory as a build (kg.workflow writes it). A build's files are not
 # articles: a build found in an input folder is passed over, one given as input refused.
 BUILD_MARKER = ".union-kg-build"
-STDIN = "-"
-STDIN_NAME = "<stdin>"
-META_FIELDS = ("title", "date", "source", "url")
+_STDIN = "-"
+_STDIN_NAME = "<stdin>"
+_META_FIELDS = ("title", "date", "source", "url")
 
 # A file whose bytes are more than 2% C0 controls (other than tab, newlines, form feed and ESC)
 # is not text, even without a NUL byte.
@@ -101,7 +114,7 @@ def _input_entries(inputs: Sequence[str]) -> Iterator[_Entry]:
 
 def _expand_input(name: str) -> Iterator[_Entry]:
     """Yield the readable files one command-line input stands for, and the refusals."""
-    if name == STDIN:
+    if name == _STDIN:
         yield stdin_file()
         return
     path = Path(name)
@@ -154,7 +167,7 @@ def _regular_file(path: Path, root: Path | None) -> _Entry:
 
 def _has_input_suffix(path: Path) -> bool:
     """Tell whether ``path`` has one of the extensions union-kg reads."""
-    return path.suffix.lower() in SUFFIXES
+    return path.suffix.lower() in _SUFFIXES
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -210,13 +223,13 @@ def _read_stdin(stream: TextIO | BinaryIO | None) -> Source:
     """Read standard input (or ``stream``) as one text document."""
     data = (stream if stream is not None else sys.stdin.buffer).read()
     if isinstance(data, bytes):
-        raw = decode_bytes(data, STDIN_NAME)
+        raw = decode_bytes(data, _STDIN_NAME)
     elif not data.strip():
-        raise InputError(STDIN_NAME, "empty input")
+        raise InputError(_STDIN_NAME, "empty input")
     else:
         raw = data
-        _refuse_surrogates(STDIN_NAME, raw)
-    return source_from_text(raw, path=STDIN, document=STDIN_DOCUMENT)
+        _refuse_surrogates(_STDIN_NAME, raw)
+    return source_from_text(raw, path=_STDIN, document=STDIN_DOCUMENT)
 
 
 def _read_text_file(path: Path, document: str) -> Source:
@@ -347,7 +360,7 @@ def _refuse_surrogates(path: Path | str, value: str, line: int | None = None) ->
 def _record_meta(record: Mapping[str, object]) -> dict[str, str]:
     """Keep the title, date, source and url of a record when they are strings or numbers."""
     meta: dict[str, str] = {}
-    for key in META_FIELDS:
+    for key in _META_FIELDS:
         value = record.get(key)
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             meta[key] = str(value)
