@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.corpus import load_corpus
-from kg.evaluate import normalise_name
+from kg.model import normalise_name
 
 _Key = tuple[str, str | None]
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from kg.evaluate import normalise_name
 from kg.learn.alignment import AlignedArticle, GoldEntity
+from kg.model import normalise_name
 from kg.nlp.tokenizer import doc_text
 from kg.read.ingest import to_simplified
 from kg.wordlists import word_list
