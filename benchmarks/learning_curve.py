@@ -100,9 +100,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for fraction in args.fractions:
             model = Path(scratch) / f"relation_model_{fraction:g}.npz"
-            request = TrainingRequest(args.corpus, model, "train", fraction, 0)
+            request = TrainingRequest(args.corpus, fraction=fraction, output=model)
             report = TRAINERS["relation_model"](request)
-            print(f"share {fraction:g}: {report.summary}", flush=True)
+            print(f"share {fraction:g}: {report.summary()}", flush=True)
             for mode in MODES:
                 nlp = variant_pipeline(model, mode)
                 cells = []

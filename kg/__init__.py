@@ -4,8 +4,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+__all__ = ["ask", "displacy_article", "load", "load_graph", "query_list", "sparql"]
+
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -32,3 +34,24 @@ def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:
     from kg.query.named import ask as ask_store
 
     return ask_store(build_dir, name, **params)
+
+
+def sparql(build_dir: str | Path, query: str) -> pd.DataFrame:
+    """Answer any SPARQL query about a build as a pandas DataFrame (prefixes predeclared)."""
+    from kg.query.named import sparql as sparql_store
+
+    return sparql_store(build_dir, query)
+
+
+def query_list() -> pd.DataFrame:
+    """The named queries ``ask`` answers: name, question, description, parameters."""
+    from kg.query.named import query_list as named_query_list
+
+    return named_query_list()
+
+
+def displacy_article(path: str | Path, article: int = 0) -> dict[str, Any]:
+    """One article of a file for ``spacy.displacy.render(..., style="ent", manual=True)``."""
+    from kg.viz.article_view import displacy_article as article_view
+
+    return article_view(path, article)

@@ -17,11 +17,11 @@ __all__ = ["atomic_path", "atomic_writer", "write_lines", "write_text"]
 
 
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[str]]:
+def atomic_writer(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """Open a temp file beside ``path`` for text; it replaces ``path`` only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+        "w", encoding=encoding, dir=path.parent, prefix=f".{path.name}.", delete=False
     )
     try:
         with handle:

@@ -283,7 +283,8 @@ def names_option(valid: tuple[str, ...]) -> Any:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="File to write (a directory for csv); default: graph.FORMAT in BUILD_DIR.",
+    help="File to write (a directory for csv); default: graph.FORMAT in BUILD_DIR, or for a "
+    "filtered graph BUILD_DIR/exports/graph-filtered.FORMAT.",
 )
 @click.option(
     "--types",
@@ -306,6 +307,9 @@ def names_option(valid: tuple[str, ...]) -> Any:
 )
 @click.option("--around", metavar="NAME", help="Keep only the neighbourhood of this entity.")
 @click.option(
+    "--excel", is_flag=True, help="CSV with a byte-order mark, so that Excel reads the Chinese."
+)
+@click.option(
     "--hops",
     type=click.IntRange(min=0),
     default=2,
@@ -321,6 +325,7 @@ def export(
     min_weight: int,
     around: str | None,
     hops: int,
+    excel: bool,
 ) -> None:
     """Write the graph of BUILD_DIR (from `kg build`) for Gephi, Cytoscape or a spreadsheet.
 
@@ -337,9 +342,10 @@ def export(
         graph = filter_graph(
             load_graph(build_dir), types, relations, min_weight, around=around, hops=hops
         )
-        target = output or default_target(build_dir, fmt)
+        filtered = bool(types or relations or min_weight > 1 or around)
+        target = output or default_target(build_dir, fmt, filtered)
         articles = article_infos(read_records(build_dir / EXTRACTION_FILE))
-        for path in export_graph(graph, fmt, target, articles):
+        for path in export_graph(graph, fmt, target, articles, excel=excel):
             click.echo(f"wrote {path}", err=True)
         click.echo(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} facts", err=True)
     except KGError as error:
@@ -361,7 +367,8 @@ def plot(build_dir: Path, out_dir: Path | None) -> None:
     from kg.viz.plots import write_plots
 
     try:
-        for path in write_plots(load_graph(build_dir), out_dir or build_dir / "plots"):
+        source = build_dir.resolve().name
+        for path in write_plots(load_graph(build_dir), out_dir or build_dir / "plots", source):
             click.echo(f"wrote {path}", err=True)
     except KGError as error:
         raise click.ClickException(str(error)) from error
@@ -458,64 +465,6 @@ def corpus_report(corpus_dir: Path, split: str, predictions: Path | None) -> Rep
         write_lines(extracted, extraction_lines(documents, run, refusals, progress=progress_bar))
         notice(f"extracted the {len(documents)} documents of the {split} split")
         return evaluate_split(corpus, split, extracted)
-
-
-@main.command()
-@click.argument("names", nargs=-1)
-@click.option(
-    "--corpus",
-    "corpus_dir",
-    default="data/annotated",
-    show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The annotated corpus to learn from.",
-)
-@click.option("--split", default="train", show_default=True, help="The split to learn from.")
-@click.option(
-    "--fraction",
-    default=1.0,
-    show_default=True,
-    type=click.FloatRange(0, 1, min_open=True),
-    help="Share of the split's documents (learning curves).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Model file to write (one trainer only; default: the packaged file).",
-)
-@click.option("--seed", default=0, show_default=True, help="Seed of the shuffles.")
-def train(
-    names: tuple[str, ...],
-    corpus_dir: Path,
-    split: str,
-    fraction: float,
-    output: Path | None,
-    seed: int,
-) -> None:
-    """Rebuild the trained models (NAMES; default: all) from the annotated corpus.
-
-    \b
-    kg train
-    kg train relation_model --fraction 0.5 -o /tmp/relation_model.npz
-    """
-    from kg.learn.trainers import TRAINERS, TrainingRequest
-
-    unknown = [name for name in names if name not in TRAINERS]
-    if unknown:
-        raise click.UsageError(
-            f"no trainer {', '.join(unknown)}; use one of {', '.join(sorted(TRAINERS))}"
-        )
-    chosen = names or tuple(TRAINERS)
-    if output is not None and len(chosen) > 1:
-        raise click.UsageError("-o names one file: give one trainer")
-    try:
-        for name in chosen:
-            request = TrainingRequest(corpus_dir, output, split, fraction, seed)
-            report = TRAINERS[name](request)
-            click.echo(f"{name}: wrote {report.output}: {report.summary}")
-    except KGError as error:
-        raise click.ClickException(str(error)) from error
 
 
 @main.group()
@@ -715,6 +664,15 @@ def validate_command(build_dir: Path) -> None:
     type=click.IntRange(min=1),
     help="Query worker processes: queries that can run at once.",
 )
+@click.option(
+    "--max-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MB",
+    help="Memory (address space) each query worker may use, the store's share included; a "
+    "query that needs more is stopped. 0: no limit.",
+)
 @click.option("--cors", is_flag=True, help="Let web pages from other origins read the answers.")
 def serve(
     build_dir: Path,
@@ -723,6 +681,7 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
+    max_memory: int,
     cors: bool,
 ) -> None:
     """Serve the graph of BUILD_DIR as a SPARQL endpoint at /sparql, with a web page at /.
@@ -736,7 +695,7 @@ def serve(
     from kg.query.named import QUERY_PREFIXES, named_queries
     from kg.serve.endpoint import BuildStore, Endpoint, ServeSettings
 
-    settings = ServeSettings(host, port, timeout, max_rows, workers, cors)
+    settings = ServeSettings(host, port, timeout, max_rows, workers, cors, max_memory)
     try:
         open_store(build_dir)  # a missing or broken store is reported here, in one line
         endpoint = Endpoint(BuildStore(str(build_dir)), named_queries(), settings, QUERY_PREFIXES)
@@ -751,3 +710,53 @@ def serve(
         click.echo("stopped", err=True)
     finally:
         endpoint.close()
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("data/annotated"),
+    show_default=True,
+    help="The annotated corpus to learn from.",
+)
+@click.option("--split", default="train", show_default=True, help="The split to learn from.")
+@click.option(
+    "--fraction", type=float, default=1.0, show_default=True, help="Share of the split (curves)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Model file to write (one trainer only; default: the packaged file).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --fraction draw.")
+def train(
+    names: tuple[str, ...],
+    corpus_dir: Path,
+    split: str,
+    fraction: float,
+    output: Path | None,
+    seed: int,
+) -> None:
+    """Rebuild the trained models NAMES (default: all) from the corpus, deterministically.
+
+    \b
+    kg train domain_ner
+    """
+    from kg.learn.trainers import TRAINERS, TrainingRequest, trainer_names
+
+    try:
+        chosen = trainer_names(names)
+        if output is not None and len(chosen) != 1:
+            raise ValueError("--output needs exactly one trainer name")
+        request = TrainingRequest(corpus_dir, split, fraction, output, seed)
+        for name in chosen:
+            click.echo(f"training {name} on {split} of {corpus_dir} ({fraction:.0%})", err=True)
+            click.echo(TRAINERS[name](request).summary())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    except KGError as error:
+        raise click.ClickException(str(error)) from error

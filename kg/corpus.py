@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import GoldError
-from kg.model import ENTITY_TYPES, PERSON_ROLES, RELATION_ENDS, RELATION_TYPES, SYMMETRIC_RELATIONS
+from kg.model import (
+    ENTITY_TYPES,
+    PERSON_ROLES,
+    RELATION_ENDS,
+    RELATION_TYPES,
+    SYMMETRIC_RELATIONS,
+    normalise_name,
+)
 
 __all__ = [
     "MANIFEST_FILE",
@@ -52,7 +58,6 @@ _FIELDS = ("document", "article", "url", "outlet", "date", "province", "sector",
 _OPTIONAL = ("record",)
 _LEVELS = "省市县区镇乡"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
-_UNMARKED = re.compile(r"[\s“”‘’「」『』\"']")
 
 
 @dataclass(frozen=True)
@@ -186,11 +191,6 @@ def load_corpus(root: Path) -> Corpus:
     return Corpus(root, documents)
 
 
-def _unmarked(text: str) -> str:
-    """NFKC without white space and quote marks: how ANNOTATION.md compares names."""
-    return _UNMARKED.sub("", unicodedata.normalize("NFKC", text))
-
-
 def _document_problems(document: CorpusDocument, reserved: frozenset[str]) -> Iterator[str]:
     """What is wrong with one document: its files, manifest lines and gold."""
     if not document.path.is_file():
@@ -229,12 +229,12 @@ def _entity_problems(
     if set(roles) - set(PERSON_ROLES) or (roles and entity.get("type") != "PERSON"):
         yield f"{eid}: bad roles {roles}"
     names = [entity.get("name", ""), *entity.get("aliases", [])]
-    if len({_unmarked(name) for name in names}) != len(names):
+    if len({normalise_name(name) for name in names}) != len(names):
         yield f"{eid}: an alias repeats the name or another alias"
     for name in names:
-        if not name or _unmarked(name) not in flat_text:
+        if not name or normalise_name(name) not in flat_text:
             yield f"{eid}: name {name!r} is not in the text"
-        elif _unmarked(name) in reserved:
+        elif normalise_name(name) in reserved:
             yield f"{eid}: {name!r} is a name of the development gold"
 
 
@@ -252,13 +252,13 @@ def _relation_problems(
         yield f"{kind} head {relation.get('head')} must be one of {sorted(heads)}"
         return
     evidence = relation.get("evidence")
-    if not isinstance(evidence, str) or _unmarked(evidence) not in flat_text:
+    if not isinstance(evidence, str) or normalise_name(evidence) not in flat_text:
         yield f"{kind}: evidence is not a sentence of the text: {evidence!r}"
         return
     ends = [(head, relation.get("head_ref"))]
     if kind == "HAS_HONOUR":
         value = relation.get("value")
-        if not isinstance(value, str) or _unmarked(value) not in _unmarked(evidence):
+        if not isinstance(value, str) or normalise_name(value) not in normalise_name(evidence):
             yield f"HAS_HONOUR value {value!r} is not in its evidence"
     else:
         tail = entities.get(relation.get("tail", ""))
@@ -269,9 +269,10 @@ def _relation_problems(
     for entity, reference in ends:
         forms = [entity.get("name", ""), *entity.get("aliases", [])]
         if reference is not None:
-            if reference != ZERO_REFERENCE and _unmarked(reference) not in _unmarked(evidence):
+            said = normalise_name(evidence)
+            if reference != ZERO_REFERENCE and normalise_name(reference) not in said:
                 yield f"{kind}: reference {reference!r} is not in the evidence"
-        elif not any(_unmarked(form) in _unmarked(evidence) for form in forms):
+        elif not any(normalise_name(form) in normalise_name(evidence) for form in forms):
             yield f"{kind}: the evidence names {entity.get('name')!r} by no name or reference"
 
 
@@ -279,7 +280,7 @@ def _relation_key(relation: Mapping[str, Any]) -> tuple[str, ...]:
     """What makes two gold relations the same: type and ends (either order when symmetric)."""
     kind = str(relation.get("type"))
     if kind == "HAS_HONOUR":
-        return (str(relation.get("head")), kind, _unmarked(str(relation.get("value"))))
+        return (str(relation.get("head")), kind, normalise_name(str(relation.get("value"))))
     ends = [str(relation.get("head")), str(relation.get("tail"))]
     if kind in SYMMETRIC_RELATIONS:
         ends.sort()
@@ -290,7 +291,7 @@ def _record_problems(
     record: Mapping[str, Any], text: str, reserved: frozenset[str]
 ) -> Iterator[str]:
     """What is wrong with one gold record checked against its text."""
-    flat_text = _unmarked(text)
+    flat_text = normalise_name(text)
     entities: dict[str, Mapping[str, Any]] = {}
     for entity in record.get("entities", []):
         if entity.get("id") in entities:
@@ -332,7 +333,7 @@ def corpus_problems(corpus: Corpus, reserved: Iterable[str] = ()) -> list[str]:
 
     ``reserved`` names (those of the development gold) must not occur in the corpus gold.
     """
-    reserved_names = frozenset(_unmarked(name) for name in reserved)
+    reserved_names = frozenset(normalise_name(name) for name in reserved)
     problems = [p for d in corpus.documents for p in _document_problems(d, reserved_names)]
     urls = Counter(line.url for line in corpus.articles)
     problems += [f"{url}: the source of {n} articles" for url, n in sorted(urls.items()) if n > 1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "BuildError",
     "EndpointError",
     "GoldError",
     "InputError",
@@ -44,6 +45,13 @@ class GoldError(KGError):
     def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
         where = f"{path}:{line}" if line else f"{path}"
         super().__init__(f"{where}: {problem}")
+
+
+class BuildError(KGError):
+    """A build that cannot be written as asked: its directory, or inputs with no document."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
 
 
 class RequestError(KGError):

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -29,7 +27,7 @@ from tqdm import tqdm
 
 from kg.corpus import Corpus
 from kg.errors import GoldError
-from kg.model import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS
+from kg.model import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS, normalise_name
 
 __all__ = [
     "BENCHMARK_TYPE",
@@ -45,13 +43,10 @@ __all__ = [
     "evaluate_split",
     "format_report",
     "format_span_report",
-    "normalise_name",
     "pipeline_spans",
     "report_to_dict",
 ]
 
-# ANNOTATION.md: names are compared after NFKC with white space and “”‘’「」"' removed.
-_IGNORED_IN_NAMES = re.compile(r"[\s“”‘’「」\"']")
 
 # Our labels in the terms of MSRA NER and CLUENER2020 (README.md of shared/benchmarks).
 # PROGRAMME has no counterpart; LOC none of ours yet (a predictor may output LOC itself).
@@ -72,17 +67,6 @@ _Span = tuple[int, int, str]
 
 class _Malformed(ValueError):
     """A record that breaks the gold format; the reader adds the file and line to the message."""
-
-
-def normalise_name(name: str) -> str:
-    """Return ``name`` as ANNOTATION.md compares names: NFKC, no white space, no quote marks.
-
-    >>> normalise_name("“匠心筑梦” 活动")
-    '匠心筑梦活动'
-    >>> normalise_name("Ｘ工会")
-    'X工会'
-    """
-    return _IGNORED_IN_NAMES.sub("", unicodedata.normalize("NFKC", name))
 
 
 def benchmark_type(label: str) -> str | None:

@@ -8,6 +8,8 @@ reported at its place in the user's file.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +27,7 @@ __all__ = [
     "Mention",
     "Relation",
     "Source",
+    "normalise_name",
 ]
 
 ENTITY_TYPES = (
@@ -51,6 +54,21 @@ RELATION_TYPES = (
     "HAS_HONOUR",
 )
 SYMMETRIC_RELATIONS = frozenset({"PARTNERS_WITH"})
+# ANNOTATION.md: names are compared after NFKC with white space and “”‘’「」"' removed.
+_IGNORED_IN_NAMES = re.compile(r"[\s“”‘’「」\"']")
+
+
+def normalise_name(name: str) -> str:
+    """Return ``name`` as ANNOTATION.md compares names: NFKC, no white space, no quote marks.
+
+    >>> normalise_name("“匠心筑梦” 活动")
+    '匠心筑梦活动'
+    >>> normalise_name("Ｘ工会")
+    'X工会'
+    """
+    return _IGNORED_IN_NAMES.sub("", unicodedata.normalize("NFKC", name))
+
+
 _BODIES = frozenset(ENTITY_TYPES) - {"PERSON"}
 _PERSON = frozenset({"PERSON"})
 _LEARNING = frozenset({"ACADEMY", "STUDIO", "PROGRAMME"})

@@ -8,6 +8,12 @@ the target at the end, atomically where the system allows (Linux ``renameat2`` w
 intact and readable; a killed build's staging directory is removed by the next build.
 ``write_graph_files`` merges the records on disk (``kg.records.merge``) and streams every graph
 file from the merge, so the graph stage's memory does not grow with the corpus.
+
+A build marks its directory (``.union-kg-build``, with the build format) and lists its
+documents with their files and content digests (``documents.jsonl``, read by ``--update``).
+Since a build replaces its directory whole, ``-o`` refuses a directory that is not a build,
+a build holding files no kg command wrote, the current directory and any folder holding an
+input; and a build whose inputs yield no document leaves the previous build as it was.
 """
 
 from __future__ import annotations
@@ -28,11 +34,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kg.atomic import write_lines, write_text
-from kg.errors import InputError
-from kg.formats.registry import write_default_exports
+from kg.errors import BuildError
+from kg.formats.registry import DEFAULT_EXPORTS, WRITERS, write_default_exports
 from kg.graph.network import EXTRACTION_FILE, read_records
-from kg.graph.rdf import NTRIPLES_FILE, write_rdf
-from kg.graph.store import write_store
+from kg.graph.rdf import JSONLD_FILE, NTRIPLES_FILE, TURTLE_FILE, write_rdf
+from kg.graph.store import STORE_DIR, write_store
+from kg.read.identity import BuildDocuments, DocumentEntry
+from kg.read.ingest import BUILD_MARKER
 from kg.records.cache import (
     FINGERPRINT_FILE,
     ExtractionCache,
@@ -52,10 +60,15 @@ from kg.records.runner import (
     quiet,
     unchanged,
 )
-from kg.records.summary import Summary, summarise
+from kg.records.summary import GraphCounts, Summary, count_graph, summarise
 
 __all__ = [
+    "BUILD_FILES",
+    "BUILD_FORMAT",
+    "BUILD_MARKER",
+    "DOCUMENTS_FILE",
     "BuildOutcome",
+    "check_target",
     "is_build",
     "run_build",
     "staged_build",
@@ -67,6 +80,19 @@ log = logging.getLogger("kg")
 BuildMode = Literal["new", "update", "resume"]
 
 STAGING_MARK = ".building-"
+# BUILD_MARKER (.union-kg-build) holds {"format": BUILD_FORMAT}: a build wrote this directory.
+BUILD_FORMAT = 1
+DOCUMENTS_FILE = "documents.jsonl"  # each document's name, record id, file and content digest
+SUMMARY_FILE = "summary.json"
+# Every entry a build writes into its directory (a test checks a fresh build against it).
+BUILD_FILES = frozenset(
+    {EXTRACTION_FILE, SUMMARY_FILE, FINGERPRINT_FILE, DOCUMENTS_FILE, BUILD_MARKER}
+    | {TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE, STORE_DIR}
+    | {WRITERS[fmt][1] for fmt in DEFAULT_EXPORTS}
+)
+# What other commands write into a build by default: kg plot, kg export (-f csv; a filtered
+# export into exports/), the notebook. A new build of the directory keeps them.
+OTHER_OUTPUTS = frozenset({"plots", "exports", "nodes.csv", "edges.csv", "graph.html"})
 MERGE_FILE = ".merge.sqlite"  # the merge's scratch database, removed when the files are written
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -104,11 +130,12 @@ def run_build(
     interruption without its inputs, and documents already extracted are taken from it.
     """
     cache = ExtractionCache(cache_path) if cache_path is not None else None
-    with cache or nullcontext():
+    with cache if cache is not None else nullcontext():
         journal = Journal(absolute_inputs(inputs), mode == "update")
+        if cache is not None and mode == "resume":
+            journal = cache.resumed_journal(target, absolute_inputs(inputs))
+        check_target(target, journal.inputs)
         if cache is not None:
-            if mode == "resume":
-                journal = cache.resumed_journal(target, absolute_inputs(inputs))
             cache.start_build(target, journal)
         run = ExtractionRun(backend, cache, min_confidence)
         try:
@@ -138,10 +165,10 @@ def _write_build(
     written again (``_UpToDate``): the existing build is what it would write.
     """
     previous = _previous_extraction(target) if journal.update else None
-    known = {(r["document"], r.get("id")) for r in read_records(previous)} if previous else set()
+    update = _build_documents(target) if previous else None
     with staged_build(target) as staging:
         lines: Iterable[str] = extraction_lines(
-            journal.inputs, run, on_error, skip=known, progress=progress, notify=notify
+            journal.inputs, run, on_error, update=update, progress=progress, notify=notify
         )
         if previous:
             old = (json.dumps(r, ensure_ascii=False) for r in read_records(previous))
@@ -149,37 +176,99 @@ def _write_build(
         started = time.perf_counter()
         count = write_lines(staging / EXTRACTION_FILE, lines)
         log.info("extraction: %d records in %.1f s", count, time.perf_counter() - started)
+        _check_documents_read(target, run, update)
         if not journal.update and read_fingerprint(target) == run.fingerprint():
             raise _UpToDate
         started = time.perf_counter()
-        written = [staging / EXTRACTION_FILE, *write_build_graph(staging)]
-        summary = summarise(read_records(staging / EXTRACTION_FILE))
-        written.append(write_text(staging / "summary.json", summary.to_json()))
+        graph = _write_graph(read_records(staging / EXTRACTION_FILE), staging)
+        written = [staging / EXTRACTION_FILE, *graph.files]
+        summary = summarise(read_records(staging / EXTRACTION_FILE), graph.counts)
+        written.append(write_text(staging / SUMMARY_FILE, summary.to_json()))
         written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
+        entries = chain(update.entries if update else [], run.documents)
+        write_lines(staging / DOCUMENTS_FILE, (entry.to_json() for entry in entries))
+        written.append(staging / DOCUMENTS_FILE)
+        written.append(write_text(staging / BUILD_MARKER, json.dumps(_MARK) + "\n"))
         log.info("graph files: %d written in %.1f s", len(written), time.perf_counter() - started)
+        kept = _carry_over(target, staging)
+        if kept:
+            notify(f"kept {', '.join(kept)} from the previous build (drawn from its graph)")
     return summary, [target / path.relative_to(staging) for path in written]
+
+
+_MARK = {"format": BUILD_FORMAT}
+
+
+def _carry_over(previous: Path, staging: Path) -> list[str]:
+    """Copy into the staged build what other commands wrote into the previous one (plots,
+    exports, the notebook's page), so a rebuild or an update loses none of it; their names."""
+    kept = []
+    for name in sorted(OTHER_OUTPUTS):
+        source = previous / name
+        if source.is_dir():
+            shutil.copytree(source, staging / name)
+        elif source.is_file():
+            shutil.copy2(source, staging / name)
+        else:
+            continue
+        kept.append(f"{name}/" if source.is_dir() else name)
+    return kept
+
+
+def _check_documents_read(target: Path, run: ExtractionRun, update: BuildDocuments | None) -> None:
+    """Refuse to replace ``target`` when the inputs held no document (missing, refused).
+
+    Inputs that ``--update`` found in the build already do count: they are documents.
+    """
+    known = update.skipped + len(update.changed) if update is not None else 0
+    if not run.documents and not known:
+        raise BuildError(
+            target,
+            "no document in the inputs (each was missing or refused); "
+            + ("the build is left as it was" if target.exists() else "no build written"),
+        )
 
 
 def _read_summary(build_dir: Path) -> Summary:
     """The summary an existing build wrote."""
-    return Summary(**json.loads((build_dir / "summary.json").read_text(encoding="utf-8")))
+    return Summary.from_json((build_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
 
 
 def _previous_extraction(build_dir: Path) -> Path:
     """The extraction of an existing build, refusing a directory that is not one."""
     if not is_build(build_dir):
-        raise InputError(build_dir, f"is not a build directory to update (no {EXTRACTION_FILE})")
+        raise BuildError(build_dir, f"is not a build directory to update (no {BUILD_MARKER})")
     return build_dir / EXTRACTION_FILE
 
 
-def write_build_graph(out_dir: Path) -> list[Path]:
-    """Write the graph files of a build from its ``extraction.jsonl``."""
-    return write_graph_files(read_records(out_dir / EXTRACTION_FILE), out_dir)
+def _build_documents(build_dir: Path) -> BuildDocuments:
+    """The documents of an existing build: from its ``documents.jsonl``, or for a build made
+    before builds kept one, the names and record ids of its records (files and digests
+    unknown)."""
+    listed = build_dir / DOCUMENTS_FILE
+    if listed.is_file():
+        with listed.open(encoding="utf-8") as lines:
+            return BuildDocuments(DocumentEntry.from_json(line) for line in lines if line.strip())
+    records = read_records(build_dir / EXTRACTION_FILE)
+    return BuildDocuments(DocumentEntry(r["document"], r.get("id"), None, None) for r in records)
+
+
+@dataclass(frozen=True)
+class _GraphWritten:
+    """The files a graph stage wrote, and what the merged graph holds."""
+
+    files: list[Path]
+    counts: GraphCounts
 
 
 def write_graph_files(records: Iterable[dict[str, Any]], out_dir: Path) -> list[Path]:
     """Write the graph of ``records`` as Turtle, N-Triples, JSON-LD, GEXF and GraphML; load the
     SPARQL store. The records are merged on disk in ``out_dir`` first."""
+    return _write_graph(records, out_dir).files
+
+
+def _write_graph(records: Iterable[dict[str, Any]], out_dir: Path) -> _GraphWritten:
+    """``write_graph_files``, also counting the merged graph's entities and facts."""
     scratch = out_dir / MERGE_FILE
     scratch.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -192,24 +281,98 @@ def write_graph_files(records: Iterable[dict[str, Any]], out_dir: Path) -> list[
             log.info("graph: store loaded at %.1f s", time.perf_counter() - started)
             written += write_default_exports(merge, out_dir)
             log.info("graph: GEXF and GraphML written at %.1f s", time.perf_counter() - started)
+            counts = count_graph(merge)
     finally:
         scratch.unlink(missing_ok=True)
-    return written
+    return _GraphWritten(written, counts)
 
 
 def is_build(path: Path) -> bool:
-    """Tell whether ``path`` is a build directory written by ``kg build``."""
-    return (path / EXTRACTION_FILE).is_file()
+    """Tell whether ``path`` is a build directory written by ``kg build``.
+
+    A build carries the marker ``.union-kg-build``. A directory without it is taken for a
+    build of an older union-kg only when it holds an ``extraction.jsonl`` and nothing but the
+    files builds and other kg commands write.
+    """
+    if (path / BUILD_MARKER).is_file():
+        return True
+    if not (path / EXTRACTION_FILE).is_file():
+        return False
+    return not _foreign_entries(path)
+
+
+def _foreign_entries(path: Path) -> list[str]:
+    """The names in ``path`` that neither a build nor another kg command writes, sorted."""
+    return sorted(e.name for e in path.iterdir() if e.name not in BUILD_FILES | OTHER_OUTPUTS)
 
 
 def check_replaceable(out_dir: Path) -> None:
-    """Refuse to replace a directory that holds something other than a build."""
+    """Refuse to replace a directory that holds anything but a build and kg's outputs.
+
+    A build replaces its directory whole, so a file no kg command wrote would be lost.
+    """
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(out_dir, "exists and is not a directory")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not is_build(out_dir):
-        raise InputError(
-            out_dir, f"is not empty and not a build (no {EXTRACTION_FILE}); choose another -o"
+        raise BuildError(out_dir, "exists and is not a directory")
+    if not out_dir.is_dir() or not any(out_dir.iterdir()):
+        return
+    if (out_dir / BUILD_MARKER).is_file():
+        _check_format(out_dir / BUILD_MARKER)
+        foreign = _foreign_entries(out_dir)
+        if foreign:
+            raise BuildError(
+                out_dir,
+                f"holds files kg did not write ({_listed(foreign)}), which replacing the "
+                "build would delete; move them out or choose another -o",
+            )
+    elif not is_build(out_dir):
+        raise BuildError(
+            out_dir, f"is not empty and not a build (no {BUILD_MARKER}); choose another -o"
         )
+
+
+def _check_format(marker: Path) -> None:
+    """Refuse a build marker that cannot be read, or that a newer union-kg wrote."""
+    try:
+        found = json.loads(marker.read_text(encoding="utf-8"))["format"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BuildError(marker, "cannot be read as a build marker; not replaced") from error
+    if not isinstance(found, int) or found > BUILD_FORMAT:
+        raise BuildError(
+            marker, f"build format {found!r} is not one this union-kg writes ({BUILD_FORMAT})"
+        )
+
+
+def _listed(names: list[str], shown: int = 3) -> str:
+    """The first few of ``names``, and how many more."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def check_target(target: Path, inputs: Iterable[str]) -> None:
+    """Refuse a build directory that is or holds the current directory or an input.
+
+    A build replaces its directory whole: ``-o .`` would pull the current directory from
+    under the shell (renaming it fails with EBUSY), and a folder holding an input would lose
+    it. Paths are compared resolved, so a link to one of them is refused too.
+    """
+    where = target.resolve()
+    here = Path.cwd().resolve()
+    if where == here or where in here.parents:
+        raise BuildError(
+            target,
+            "is the current directory or holds it; a build replaces its directory whole, "
+            "so give a directory of its own (-o build)",
+        )
+    for name in inputs:
+        if name == "-":
+            continue
+        path = Path(name).resolve()
+        if where == path or where in path.parents:
+            raise BuildError(
+                target,
+                f"holds the input {name}; a build replaces its directory whole, "
+                "so write it elsewhere",
+            )
 
 
 def staging_prefix(out_dir: Path) -> str:
@@ -241,6 +404,7 @@ def is_running(pid: int) -> bool:
 def staged_build(out_dir: Path) -> Iterator[Path]:
     """Yield an empty staging directory that replaces ``out_dir`` when the block succeeds."""
     check_replaceable(out_dir)
+    out_dir = Path(os.path.abspath(out_dir))  # -o a/.. has no name of its own to stage beside
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned_staging(out_dir)
     staging = out_dir.parent / f"{staging_prefix(out_dir)}{os.getpid()}-{secrets.token_hex(4)}"

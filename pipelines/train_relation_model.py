@@ -25,9 +25,11 @@ def main() -> None:
     parser.add_argument("--fraction", type=float, default=1.0, help="share of train documents")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    request = TrainingRequest(args.corpus, args.output, "train", args.fraction, args.seed)
+    request = TrainingRequest(
+        args.corpus, fraction=args.fraction, output=args.output, seed=args.seed
+    )
     report = TRAINERS["relation_model"](request)
-    print(f"wrote {report.output}: {report.summary}")
+    print(report.summary())
 
 
 if __name__ == "__main__":

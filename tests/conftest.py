@@ -9,6 +9,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from graphdata import made_up_record
 from spacy.language import Language
 
 from kg.graph.network import graph_from_records
@@ -42,39 +43,6 @@ def shared() -> Path:
             pytest.fail(f"{SHARED} is missing: CI needs ../shared beside the clone")
         pytest.skip(f"{SHARED} is missing")
     return SHARED
-
-
-def made_up_record(
-    document: str, date: str, entities: list[tuple[str, str]], facts: list[tuple[str, str, str]]
-) -> dict[str, Any]:
-    """An extraction record of one article: (type, name) entities, (head, relation, tail) facts.
-
-    A fact whose tail is not an entity name is a HAS_HONOUR value.
-    """
-    ids = {name: f"E{n}" for n, (_, name) in enumerate(entities, start=1)}
-    relations: list[dict[str, Any]] = []
-    for head, relation, tail in facts:
-        sentence = f"{head}{tail}。"
-        fact = {"head": ids[head], "type": relation, "confidence": 0.8, "rule": "test"}
-        fact["evidence"] = {"text": sentence, "start": 0, "end": len(sentence), "article": 0}
-        fact |= {"tail": ids[tail]} if tail in ids else {"value": tail}
-        relations.append(fact)
-    return {
-        "document": document,
-        "entities": [
-            {
-                "id": ids[name],
-                "type": etype,
-                "name": name,
-                "aliases": ["市总工会"] if name == "常熟市总工会" else [],
-                "roles": ["MODEL_WORKER", "TRAINER"] if name == "吕国梁" else [],
-                "mentions": [{"start": 0, "end": len(name), "text": name, "article": 0}],
-            }
-            for etype, name in entities
-        ],
-        "relations": relations,
-        "articles": [{"index": 0, "headline": "", "date": date, "byline": []}],
-    }
 
 
 # Two invented articles: a union, a company and its academy partner, a contest, three

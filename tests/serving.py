@@ -43,6 +43,7 @@ QUERIES = {
             "  ?a skos:prefLabel ?name ; kg:partnersWith ?b . ?b skos:prefLabel ?partner .\n"
             "} ORDER BY ?partner",
             {"name": "the body's name"},
+            entities={"name": ("a", False)},
         ),
         NamedQuery(
             "training-graph",

@@ -64,3 +64,12 @@ def test_sparql_times_every_named_query_and_both_stores_agree() -> None:
         assert line and int(line.group(1)) > 0, name
     assert "rdflib gave" not in out  # every rdflib form that finished gave our number of rows
     assert re.search(r"load average [\d.]+ [\d.]+ [\d.]+;", out)
+
+
+def test_coref_accuracy_scores_both_resolvers_per_kind() -> None:
+    out = _run("coref_accuracy.py", "--limit", "4")
+    assert "annotated dev: 4 documents, referring words" in out
+    header = re.search(r"^kind\s+words\s+reachable\s+reader\s+kg_coref$", out, re.MULTILINE)
+    assert header is not None
+    for kind in ("pronoun", "surname+title", "kind noun", "short form", "group", "all"):
+        assert re.search(rf"^{re.escape(kind)}\s+\d+\s+\d+\s+[\d.-]+\s+[\d.-]+$", out, re.MULTILINE)

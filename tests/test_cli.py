@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.graph.network import load_graph
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = (
@@ -33,8 +34,7 @@ def test_cli_help_lists_commands(runner):
 def test_cli_extract_writes_gold_format(runner, tmp_path):
     page = tmp_path / "page.md"
     page.write_text(ARTICLE, encoding="utf-8")
-    out = str(tmp_path / "out.jsonl")
-    result = runner.invoke(main, ["extract", str(page), "-o", out, "--min-confidence", "0"])
+    result = runner.invoke(main, ["extract", str(page), "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 0, result.output
     record = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
     assert record["document"] == "page.md"
@@ -75,13 +75,32 @@ def test_cli_build_prints_summary_and_headline_answers(runner, tmp_path):
         main, ["build", str(tmp_path / "page.md"), "-o", str(tmp_path / "build")]
     )
     assert result.exit_code == 0, result.output
-    assert "documents: 1" in result.output
+    assert "documents: 1 files, 1 records" in result.output
     assert "Who trained whom:" in result.output
     assert (
         "常熟市人社局 ↔ 常熟市总工会" in result.output
         or "常熟市总工会 ↔ 常熟市人社局" in result.output
     )
     assert (tmp_path / "build" / "extraction.jsonl").is_file()
+
+
+def test_build_summary_counts_the_merged_graph_not_the_records(runner, tmp_path):
+    for copy in ("a.md", "b.md"):  # one union, named in two documents
+        (tmp_path / copy).write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "build"
+    result = runner.invoke(
+        main, ["build", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    graph = load_graph(out)
+    unions = sum(1 for _, kind in graph.nodes(data="type") if kind == "UNION")
+    assert summary["entities"]["UNION"] == unions
+    assert summary["record_entities"]["UNION"] == 2 * unions
+    assert sum(summary["relations"].values()) - summary["relations"]["HAS_HONOUR"] == (
+        graph.number_of_edges()
+    )
+    assert "documents: 2 files, 2 records" in result.output
 
 
 @pytest.mark.parametrize(
@@ -165,19 +184,27 @@ def test_cli_extract_states_branch_schools_as_parts(runner):
     assert ("常熟市劳模工匠学院青禾分院", "常熟市劳模工匠学院") in parts
 
 
-def test_train_refuses_an_unknown_trainer() -> None:
-    result = CliRunner().invoke(main, ["train", "no_such_model"])
+def test_cli_train_refuses_a_split_other_than_train(runner):
+    corpus = Path(__file__).resolve().parent.parent / "data" / "annotated"
+    result = runner.invoke(main, ["train", "domain_ner", "--corpus", str(corpus), "--split", "dev"])
     assert result.exit_code != 0
-    assert "no trainer no_such_model; use one of relation_model" in result.output
+    assert "train split only" in result.output
 
 
-def test_extract_min_confidence_one_keeps_only_certain_facts(tmp_path: Path) -> None:
+def test_cli_train_refuses_an_unknown_trainer(runner):
+    corpus = Path(__file__).resolve().parent.parent / "data" / "annotated"
+    result = runner.invoke(main, ["train", "no_such_model", "--corpus", str(corpus)])
+    assert result.exit_code != 0
+    assert "no trainer no_such_model" in result.output
+
+
+def test_extract_min_confidence_one_keeps_only_certain_facts(runner, tmp_path: Path) -> None:
     text = tmp_path / "a.txt"
     text.write_text(
         "由常熟市人社局、常熟市总工会联合主办的2024年常熟市焊工职业技能竞赛举行。", encoding="utf-8"
     )
-    everything = CliRunner().invoke(main, ["extract", str(text), "--min-confidence", "0"])
-    certain = CliRunner().invoke(main, ["extract", str(text), "--min-confidence", "1"])
+    everything = runner.invoke(main, ["extract", str(text), "--min-confidence", "0"])
+    certain = runner.invoke(main, ["extract", str(text), "--min-confidence", "1"])
     assert everything.exit_code == 0 and certain.exit_code == 0, everything.output
     assert json.loads(everything.stdout)["relations"]
     assert json.loads(certain.stdout)["relations"] == []

@@ -49,23 +49,36 @@ WRITERS: dict[str, tuple[Writer, str]] = {
 
 
 def export_graph(
-    graph: nx.MultiDiGraph, fmt: str, target: Path, articles: Iterable[ArticleInfo] = ()
+    graph: nx.MultiDiGraph,
+    fmt: str,
+    target: Path,
+    articles: Iterable[ArticleInfo] = (),
+    excel: bool = False,
 ) -> list[Path]:
     """Write ``graph`` in format ``fmt`` to ``target`` (a directory for CSV); return the files.
 
     ``articles`` (from ``kg.records.merge.article_infos``) is used by JSON-LD only: the other
     formats refer to articles by reference (``document@index``) and carry no article metadata.
+    ``excel`` writes CSV with a byte-order mark, so that Excel on Windows reads it as UTF-8.
     """
     if fmt not in WRITERS:
         raise RequestError(f"unknown export format {fmt!r}; choose one of: {', '.join(WRITERS)}")
     described = referenced_articles(graph, articles) if fmt == "jsonld" else []
+    if excel and fmt != "csv":
+        raise RequestError("--excel goes with -f csv: it writes the tables with a byte-order mark")
     writer, _ = WRITERS[fmt]
-    return writer(NetworkSource(graph, described), target)
+    source = NetworkSource(graph, described)
+    return write_csv(source, target, excel=True) if excel else writer(source, target)
 
 
-def default_target(build_dir: Path, fmt: str) -> Path:
-    """Where ``kg export`` writes a format when no ``-o`` is given: into the build directory."""
-    return build_dir / WRITERS[fmt][1]
+def default_target(build_dir: Path, fmt: str, filtered: bool = False) -> Path:
+    """Where ``kg export`` writes a format when no ``-o`` is given: the build's own file, or for
+    a filtered graph a file of its own in ``exports/`` (never over the build's files)."""
+    name = WRITERS[fmt][1]
+    if not filtered:
+        return build_dir / name
+    stem, dot, suffix = name.partition(".")
+    return build_dir / "exports" / (f"{stem}-filtered{dot}{suffix}" if name else "csv-filtered")
 
 
 def write_default_exports(source: GraphSource, out_dir: Path) -> list[Path]:

@@ -24,16 +24,19 @@ EDGE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _write_rows(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Path:
-    """Write one CSV table (UTF-8, no BOM: Gephi reads the first header as ``Id``)."""
-    with atomic_writer(path) as handle:
+def _write_rows(
+    path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any]], excel: bool
+) -> Path:
+    """Write one CSV table: UTF-8 without a BOM (Gephi would read the first header as
+    ``\ufeffId``), or with one for Excel, which otherwise reads Chinese as another encoding."""
+    with atomic_writer(path, "utf-8-sig" if excel else "utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
     return path
 
 
-def write_csv(source: GraphSource, out_dir: Path) -> list[Path]:
+def write_csv(source: GraphSource, out_dir: Path, excel: bool = False) -> list[Path]:
     """Write ``nodes.csv`` and ``edges.csv`` with the column names Gephi's import expects.
 
     Gephi's own columns come first (nodes: ``Id``, ``Label``; edges: ``Id``, ``Source``,
@@ -58,6 +61,6 @@ def write_csv(source: GraphSource, out_dir: Path) -> list[Path]:
         for row in [edge_row(data)]
     )
     return [
-        _write_rows(out_dir / "nodes.csv", NODE_COLUMNS, nodes),
-        _write_rows(out_dir / "edges.csv", EDGE_COLUMNS, edges),
+        _write_rows(out_dir / "nodes.csv", NODE_COLUMNS, nodes, excel),
+        _write_rows(out_dir / "edges.csv", EDGE_COLUMNS, edges, excel),
     ]

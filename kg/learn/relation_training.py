@@ -13,7 +13,6 @@ out-of-fold score, and an isotonic curve maps score to the share of such facts t
 
 from __future__ import annotations
 
-import random
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,11 +26,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from spacy.language import Language
 
-from kg.corpus import CorpusDocument, load_corpus
-from kg.evaluate import normalise_name
+from kg.corpus import CorpusDocument
 from kg.learn.alignment import AlignedArticle, aligned_articles
-from kg.learn.trainers import TrainingReport, TrainingRequest, default_output
-from kg.model import SYMMETRIC_RELATIONS
+from kg.model import SYMMETRIC_RELATIONS, normalise_name
 from kg.nlp.relations.candidates import Candidate, candidate_pairs
 from kg.nlp.relations.clauses import Args
 from kg.nlp.relations.model_component import (
@@ -53,20 +50,15 @@ from kg.nlp.relations.pair_model import (
 from kg.nlp.tokenizer import doc_text
 
 __all__ = [
-    "MODEL_FILE",
     "ArticleExamples",
     "RelationTraining",
     "article_examples",
-    "choose_documents",
     "collect_examples",
     "gold_keys",
     "named_keys",
     "rules_pipeline",
-    "train_from_corpus",
     "train_relation_model",
 ]
-
-MODEL_FILE = "relation_model.npz"
 
 _INDEX = {name: i for i, name in enumerate(CLASSES)}
 C = 0.5  # inverse regularisation; chosen on dev among 0.1, 0.5, 2 (benchmarks/RESULTS.md)
@@ -303,17 +295,6 @@ def _fit_confidence(
     return weights
 
 
-def choose_documents(
-    documents: Sequence[CorpusDocument], fraction: float, seed: int
-) -> list[CorpusDocument]:
-    """A deterministic share of ``documents`` (shuffled by ``seed``, for learning curves)."""
-    chosen = sorted(documents, key=lambda d: d.name)
-    if fraction >= 1:
-        return chosen
-    random.Random(seed).shuffle(chosen)
-    return sorted(chosen[: max(1, round(len(chosen) * fraction))], key=lambda d: d.name)
-
-
 def collect_examples(documents: Iterable[CorpusDocument], nlp: Language) -> list[ArticleExamples]:
     """The labelled candidates of every article of ``documents`` (``nlp``: the rules only)."""
     reader = RelationModel(Path("unused.npz"), "rules", 0.5)
@@ -371,25 +352,3 @@ def rules_pipeline() -> Language:
     if "kg_relation_model" in nlp.pipe_names:
         nlp.remove_pipe("kg_relation_model")
     return nlp
-
-
-def train_from_corpus(request: TrainingRequest) -> TrainingReport:
-    """Train the relation model on a split of an annotated corpus (``kg train relation_model``)."""
-    corpus = load_corpus(request.corpus)
-    documents = choose_documents(corpus.split(request.split), request.fraction, request.seed)
-    examples = collect_examples(documents, rules_pipeline())
-    output = request.output or default_output(MODEL_FILE)
-    done = train_relation_model(examples, output, seed=request.seed)
-    return TrainingReport(
-        name="relation_model",
-        output=output,
-        documents=done.documents,
-        articles=done.articles,
-        examples=done.examples,
-        summary=(
-            f"{done.examples} candidate pairs ({done.positives} related) from {done.articles} "
-            f"articles of {done.documents} {request.split} documents of {request.corpus} "
-            f"(share {request.fraction:g}, seed {request.seed}); {done.features} weighted "
-            f"features"
-        ),
-    )

@@ -7,6 +7,7 @@ offset is mapped back to the user's original file.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,11 +32,19 @@ from kg.nlp.relations.facts import FoundRelation
 from kg.read.articles import BYLINE_ROLES, split_articles
 from kg.wordlists import word_list
 
-__all__ = ["PIPE_BATCH", "extract_sources", "to_record"]
+__all__ = [
+    "PIECE_CHARACTERS",
+    "PIPE_BATCH",
+    "article_pieces",
+    "extract_sources",
+    "is_model_worker_honour",
+    "to_record",
+]
 
 # Roles a relation gives its ends (ANNOTATION.md person roles).
 _HEAD_ROLES = {"TRAINED": "TRAINER", "TEACHES_AT": "TRAINER", "TRAINED_AT": "TRAINEE"}
 _TAIL_ROLES = {"TRAINED": "TRAINEE"}
+_MODEL_WORKER_HONOURS = word_list("model_worker_honours")
 
 
 @dataclass
@@ -158,6 +167,8 @@ class _SourceExtractor:
             )
         )
         head.roles.update(r for r in [_HEAD_ROLES.get(found.type)] if r and head.label == "PERSON")
+        if found.value is not None and is_model_worker_honour(found.value):
+            head.roles.add("MODEL_WORKER")
         if tail is not None and tail.label == "PERSON" and found.type in _TAIL_ROLES:
             tail.roles.add(_TAIL_ROLES[found.type])
 
@@ -297,6 +308,12 @@ def _unique_relations(relations: Iterable[Relation]) -> tuple[Relation, ...]:
 PIPE_BATCH = 64
 
 
+def is_model_worker_honour(honour: str) -> bool:
+    """Tell whether an honour makes its holder a model worker (劳模, 工匠, 技术能手 …), in
+    Simplified characters."""
+    return any(word in honour for word in _MODEL_WORKER_HONOURS)
+
+
 @dataclass
 class _PendingSource:
     """A source whose articles are in the pipeline, with the Docs still to come."""
@@ -320,14 +337,61 @@ def extract_sources(
     def article_texts() -> Iterator[tuple[str, Article]]:
         for source in sources:
             articles = tuple(split_articles(source))
-            pending.append(_PendingSource(_SourceExtractor(source, parts), articles, len(articles)))
-            yield from ((source.match_text[a.start : a.end], a) for a in articles)
+            pieces = [p for a in articles for p in article_pieces(a, source.text, nlp.max_length)]
+            pending.append(_PendingSource(_SourceExtractor(source, parts), articles, len(pieces)))
+            yield from ((source.match_text[p.start : p.end], p) for p in pieces)
 
     for doc, article in nlp.pipe(article_texts(), as_tuples=True, batch_size=PIPE_BATCH):
         yield from _finished(pending)
         pending[0].extractor.add_doc(article, doc)
         pending[0].waiting -= 1
     yield from _finished(pending)
+
+
+# An article longer than spaCy's max_length (1,000,000 characters; error E088) goes through the
+# pipeline in pieces. The linker and the relation reader take time that grows faster than a
+# Doc's length (a column page repeated: 50,000 characters 3 s, 200,000 characters 88 s), so the
+# pieces are short; a piece ends after a line break where it can, else after a sentence.
+PIECE_CHARACTERS = 20_000
+_PIECE_ENDS = ("\n", "。", "！", "？", "!", "?")
+
+
+def article_pieces(
+    article: Article, text: str, limit: int, size: int = PIECE_CHARACTERS
+) -> list[Article]:
+    """``article`` itself when it has at most ``limit`` characters, else its pieces.
+
+    Each piece is an Article of the same index over its range of ``text`` (offsets stay those of
+    the source), the byline with the first piece only; they cover the article without gaps.
+
+    >>> from kg.model import Article
+    >>> pieces = article_pieces(Article(0, 0, 9), "一二\\n三四\\n五六七\\n", limit=8, size=4)
+    >>> [(piece.start, piece.end) for piece in pieces]
+    [(0, 3), (3, 6), (6, 9)]
+    """
+    if article.end - article.start <= limit:
+        return [article]
+    pieces: list[Article] = []
+    start = article.start
+    while start < article.end:
+        end = min(start + size, article.end)
+        if end < article.end:
+            end = _piece_end(text, start, end)
+        piece = dataclasses.replace(article, start=start, end=end)
+        pieces.append(piece if not pieces else dataclasses.replace(piece, byline=()))
+        start = end
+    return pieces
+
+
+def _piece_end(text: str, start: int, end: int) -> int:
+    """Where a piece of ``text[start:end]`` ends: after its last line break in the second half,
+    else after its last sentence end there, else at ``end``."""
+    middle = start + (end - start) // 2
+    for marks in (_PIECE_ENDS[:1], _PIECE_ENDS[1:]):
+        cut = max(text.rfind(mark, middle, end) for mark in marks)
+        if cut >= 0:
+            return cut + 1
+    return end
 
 
 def _finished(pending: deque[_PendingSource]) -> Iterator[Extraction]:

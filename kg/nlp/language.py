@@ -9,6 +9,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+import kg.nlp.coref.coref_component
+import kg.nlp.domainner
 import kg.nlp.linking
 import kg.nlp.ner.entity_component
 import kg.nlp.relations.model_component
@@ -22,7 +24,9 @@ _DEFAULT_CONFIG = "union_news.cfg"
 _COMPONENT_MODULES = (
     kg.nlp.statner,
     kg.nlp.ner.entity_component,
+    kg.nlp.domainner,
     kg.nlp.linking,
+    kg.nlp.coref.coref_component,
     kg.nlp.relations.relation_component,
     kg.nlp.relations.model_component,
 )

@@ -6,16 +6,24 @@ placeholder and ``# sort: column -column …`` (the order of the rows, ``-`` for
 placeholder is a SPARQL variable (``?name``) that ``run_query`` replaces by a plain string
 literal before the query is parsed (in the projection as ``("…" AS ?name)``), so a file stays a
 valid query on its own.
+
+A parameter that names an entity is declared ``# entity: NAME ?variable``: the value (a name,
+an alias or a node key such as ``UNION:常熟市总工会``) is resolved to one entity first, whose IRI
+replaces ``?variable`` and whose canonical name becomes the parameter's value, so rows carry the
+canonical name. A value that names no entity is refused with the nearest names, one that names
+several with their node keys (``or-literal`` keeps a value that names no entity as a literal, for
+an honour). A ``relation`` parameter takes a relation type in any case.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -30,6 +38,8 @@ import pyoxigraph
 from kg.errors import QueryError
 from kg.graph.rdf import CONTEXT
 from kg.graph.store import GRAPH_PREFIXES
+from kg.model import RELATION_TYPES
+from kg.query.syntax import read_query
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,10 +54,13 @@ __all__ = [
     "named_query",
     "opened_store",
     "page_query",
+    "prepare_named",
     "python_value",
+    "query_list",
     "run_named",
     "run_query",
     "sort_result",
+    "sparql",
 ]
 
 _Value = str | int | float | bool | None
@@ -64,7 +77,18 @@ _ESCAPE_RE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _TRIPLE_TERM_RE = re.compile(r"^<<\(?\s*(.*?)\s*\)?>>$", re.DOTALL)
 _PROJECTION_RE = re.compile(r"\bSELECT\b.*?(?=\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
-_HEADER_RE = re.compile(r"#\s*(title|description|param|sort):\s*(.*)")
+_HEADER_RE = re.compile(r"#\s*(title|description|param|sort|entity):\s*(.*)")
+_ENTITY_RE = re.compile(r"(\w+)\s+\?(\w+)(\s+or-literal)?$")
+_NOTHING = "urn:union-kg:no-entity"  # an IRI that names nothing: a literal value's branch
+_ENTITIES_NAMED = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?entity ?key ?label WHERE {
+  { ?entity rdfs:label GIVEN } UNION { ?entity dcterms:identifier GIVEN }
+  ?entity dcterms:identifier ?key ; skos:prefLabel ?label .
+}"""
+_ALL_NAMES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?label WHERE { ?entity skos:prefLabel ?label }"""
 # Declared for every query: the project's prefixes and those of the store's named graphs.
 QUERY_PREFIXES = CONTEXT | GRAPH_PREFIXES
 
@@ -79,6 +103,9 @@ class NamedQuery:
     text: str
     params: dict[str, str] = field(default_factory=dict)  # placeholder → meaning
     sort: tuple[str, ...] = ()  # columns to sort by, "-column" for descending
+    entities: dict[str, tuple[str, bool]] = field(
+        default_factory=dict
+    )  # param → (variable, or-literal)
 
 
 @dataclass(frozen=True)
@@ -103,6 +130,7 @@ def _parse_named_query(name: str, text: str) -> NamedQuery:
     """Read the title, description and parameters from the leading comment of a ``.rq`` file."""
     fields: dict[str, str] = {}
     params: dict[str, str] = {}
+    entities: dict[str, tuple[str, bool]] = {}
     last = ""
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -112,6 +140,12 @@ def _parse_named_query(name: str, text: str) -> NamedQuery:
             param, _, meaning = header.group(2).partition("—")
             params[param.strip()] = meaning.strip()
             last = ""
+        elif header and header.group(1) == "entity":
+            declared = _ENTITY_RE.match(header.group(2).strip())
+            if declared is None:
+                raise QueryError(f"{name}.rq: '# entity:' takes a parameter and a ?variable")
+            entities[declared.group(1)] = (declared.group(2), bool(declared.group(3)))
+            last = ""
         elif header:
             last = header.group(1)
             fields[last] = header.group(2).strip()
@@ -120,7 +154,7 @@ def _parse_named_query(name: str, text: str) -> NamedQuery:
     if "title" not in fields or "description" not in fields:
         raise QueryError(f"{name}.rq: needs '# title:' and '# description:' comment lines")
     sort = tuple(fields.get("sort", "").split())
-    return NamedQuery(name, fields["title"], fields["description"], text, params, sort)
+    return NamedQuery(name, fields["title"], fields["description"], text, params, sort, entities)
 
 
 def page_query(name: str, iris: str) -> str:
@@ -161,6 +195,50 @@ def _bindings_for(query: NamedQuery, params: Mapping[str, str]) -> dict[str, str
             f"query {query.name} needs --param {min(missing)}=… ({query.params[min(missing)]})"
         )
     return dict(params)
+
+
+Lookup = Callable[[str], list[tuple[str, ...]]]
+
+
+def prepare_named(
+    query: NamedQuery, params: Mapping[str, str], lookup: Lookup
+) -> tuple[str, dict[str, str]]:
+    """The text and bindings to run a named query with: parameters checked, entities resolved.
+
+    ``lookup(text)`` runs a SELECT on the store and gives its rows as strings (an IRI
+    without its brackets); ``kg query`` and the endpoint each pass their own.
+    """
+    bindings = _bindings_for(query, params)
+    if "relation" in bindings:
+        bindings["relation"] = _relation_type(bindings["relation"])
+    text = query.text
+    for param, (variable, or_literal) in query.entities.items():
+        given = bindings[param]
+        literal = str(pyoxigraph.Literal(given))
+        rows = lookup(_ENTITIES_NAMED.replace("GIVEN", literal))
+        found = {key: (iri, label) for iri, key, label in rows}
+        if len(found) > 1:
+            keys = ", ".join(sorted(found))
+            raise QueryError(
+                f"{given!r} names {len(found)} entities: {keys}; give one as {param}=KEY"
+            )
+        if not found and not or_literal:
+            names = [row[0] for row in lookup(_ALL_NAMES)]
+            near = difflib.get_close_matches(given, names, n=5, cutoff=0.4)
+            hint = f"; the nearest names: {', '.join(near)}" if near else ""
+            raise QueryError(f"no entity is named {given!r}{hint}")
+        iri, label = next(iter(found.values()), (_NOTHING, given))
+        text = re.sub(rf"[?$]{variable}\b", f"<{iri}>".replace("\\", "\\\\"), text)
+        bindings[param] = label
+    return text, bindings
+
+
+def _relation_type(given: str) -> str:
+    """A relation type given in any case (``organizes``), or a refusal listing the types."""
+    kind = given.strip().upper()
+    if kind not in RELATION_TYPES:
+        raise QueryError(f"no relation type {given!r}; the types: {', '.join(RELATION_TYPES)}")
+    return kind
 
 
 def python_value(term: Any) -> _Value:
@@ -277,13 +355,14 @@ def run_query(
     SELECT gives its variables as columns; ASK one column ``ask``; CONSTRUCT and DESCRIBE the
     columns ``subject``, ``predicate``, ``object``. The project's prefixes (``kg:``, ``skos:``,
     ``dcterms:`` …, and ``facts:``/``entities:`` for the store's graphs) are predeclared; the
-    default graph is the union of the store's graphs.
+    default graph is the union of the store's graphs unless the query names its dataset with
+    ``FROM`` or ``FROM NAMED`` (which then hold, as SPARQL 1.1 §13.2 says).
     """
     try:
         answer = store.query(
             _inline_bindings(text, bindings or {}),
             prefixes=QUERY_PREFIXES,
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=not read_query(text).has_dataset,
         )
     except SyntaxError as error:
         message = " ".join(str(error).split())
@@ -308,8 +387,12 @@ def run_named(
 ) -> QueryResult:
     """Run the named query ``name`` with its parameters."""
     query = named_query(name)
-    result = run_query(store, query.text, _bindings_for(query, params or {}))
-    return sort_result(result, query.sort)
+
+    def lookup(text: str) -> list[tuple[str, ...]]:
+        return [tuple(map(str, row)) for row in run_query(store, text).rows]
+
+    text, bindings = prepare_named(query, params or {}, lookup)
+    return sort_result(run_query(store, text, bindings), query.sort)
 
 
 def sort_result(result: QueryResult, keys: Sequence[str]) -> QueryResult:
@@ -343,6 +426,30 @@ def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:
     >>> ask("build", "partners-of", name="常熟市总工会")  # doctest: +SKIP
     """
     return run_named(_build_store(Path(build_dir)), name, params).to_frame()
+
+
+def sparql(build_dir: str | Path, text: str) -> pd.DataFrame:
+    """Answer any SPARQL query about a build as a DataFrame (the project's prefixes declared).
+
+    >>> sparql("build", "SELECT ?u WHERE { ?u a kg:TradeUnion }")  # doctest: +SKIP
+    """
+    return run_query(_build_store(Path(build_dir)), text).to_frame()
+
+
+def query_list() -> pd.DataFrame:
+    """The named queries as a DataFrame: name, question, description and parameters."""
+    import pandas as pd
+
+    rows = [
+        {
+            "name": q.name,
+            "question": q.title,
+            "description": q.description,
+            "parameters": ", ".join(q.params),
+        }
+        for q in named_queries().values()
+    ]
+    return pd.DataFrame(rows)
 
 
 def _build_store(build_dir: Path) -> pyoxigraph.Store:

@@ -9,7 +9,9 @@ character back to the decoded original, so later stages can report places in the
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import statistics
 import sys
 import unicodedata
@@ -22,11 +24,35 @@ import opencc
 
 from kg.errors import InputError
 from kg.model import Source
+from kg.read.identity import (
+    STDIN_DOCUMENT,
+    BuildDocuments,
+    InputFile,
+    input_file,
+    stdin_file,
+    unique_names,
+)
 
-SUFFIXES = (".txt", ".md", ".jsonl")
-STDIN = "-"
-STDIN_NAME = "<stdin>"
-META_FIELDS = ("title", "date", "source", "url")
+__all__ = [
+    "BUILD_MARKER",
+    "CLOSING_MARKS",
+    "decode_bytes",
+    "ends_sentence",
+    "iter_input_paths",
+    "normalise",
+    "read_sources",
+    "source_from_text",
+    "text_width",
+    "to_simplified",
+]
+
+_SUFFIXES = (".txt", ".md", ".jsonl")
+# The file that marks a directory as a build (kg.workflow writes it). A build's files are not
+# articles: a build found in an input folder is passed over, one given as input refused.
+BUILD_MARKER = ".union-kg-build"
+_STDIN = "-"
+_STDIN_NAME = "<stdin>"
+_META_FIELDS = ("title", "date", "source", "url")
 
 # A file whose bytes are more than 2% C0 controls (other than tab, newlines, form feed and ESC)
 # is not text, even without a NUL byte.
@@ -34,6 +60,8 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1
 _MAX_CONTROL_SHARE = 0.02
 _BINARY_PROBE = 8192
 _LEGACY_ENCODINGS = ("gb18030", "cp950")  # cp950: Big5 with the Microsoft extensions
+_NOT_REGULAR = "not a regular file (a FIFO, device or socket); refused unread"
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 # Column-style OCR lines are short (about 10–15 characters on our pages); 40 leaves room.
 # Lines narrower than 5 on average are a list (of names, say), not a column.
@@ -59,55 +87,87 @@ def iter_input_paths(inputs: Sequence[str]) -> Iterator[str | Path]:
 
     ``-`` stands for standard input and is yielded as the string ``"-"``. Directories yield
     their ``.txt``, ``.md`` and ``.jsonl`` files in sorted order, skipping hidden entries, so a
-    build is reproducible; a file named twice is read once. A missing path, or a file given
-    by name with another extension, raises ``InputError``.
+    build is reproducible; a file named twice is read once. A missing path, a file given by
+    name with another extension, a file that is not a regular file (a FIFO, a device) or a
+    folder that cannot be listed raises ``InputError``.
     """
+    for entry in _input_entries(inputs):
+        if isinstance(entry, InputError):
+            raise entry
+        yield entry.path
+
+
+_Entry = InputFile | InputError
+
+
+def _input_entries(inputs: Sequence[str]) -> Iterator[_Entry]:
+    """Yield the files ``inputs`` stand for, once each, and what cannot be read, in order."""
     seen: set[str | Path] = set()
     for name in inputs:
-        yield from _unseen(_expand_input(name), seen)
+        for entry in _expand_input(name):
+            path = entry.path if isinstance(entry, InputFile) else Path(entry.path)
+            key = path if isinstance(path, str) else path.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield entry
 
 
-def _unseen(paths: Iterable[str | Path], seen: set[str | Path]) -> Iterator[str | Path]:
-    """Yield the paths not in ``seen`` (compared resolved), adding them to it."""
-    for path in paths:
-        key = path if isinstance(path, str) else path.resolve()
-        if key not in seen:
-            seen.add(key)
-            yield path
-
-
-def _expand_input(name: str) -> Iterator[str | Path]:
-    """Yield the readable files one command-line input stands for."""
-    if name == STDIN:
-        yield STDIN
+def _expand_input(name: str) -> Iterator[_Entry]:
+    """Yield the readable files one command-line input stands for, and the refusals."""
+    if name == _STDIN:
+        yield stdin_file()
         return
     path = Path(name)
-    if path.is_dir():
-        yield from _walk_directory(path)
+    if path.is_dir() and (path / BUILD_MARKER).is_file():
+        yield InputError(path, "is a kg build, not articles; give the folders of the articles")
+    elif path.is_dir():
+        yield from _walk_directory(path, root=path)
     elif not path.exists():
-        raise InputError(path, "no such file or directory")
+        yield InputError(path, "no such file or directory")
     elif not _has_input_suffix(path):
-        raise InputError(
+        yield InputError(
             path, f"unsupported file type {path.suffix!r}; expected .txt, .md or .jsonl"
         )
     else:
-        yield path
+        yield _regular_file(path, root=None)
 
 
-def _walk_directory(directory: Path) -> Iterator[Path]:
-    """Yield input files under ``directory`` in sorted order, without hidden ones."""
-    for entry in sorted(directory.iterdir()):
+def _walk_directory(directory: Path, root: Path) -> Iterator[_Entry]:
+    """Yield input files under ``directory`` in sorted order, without hidden ones.
+
+    A sub-folder that cannot be listed, and an input-named entry that is not a regular file,
+    are refused; the walk goes on with the rest. A build (``kg build -o corpus/build``) is
+    passed over.
+    """
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError as err:
+        yield InputError(directory, f"cannot read folder: {err.strerror or err}")
+        return
+    for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            yield from _walk_directory(entry)
-        elif entry.is_file() and _has_input_suffix(entry):
-            yield entry
+        if entry.is_dir():
+            if not entry.is_symlink() and not (entry / BUILD_MARKER).is_file():
+                yield from _walk_directory(entry, root)
+        elif _has_input_suffix(entry):
+            yield _regular_file(entry, root)
+
+
+def _regular_file(path: Path, root: Path | None) -> _Entry:
+    """The InputFile of ``path``, or its refusal when it is not a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        return InputError(path, f"cannot read: {err.strerror or err}")
+    if not stat.S_ISREG(mode):
+        return InputError(path, _NOT_REGULAR)
+    return input_file(path, root)
 
 
 def _has_input_suffix(path: Path) -> bool:
     """Tell whether ``path`` has one of the extensions union-kg reads."""
-    return path.suffix.lower() in SUFFIXES
+    return path.suffix.lower() in _SUFFIXES
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -117,32 +177,42 @@ def read_sources(
     inputs: Sequence[str],
     on_error: Callable[[InputError], None],
     stdin: TextIO | BinaryIO | None = None,
+    update: BuildDocuments | None = None,
 ) -> Iterator[Source]:
     """Yield a Source for every file (or JSON Lines record) that ``inputs`` name, one at a time.
 
     A refused input, file or JSON Lines line is passed to ``on_error`` and the batch goes on,
     so one bad file does not cost a whole build. ``stdin`` replaces ``sys.stdin`` for ``-``.
+    Documents are named by ``kg.read.identity``: the folders are listed first, since a name
+    depends on the other files of the run. With ``update`` (the documents of a build being
+    updated), sources the build holds are skipped and new files avoid its names.
     """
-    seen: set[str | Path] = set()
-    for name in inputs:
-        try:
-            paths = list(_unseen(_expand_input(name), seen))
-        except InputError as err:
-            on_error(err)
+    entries = list(_input_entries(inputs))
+    named = unique_names([entry for entry in entries if isinstance(entry, InputFile)])
+    if update is not None:
+        update.claim(named)
+    files = iter(named)
+    for entry in entries:
+        if isinstance(entry, InputError):
+            on_error(entry)
             continue
-        for path in paths:
-            yield from _read_path(path, on_error, stdin)
+        file = next(files)
+        for source in _read_path(file, on_error, stdin):
+            admitted = source if update is None else update.admit(file, source)
+            if admitted is not None:
+                yield admitted
 
 
 def _read_path(
-    path: str | Path, on_error: Callable[[InputError], None], stdin: TextIO | BinaryIO | None
+    file: InputFile, on_error: Callable[[InputError], None], stdin: TextIO | BinaryIO | None
 ) -> Iterator[Source]:
     """Yield the Sources of one input file, reporting what cannot be read to ``on_error``."""
+    path = file.path
     if isinstance(path, Path) and path.suffix.lower() == ".jsonl":
-        yield from _read_jsonl(path, on_error)
+        yield from _read_jsonl(path, file.name, on_error)
         return
     try:
-        source = _read_stdin(stdin) if isinstance(path, str) else _read_text_file(path)
+        source = _read_stdin(stdin) if isinstance(path, str) else _read_text_file(path, file.name)
     except InputError as err:
         on_error(err)
         return
@@ -153,39 +223,63 @@ def _read_stdin(stream: TextIO | BinaryIO | None) -> Source:
     """Read standard input (or ``stream``) as one text document."""
     data = (stream if stream is not None else sys.stdin.buffer).read()
     if isinstance(data, bytes):
-        raw = decode_bytes(data, STDIN_NAME)
+        raw = decode_bytes(data, _STDIN_NAME)
     elif not data.strip():
-        raise InputError(STDIN_NAME, "empty input")
+        raise InputError(_STDIN_NAME, "empty input")
     else:
         raw = data
-    return source_from_text(raw, path=STDIN, document="stdin")
+        _refuse_surrogates(_STDIN_NAME, raw)
+    return source_from_text(raw, path=_STDIN, document=STDIN_DOCUMENT)
 
 
-def _read_text_file(path: Path) -> Source:
+def _read_text_file(path: Path, document: str) -> Source:
     """Read a ``.txt`` or ``.md`` file as one document."""
-    raw = decode_bytes(_read_bytes(path), path)
-    return source_from_text(raw, path=str(path), document=path.name)
+    with _open_regular(path) as stream:
+        data = _read_all(path, stream)
+    return source_from_text(decode_bytes(data, path), path=str(path), document=document)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """Return the bytes of ``path``, turning an OS error into an InputError."""
+def _open_regular(path: Path) -> BinaryIO:
+    """Open ``path`` for reading if it is a regular file; refuse anything else unread.
+
+    O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever. The
+    check is made on the opened file, so a file swapped for a FIFO after the walk is refused.
+    """
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from err
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise InputError(path, _NOT_REGULAR)
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _read_all(path: Path, stream: BinaryIO) -> bytes:
+    """Return the bytes of ``stream``, turning an OS error into an InputError."""
+    try:
+        return stream.read()
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror or err}") from err
 
 
-def _read_jsonl(path: Path, on_error: Callable[[InputError], None]) -> Iterator[Source]:
+def _read_jsonl(
+    path: Path, document: str, on_error: Callable[[InputError], None]
+) -> Iterator[Source]:
     """Yield one Source per JSON Lines record, reporting bad lines and going on with the rest."""
     try:
-        with path.open("rb") as stream:
+        with _open_regular(path) as stream:
             _check_jsonl_start(path, stream.read(_BINARY_PROBE))
             stream.seek(0)
             non_blank = 0
             for number, line in enumerate(stream, start=1):
                 non_blank += bool(line.strip())
                 try:
-                    source = _record_to_source(path, number, line)
+                    source = _record_to_source(path, document, number, line)
                 except InputError as err:
                     on_error(err)
                     continue
@@ -207,7 +301,7 @@ def _check_jsonl_start(path: Path, head: bytes) -> None:
         raise InputError(path, "binary file, not text (NUL or control bytes)")
 
 
-def _record_to_source(path: Path, number: int, line: bytes) -> Source | None:
+def _record_to_source(path: Path, document: str, number: int, line: bytes) -> Source | None:
     """Turn one JSON Lines line into a Source; None for a blank line."""
     try:
         decoded = line.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -215,29 +309,58 @@ def _record_to_source(path: Path, number: int, line: bytes) -> Source | None:
         raise InputError(path, "cannot decode line as UTF-8", number) from err
     if not decoded.strip():
         return None
-    try:
-        record = json.loads(decoded)
-    except json.JSONDecodeError as err:
-        raise InputError(path, f"not valid JSON ({err.msg})", number) from err
-    text = record.get("text") if isinstance(record, dict) else None
-    if not isinstance(text, str):
+    record = _parse_json(path, number, decoded)
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise InputError(path, 'record has no string "text" field', number)
+    text: str = record["text"]
     if not text.strip():
         raise InputError(path, 'empty "text"', number)
-    record_id = record.get("id")
-    return source_from_text(
-        text,
-        path=str(path),
-        document=path.name,
-        record_id=f"line {number}" if record_id is None else str(record_id),
-        meta=_record_meta(record),
-    )
+    record_id = _record_id(path, number, record.get("id"))
+    meta = _record_meta(record)
+    for value in (text, record_id, *meta.values()):
+        _refuse_surrogates(path, value, number)
+    return source_from_text(text, path=str(path), document=document, record_id=record_id, meta=meta)
+
+
+def _record_id(path: Path, number: int, value: object) -> str:
+    """The id a record gives itself as text, else ``line N``."""
+    if value is None:
+        return f"line {number}"
+    try:
+        return str(value)
+    except RecursionError as err:  # an id of nested lists as deep as the parser allows
+        raise InputError(path, '"id" nested too deeply to read', number) from err
+
+
+def _parse_json(path: Path, number: int, line: str) -> object:
+    """Parse one JSON Lines line, refusing what Python's parser cannot hold.
+
+    Besides malformed JSON: nesting deeper than the interpreter's recursion limit
+    (RecursionError) and integers of more than 4,300 digits (ValueError since Python 3.11).
+    """
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as err:
+        raise InputError(path, f"not valid JSON ({err.msg})", number) from err
+    except RecursionError as err:
+        raise InputError(path, "JSON nested too deeply to read", number) from err
+    except ValueError as err:  # int_max_str_digits
+        raise InputError(path, f"cannot read JSON ({str(err).split(':')[0]})", number) from err
+
+
+def _refuse_surrogates(path: Path | str, value: str, line: int | None = None) -> None:
+    """Refuse text holding a lone surrogate (``"\\ud800"`` in JSON): not a character, so it
+    cannot be converted, matched or written as UTF-8."""
+    found = _SURROGATE_RE.search(value)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise InputError(path, f"text holds a lone surrogate ({code}), not a character", line)
 
 
 def _record_meta(record: Mapping[str, object]) -> dict[str, str]:
     """Keep the title, date, source and url of a record when they are strings or numbers."""
     meta: dict[str, str] = {}
-    for key in META_FIELDS:
+    for key in _META_FIELDS:
         value = record.get(key)
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             meta[key] = str(value)

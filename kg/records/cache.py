@@ -156,7 +156,9 @@ class ExtractionCache:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)", rows)
 
-    def __len__(self) -> int:
+    def count(self) -> int:
+        """How many records the cache holds (a method, not ``__len__``: an empty cache must
+        not be false, or ``cache or default`` would drop it)."""
         (count,) = self.db.execute("SELECT COUNT(*) FROM records").fetchone()
         return int(count)
 

@@ -23,7 +23,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from kg.errors import InputError, KGError
 from kg.model import Source
+from kg.read.identity import BuildDocuments, DocumentEntry
 from kg.read.ingest import read_sources
 from kg.records.cache import ExtractionCache, content_key, pipeline_version
 
@@ -137,8 +138,18 @@ class _ProcessSubmitter:
         self.workers = workers
 
     def submit(self, sources: list[Source]) -> Future[Batch]:
-        """Queue a chunk for the next free process."""
-        return self.executor.submit(extract_batch, sources)
+        """Queue a chunk for the next free process, starting one if the pool is not full.
+
+        Ctrl-C is blocked meanwhile, and a process started here keeps it blocked from birth: a
+        Ctrl-C at a terminal reaches the whole process group, and a worker still importing
+        would die of it with a traceback. A Ctrl-C that comes meanwhile waits until the
+        submission is done; the main process then stops the workers itself.
+        """
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self.executor.submit(extract_batch, sources)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 class _DaskSubmitter:
@@ -261,6 +272,7 @@ class ExtractionRun:
     reused: int = 0
     version: str = field(default_factory=pipeline_version)
     keys: hashlib._Hash = field(default_factory=hashlib.sha256)
+    documents: list[DocumentEntry] = field(default_factory=list)  # one per source, in order
 
     def fingerprint(self) -> str:
         """A hash of the pipeline version and of every document's key, in order, so far."""
@@ -287,6 +299,7 @@ class ExtractionRun:
     def start(self, sources: list[Source]) -> Chunk:
         """Look a chunk up in the cache and send what is missing to the workers."""
         keys = [content_key(source, self.version) for source in sources]
+        self.documents.extend(DocumentEntry.of(source) for source in sources)
         for key in keys:
             self.keys.update(key.encode())
         cached = self.cache.get_many(keys) if self.cache is not None else {}
@@ -360,20 +373,23 @@ def extraction_lines(
     inputs: Iterable[str],
     run: ExtractionRun,
     on_error: OnError,
-    skip: Container[tuple[str, str | None]] = frozenset(),
+    update: BuildDocuments | None = None,
     progress: Progress = unchanged,
     notify: Notify = quiet,
 ) -> Iterator[str]:
     """Read and extract every input: one JSON record per document.
 
-    Unreadable inputs go to ``on_error`` and the rest goes on. Sources whose (document, record
-    id) is in ``skip`` are not extracted (``build --update``); ``notify`` hears how many.
+    Unreadable inputs go to ``on_error`` and the rest goes on. With ``update`` (the documents
+    of the build ``--update`` adds to), sources the build holds are not extracted, and
+    ``notify`` hears how many were skipped, changed or renamed.
     """
-    sources = _skip_known(read_sources(list(inputs), on_error=on_error), skip, notify)
+    sources = read_sources(list(inputs), on_error=on_error, update=update)
     for line in run.records(progress(sources)):
         if log.isEnabledFor(logging.INFO):
             _log_counts(json.loads(line))
         yield line
+    if update is not None:
+        _report_update(update, notify)
 
 
 def _log_counts(record: dict[str, Any]) -> None:
@@ -388,15 +404,24 @@ def _log_counts(record: dict[str, Any]) -> None:
     )
 
 
-def _skip_known(
-    sources: Iterable[Source], skip: Container[tuple[str, str | None]], notify: Notify
-) -> Iterator[Source]:
-    """The sources not in ``skip``; says how many were skipped."""
-    skipped = 0
-    for source in sources:
-        if (source.document, source.record_id) in skip:
-            skipped += 1
-        else:
-            yield source
-    if skipped:
-        notify(f"skipped {skipped} documents already in the build")
+def _report_update(update: BuildDocuments, notify: Notify) -> None:
+    """Say which inputs of ``--update`` were in the build already, changed, or renamed."""
+    if update.skipped:
+        notify(f"skipped {update.skipped} documents already in the build")
+    if update.changed:
+        notify(
+            f"skipped {len(update.changed)} documents changed since they were built "
+            f"({_some(update.changed)}): --update adds new documents; build afresh for changes"
+        )
+    if update.renamed:
+        pairs = [f"{old} → {new}" for old, new in update.renamed]
+        notify(
+            f"named {len(pairs)} new files by more of their path, since the build holds other "
+            f"files of the same name: {_some(pairs)}"
+        )
+
+
+def _some(names: list[str], shown: int = 3) -> str:
+    """The first few of ``names``, and how many more."""
+    more = f", and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

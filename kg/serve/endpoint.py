@@ -11,7 +11,8 @@ Routes:
 The server is the standard library's ``ThreadingHTTPServer``: one thread per connection, which
 only parses HTTP and waits on a query worker (``kg.serve.pool``), so it needs no event loop and
 no dependency. Safety: ``kg.serve.guard`` refuses updates, ``SERVICE`` and ``file:`` datasets
-(403) before anything runs; the pool enforces the time and row limits.
+(403) and deeply nested queries (400) before anything runs; a request naming another host than
+the endpoint's gets 421 (DNS rebinding); the pool enforces the time, row and memory limits.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from kg.errors import EndpointError, QueryRefused
-from kg.query.named import NamedQuery, page_query
+from kg.errors import EndpointError, QueryError, QueryRefused
+from kg.query.named import NamedQuery, page_query, prepare_named
 from kg.serve import pages
 from kg.serve.guard import QueryForm, check_dataset_iris, check_query
 from kg.serve.http_server import EndpointServer, handler_for
@@ -45,6 +46,7 @@ from kg.serve.pool import (
 from kg.serve.protocol import (
     Request,
     Response,
+    check_host,
     content_type,
     html_response,
     message,
@@ -100,6 +102,7 @@ class ServeSettings:
     max_rows: int = 10_000
     workers: int = 2
     cors: bool = False
+    max_memory: int = 2048  # MiB of address space per query worker; 0: no cap
 
 
 class Endpoint:
@@ -121,7 +124,9 @@ class Endpoint:
         self.settings = settings
         self.queries = dict(queries)
         self.prefixes = tuple(sorted((prefixes or {}).items()))
-        self.pool = QueryPool(store_opener(store), settings.workers, settings.timeout)
+        self.pool = QueryPool(
+            store_opener(store), settings.workers, settings.timeout, settings.max_memory
+        )
         try:
             self.server = EndpointServer((settings.host, settings.port), handler_for(self))
         except OSError:
@@ -160,6 +165,8 @@ class Endpoint:
     def respond(self, request: Request) -> Response:
         """Route one request; every refusal or failure becomes a one-line message."""
         try:
+            port = int(self.server.server_address[1])
+            check_host(request.headers.get("host"), self.settings.host, port)
             response = self.route(request)
         except EndpointError as error:
             response = message(error.status, str(error))
@@ -175,7 +182,7 @@ class Endpoint:
         if path == "/sparql":
             return self.sparql(request)
         if request.method != "GET":
-            return Response(405, b"only GET is allowed here\n", headers={"Allow": "GET"})
+            return Response(405, b"only GET is allowed here\n", headers={"Allow": "GET, HEAD"})
         if path == "/":
             return html_response(pages.web_asset("index.html"))
         if path.startswith("/static/") and path[len("/static/") :] in _STATIC_TYPES:
@@ -191,16 +198,16 @@ class Endpoint:
 
     def options(self) -> Response:
         """An answer to a CORS preflight: allowed only when the endpoint runs with ``--cors``."""
-        headers = {"Allow": "GET, POST, OPTIONS"}
+        headers = {"Allow": "GET, HEAD, POST, OPTIONS"}
         if self.settings.cors:
-            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
             headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
         return Response(204, b"", headers=headers)
 
     def sparql(self, request: Request) -> Response:
         """The SPARQL 1.1 Protocol query operation (and the Service Description)."""
         if request.method not in ("GET", "POST"):
-            allow = {"Allow": "GET, POST, OPTIONS"}
+            allow = {"Allow": "GET, HEAD, POST, OPTIONS"}
             return Response(405, b"the endpoint answers GET and POST\n", headers=allow)
         params = protocol_params(request)
         if "update" in params:
@@ -228,12 +235,15 @@ class Endpoint:
         bindings: Mapping[str, str] | None = None,
     ) -> Response:
         """Run a client's query and send its answer in the negotiated format."""
-        form = check_query(text)
+        query = check_query(text)
+        form = query.form
         offers = _GRAPH_OFFERS if form is not None and form.returns_graph else _TABLE_OFFERS
         media_type = negotiate(accept, offers)
         if media_type is None:
             return not_acceptable(accept, form)
-        result = self.run(text, media_type, default_graphs, named_graphs, bindings)
+        result = self.run(
+            query.text, media_type, default_graphs, named_graphs, bindings, query.has_dataset
+        )
         headers = {"Vary": "Accept"}
         return Response(200, result.body, content_type(result.media_type), headers)
 
@@ -244,8 +254,10 @@ class Endpoint:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         bindings: Mapping[str, str] | None = None,
+        has_dataset: bool = False,
     ) -> QueryAnswer:
-        """Run a query in a worker with the endpoint's limits."""
+        """Run a query in a worker with the endpoint's limits; ``has_dataset`` when the text
+        names its own (``FROM``)."""
         request = QueryRequest(
             text,
             media_type,
@@ -254,6 +266,7 @@ class Endpoint:
             tuple(named_graphs),
             self.prefixes,
             tuple(sorted((bindings or {}).items())),
+            has_dataset,
         )
         return self.pool.run(request)
 
@@ -324,7 +337,7 @@ class Endpoint:
         if query is None:
             known = ", ".join(sorted(self.queries)) or "none"
             return message(404, f"no named query {name!r}; known: {known}")
-        form = check_query(query.text)
+        form = check_query(query.text).form
         offers = _GRAPH_OFFERS if form is not None and form.returns_graph else _TABLE_OFFERS
         offers = [
             *offers,
@@ -343,7 +356,25 @@ class Endpoint:
         if missing:
             needs = "; ".join(f"{key}=… ({query.params[key]})" for key in missing)
             raise EndpointError(f"named query {name} needs the URL parameters {needs}")
-        return self.answer(query.text, media_type, bindings=bindings)
+        text, bindings = self.prepared(query, bindings)
+        return self.answer(text, media_type, bindings=bindings)
+
+    def prepared(self, query: NamedQuery, params: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+        """A named query's text and bindings with its entity parameters resolved; a name that
+        names no entity, or several, is refused with the names to choose from."""
+
+        def lookup(text: str) -> list[tuple[str, ...]]:
+            table = self.select(text)
+            names = table["head"]["vars"]
+            return [
+                tuple(row[name]["value"] if name in row else "" for name in names)
+                for row in table["results"]["bindings"]
+            ]
+
+        try:
+            return prepare_named(query, params, lookup)
+        except QueryError as error:
+            raise EndpointError(str(error)) from error
 
     def named_query_page(
         self, query: NamedQuery, form: QueryForm | None, bindings: dict[str, str]
@@ -354,12 +385,13 @@ class Endpoint:
             if any(key not in bindings for key in query.params):
                 results = ""
             elif form is QueryForm.SELECT:
-                table = self.select(query.text, bindings)
+                table = self.select(*self.prepared(query, bindings))
                 rows = table["results"]["bindings"]
                 labels = self.labels(pages.iris_in(rows))
                 results = pages.table_html(table["head"]["vars"], rows, labels)
             else:
-                answer = self.run(query.text, "text/turtle", bindings=bindings)
+                text, prepared = self.prepared(query, bindings)
+                answer = self.run(text, "text/turtle", bindings=prepared)
                 results = f'<pre class="graph">{html.escape(answer.body.decode())}</pre>'
         except EndpointError as failure:
             status, error = failure.status, str(failure)

@@ -8,6 +8,11 @@ the background while the other workers go on answering. The HTTP threads of the 
 wait on pipes, so a slow query never holds the server.
 
 Workers serialise the answer themselves (in the format the client negotiated) and send bytes.
+
+Each worker caps its address space (``resource.setrlimit(RLIMIT_AS)``, ``kg serve
+--max-memory``): a query that needs more makes Oxigraph's allocation fail, which aborts the
+worker; the client gets a 503 saying so and the worker is replaced. Queries run on a thread
+with a 256 MiB stack, which holds the deepest algebra ``kg.serve.guard`` lets through.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
 import queue
+import resource
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -56,6 +64,8 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+_QUERY_STACK = 256 << 20  # bytes of stack for the thread that runs queries (kg.serve.guard)
+_MEGABYTE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ class QueryRequest:
 
     ``prefixes`` are declared before the text is parsed; ``bindings`` give variables a string
     value before evaluation (a named query's parameters, as ``kg.query.named.run_query`` binds
-    them).
+    them). ``has_dataset`` says the text names its own dataset (``FROM``, ``FROM NAMED``).
     """
 
     text: str
@@ -100,6 +110,7 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
     bindings: tuple[tuple[str, str], ...] = ()
+    has_dataset: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,18 +121,31 @@ class QueryAnswer:
     body: bytes
 
 
+def _dataset_options(request: QueryRequest) -> dict[str, Any]:
+    """The dataset a query runs on, by the SPARQL 1.1 rules.
+
+    ``default-graph-uri`` and ``named-graph-uri`` replace the query's own ``FROM`` and ``FROM
+    NAMED`` (Protocol §2.1.4); without them the query's own are used (Query §13.2); without
+    either, the default graph is the union of the store's graphs, as the store keeps everything
+    in named graphs (``kg.graph.store``) and the Service Description says.
+    """
+    options: dict[str, Any] = {}
+    if request.default_graphs:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+    elif request.named_graphs or not request.has_dataset:
+        options["use_default_graph_as_union"] = True
+    if request.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+    return options
+
+
 def _run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
     """Evaluate one request on a store and serialise the answer (in the worker process)."""
     options: dict[str, Any] = {
         "prefixes": dict(request.prefixes),
         "substitutions": {ox.Variable(name): ox.Literal(value) for name, value in request.bindings},
+        **_dataset_options(request),
     }
-    if request.default_graphs:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
-    else:  # the store keeps its resources in named graphs (kg.graph.store): the default is them all
-        options["use_default_graph_as_union"] = True
-    if request.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
     try:  # evaluation goes on while rows are read, so errors can come from serialising too
         return _serialise(store.query(request.text, **options), request)
     except SyntaxError as error:
@@ -210,23 +234,40 @@ def _term_json(term: Any) -> dict[str, Any]:
     }
 
 
-def _serve_requests(connection: Connection, opener: StoreOpener) -> None:
-    """A worker's life: open the store, then answer requests from the pipe until it closes."""
+def _serve_requests(connection: Connection, opener: StoreOpener, max_memory: int) -> None:
+    """A worker's life: cap its memory, then answer on a thread with a deep stack."""
+    # Oxigraph aborts when an allocation fails; one line on standard error says so, not the
+    # whole Rust backtrace a RUST_BACKTRACE=1 in the environment would add.
+    os.environ["RUST_BACKTRACE"] = "0"
+    if max_memory:
+        limit = max_memory * _MEGABYTE
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    threading.stack_size(_QUERY_STACK)
+    answering = threading.Thread(target=_answer_requests, args=(connection, opener))
+    answering.start()
+    answering.join()
+
+
+def _answer_requests(connection: Connection, opener: StoreOpener) -> None:
+    """Open the store, then answer requests from the pipe until it closes."""
     try:
         store = opener()
-    except (KGError, OSError, ValueError, SyntaxError) as error:
-        connection.send(("failed", f"cannot open the store: {error}"))
+    except (KGError, OSError, ValueError, SyntaxError, MemoryError) as error:
+        connection.send(("failed", f"cannot open the store: {error!s}"))
         return
     connection.send(("ready", ""))
     while True:
         try:
             request = connection.recv()
-        except EOFError:
+            try:
+                connection.send(("answer", _run_request(store, request)))
+            except EndpointError as error:
+                connection.send(("error", (error.status, str(error))))
+            except MemoryError:
+                connection.send(("out of memory", ""))  # and stop: the pool starts a new worker
+                return
+        except (EOFError, OSError):  # the server closed the pipe: it stopped, or stopped us
             return
-        try:
-            connection.send(("answer", _run_request(store, request)))
-        except EndpointError as error:
-            connection.send(("error", (error.status, str(error))))
 
 
 @dataclass(eq=False)
@@ -242,15 +283,17 @@ class QueryPool:
 
     ``run`` waits at most ``timeout`` seconds for a free worker and then at most ``timeout``
     seconds for the answer; past either, the client is told why (HTTP 503), and a worker whose
-    query ran over is killed and replaced.
+    query ran over is killed and replaced. ``max_memory`` caps each worker's address space in
+    MiB (0: no cap); a query that needs more gets a 503 and its worker is replaced.
     """
 
-    def __init__(self, opener: StoreOpener, size: int, timeout: float) -> None:
+    def __init__(self, opener: StoreOpener, size: int, timeout: float, max_memory: int = 0) -> None:
         if size < 1:
             raise KGError(f"the endpoint needs at least one query worker, not {size}")
         self.opener = opener
         self.size = size
         self.timeout = timeout
+        self.max_memory = max_memory
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.workers: set[Worker] = set()
@@ -265,7 +308,10 @@ class QueryPool:
         """Spawn a worker process (a fresh interpreter: no locks or threads inherited)."""
         ours, theirs = self.context.Pipe()
         process = self.context.Process(
-            target=_serve_requests, args=(theirs, self.opener), name="kg-query", daemon=True
+            target=_serve_requests,
+            args=(theirs, self.opener, self.max_memory),
+            name="kg-query",
+            daemon=True,
         )
         process.start()
         theirs.close()
@@ -283,6 +329,8 @@ class QueryPool:
             state, reason = worker.connection.recv()
         except EOFError:
             state, reason = "failed", "the query worker exited while opening the store"
+            if self.max_memory:
+                reason += f"; does it need more than --max-memory {self.max_memory} MB?"
         if state != "ready":
             self.stop(worker)
             raise KGError(reason)
@@ -308,8 +356,14 @@ class QueryPool:
                 )
             kind, payload = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError) as error:
+            aborted = self.stopped_by_abort(worker)
             self.replace(worker)
+            if aborted:
+                raise self.out_of_memory() from error
             raise EndpointError("the query worker stopped unexpectedly", status=500) from error
+        if kind == "out of memory":
+            self.replace(worker)
+            raise self.out_of_memory()
         self.idle.put(worker)
         log.debug("query answered in %.3f s", time.monotonic() - started)
         if kind == "error":
@@ -317,6 +371,19 @@ class QueryPool:
             raise EndpointError(message, status=status)
         answer: QueryAnswer = payload
         return answer
+
+    def stopped_by_abort(self, worker: Worker) -> bool:
+        """True when a worker whose pipe closed ended by abort: an allocation over its cap."""
+        worker.process.join(timeout=5)
+        return bool(self.max_memory) and worker.process.exitcode == -signal.SIGABRT
+
+    def out_of_memory(self) -> EndpointError:
+        """The 503 of a query that needed more memory than a worker may have."""
+        return EndpointError(
+            f"query stopped: it needed more than {self.max_memory} MB of memory, the "
+            "endpoint's limit per query worker; narrow the query or add a LIMIT",
+            status=503,
+        )
 
     def replace(self, worker: Worker) -> None:
         """Kill a worker and start its replacement in the background."""

@@ -3,9 +3,10 @@ query parameters of GET and POST, and the one-line refusals."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
@@ -16,6 +17,7 @@ from kg.serve.pool import GRAPH_FORMATS, TABLE_FORMATS
 __all__ = [
     "Request",
     "Response",
+    "check_host",
     "content_type",
     "html_response",
     "message",
@@ -25,6 +27,8 @@ __all__ = [
 ]
 
 PAGE_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+_ANY_ADDRESS = ("", "0.0.0.0", "::")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,40 @@ def valid_iri(iri: str) -> str:
     except ValueError as error:
         raise EndpointError(f"<{iri}> is not a valid IRI: {error}") from error
     return iri
+
+
+def check_host(host: str | None, bound_host: str, port: int) -> None:
+    """Refuse (421) a request whose ``Host`` names another server than this one.
+
+    A web page whose DNS name is made to point at this machine (DNS rebinding) reaches the
+    endpoint under that name; refusing names the endpoint was not started with keeps such a
+    page from reading it. Accepted: the bound host, its loopback forms (127.0.0.1, localhost,
+    [::1]) and, bound to every address (``--host 0.0.0.0``), any IP address; always with the
+    bound port. A request without ``Host`` (HTTP/1.0, no browser) is accepted.
+    """
+    if host is None:
+        return
+    try:
+        url = urlsplit(f"//{host}")
+        name, named_port = (url.hostname or ""), (url.port or 80)
+    except ValueError:
+        name, named_port = "", 0
+    bound = bound_host.lower().strip("[]")
+    known = name in (bound, *_LOOPBACK_NAMES)
+    if not known and bound in _ANY_ADDRESS:
+        try:
+            ipaddress.ip_address(name)
+            known = True
+        except ValueError:
+            pass
+    if not (known and named_port == port):
+        shown = f"[{bound}]" if ":" in bound else bound
+        raise EndpointError(
+            f"this endpoint answers requests for {shown or 'localhost'}:{port} or "
+            f"localhost:{port}, not {host}: another name for this address is refused "
+            "(DNS rebinding)",
+            status=421,
+        )
 
 
 def protocol_params(request: Request) -> dict[str, list[str]]:

@@ -92,7 +92,13 @@ def _type_legend(ax: Axes, types: set[str], inside: str | None = None) -> None:
     ax.legend(handles=handles, fontsize=9, frameon=False, **where)
 
 
-def _entities_per_type(graph: nx.MultiDiGraph) -> Figure:
+def _titled(ax: Axes, title: str, source: str, counted: str) -> None:
+    """A figure's title: what is drawn, how many, and from which build."""
+    where = f"（{source}）" if source else ""
+    ax.set_title(f"{title}{where}\n{counted}" if counted else f"{title}{where}")
+
+
+def _entities_per_type(graph: nx.MultiDiGraph, source: str = "") -> Figure:
     """A bar per entity type: how many entities of that type the build holds."""
     counts = Counter(t for _, t in graph.nodes(data="type"))
     figure = Figure(figsize=(7, 4), layout="constrained")
@@ -104,7 +110,7 @@ def _entities_per_type(graph: nx.MultiDiGraph) -> Figure:
         color=[type_colour(t) for t in types],
     )
     ax.bar_label(bars, padding=3)
-    ax.set_title("各类实体数量")
+    _titled(ax, "各类实体数量", source, f"共 {graph.number_of_nodes()} 个实体")
     ax.set_xlabel("实体数")
     return figure
 
@@ -120,8 +126,15 @@ def partner_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     return partners
 
 
-def _draw_typed_network(ax: Axes, network: nx.Graph | nx.DiGraph, pos: dict[str, Any]) -> None:
-    """Draw nodes coloured by type and labelled with their Chinese names."""
+def _draw_typed_network(
+    ax: Axes, network: nx.Graph | nx.DiGraph, pos: dict[str, Any], outward: bool = False
+) -> None:
+    """Draw nodes coloured by type and labelled with their Chinese names.
+
+    A label sits just under its node; with ``outward``, on the side of the node away from the
+    middle of its group, so that long names in a triangle of partners fall outside it rather
+    than across its lines and each other.
+    """
     sizes = {node: 150 + 120 * network.degree(node) for node in network}  # points²
     nx.draw_networkx_edges(
         network, pos, ax=ax, edge_color="#777777", width=1.2, node_size=list(sizes.values())
@@ -134,15 +147,43 @@ def _draw_typed_network(ax: Axes, network: nx.Graph | nx.DiGraph, pos: dict[str,
         node_size=[sizes[n] for n in network],
         edgecolors="white",
     )
-    labels = {node: data["label"] for node, data in network.nodes(data=True)}
-    texts = nx.draw_networkx_labels(
-        network, pos, labels=labels, ax=ax, font_size=8, verticalalignment="top"
-    )
     figure = ax.get_figure(root=True)
-    for node, text in texts.items():  # each label just under its node, whatever the scale
-        below = math.sqrt(sizes[node]) / 2 + 2
-        text.set_transform(offset_copy(ax.transData, fig=figure, y=-below, units="points"))
+    middles = _group_middles(network, pos) if outward else {}
+    for node, (x, y) in pos.items():
+        gap = math.sqrt(sizes[node]) / 2 + 2  # points: clear of the node, whatever the scale
+        mx, my, radius = middles[node] if outward else (x, y + 1.0, 1.0)
+        dx, dy = x - mx, y - my
+        sideways = abs(dx) > abs(dy) or math.hypot(dx, dy) < 0.4 * radius  # a hub: to its right
+        if sideways:
+            across, along = (gap if dx >= 0 else -gap), 0.0
+            align = ("left" if dx >= 0 else "right", "center")
+        else:
+            across, along = 0.0, (gap if dy > 0 else -gap)
+            align = ("center", "bottom" if dy > 0 else "top")
+        ax.text(
+            x,
+            y,
+            network.nodes[node]["label"],
+            fontsize=8,
+            ha=align[0],
+            va=align[1],
+            transform=offset_copy(ax.transData, fig=figure, x=across, y=along, units="points"),
+        )
     ax.set_axis_off()
+
+
+def _group_middles(
+    network: nx.Graph | nx.DiGraph, pos: dict[str, Any]
+) -> dict[str, tuple[float, float, float]]:
+    """For each node, the middle of its connected group (the mean of its members' positions)
+    and the group's radius (the farthest member from the middle)."""
+    middles = {}
+    for group in nx.connected_components(network.to_undirected(as_view=True)):
+        xs, ys = zip(*(pos[node] for node in group), strict=True)
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        radius = max(math.hypot(x - mx, y - my) for x, y in zip(xs, ys, strict=True)) or 1.0
+        middles.update(dict.fromkeys(group, (mx, my, radius)))
+    return middles
 
 
 def component_layout(network: nx.Graph) -> dict[str, tuple[float, float]]:
@@ -167,21 +208,22 @@ def component_layout(network: nx.Graph) -> dict[str, tuple[float, float]]:
         if max(xs) - min(xs) > max(ys) - min(ys):  # stand it upright: labels are wide
             part = {node: (y, x) for node, (x, y) in part.items()}
         for node, (x, y) in part.items():
-            pos[node] = (4.0 * column + x, -2.5 * row + y)
+            pos[node] = (5.0 * column + x, -2.5 * row + y)
     return pos
 
 
-def partnership_network(graph: nx.MultiDiGraph) -> Figure:
+def partnership_network(graph: nx.MultiDiGraph, source: str = "") -> Figure:
     """The bodies that act together (PARTNERS_WITH), coloured by type, sized by partners."""
     figure = Figure(figsize=(13, 9), layout="constrained")
     ax = figure.add_subplot()
     partners = partner_graph(graph)
-    ax.set_title("合作网络：共同主办、共建、联盟")
+    counted = f"{partners.number_of_nodes()} 个单位，{partners.number_of_edges()} 对合作"
+    _titled(ax, "合作网络：共同主办、共建、联盟", source, counted if partners else "")
     if not partners:
         _say_nothing_found(ax, "没有找到合作关系")
         return figure
     pos = component_layout(partners)
-    _draw_typed_network(ax, partners, pos)
+    _draw_typed_network(ax, partners, pos, outward=True)
     _type_legend(ax, {t for _, t in partners.nodes(data="type")})
     ax.margins(0.15)
     return figure
@@ -220,19 +262,29 @@ def tree_layout(tree: nx.DiGraph, generation: dict[str, int]) -> dict[str, tuple
     return pos
 
 
-def mentoring_tree(graph: nx.MultiDiGraph) -> Figure:
-    """Who trained whom (TRAINED facts), one row per generation, trainers at the top."""
-    figure = Figure(figsize=(10, 7), layout="constrained")
-    ax = figure.add_subplot()
-    ax.set_title("师徒传承：谁带出了谁")
+def mentoring_tree(graph: nx.MultiDiGraph, source: str = "") -> Figure:
+    """Who trained whom (TRAINED facts), one row per generation, trainers at the top.
+
+    The figure is as wide as its widest row and as tall as its generations, so a build of
+    many short lineages (one master, one apprentice) draws compactly.
+    """
     tree = nx.DiGraph()
     tree.add_edges_from((h, t) for h, t, k in graph.edges(keys=True) if k == "TRAINED")
+    generation = generations(tree) if tree else {}
+    widest = max(Counter(generation.values()).values(), default=1)
+    depth = max(generation.values(), default=0) + 1
+    figure = Figure(
+        figsize=(min(18.0, max(7.0, 1.2 * widest)), 1.6 + 1.0 * depth), layout="constrained"
+    )
+    ax = figure.add_subplot()
+    counted = f"{tree.number_of_edges()} 对师徒，{depth} 代" if tree else ""
+    _titled(ax, "师徒传承：谁带出了谁", source, counted)
     if not tree:
         _say_nothing_found(ax, "没有找到师徒关系（TRAINED）")
         return figure
     for node in tree:
         tree.nodes[node].update(graph.nodes[node])
-    pos = tree_layout(tree, generations(tree))
+    pos = tree_layout(tree, generation)
     rows = sorted({-y for _, y in pos.values()})
     _draw_typed_network(ax, tree, pos)
     ax.set_axis_on()
@@ -240,11 +292,11 @@ def mentoring_tree(graph: nx.MultiDiGraph) -> Figure:
     ax.set_xticks([])
     ax.tick_params(left=False, labelleft=True)  # networkx hides tick labels; keep the rows'
     ax.spines[:].set_visible(False)
-    ax.margins(0.1, 0.2)
+    ax.margins(0.05, 0.25)
     return figure
 
 
-def top_partners(graph: nx.MultiDiGraph, count: int = _TOP_PARTNERS) -> Figure:
+def top_partners(graph: nx.MultiDiGraph, source: str = "", count: int = _TOP_PARTNERS) -> Figure:
     """The bodies with the most distinct partners, one bar each, coloured by type."""
     partners = partner_graph(graph)
     ranked = sorted(
@@ -253,7 +305,7 @@ def top_partners(graph: nx.MultiDiGraph, count: int = _TOP_PARTNERS) -> Figure:
     )[:count]
     figure = Figure(figsize=(8, 1.5 + 0.35 * max(1, len(ranked))), layout="constrained")
     ax = figure.add_subplot()
-    ax.set_title("合作伙伴最多的单位")
+    _titled(ax, "合作伙伴最多的单位", source, f"前 {count} 名" if ranked else "")
     if not ranked:
         _say_nothing_found(ax, "没有找到合作关系")
         return figure
@@ -269,7 +321,7 @@ def top_partners(graph: nx.MultiDiGraph, count: int = _TOP_PARTNERS) -> Figure:
     return figure
 
 
-FIGURES: dict[str, Callable[[nx.MultiDiGraph], Figure]] = {
+FIGURES: dict[str, Callable[[nx.MultiDiGraph, str], Figure]] = {
     "entities_per_type.png": _entities_per_type,
     "partnership_network.png": partnership_network,
     "mentoring_tree.png": mentoring_tree,
@@ -277,13 +329,15 @@ FIGURES: dict[str, Callable[[nx.MultiDiGraph], Figure]] = {
 }
 
 
-def write_plots(graph: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
-    """Draw every figure of ``FIGURES`` into ``out_dir`` as PNG; return the files written."""
+def write_plots(graph: nx.MultiDiGraph, out_dir: Path, source: str = "") -> list[Path]:
+    """Draw every figure of ``FIGURES`` into ``out_dir`` as PNG; return the files written.
+
+    ``source`` names the build in every title."""
     written = []
     with matplotlib.rc_context(cjk_rc()):
         for name, draw in FIGURES.items():
             path = out_dir / name
             with atomic_path(path) as temporary:
-                draw(graph).savefig(temporary, format="png", dpi=_DPI)
+                draw(graph, source).savefig(temporary, format="png", dpi=_DPI)
             written.append(path)
     return written

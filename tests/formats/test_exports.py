@@ -201,3 +201,21 @@ def test_cli_export_writes_jsonld(corpus_build, tmp_path):
     labels = {str(label) for label in rdf.objects(predicate=SKOS.prefLabel)}
     graph = load_graph(corpus_build)
     assert {data["label"] for _, data in graph.nodes(data=True)} <= labels
+
+
+def test_excel_csv_has_a_byte_order_mark_and_plain_csv_none(corpus_build, tmp_path):
+    for flags, folder in ((["--excel"], "excel"), ([], "plain")):
+        args = ["export", str(corpus_build), "-f", "csv", "-o", str(tmp_path / folder), *flags]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "excel" / "nodes.csv").read_bytes().startswith(b"\xef\xbb\xbfId,")
+    assert (tmp_path / "plain" / "nodes.csv").read_bytes().startswith(b"Id,")
+    excel_rows = (tmp_path / "excel" / "edges.csv").read_text(encoding="utf-8-sig")
+    assert excel_rows == (tmp_path / "plain" / "edges.csv").read_text(encoding="utf-8")
+
+
+def test_excel_goes_with_csv_only(corpus_build, tmp_path):
+    args = ["export", str(corpus_build), "-f", "gexf", "--excel", "-o", str(tmp_path / "g.gexf")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "--excel goes with -f csv" in result.output

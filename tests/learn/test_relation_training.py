@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.corpus import CorpusDocument
-from kg.learn.relation_training import ArticleExamples, choose_documents, train_relation_model
+from kg.learn.relation_training import ArticleExamples, train_relation_model
 from kg.nlp.relations.candidates import Candidate
 from kg.nlp.relations.clauses import Arg
 from kg.nlp.relations.pair_model import CLASSES, PairModel, class_masks
@@ -48,10 +47,3 @@ def test_training_twice_writes_the_same_file(tmp_path: Path) -> None:
     train_relation_model(EXAMPLES, tmp_path / "a.npz")
     train_relation_model(EXAMPLES, tmp_path / "b.npz")
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
-
-
-def test_a_share_of_the_documents_is_the_same_for_the_same_seed() -> None:
-    documents = [CorpusDocument(Path("."), f"d{i}.txt", ()) for i in range(8)]
-    quarter = choose_documents(documents, 0.25, seed=0)
-    assert len(quarter) == 2 and quarter == choose_documents(documents, 0.25, seed=0)
-    assert len(choose_documents(documents, 1.0, seed=0)) == 8

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
 
+from click.testing import CliRunner
 from spacy.language import Language
 
+from kg.cli import main
 from kg.model import Source
-from kg.nlp.extract import PIPE_BATCH, extract_sources, to_record
+from kg.nlp.extract import (
+    PIPE_BATCH,
+    article_pieces,
+    extract_sources,
+    is_model_worker_honour,
+    to_record,
+)
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.linking import NameParts
+from kg.read.articles import split_articles
 from kg.read.ingest import source_from_text
 
 # fmt: off
@@ -63,3 +74,54 @@ def test_records_stream_before_the_input_ends(nlp: Language) -> None:
     first = next(extract_sources(nlp, lazily(), NameParts(load_lexicon())))
     assert first.document == "0.txt"
     assert len(read) <= PIPE_BATCH * 2
+
+
+def test_a_craftsman_honour_makes_its_holder_a_model_worker(nlp: Language) -> None:
+    given = sources(["去年，青禾机械有限公司焊工吕国梁获评“常熟工匠”，徒弟沈佳也获得一等奖。"])
+    people = {
+        entity["name"]: entity["roles"]
+        for entity in to_record(next(extract_sources(nlp, given, NameParts(load_lexicon()))))[
+            "entities"
+        ]
+        if entity["type"] == "PERSON"
+    }
+    assert "MODEL_WORKER" in people["吕国梁"]
+    assert "MODEL_WORKER" not in people.get("沈佳", [])
+
+
+def test_model_worker_honours_are_the_craftsman_and_model_worker_titles() -> None:
+    assert is_model_worker_honour("2023年度“安徽工匠”")
+    assert is_model_worker_honour("全国五一劳动奖章")
+    assert not is_model_worker_honour("一等奖")
+
+
+def test_an_article_over_a_million_characters_is_read_in_pieces_with_offsets_kept(
+    tmp_path: Path,
+) -> None:
+    sentence = "青禾机械有限公司工会组织职工开展技能培训，张明师傅担任讲师。\n"
+    filler = ("工作" * 50 + "\n") * 10_400  # one article: no headline, byline or caption
+    raw = "## 青禾工会开班\n" + sentence + filler + sentence
+    page = tmp_path / "long.md"
+    page.write_text(raw, encoding="utf-8")
+    assert len(raw) > 1_000_000  # spaCy's max_length: a longer text is refused whole (E088)
+    result = CliRunner().invoke(main, ["extract", str(page)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert len(record["articles"]) == 1
+    mentions = [m for e in record["entities"] for m in e["mentions"]]
+    assert all(raw[m["start"] : m["end"]] == m["text"] for m in mentions)
+    last = len(raw) - len(sentence)  # the sentence again, in the last piece
+    found = {m["text"] for m in mentions if m["start"] >= last}
+    assert found == {"青禾机械有限公司工会", "青禾机械有限公司", "张明"}
+
+
+def test_article_pieces_cover_a_long_article_and_end_at_line_breaks() -> None:
+    raw = ("职工" * 30 + "。" + "工会" * 20 + "\n") * 300
+    source = source_from_text(raw, "a.txt", "a.txt")
+    (article,) = split_articles(source)
+    pieces = article_pieces(article, source.text, limit=10_000, size=1_000)
+    assert pieces[0].start == article.start and pieces[-1].end == article.end
+    assert all(before.end == after.start for before, after in pairwise(pieces))
+    assert len(pieces) > 10 and all(p.end - p.start <= 1_000 for p in pieces)
+    assert all(source.text[p.end - 1] == "\n" for p in pieces[:-1])
+    assert article_pieces(article, source.text, limit=len(raw)) == [article]

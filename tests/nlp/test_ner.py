@@ -197,3 +197,14 @@ def test_a_studio_name_holds_the_verbs_of_its_craft(nlp):
     doc = nlp("常熟市总工会在厂里建立了罗秀英陶瓷烧制技艺传承工作室，还将积极建设劳模创新工作室。")
     studios = {e.text for e in doc.ents if e.label_ == "STUDIO"}
     assert studios == {"罗秀英陶瓷烧制技艺传承工作室"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("面向青禾职业技术学院的学生开放。", "青禾职业技术学院"),
+        ("常熟市总工会暨青禾机械有限公司工会举办活动。", "青禾机械有限公司工会"),
+    ],
+)
+def test_a_name_read_leftwards_stops_at_the_word_that_governs_it(nlp, text, name):
+    assert name in [e.text for e in nlp(text).ents]

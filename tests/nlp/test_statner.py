@@ -238,3 +238,11 @@ def test_pipe_writes_the_spans_of_one_doc_at_a_time(nlp: Language) -> None:
         assert [(s.start_char, s.end_char, s.label_) for s in group] == [
             (s.start_char, s.end_char, s.label_) for s in alone
         ]
+
+
+def test_shared_features_are_kept_on_the_doc_one_column_per_character(nlp: Language) -> None:
+    from kg.nlp.statner import FEATURES_KEY, make_stat_entity_recogniser
+
+    tagger = make_stat_entity_recogniser(nlp, "t", "", SPANS_KEY, "strict", share_features=True)
+    doc = tagger(nlp.make_doc("记者王海涛在北京采访。"))
+    assert doc.user_data[FEATURES_KEY].shape[1] == len("记者王海涛在北京采访。")

@@ -12,7 +12,7 @@ import networkx as nx
 import pyoxigraph
 import pytest
 from click.testing import CliRunner
-from graphdata import world_record
+from graphdata import made_up_record, world_record
 
 import kg
 from kg.cli import main
@@ -201,11 +201,61 @@ def test_places_of_learning_and_teaching(world_store):
     assert rows(world_store, "leaders") == {("吕国梁", "吕国梁焊接技能大师工作室", "STUDIO")}
 
 
-def test_partners_of_a_body_found_by_its_alias(world_store):
+def test_partners_of_a_body_found_by_its_alias_carry_its_canonical_name(world_store):
     assert rows(world_store, "partners-of", name="市总工会") == {
-        ("市总工会", "常熟市人社局", 1),
-        ("市总工会", "青禾机械有限公司", 1),
+        ("常熟市总工会", "常熟市人社局", 1),
+        ("常熟市总工会", "青禾机械有限公司", 1),
     }
+
+
+@pytest.fixture(scope="module")
+def two_cities(tmp_path_factory: pytest.TempPathFactory) -> pyoxigraph.Store:
+    """Two cities' unions that the text of each calls 市总工会, each with a partner."""
+    out = tmp_path_factory.mktemp("two_cities")
+    records = [
+        made_up_record(document, "2024-05-01", [("UNION", union), ("GOVERNMENT", partner)],
+                       [(union, "PARTNERS_WITH", partner)])
+        for document, union, partner in [
+            ("a.md", "常熟市总工会", "常熟市人社局"),
+            ("b.md", "苏州市总工会", "苏州市人社局"),
+        ]
+    ]  # fmt: skip
+    for record in records:
+        record["entities"][0]["aliases"] = ["市总工会"]
+    write_graph_files(records, out)
+    return open_store(out)
+
+
+def test_a_name_two_entities_share_is_refused_with_their_node_keys(two_cities):
+    with pytest.raises(QueryError) as refusal:
+        run_named(two_cities, "partners-of", {"name": "市总工会"})
+    assert str(refusal.value) == (
+        "'市总工会' names 2 entities: UNION:常熟市总工会, UNION:苏州市总工会; give one as name=KEY"
+    )
+
+
+def test_a_node_key_names_one_entity(two_cities):
+    assert rows(two_cities, "partners-of", name="UNION:苏州市总工会") == {
+        ("苏州市总工会", "苏州市人社局", 1)
+    }
+
+
+def test_an_unknown_name_is_refused_with_the_nearest_names(world_store):
+    with pytest.raises(
+        QueryError, match="no entity is named '常熟总工会'; the nearest names: 常熟市总工会"
+    ):
+        run_named(world_store, "entity", {"name": "常熟总工会"})
+
+
+def test_a_relation_type_is_taken_in_any_case_and_refused_by_name(world_store):
+    given = {
+        "head": "常熟市总工会",
+        "relation": "organizes",
+        "tail": "2024年常熟市焊工职业技能竞赛",
+    }
+    assert len(run_named(world_store, "evidence", given).rows) == 1
+    with pytest.raises(QueryError, match="no relation type 'organises'; the types: TRAINED, "):
+        run_named(world_store, "evidence", given | {"relation": "organises"})
 
 
 def test_evidence_of_a_partnership_in_either_order_and_of_an_honour(world_store):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
+import threading
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -290,6 +293,130 @@ def test_read_sources_reports_json_lines_line_not_utf8(tmp_path: Path) -> None:
     sources, errors = read_all([str(page)])
     assert len(sources) == 1
     assert [str(e) for e in errors] == [f"{page}:2: cannot decode line as UTF-8"]
+
+
+def test_read_sources_refuses_json_nested_100000_deep_and_goes_on(tmp_path: Path) -> None:
+    deep = '{"text": "工会", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    page = write(tmp_path, "wire.jsonl", deep + '\n{"text": "职工夜校开课。"}\n')
+    sources, errors = read_all([str(page)])
+    assert [s.text for s in sources] == ["职工夜校开课。"]
+    assert [str(e) for e in errors] == [f"{page}:1: JSON nested too deeply to read"]
+
+
+def test_read_sources_refuses_json_numbers_python_cannot_read(tmp_path: Path) -> None:
+    page = write(tmp_path, "wire.jsonl", '{"text": "工会", "id": ' + "9" * 5000 + "}\n")
+    sources, errors = read_all([str(page)])
+    assert sources == []
+    assert [str(e) for e in errors] == [
+        f"{page}:1: cannot read JSON (Exceeds the limit (4300 digits) for integer string "
+        "conversion)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "record,code",
+    [
+        ('{"text": "工会\\ud800培训"}', "U+D800"),
+        ('{"text": "工会", "title": "\\udfff"}', "U+DFFF"),
+        ('{"text": "工会", "id": "a\\udc80"}', "U+DC80"),
+    ],
+    ids=["text", "title", "id"],
+)
+def test_read_sources_refuses_a_lone_surrogate_in_json_lines(
+    tmp_path: Path, record: str, code: str
+) -> None:
+    page = write(tmp_path, "wire.jsonl", record + '\n{"text": "职工\\ud83d\\ude00"}\n')
+    sources, errors = read_all([str(page)])
+    assert [s.text for s in sources] == ["职工😀"]  # an escaped pair is one character
+    assert [str(e) for e in errors] == [
+        f"{page}:1: text holds a lone surrogate ({code}), not a character"
+    ]
+
+
+def test_read_sources_refuses_an_unreadable_sub_folder_and_reads_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "a.txt", "工会。")
+    write(tmp_path, "locked/b.txt", "职工。")
+    write(tmp_path, "z.txt", "夜校。")
+    locked = tmp_path / "locked"
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root lists any folder: make this one fail as it would for a user
+        listing = Path.iterdir
+
+        def refuse(path: Path) -> Iterator[Path]:
+            if path == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return listing(path)
+
+        monkeypatch.setattr(Path, "iterdir", refuse)
+    try:
+        sources, errors = read_all([str(tmp_path)])
+    finally:
+        locked.chmod(0o755)
+    assert [s.document for s in sources] == ["a.txt", "z.txt"]
+    assert [str(e) for e in errors] == [f"{locked}: cannot read folder: Permission denied"]
+
+
+def test_read_sources_refuses_a_fifo_unread(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write(folder, "a.txt", "工会。")
+    os.mkfifo(folder / "pipe.txt")
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    os.mkfifo(tmp_path / "fifo")
+    os.symlink(tmp_path / "fifo", folder / "link.md")
+    inputs = [str(folder), str(tmp_path / "pipe.jsonl")]
+    done: list[tuple[list[Source], list[InputError]]] = []
+    reader = threading.Thread(target=lambda: done.append(read_all(inputs)), daemon=True)
+    reader.start()
+    reader.join(timeout=30)  # opening a FIFO to read waits for a writer: it must not be opened
+    assert done, "reading a FIFO blocked"
+    sources, errors = done[0]
+    assert [s.document for s in sources] == ["a.txt"]
+    problem = "not a regular file (a FIFO, device or socket); refused unread"
+    assert [str(e) for e in errors] == [
+        f"{folder / 'link.md'}: {problem}",
+        f"{folder / 'pipe.txt'}: {problem}",
+        f"{tmp_path / 'pipe.jsonl'}: {problem}",
+    ]
+
+
+def test_read_sources_names_documents_by_their_path_below_the_input_folder(
+    tmp_path: Path,
+) -> None:
+    for name in ["page.md", "2024/page.md", "2024/06/wire.jsonl"]:
+        write(tmp_path, f"corpus/{name}", '{"text": "工会。"}' if name.endswith("l") else "工会。")
+    page = write(tmp_path, "extra/page.txt", "职工。")
+    sources, errors = read_all([str(tmp_path / "corpus"), str(page)])
+    assert errors == []
+    assert [s.document for s in sources] == [
+        "2024/06/wire.jsonl",
+        "2024/page.md",
+        "page.md",
+        "page.txt",
+    ]
+
+
+def test_read_sources_gives_the_same_file_name_in_two_folders_two_names(tmp_path: Path) -> None:
+    first = write(tmp_path, "a/page.md", "常熟市总工会举办培训。")
+    write(tmp_path, "b/page.md", "苏州市总工会举办竞赛。")
+    write(tmp_path, "b/other.md", "职工。")
+    sources, _ = read_all([str(tmp_path / "a"), str(tmp_path / "b")])
+    assert [s.document for s in sources] == ["a/page.md", "other.md", "b/page.md"]
+    alone, _ = read_all([str(first)])  # without the clash, the file name
+    assert [s.document for s in alone] == ["page.md"]
+
+
+def test_read_sources_passes_over_builds_in_input_folders(tmp_path: Path) -> None:
+    write(tmp_path, "corpus/page.md", "工会。")
+    write(tmp_path, "corpus/build/extraction.jsonl", '{"document": "page.md"}')
+    write(tmp_path, "corpus/build/.union-kg-build", '{"format": 1}')
+    sources, errors = read_all([str(tmp_path / "corpus"), str(tmp_path / "corpus" / "build")])
+    assert [s.document for s in sources] == ["page.md"]
+    assert [str(e) for e in errors] == [
+        f"{tmp_path / 'corpus' / 'build'}: is a kg build, not articles; "
+        "give the folders of the articles"
+    ]
 
 
 # --- normalise ----------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_records_persist_across_openings(tmp_path):
         cache.put_many({"k1": '{"document": "a.txt"}', "k2": '{"document": "青禾.md"}'})
     with ExtractionCache(path) as cache:
         assert cache.get_many(["k2", "k3"]) == {"k2": '{"document": "青禾.md"}'}
-        assert len(cache) == 2
+        assert cache.count() == 2
 
 
 def test_journal_is_kept_until_the_build_finishes(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import sqlite3
@@ -26,7 +27,14 @@ from kg.nlp.lexicon import load_lexicon
 from kg.nlp.linking import NameParts
 from kg.read.ingest import read_sources, source_from_text
 from kg.records.cache import ExtractionCache
-from kg.records.runner import Batch, ExtractionRun, InlineSubmitter, chunks, extract_batch
+from kg.records.runner import (
+    Batch,
+    ExtractionRun,
+    InlineSubmitter,
+    chunks,
+    extract_batch,
+    process_submitter,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "examples" / "corpus"
@@ -242,3 +250,18 @@ def test_bad_backend_options_are_refused(args, message):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_workers_start_with_ctrl_c_blocked():
+    """A Ctrl-C at a terminal reaches every process of the group: a worker still importing
+    would die of it with a traceback, so workers are born with SIGINT blocked."""
+    with process_submitter(2) as backend:
+        backend.submit([source("常熟市总工会举办培训。")]).result()
+        children = psutil.Process().children()
+        workers = [child for child in children if "spawn_main" in " ".join(child.cmdline())]
+        assert workers  # started on demand: one at least (the resource tracker is not one)
+        for worker in workers:
+            status = Path(f"/proc/{worker.pid}/status").read_text(encoding="utf-8")
+            blocked = int(re.search(r"^SigBlk:\s*([0-9a-f]+)$", status, re.M).group(1), 16)
+            assert blocked & (1 << (signal.SIGINT - 1))
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])

@@ -261,6 +261,12 @@ def test_named_query_parameters_come_from_the_url(endpoint: Endpoint) -> None:
     assert "name=… (the body's name)" in missing.text
 
 
+def test_a_named_query_about_an_unknown_name_says_the_nearest_names(endpoint: Endpoint) -> None:
+    reply = get(endpoint.url, "/queries/partners-of", {"name": "常熟总工会"})
+    assert reply.status == 400
+    assert "no entity is named '常熟总工会'; the nearest names: 常熟市总工会" in reply.text
+
+
 def test_construct_named_query_is_a_graph(endpoint: Endpoint) -> None:
     reply = get(endpoint.url, "/queries/training-graph", accept="application/n-triples")
     assert reply.status == 200

@@ -152,3 +152,11 @@ def test_partner_layout_is_the_same_in_every_run(corpus_build):
         for seed in ("1", "2", "3")
     }
     assert len(runs) == 1
+
+
+def test_titles_say_what_is_drawn_how_many_and_from_which_build(made_up_graph):
+    title = partnership_network(made_up_graph, "demo-build").axes[0].get_title()
+    assert "（demo-build）" in title
+    assert "4 个单位，3 对合作" in title
+    tree_title = mentoring_tree(made_up_graph, "demo-build").axes[0].get_title()
+    assert "2 对师徒，3 代" in tree_title

@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, SpanGroup
 
 from kg.model import SYMMETRIC_RELATIONS
+from kg.nlp.coref import REFERENCES_KEY
+from kg.nlp.coref.antecedents import doc_names
 from kg.nlp.relations.clauses import LIST_JOINERS, Arg, Args, Sentence, sentences, word_pattern
 from kg.nlp.relations.patterns import Pattern
 from kg.nlp.relations.person_shapes import (
@@ -123,17 +125,35 @@ class PatternIndex:
         return taken
 
 
-def doc_arguments(doc: Doc, references: References) -> Args:
-    """The outermost names of the Doc and the references to them, in text order."""
-    rules = doc._.kg_rules or {}
+def doc_arguments(doc: Doc, references: References, use_component: bool = True) -> Args:
+    """The outermost names of the Doc and the references to them, in text order.
+
+    The references are ``kg_coref``'s links (``doc.spans["kg_references"]``) when the pipeline
+    has it and ``use_component`` is set, else the reader's own (``references``).
+    """
     text = doc_text(doc)  # Doc.text and Span.text join tokens: cut from the text instead
-    names = [
-        Arg(s.start_char, s.end_char, s.label_, s.kb_id_, text[s.start_char : s.end_char])
-        for s in doc.ents
-        if s.kb_id_ and rules.get((s.start_char, s.end_char), ("", ""))[1] != "JOURNALIST"
-    ]
-    boundaries = set(token_edges(doc)[0]) | {len(text)}
-    return sorted([*names, *references.find(text, names, boundaries)], key=lambda a: a.start)
+    names = doc_names(doc)
+    group = doc.spans.get(REFERENCES_KEY) if use_component else None
+    if group is None:
+        boundaries = set(token_edges(doc)[0]) | {len(text)}
+        return sorted([*names, *references.find(text, names, boundaries)], key=lambda a: a.start)
+    return sorted([*names, *_component_references(group, names, text)], key=lambda a: a.start)
+
+
+def _component_references(group: SpanGroup, names: Args, text: str) -> Args:
+    """The links of ``kg_coref`` as arguments: a word linked to one entity (a group word such as
+    他们, linked to several, is left out: one argument stands for one entity)."""
+    keys: dict[tuple[int, int], list[Span]] = {}
+    for span in group:
+        keys.setdefault((span.start_char, span.end_char), []).append(span)
+    found = []
+    for (start, end), spans in keys.items():
+        # Group words as arguments: dev relation F1 0.274 → 0.275, but shared gold 0.881 → 0.873.
+        if len(spans) > 1 or any(n.start < end and start < n.end for n in names):
+            continue
+        span = spans[0]
+        found.append(Arg(start, end, span.label_, span.kb_id_, text[start:end], True))
+    return found
 
 
 def find_relations(text: str, args: Args, index: PatternIndex) -> list[FoundRelation]:

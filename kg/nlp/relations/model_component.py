@@ -24,6 +24,7 @@ from kg.nlp.relations.pair_features import PairContext, feature_ids, pair_featur
 from kg.nlp.relations.pair_model import PairModel, class_masks, decide, fact_scores
 from kg.nlp.relations.patterns import load_patterns, load_references
 from kg.nlp.relations.references import References
+from kg.nlp.statner import model_path
 from kg.nlp.tokenizer import doc_text, token_edges
 from kg.wordlists import lexicon_dir
 
@@ -34,6 +35,7 @@ __all__ = [
     "doc_pair_arguments",
     "make_relation_model",
     "mention_counts",
+    "relation_model_path",
     "trigger_types",
 ]
 
@@ -43,6 +45,11 @@ REFERENCES_KEY = "kg_references"
 
 def _relations_dir() -> Path:
     return lexicon_dir().parent / "relations"
+
+
+def relation_model_path() -> Path:
+    """The packaged model file, ``pipelines/relation_model.npz``."""
+    return model_path("relation_model.npz")
 
 
 def trigger_types(patterns_path: Path | None = None) -> dict[str, tuple[str, ...]]:
@@ -136,5 +143,5 @@ def make_relation_model(
     ``threshold``: the least score of a fact the model adds)."""
     if not Doc.has_extension("relations"):
         Doc.set_extension("relations", default=None)
-    path = Path(model) if model else lexicon_dir().parent / "relation_model.npz"
+    path = Path(model) if model else relation_model_path()
     return RelationModel(path, mode, threshold)

@@ -72,13 +72,16 @@ class Pattern:
 
     @property
     def tail_labels(self) -> _Labels:
-        """The labels of the names the pattern's tail takes: a sentence without one is skipped."""
-        return ("PERSON",)
+        """The labels of the names the pattern's tail takes (its ``system``, else its ``tail``,
+        else a person): a sentence without one is skipped."""
+        labels: _Labels | None = getattr(self, "system", None) or getattr(self, "tail", None)
+        return labels or ("PERSON",)
 
     @property
     def trigger_words(self) -> _Words:
-        """_Words one of which a sentence must hold for the pattern to apply (none: no need)."""
-        return ()
+        """Words one of which a sentence must hold for the pattern to apply (none: no need)."""
+        words: _Words = getattr(self, "triggers", ())
+        return words
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,14 +101,6 @@ class VerbPattern(Pattern):
     # none; "only", always the next clause's.
     subject_after: Literal[False, True, "only"] = False
 
-    @property
-    def tail_labels(self) -> _Labels:
-        return self.tail
-
-    @property
-    def trigger_words(self) -> _Words:
-        return self.triggers
-
 
 @dataclass(frozen=True, kw_only=True)
 class LinkPattern(Pattern):
@@ -119,14 +114,6 @@ class LinkPattern(Pattern):
     reverse: bool = False
     subject_after: Literal[False, True, "only"] = False
 
-    @property
-    def tail_labels(self) -> _Labels:
-        return self.tail
-
-    @property
-    def trigger_words(self) -> _Words:
-        return self.triggers
-
 
 @dataclass(frozen=True, kw_only=True)
 class ByListPattern(Pattern):
@@ -138,14 +125,6 @@ class ByListPattern(Pattern):
     partner_triggers: _Words = ()  # the listed bodies of these triggers partner each other
     reverse: bool = False
 
-    @property
-    def tail_labels(self) -> _Labels:
-        return self.tail
-
-    @property
-    def trigger_words(self) -> _Words:
-        return self.triggers
-
 
 @dataclass(frozen=True, kw_only=True)
 class PairPattern(Pattern):
@@ -156,14 +135,6 @@ class PairPattern(Pattern):
     tail: _Labels = field(metadata=_IS_LABEL)
     max_gap: int = 12  # characters between B and the trigger
 
-    @property
-    def tail_labels(self) -> _Labels:
-        return self.tail
-
-    @property
-    def trigger_words(self) -> _Words:
-        return self.triggers
-
 
 @dataclass(frozen=True, kw_only=True)
 class SystemPattern(Pattern):
@@ -172,14 +143,6 @@ class SystemPattern(Pattern):
     triggers: _Words
     head: _Labels = field(metadata=_IS_LABEL)
     system: _Labels = field(metadata=_IS_LABEL)
-
-    @property
-    def tail_labels(self) -> _Labels:
-        return self.system
-
-    @property
-    def trigger_words(self) -> _Words:
-        return self.triggers
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,14 +155,6 @@ class MemberListPattern(Pattern):
     head: _Labels = field(metadata=_IS_LABEL)
     system: _Labels = field(metadata=_IS_LABEL)
 
-    @property
-    def tail_labels(self) -> _Labels:
-        return self.system
-
-    @property
-    def trigger_words(self) -> _Words:
-        return self.triggers
-
 
 @dataclass(frozen=True, kw_only=True)
 class TitlePattern(Pattern):
@@ -211,10 +166,6 @@ class TitlePattern(Pattern):
     leading_titles: _Words = ()
     max_gap: int = 10  # characters of the title
 
-    @property
-    def tail_labels(self) -> _Labels:
-        return self.tail
-
 
 @dataclass(frozen=True, kw_only=True)
 class AppointmentPattern(Pattern):
@@ -222,10 +173,6 @@ class AppointmentPattern(Pattern):
 
     titles: _Words
     tail: _Labels = field(metadata=_IS_LABEL)
-
-    @property
-    def tail_labels(self) -> _Labels:
-        return self.tail
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -241,10 +188,6 @@ class AwardPattern(Pattern):
 
     triggers: _Words
     honours: _Words
-
-    @property
-    def trigger_words(self) -> _Words:
-        return self.triggers
 
 
 @dataclass(frozen=True, kw_only=True)

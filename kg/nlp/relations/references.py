@@ -9,6 +9,8 @@ it, a demonstrative phrase (此次竞赛) the programme. The words and patterns 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
 from kg.nlp.relations.clauses import Arg, Args, marker, one_of
 from kg.nlp.relations.patterns import Reference, ReferencePattern, ReferenceWord
@@ -37,6 +39,7 @@ class References:
     """Words that refer back to a name of the article (他, 公司, 该学院, 此次培训)."""
 
     def __init__(self, entries: list[Reference]) -> None:
+        self.entries = tuple(entries)
         self.labels = {e.word: e.label for e in entries if isinstance(e, ReferenceWord)}
         patterns = [re.escape(w) for w in sorted(self.labels, key=len, reverse=True)]
         demonstrative = f"(?:{one_of(DEMONSTRATIVES)})"
@@ -48,11 +51,37 @@ class References:
         self.pattern_labels = [(re.compile(text), label) for text, label in texts]
         patterns += [text for text, _ in texts]
         self.words = re.compile("|".join(patterns))
+        # The characters a reference can start with: the search tries the words only there, as
+        # one alternation of many words tried at every character costs more than the rules.
+        openers = {word[0] for word in self.labels}
+        if any(
+            not e.pattern.startswith("{demonstrative}")
+            for e in entries
+            if isinstance(e, ReferencePattern)
+        ):
+            openers = set()  # a pattern that may start anywhere: try every character
+        elif texts:
+            openers |= {word[0] for word in DEMONSTRATIVES}
+        self.openers = re.compile(f"[{re.escape(''.join(sorted(openers)))}]") if openers else None
 
-    def find(self, text: str, names: Args, boundaries: set[int]) -> Args:
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        """What ``self.words.finditer(text)`` finds, tried only where a reference may start."""
+        if self.openers is None:
+            yield from self.words.finditer(text)
+            return
+        reached = 0
+        for opener in self.openers.finditer(text):
+            if opener.start() < reached:
+                continue
+            match = self.words.match(text, opener.start())
+            if match is not None:
+                reached = match.end()
+                yield match
+
+    def find(self, text: str, names: Args, boundaries: AbstractSet[int]) -> Args:
         """Each reference in ``text`` resolved to the most recent fitting name before it."""
         found = []
-        for match in self.words.finditer(text):
+        for match in self._matches(text):
             start, end = match.span()
             if start not in boundaries or end not in boundaries:
                 continue

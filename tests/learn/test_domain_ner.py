@@ -1,0 +1,43 @@
+"""Training kg_domain_ner: gold mentions as BIOES labels, a tiny deterministic model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.learn.alignment import GoldMention
+from kg.learn.domain_ner import bioes, train_crf
+from kg.learn.trainers import TrainingRequest, chosen_documents
+from kg.nlp.domainner import load_domain_model
+from kg.nlp.language import load
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "annotated"
+
+
+def test_gold_mentions_become_one_bioes_label_per_character() -> None:
+    mentions = [GoldMention(0, 3, "E1", "UNION"), GoldMention(4, 5, "E2", "PERSON")]
+    assert bioes(6, mentions) == ["B-UNION", "I-UNION", "E-UNION", "O", "S-PERSON", "O"]
+
+
+def test_only_the_train_split_is_learnt_from() -> None:
+    with pytest.raises(ValueError, match="train split only"):
+        chosen_documents(TrainingRequest(CORPUS, split="dev"))
+
+
+def test_a_fraction_draws_the_same_documents_for_the_same_seed() -> None:
+    first = chosen_documents(TrainingRequest(CORPUS, fraction=0.1, seed=3))
+    again = chosen_documents(TrainingRequest(CORPUS, fraction=0.1, seed=3))
+    assert [d.name for d in first] == [d.name for d in again]
+    assert 0 < len(first) < len(chosen_documents(TrainingRequest(CORPUS)))
+
+
+def test_training_twice_on_the_same_documents_writes_the_same_model(tmp_path: Path) -> None:
+    documents = chosen_documents(TrainingRequest(CORPUS))[:2]
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    trained = train_crf(documents, load(), first, epochs=2, bits=12)
+    train_crf(documents, load(), second, epochs=2, bits=12)
+    assert trained.mentions > 0
+    a, b = load_domain_model(first), load_domain_model(second)
+    assert (a.weights == b.weights).all()
+    assert a.rule_features

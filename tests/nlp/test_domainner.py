@@ -1,0 +1,101 @@
+"""kg_domain_ner: how the model's names and the rules' combine, its features, its model file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from spacy.language import Language
+
+from kg.errors import InputError
+from kg.nlp.domainner import (
+    DOMAIN_LABELS,
+    RuleView,
+    combine,
+    domain_features,
+    head_classes,
+    load_domain_model,
+    save_domain_model,
+)
+from kg.nlp.statner import code_points, labels_to_spans, viterbi, word_classes
+
+UNION = (0, 6, "UNION")
+SWALLOWED = (9, 12, "PERSON")  # 席张三 of 主席张三: the rules' person took the word before
+PERSON = (10, 12, "PERSON")
+COMPANY = (14, 20, "ENTERPRISE")
+NESTED = (0, 3, "GOVERNMENT")
+
+
+def test_rules_mode_keeps_the_rules_names() -> None:
+    assert combine("rules", [UNION, SWALLOWED], [PERSON]) == [UNION, SWALLOWED]
+
+
+def test_model_mode_keeps_the_models_names_only() -> None:
+    assert combine("model", [UNION, SWALLOWED], [PERSON]) == [PERSON]
+
+
+def test_fill_adds_the_models_names_where_the_rules_found_none() -> None:
+    assert combine("fill", [UNION, SWALLOWED], [PERSON, COMPANY]) == [UNION, SWALLOWED, COMPANY]
+
+
+def test_decide_lets_the_model_correct_an_edge_and_keeps_names_nested_in_its_own() -> None:
+    found = combine("decide", [UNION, NESTED, SWALLOWED], [UNION, PERSON])
+    assert sorted(found) == [NESTED, UNION, PERSON]
+
+
+def test_union_keeps_the_rules_names_the_model_does_not_touch() -> None:
+    assert sorted(combine("union", [UNION, COMPANY], [PERSON])) == [UNION, PERSON, COMPANY]
+
+
+def test_an_unknown_mode_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown mode"):
+        combine("vote", [], [])
+
+
+def test_rule_features_add_templates_and_change_nothing_else() -> None:
+    text = "常熟市总工会主席张三说。"
+    codes = code_points(text)
+    words = (np.array([0, 6, 8, 10, 11]), np.array([6, 2, 2, 1, 1]), np.arange(5, dtype=np.uint64))
+    plain = domain_features(codes, words, word_classes(), head_classes(), None)
+    view = RuleView.empty(len(text))
+    ruled = domain_features(codes, words, word_classes(), head_classes(), view)
+    assert plain.shape[1] == ruled.shape[1] == len(text)
+    assert ruled.shape[0] > plain.shape[0]
+    assert (ruled[: plain.shape[0]] == plain).all()
+
+
+def test_viterbi_decodes_the_eight_types() -> None:
+    emissions = np.full((4, len(DOMAIN_LABELS)), -5.0, dtype=np.float32)
+    for i, label in enumerate(["B-ACADEMY", "E-ACADEMY", "O", "S-PERSON"]):
+        emissions[i, DOMAIN_LABELS.index(label)] = 5.0
+    transitions = np.zeros((len(DOMAIN_LABELS), len(DOMAIN_LABELS)), dtype=np.float32)
+    labels = viterbi(emissions, np.array([0]), np.array([4]), transitions, DOMAIN_LABELS)
+    assert labels_to_spans(labels, DOMAIN_LABELS) == [(0, 2, "ACADEMY"), (3, 4, "PERSON")]
+
+
+def test_a_saved_model_loads_with_its_rule_flag(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    size = len(DOMAIN_LABELS)
+    save_domain_model(path, np.zeros((16, size)), np.zeros((size, size)), rule_features=True)
+    assert load_domain_model(path).rule_features
+
+
+def test_a_model_of_other_labels_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bad.npz"
+    save_domain_model(path, np.zeros((16, 13)), np.zeros((13, 13)), rule_features=False)
+    with pytest.raises(InputError, match="do not fit"):
+        load_domain_model(path)
+
+
+def test_the_model_types_a_company_the_rules_leave_untyped_and_the_linker_keys_it(
+    nlp: Language,
+) -> None:
+    doc = nlp("青禾机械有限公司与鞍钢集团签约。")
+    company = next(e for e in doc.ents if e.text == "鞍钢集团")
+    assert (company.label_, company.kb_id_) == ("ENTERPRISE", "ENTERPRISE:鞍钢集团")
+
+
+def test_shared_features_are_taken_from_the_doc_and_dropped(nlp: Language) -> None:
+    doc = nlp("常熟市总工会举办技能竞赛。")
+    assert "kg_stat_features" not in doc.user_data
