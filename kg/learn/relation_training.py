@@ -36,7 +36,7 @@ from kg.nlp.relations.model_component import (
     doc_pair_arguments,
     mention_counts,
 )
-from kg.nlp.relations.pair_features import feature_ids, pair_features
+from kg.nlp.relations.pair_features import pair_ids
 from kg.nlp.relations.pair_model import (
     CLASSES,
     CONFIDENCE_SIZE,
@@ -193,7 +193,7 @@ def article_examples(aligned: AlignedArticle, reader: RelationModel) -> ArticleE
     return ArticleExamples(
         document=aligned.document,
         candidates=candidates,
-        rows=[feature_ids(pair_features(c, context)) for c in candidates],
+        rows=[pair_ids(c, context) for c in candidates],
         labels=[_label(c, key_to_gold, where) for c in candidates],
         rule_facts={rule_fact_key(f): f.confidence for f in reversed(rule_facts)},
         mentions=mention_counts(args),

@@ -6,7 +6,13 @@ import re
 
 from kg.nlp.relations.candidates import Candidate
 from kg.nlp.relations.clauses import Arg
-from kg.nlp.relations.pair_features import BITS, PairContext, feature_ids, pair_features
+from kg.nlp.relations.pair_features import (
+    BITS,
+    PairContext,
+    feature_ids,
+    pair_features,
+    pair_ids,
+)
 
 
 def arg(text: str, name: str, label: str) -> Arg:
@@ -72,3 +78,10 @@ def test_feature_ids_are_stable_sorted_buckets() -> None:
     assert ids == sorted(set(ids)) and len(ids) == 2
     assert all(0 <= i < 2**BITS for i in ids)
     assert feature_ids(["nb=0"]) == feature_ids(["nb=0"])
+
+
+def test_pair_ids_are_the_buckets_of_the_pair_features() -> None:
+    found = context(TEXT, [UNION, COMPANY, CONTEST], WORDS)
+    for head, tail in ((UNION, CONTEST), (CONTEST, UNION), (UNION, COMPANY)):
+        pair = Candidate(head, tail, (0, len(TEXT)), False, ())
+        assert sorted(pair_ids(pair, found)) == feature_ids(pair_features(pair, found))

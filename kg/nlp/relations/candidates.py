@@ -20,6 +20,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from kg.model import RELATION_ENDS
 from kg.nlp.relations.clauses import Arg, Args, sentences
@@ -67,6 +68,7 @@ class Candidate:
         return self.tail.text if self.tail.label == HONOUR else None
 
 
+@cache
 def allowed_types(head_label: str, tail_label: str) -> tuple[str, ...]:
     """The relation types ANNOTATION.md allows from ``head_label`` to ``tail_label``."""
     if tail_label == HONOUR:

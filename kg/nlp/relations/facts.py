@@ -40,6 +40,7 @@ from kg.nlp.relations.shapes import (
 from kg.nlp.tokenizer import doc_text, token_edges
 
 __all__ = [
+    "ARGS_KEY",
     "SHAPES",
     "FoundRelation",
     "Needs",
@@ -47,6 +48,9 @@ __all__ = [
     "doc_arguments",
     "find_relations",
 ]
+
+# Doc.user_data key: the arguments kg_relations read, for kg_relation_model after it.
+ARGS_KEY = "kg_relation_args"
 
 # A shape reads its own kind of pattern (patterns.PATTERN_SHAPES gives each shape's dataclass).
 Shape = Callable[[Sentence, Any], Iterator[ShapeMatch]]

@@ -17,10 +17,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.coref import REFERENCES_KEY
 from kg.nlp.relations.candidates import candidate_pairs
 from kg.nlp.relations.clauses import Arg, Args, word_pattern
-from kg.nlp.relations.facts import FoundRelation, doc_arguments
-from kg.nlp.relations.pair_features import PairContext, feature_ids, pair_features
+from kg.nlp.relations.facts import ARGS_KEY, FoundRelation, doc_arguments
+from kg.nlp.relations.pair_features import PairContext, pair_ids
 from kg.nlp.relations.pair_model import PairModel, class_masks, decide, fact_scores
 from kg.nlp.relations.patterns import load_patterns, load_references
 from kg.nlp.relations.references import References
@@ -30,7 +31,6 @@ from kg.wordlists import lexicon_dir
 
 __all__ = [
     "MODES",
-    "REFERENCES_KEY",
     "RelationModel",
     "doc_pair_arguments",
     "make_relation_model",
@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 MODES = ("combined", "model", "rules")
-REFERENCES_KEY = "kg_references"
 
 
 def _relations_dir() -> Path:
@@ -62,9 +61,11 @@ def trigger_types(patterns_path: Path | None = None) -> dict[str, tuple[str, ...
 
 
 def doc_pair_arguments(doc: Doc, references: References) -> Args:
-    """The Doc's names and the words referring to them: the rules' (他, 公司) and those of
-    ``doc.spans["kg_references"]`` (``kb_id_`` the entity key meant), without overlaps."""
-    args = doc_arguments(doc, references)
+    """The Doc's names and the words referring to them: the arguments ``kg_relations`` read
+    (``doc.user_data[ARGS_KEY]``, else found anew) and the group words of ``doc.spans
+    ["kg_references"]`` it leaves out (他们: the first entity it means), without overlaps."""
+    kept = doc.user_data.pop(ARGS_KEY, None)
+    args = list(kept) if kept is not None else doc_arguments(doc, references)
     group = doc.spans.get(REFERENCES_KEY) if doc.spans is not None else None
     text = doc_text(doc)
     for span in group or []:
@@ -101,8 +102,9 @@ class RelationModel:
         self._model: PairModel | None = None
 
     @property
-    def model(self) -> PairModel:
-        """The weights, read on first use (a cold ``kg extract`` pays for them only once)."""
+    def weights(self) -> PairModel:
+        """The weights, read on first use (a cold ``kg extract`` pays for them only once; not
+        named ``model``, which spaCy reads when it edits a pipeline)."""
         if self._model is None:
             self._model = PairModel.load(self.model_path)
         return self._model
@@ -119,13 +121,13 @@ class RelationModel:
         candidates = candidate_pairs(doc_text(doc), args, rule_facts)
         scores = {}
         if candidates:
-            rows = [feature_ids(pair_features(c, context)) for c in candidates]
+            rows = [pair_ids(c, context) for c in candidates]
             scores = fact_scores(
-                candidates, self.model.probabilities(rows, class_masks(candidates))
+                candidates, self.weights.probabilities(rows, class_masks(candidates))
             )
         mentions = mention_counts(args)
         doc._.relations = decide(
-            scores, rule_facts, self.model, self.mode, self.threshold, mentions
+            scores, rule_facts, self.weights, self.mode, self.threshold, mentions
         )
         return doc
 

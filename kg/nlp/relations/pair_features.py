@@ -5,13 +5,18 @@ between, before and after; the trigger words' relation types; the distance and t
 list joiners and governing words next to each end; which side of 主办/承办 each end stands on;
 the rule patterns that fired), and each string a bucket number (CRC-32 modulo ``2**BITS``), so
 that a model file holds numbers only and no feature string can be read back from it.
+
+The strings come in three parts, so that each is built and hashed once: an end's own
+(``PairContext.end_features``: its shape, governing word and side of 主办, once per argument and
+role), the gap's (``gap_features``: what lies between the two ends, shared by both orders of a
+pair) and the pair's (``own_features``: the type pair with what it conjoins, and the rules).
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -19,25 +24,39 @@ from kg.nlp.relations.candidates import HONOUR, Candidate
 from kg.nlp.relations.clauses import LIST_JOINERS, Arg, Args
 from kg.wordlists import word_list
 
-__all__ = ["BITS", "FEATURE_VERSION", "PairContext", "feature_ids", "pair_features"]
+__all__ = [
+    "BITS",
+    "FEATURE_VERSION",
+    "PairContext",
+    "feature_ids",
+    "gap_features",
+    "own_features",
+    "pair_features",
+    "pair_ids",
+]
 
 BITS = 20
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 _MASK = (1 << BITS) - 1
 _GOVERNING = frozenset(word_list("relation_governing_words"))
 _GOVERNING_LENGTHS = sorted({len(word) for word in _GOVERNING}, reverse=True)
 _SIDE_WORDS = word_list("relation_model_side_words")
 _SIDES = re.compile("|".join(map(re.escape, _SIDE_WORDS)))
 _CLAUSE_BREAK = re.compile("[，,：:；;]")
-_ETC_COUNT = re.compile(r"^等[\d一二三四五六七八九十百几多]+[家个所名位]")
+_IDS: dict[str, int] = {}  # feature string → bucket, for feature_ids
+_IDS_KEPT = 500_000  # bounds _IDS (about 60 MB) on a corpus of ever new words
 _PUNCT = "，,。；;：:、“”《》（）()！？!?"
 
 
-@dataclass(frozen=True)
+@dataclass
 class PairContext:
     """What features read besides the pair: the article's text, its arguments, the token edges
-    and the trigger words of the rules with the relation types they state. What a sentence
-    holds (its trigger and side words) is found once and kept in ``found``."""
+    and the trigger words of the rules with the relation types they state.
+
+    What one argument or one sentence contributes (an end's shape, its governing word, the side
+    of 主办 it stands on, the words around it, a sentence's trigger words) is found once and
+    kept, so that a pair adds only what lies between its two ends.
+    """
 
     text: str
     args: Args
@@ -45,24 +64,87 @@ class PairContext:
     token_ends: Sequence[int]
     triggers: re.Pattern[str] | None
     trigger_types: Mapping[str, tuple[str, ...]]
-    found: dict[tuple[str, int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
+    _arg_starts: list[int] = field(init=False, repr=False)
+    _words: list[str] = field(init=False, repr=False)
+    _kept: dict[tuple[object, ...], list[str]] = field(init=False, repr=False)
+    _matches: dict[tuple[int, int], list[tuple[int, int, str]]] = field(init=False, repr=False)
+    ids: dict[tuple[object, ...], list[int]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._arg_starts = [a.start for a in self.args]
+        self._words = [
+            self.text[s:e].strip() for s, e in zip(self.token_starts, self.token_ends, strict=True)
+        ]
+        self._kept = {}
+        self._matches = {}
+        self.ids = {}
 
     def args_within(self, start: int, end: int) -> Args:
         """The arguments lying wholly inside ``[start, end)`` (``args`` in text order)."""
-        if "starts" not in self.__dict__:
-            object.__setattr__(self, "starts", [a.start for a in self.args])
-        starts: list[int] = self.__dict__["starts"]
-        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        first, last = bisect_left(self._arg_starts, start), bisect_left(self._arg_starts, end)
         return [a for a in self.args[first:last] if a.end <= end]
 
-    def matches(self, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int, str]]:
-        """``pattern``'s matches in ``text[start:end]`` (a sentence), found once."""
-        key = (pattern.pattern, start, end)
-        if key not in self.found:
-            self.found[key] = [
-                (m.start(), m.end(), m.group()) for m in pattern.finditer(self.text, start, end)
-            ]
-        return self.found[key]
+    def words(self, start: int, end: int) -> list[str]:
+        """The jieba words lying wholly inside ``[start, end)``, spaces left out."""
+        first = bisect_left(self.token_starts, start)
+        last = bisect_right(self.token_ends, end)
+        return [word for word in self._words[first:last] if word]
+
+    def trigger_matches(self, sentence: tuple[int, int]) -> list[tuple[int, int, str]]:
+        """The trigger words of a sentence, found once."""
+        found = self._matches.get(sentence)
+        if found is None:
+            pattern = self.triggers
+            found = (
+                [(m.start(), m.end(), m.group()) for m in pattern.finditer(self.text, *sentence)]
+                if pattern is not None
+                else []
+            )
+            self._matches[sentence] = found
+        return found
+
+    def trigger_kinds(self, sentence: tuple[int, int]) -> list[str]:
+        """The relation types the trigger words of a sentence state, each once."""
+        key = ("kinds", *sentence)
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = list(
+                dict.fromkeys(
+                    kind
+                    for _, _, word in self.trigger_matches(sentence)
+                    for kind in self.trigger_types.get(word, ())
+                )
+            )
+        return found
+
+    def end_features(self, arg: Arg, role: str, sentence: tuple[int, int]) -> list[str]:
+        """What ``arg`` brings as head (``role`` "H") or tail ("T") of any pair of its sentence."""
+        key = (arg.start, arg.end, arg.label, role, sentence)
+        found = self._kept.get(key)
+        if found is None:
+            found = _end_features(self, arg, role, sentence)
+            self._kept[key] = found
+        return found
+
+    def end_ids(self, arg: Arg, role: str, sentence: tuple[int, int]) -> list[int]:
+        """``feature_ids`` of ``end_features``, hashed once."""
+        key = (arg.start, arg.end, arg.label, role, sentence)
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = feature_ids(self.end_features(arg, role, sentence))
+        return found
+
+    def around(self, arg: Arg, sentence: tuple[int, int]) -> list[str]:
+        """The governing word before ``arg`` ('' for none), then up to two words before it and
+        after it in its sentence (within 8 characters), as ``[gov, before…, "|", after…]``."""
+        key = (arg.start, arg.end, sentence)
+        found = self._kept.get(key)
+        if found is None:
+            before = self.words(max(sentence[0], arg.start - 8), arg.start)[-2:]
+            after = self.words(arg.end, min(sentence[1], arg.end + 8))[:2]
+            found = [_governing(self.text, arg), *before, "|", *after]
+            self._kept[key] = found
+        return found
 
 
 def _bucket(distance: int) -> str:
@@ -71,19 +153,6 @@ def _bucket(distance: int) -> str:
         if distance <= top:
             return name
     return "far"
-
-
-def _words(context: PairContext, start: int, end: int) -> list[str]:
-    """The jieba words lying wholly inside ``[start, end)``."""
-    text, starts, ends = context.text, context.token_starts, context.token_ends
-    out = []
-    for i in range(bisect_left(starts, start), len(starts)):
-        if ends[i] > end:
-            break
-        word = text[starts[i] : ends[i]]
-        if word.strip():
-            out.append(word)
-    return out
 
 
 def _governing(text: str, arg: Arg) -> str:
@@ -110,83 +179,141 @@ def _side_features(
     return out
 
 
-def pair_features(candidate: Candidate, context: PairContext) -> list[str]:
-    """The feature strings of ``candidate``."""
+def _end_features(
+    context: PairContext, arg: Arg, role: str, sentence: tuple[int, int]
+) -> list[str]:
+    """The features of one end of a pair that do not depend on the other end."""
     text = context.text
-    head, tail = candidate.head, candidate.tail
-    types = f"{head.label}>{tail.label}"
-    first, second = (head, tail) if head.start <= tail.start else (tail, head)
-    order = "h" if first is head else "t"
-    gap_start, gap_end = first.end, max(first.end, second.start)
-    between = text[gap_start:gap_end]
-    out = [f"tp={types}", f"ord={types}:{order}", f"dist={order}:{_bucket(len(between))}"]
-    # The ends' shapes: how a name ends and how long it is tells a well-cut name from a bad one.
-    out += [f"he={head.label}:{head.text[-2:]}", f"hl={head.label}:{_bucket(len(head.text))}"]
-    if tail.label != HONOUR:
-        out += [f"te={tail.label}:{tail.text[-2:]}", f"tl={tail.label}:{_bucket(len(tail.text))}"]
-    if candidate.carried:
-        out.append(f"carried={types}")
-    if head.reference:
-        out.append(f"href={head.text}")
-    if tail.reference:
-        out.append(f"tref={tail.label}")
-    if len(between) <= 8:
-        out.append(f"bw={order}:{between}")
-        out.append(f"bwt={types}:{order}:{between}")
-    words = _words(context, gap_start, gap_end)
-    out += [f"w={order}:{word}" for word in words[:8]]
-    out += [f"bg={between[i : i + 2]}" for i in range(min(len(between) - 1, 8))]
-    out += [f"b1={char}" for char in dict.fromkeys(between[:20]) if char in _PUNCT]
-    out += [f"fw={words[0]}", f"lw={words[-1]}"] if words else ["adjacent"]
-    sentence = candidate.sentence
-    before = _words(context, max(sentence[0], first.start - 8), first.start)[-2:]
-    after = _words(context, second.end, min(sentence[1], second.end + 8))[:2]
-    out += [f"pre={order}:{word}" for word in before] + [f"post={order}:{word}" for word in after]
-    out.append(f"pc={text[first.start - 1 : first.start]}" if first.start else "pc=^")
-    out.append(f"nc={text[second.end : second.end + 1]}")
-    out.append(f"hn={text[head.end : head.end + 1]}")
-    names_between = context.args_within(gap_start, gap_end)
-    out.append(f"nb={min(len(names_between), 3)}")
-    out += [f"nbl={a.label}" for a in names_between[:4]]
-    out += [f"joined={types}"] if between in LIST_JOINERS or between == "、" else []
-    etc = _ETC_COUNT.match(text, second.end) if second.end < len(text) else None
-    if etc is not None or text.startswith("等", second.end):
-        out.append(f"etc={types}:{order}")
-    for name, arg in (("H", head), ("T", tail)):
-        governing = _governing(text, arg)
-        if governing:
-            out += [f"gov{name}={governing}", f"govt{name}={types}:{governing}"]
-        out += _side_features(context, name, arg, sentence)
-    out += _trigger_features(context, gap_start, gap_end, sentence, types)
-    out += [f"rule={rule}" for rule in candidate.rules] or ["norule"]
-    out += [f"rulet={types}:{rule.split(':')[-1]}" for rule in candidate.rules]
-    # A rule of any pattern fired for this type: what a rare pattern's pair learns from.
-    out += [f"ruled={rule.split(':')[-1]}" for rule in candidate.rules if rule[0] != "~"]
-    if tail.label == HONOUR:
-        out += [f"hv={tail.text[-2:]}", f"hvl={_bucket(len(tail.text))}"]
-        out += [f"hq={text[tail.start - 1 : tail.start]}"] if tail.start else []
-    if _CLAUSE_BREAK.search(between):
-        out.append(f"clause={types}:{len(_CLAUSE_BREAK.findall(between))}")
+    out = []
+    if arg.label == HONOUR:
+        out += [f"hv={arg.text[-2:]}", f"hvl={_bucket(len(arg.text))}"]
+        out += [f"hq={text[arg.start - 1 : arg.start]}"] if arg.start else []
+    else:
+        # The ends' shapes: how a name ends and how long it is tells a well-cut name from a bad one.
+        low = role.lower()
+        out += [
+            f"{low}e={arg.label}:{arg.text[-2:]}",
+            f"{low}l={arg.label}:{_bucket(len(arg.text))}",
+        ]
+    if arg.reference:
+        out.append(f"href={arg.text}" if role == "H" else f"tref={arg.label}")
+    if role == "H":
+        out.append(f"hn={text[arg.end : arg.end + 1]}")
+    governing = _governing(text, arg)
+    if governing:
+        out.append(f"gov{role}={governing}")
+    out += _side_features(context, role, arg, sentence)
     return out
 
 
-def _trigger_features(
-    context: PairContext, start: int, end: int, sentence: tuple[int, int], types: str
+def gap_features(
+    context: PairContext, start: int, end: int, sentence: tuple[int, int]
 ) -> list[str]:
-    """The relation types the rules' trigger words between the ends (and in the sentence) say."""
-    if context.triggers is None:
-        return []
-    out = []
-    for found_start, found_end, word in context.matches(context.triggers, *sentence):
+    """What lies between two ends (``text[start:end]``), whichever end comes first: the words,
+    character bigrams and punctuation, the names between, the clause breaks, and the relation
+    types the rules' trigger words in the sentence state, inside the gap or outside it."""
+    text = context.text
+    between = text[start:end]
+    words = context.words(start, end)
+    out = [f"bw={between}"] if len(between) <= 8 else []
+    out += [f"w={word}" for word in words[:8]]
+    out += [f"bg={between[i : i + 2]}" for i in range(min(len(between) - 1, 8))]
+    out += [f"b1={char}" for char in set(between[:20]).intersection(_PUNCT)]
+    out += [f"fw={words[0]}", f"lw={words[-1]}"] if words else ["adjacent"]
+    names_between = context.args_within(start, end)
+    out.append(f"nb={min(len(names_between), 3)}")
+    out += [f"nbl={a.label}" for a in names_between[:4]]
+    if _CLAUSE_BREAK.search(between):
+        out.append(f"clause={len(_CLAUSE_BREAK.findall(between))}")
+    for found_start, found_end, word in context.trigger_matches(sentence):
         where = "in" if start <= found_start and found_end <= end else "out"
-        for kind in context.trigger_types.get(word, ()):
-            out.append(f"trig={where}:{kind}")
-            out.append(f"trigt={types}:{where}:{kind}")
+        out += [f"trig={where}:{kind}" for kind in context.trigger_types.get(word, ())]
         if where == "in":
             out.append(f"tw={word}")
     return out
 
 
+def own_features(candidate: Candidate, context: PairContext) -> list[str]:
+    """What depends on the pair as a whole: its type pair and order, with what each conjoins
+    (the words between, the governing words, the trigger types, list joiners), and the rules."""
+    text = context.text
+    head, tail = candidate.head, candidate.tail
+    sentence = candidate.sentence
+    types = f"{head.label}>{tail.label}"
+    first, second = (head, tail) if head.start <= tail.start else (tail, head)
+    order = "h" if first is head else "t"
+    between = text[first.end : max(first.end, second.start)]
+    out = [f"tp={types}", f"ord={types}:{order}", f"dist={order}:{_bucket(len(between))}"]
+    if candidate.carried:
+        out.append(f"carried={types}")
+    if len(between) <= 8:
+        out.append(f"bwt={types}:{order}:{between}")
+    near_first, near_second = context.around(first, sentence), context.around(second, sentence)
+    out += [f"pre={order}:{word}" for word in near_first[1 : near_first.index("|")]]
+    out += [f"post={order}:{word}" for word in near_second[near_second.index("|") + 1 :]]
+    out.append(f"pc={text[first.start - 1 : first.start]}" if first.start else "pc=^")
+    out.append(f"nc={text[second.end : second.end + 1]}")
+    out += [f"joined={types}"] if between in LIST_JOINERS or between == "、" else []
+    if text.startswith("等", second.end):
+        out.append(f"etc={types}:{order}")
+    near_head, near_tail = (near_first, near_second) if order == "h" else (near_second, near_first)
+    out += [f"govtH={types}:{near_head[0]}"] if near_head[0] else []
+    out += [f"govtT={types}:{near_tail[0]}"] if near_tail[0] else []
+    out += [f"trigt={types}:{kind}" for kind in context.trigger_kinds(sentence)]
+    out += [f"rule={rule}" for rule in candidate.rules] or ["norule"]
+    out += [f"rulet={types}:{rule.split(':')[-1]}" for rule in candidate.rules]
+    # A rule of any pattern fired for this type: what a rare pattern's pair learns from.
+    out += [f"ruled={rule.split(':')[-1]}" for rule in candidate.rules if rule[0] != "~"]
+    return out
+
+
+def pair_features(candidate: Candidate, context: PairContext) -> list[str]:
+    """The feature strings of ``candidate``: its two ends', its gap's and its own."""
+    head, tail, sentence = candidate.head, candidate.tail, candidate.sentence
+    first, second = (head, tail) if head.start <= tail.start else (tail, head)
+    return [
+        *context.end_features(head, "H", sentence),
+        *context.end_features(tail, "T", sentence),
+        *gap_features(context, first.end, max(first.end, second.start), sentence),
+        *own_features(candidate, context),
+    ]
+
+
+def pair_ids(candidate: Candidate, context: PairContext) -> list[int]:
+    """The ids of ``feature_ids(pair_features(candidate, context))`` in no set order, the ends'
+    and the gap's hashed once per article (a gap serves both orders of a pair)."""
+    head, tail, sentence = candidate.head, candidate.tail, candidate.sentence
+    first, second = (head, tail) if head.start <= tail.start else (tail, head)
+    gap = (first.end, max(first.end, second.start), sentence)
+    kept = context.ids
+    gap_ids = kept.get(gap)
+    if gap_ids is None:
+        gap_ids = kept[gap] = feature_ids(gap_features(context, *gap))
+    return list(
+        {
+            *context.end_ids(head, "H", sentence),
+            *context.end_ids(tail, "T", sentence),
+            *gap_ids,
+            *_buckets(own_features(candidate, context)),
+        }
+    )
+
+
 def feature_ids(features: Iterable[str]) -> list[int]:
-    """The hashed bucket of each feature string (CRC-32; stable across runs and machines)."""
-    return sorted({zlib.crc32(feature.encode("utf-8")) & _MASK for feature in features})
+    """The hashed bucket of each feature string (CRC-32; stable across runs and machines),
+    sorted, each once."""
+    return sorted(set(_buckets(features)))
+
+
+def _buckets(features: Iterable[str]) -> list[int]:
+    """The bucket of each feature string, each string hashed once per process (``_IDS``)."""
+    ids = _IDS
+    out = []
+    for feature in features:
+        found = ids.get(feature)
+        if found is None:
+            if len(ids) >= _IDS_KEPT:
+                ids.clear()
+            found = ids[feature] = zlib.crc32(feature.encode("utf-8")) & _MASK
+        out.append(found)
+    return out

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -99,8 +101,9 @@ class PairModel:
         scores = np.tile(self.bias, (len(rows), 1))
         if self.ids.size and rows:
             # every row's ids at once: one lookup, then the weights summed row by row
-            ids = np.fromiter((i for row in rows for i in row), dtype=np.int64)
-            owner = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
+            lengths = [len(row) for row in rows]
+            ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lengths))
+            owner = np.repeat(np.arange(len(rows)), lengths)
             at = np.searchsorted(self.ids, ids)
             at[at >= self.ids.size] = 0
             hit = self.ids[at] == ids
@@ -166,9 +169,14 @@ def class_masks(candidates: Sequence[Candidate]) -> _Floats:
     masks = np.zeros((len(candidates), len(CLASSES)), dtype=np.float32)
     masks[:, 0] = 1
     for i, candidate in enumerate(candidates):
-        for kind in allowed_types(candidate.head.label, candidate.tail.label):
-            masks[i, _INDEX[kind]] = 1
+        masks[i, _allowed_classes(candidate.head.label, candidate.tail.label)] = 1
     return masks
+
+
+@cache
+def _allowed_classes(head_label: str, tail_label: str) -> list[int]:
+    """The class indices of the types allowed from ``head_label`` to ``tail_label``."""
+    return [_INDEX[kind] for kind in allowed_types(head_label, tail_label)]
 
 
 def fact_key(candidate: Candidate, kind: str) -> _FactKey:
@@ -186,14 +194,19 @@ def fact_scores(
 ) -> dict[_FactKey, FactScore]:
     """Every fact a candidate may state, with the best score any candidate gives it."""
     best: dict[_FactKey, FactScore] = {}
-    for candidate, row in zip(candidates, probabilities, strict=True):
+    for candidate, row in zip(candidates, probabilities.tolist(), strict=True):
         for kind in allowed_types(candidate.head.label, candidate.tail.label):
-            score = float(row[_INDEX[kind]])
+            score = row[_INDEX[kind]]
             key = fact_key(candidate, kind)
-            rules = tuple(r for r in candidate.rules if r.endswith(f":{kind}"))
             old = best.get(key)
-            if old is None or score > old.score:
-                best[key] = FactScore(key, score, candidate, rules or (old.rules if old else ()))
+            if old is not None and score <= old.score:
+                continue
+            rules = (
+                tuple(r for r in candidate.rules if r.endswith(f":{kind}"))
+                if candidate.rules
+                else ()
+            )
+            best[key] = FactScore(key, score, candidate, rules or (old.rules if old else ()))
     return best
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.relations.facts import PatternIndex, doc_arguments, find_relations
+from kg.nlp.relations.facts import ARGS_KEY, PatternIndex, doc_arguments, find_relations
 from kg.nlp.relations.patterns import Pattern, load_patterns, load_references
 from kg.nlp.relations.references import References
 from kg.nlp.tokenizer import doc_text
@@ -31,6 +31,7 @@ class RelationExtractor:
     def __call__(self, doc: Doc) -> Doc:
         args = doc_arguments(doc, self.references)
         doc._.relations = find_relations(doc_text(doc), args, self.index)
+        doc.user_data[ARGS_KEY] = args  # kg_relation_model reads them, not finds them again
         return doc
 
 
