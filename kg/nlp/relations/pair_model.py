@@ -29,7 +29,7 @@ from kg.errors import KGError
 from kg.model import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS
 from kg.nlp.relations.candidates import Candidate, allowed_types
 from kg.nlp.relations.facts import FoundRelation
-from kg.nlp.relations.pair_features import FEATURE_VERSION
+from kg.nlp.relations.pair_features import BITS, FEATURE_VERSION
 
 __all__ = [
     "CLASSES",
@@ -77,6 +77,7 @@ class PairModel:
         self.weights = weights
         self.bias = bias
         self.confidence_weights = confidence_weights
+        self._slots: npt.NDArray[np.int32] | None = None
 
     @classmethod
     def load(cls, path: Path) -> PairModel:
@@ -98,21 +99,30 @@ class PairModel:
     def probabilities(self, rows: Sequence[Sequence[int]], masks: _Floats) -> _Floats:
         """The class probabilities of each candidate (its hashed feature ids), allowed classes
         only (``masks``: 1 where a class may be, 0 elsewhere)."""
-        scores = np.tile(self.bias, (len(rows), 1))
+        scores = np.tile(self.bias.astype(np.float64), (len(rows), 1))
         if self.ids.size and rows:
             # every row's ids at once: one lookup, then the weights summed row by row
             lengths = [len(row) for row in rows]
             ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lengths))
-            owner = np.repeat(np.arange(len(rows)), lengths)
-            at = np.searchsorted(self.ids, ids)
-            at[at >= self.ids.size] = 0
-            hit = self.ids[at] == ids
-            np.add.at(scores, owner[hit], self.weights[at[hit]])
+            at = self.slots[ids]
+            hit = at >= 0
+            owner = np.repeat(np.arange(len(rows)), lengths)[hit]
+            found = self.weights[at[hit]]
+            for column in range(scores.shape[1]):
+                scores[:, column] += np.bincount(owner, found[:, column], len(rows))
         scores = np.where(masks > 0, scores, -np.inf)
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         probabilities: _Floats = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
         return probabilities
+
+    @property
+    def slots(self) -> npt.NDArray[np.int32]:
+        """The row of each hashed id in ``weights`` (-1: no weight), made on first use."""
+        if self._slots is None:
+            self._slots = np.full(1 << BITS, -1, dtype=np.int32)
+            self._slots[self.ids] = np.arange(self.ids.size, dtype=np.int32)
+        return self._slots
 
     def confidence(self, features: _Floats) -> float:
         """The calibrated probability that a fact is right, from its ``confidence_features``."""
