@@ -164,6 +164,14 @@ def extract(
     "~/.cache/union-kg/extractions.sqlite].",
 )
 @click.option("--no-cache", is_flag=True, help="Extract every document; keep nothing to resume.")
+@click.option(
+    "--curation",
+    "curation",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Corrections to apply after the merge (repeatable, in order) [default: the build's "
+    "own curation.jsonl, when it has one].",
+)
 def build(
     inputs: tuple[str, ...],
     out_dir: Path | None,
@@ -173,6 +181,7 @@ def build(
     dask: str | None,
     cache_path: Path | None,
     no_cache: bool,
+    curation: tuple[Path, ...],
 ) -> None:
     """Extract INPUTS and write the graph files into a build directory, then summarise.
 
@@ -185,6 +194,7 @@ def build(
     kg build --update build new-pages/
     kg build --resume build
     kg build archive/ -o build --dask tcp://scheduler:8786
+    kg build examples/corpus -o build --curation reviewer-a.jsonl --curation reviewer-b.jsonl
     """
     from kg.records.cache import default_cache_path
     from kg.workflow import run_build
@@ -210,9 +220,10 @@ def build(
                 on_error=refusals,
                 progress=progress_bar,
                 notify=notice,
+                curation=list(curation) or None,
             )
         if outcome.up_to_date:
-            notice(f"{target} is up to date: same documents, same pipeline")
+            notice(f"{target} is up to date: same documents, same pipeline, same corrections")
         click.echo(outcome.summary.format(outcome.written))
         notice(f"extracted {outcome.extracted} documents, {outcome.reused} from the cache")
     except KGError as error:
