@@ -522,6 +522,51 @@ def corpus_check_command(corpus_dir: Path, reserved_dir: Path | None) -> None:
         sys.exit(1)
 
 
+@main.group()
+def curation() -> None:
+    """Check and combine curation files (corrections to a build's graph: docs/curation.md)."""
+
+
+@curation.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def curation_check_command(files: tuple[Path, ...]) -> None:
+    """Read FILES as curation files; name the first bad line of each, count the corrections."""
+    from kg.records.curation import read_curation
+
+    failed = False
+    for path in files:
+        try:
+            click.echo(f"{path}: {len(read_curation(path))} corrections")
+        except KGError as error:
+            click.echo(f"error: {error}", err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
+
+
+@curation.command("merge")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The merged curation file to write (replaced whole, atomically).",
+)
+def curation_merge_command(files: tuple[Path, ...], output: Path) -> None:
+    """Merge several reviewers' curation FILES into one, ordered by time; a correction made in
+    two files is kept once. Give the result to ``kg build --curation``, or put it in the build as
+    its curation.jsonl."""
+    from kg.records.curation import merged_corrections, read_curation
+
+    try:
+        merged = merged_corrections(read_curation(path) for path in files)
+        write_lines(output, (correction.to_json() for correction in merged))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {len(merged)} corrections to {output}", err=True)
+
+
 @main.command()
 @click.argument("build_dir", type=click.Path(path_type=Path))
 @click.argument("sparql", required=False)
