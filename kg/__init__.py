@@ -33,11 +33,12 @@ def load(config: Path | None = None) -> Language:
     return load_pipeline(config)
 
 
-def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
-    """Return the NetworkX graph of a build directory written by ``kg build``."""
+def load_graph(build_dir: str | Path, curated: bool = True) -> nx.MultiDiGraph:
+    """Return the NetworkX graph of a build directory written by ``kg build``: with the
+    corrections the build applied, or as extracted (``curated=False``)."""
     from kg.graph.network import load_graph as load_build_graph
 
-    return load_build_graph(build_dir)
+    return load_build_graph(build_dir, curated)
 
 
 def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:

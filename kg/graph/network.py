@@ -137,12 +137,12 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
         raise InputError(path, f"cannot be read ({error.strerror})") from error
 
 
-def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
+def load_graph(build_dir: str | Path, curated: bool = True) -> nx.MultiDiGraph:
     """The graph of a build directory written by ``kg build`` (for notebooks and scripts), with
-    the corrections the build applied (its ``corrections.jsonl``)."""
+    the corrections the build applied (its ``corrections.jsonl``) unless ``curated`` is false."""
     path = Path(build_dir) / EXTRACTION_FILE
     if not path.is_file():
         raise InputError(Path(build_dir), f"is not a build directory (no {EXTRACTION_FILE})")
     applied = Path(build_dir) / APPLIED_FILE
-    corrections = read_curation(applied) if applied.is_file() else []
+    corrections = read_curation(applied) if curated and applied.is_file() else []
     return graph_from_records(read_records(path), corrections)
