@@ -63,7 +63,8 @@ class _Corrector:
         """The node ``key`` (its label), or a skip naming the nearest keys."""
         label = self.one("SELECT label FROM node WHERE key = ?", key)
         if label is None:
-            keys = [k for (k,) in self.db.execute("SELECT key FROM node")]
+            same_type = "SELECT key FROM node WHERE type = ?"
+            keys = [k for (k,) in self.db.execute(same_type, (_split_key(key)[0],))]
             near = difflib.get_close_matches(key, keys, n=3, cutoff=0.5)
             hint = f"; nearest: {', '.join(near)}" if near else ""
             raise _Skip(f"{key} is not in the graph{hint}")
