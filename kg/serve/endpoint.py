@@ -29,7 +29,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kg.errors import EndpointError, QueryError, QueryRefused
-from kg.query.named import NamedQuery, page_query, prepare_named
+from kg.query.named import NamedQuery, page_query, prepare_named, sort_bindings
 from kg.serve import pages
 from kg.serve.guard import QueryForm, check_dataset_iris, check_query
 from kg.serve.http_server import EndpointServer, handler_for
@@ -357,7 +357,23 @@ class Endpoint:
             needs = "; ".join(f"{key}=… ({query.params[key]})" for key in missing)
             raise EndpointError(f"named query {name} needs the URL parameters {needs}")
         text, bindings = self.prepared(query, bindings)
-        return self.answer(text, media_type, bindings=bindings)
+        if form is not QueryForm.SELECT or not query.sort:
+            return self.answer(text, media_type, bindings=bindings)
+        table = self.sorted_select(query, check_query(text).text, bindings)
+        body = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
+        if media_type != _JSON_RESULTS:
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            body = parsed.serialize(format=TABLE_FORMATS[media_type]) or b""
+        return Response(200, body, content_type(media_type), {"Vary": "Accept"})
+
+    def sorted_select(
+        self, query: NamedQuery, text: str, bindings: Mapping[str, str]
+    ) -> dict[str, Any]:
+        """A named SELECT query's SPARQL JSON results, its rows in its ``# sort:`` order."""
+        table = self.select(text, bindings)
+        rows = table["results"]["bindings"]
+        table["results"]["bindings"] = sort_bindings(table["head"]["vars"], rows, query.sort)
+        return table
 
     def prepared(self, query: NamedQuery, params: Mapping[str, str]) -> tuple[str, dict[str, str]]:
         """A named query's text and bindings with its entity parameters resolved; a name that
@@ -385,7 +401,7 @@ class Endpoint:
             if any(key not in bindings for key in query.params):
                 results = ""
             elif form is QueryForm.SELECT:
-                table = self.select(*self.prepared(query, bindings))
+                table = self.sorted_select(query, *self.prepared(query, bindings))
                 rows = table["results"]["bindings"]
                 labels = self.labels(pages.iris_in(rows))
                 results = pages.table_html(table["head"]["vars"], rows, labels)
