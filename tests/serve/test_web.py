@@ -7,6 +7,7 @@ developer's machine without them these tests skip.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ from kg.serve.endpoint import Endpoint
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 WAIT = 20  # seconds; the first page load of a cold browser on a busy CI machine is slow
 
 
@@ -117,7 +119,7 @@ def test_entity_link_opens_its_evidence(browser: WebDriver, endpoint: Endpoint) 
     browser.find_element(By.ID, "run").click()
     WebDriverWait(browser, WAIT).until(lambda d: ["吕国梁"] in result_rows(d))  # by its label
     link = browser.find_element(By.CSS_SELECTOR, "#results td a.iri")
-    assert link.get_attribute("title").endswith("PERSON:吕国梁")  # percent-escapes decoded
+    assert str(link.get_attribute("title")).endswith("PERSON:吕国梁")  # percent-escapes decoded
     link.click()
     WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.ID, "evidence"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "吕国梁"
@@ -171,7 +173,7 @@ def test_named_query_names_link_to_their_entity(browser: WebDriver, endpoint: En
     )
     link = browser.find_element(By.CSS_SELECTOR, "#results a.named")
     assert link.text == "吕国梁"
-    assert link.get_attribute("href").endswith("/entity?iri=" + quote(LV, safe=""))
+    assert str(link.get_attribute("href")).endswith("/entity?iri=" + quote(LV, safe=""))
 
 
 def test_empty_result_says_no_rows(browser: WebDriver, endpoint: Endpoint) -> None:
@@ -277,3 +279,15 @@ def test_search_box_finds_a_person_by_pinyin(browser: WebDriver, endpoint: Endpo
     WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.ID, "neighbourhood"))
     drawn = browser.find_element(By.CSS_SELECTOR, "#neighbourhood svg")
     assert "白晓峰" in drawn.text and "培训了" in drawn.text
+
+
+def test_screenshot_script_writes_the_pages_and_plots(corpus_build: Path, tmp_path: Path) -> None:
+    install_chromium()
+    spec = importlib.util.spec_from_file_location("screenshots", SCRIPTS / "screenshots.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.main([str(corpus_build), str(tmp_path)]) == 0
+    shots = {path.name for path in tmp_path.glob("*.png") if path.stat().st_size > 10_000}
+    pages = {"query_page.png", "search.png", "entity_page.png", "article.png"}
+    assert pages | {"partnership_network.png", "mentoring_tree.png"} <= shots
