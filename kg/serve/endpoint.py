@@ -146,6 +146,7 @@ class Endpoint:
             DocumentFiles(Path(store.build_dir)) if isinstance(store, BuildStore) else None
         )
         self.name_index: NameIndex | None = None
+        self.terms = ontology_terms(dict(self.prefixes))  # what the query page completes
         self.index_lock = threading.Lock()
         self.pool = QueryPool(
             store_opener(store), settings.workers, settings.timeout, settings.max_memory
@@ -224,7 +225,7 @@ class Endpoint:
         if path == "/labels":
             return self.labels_json(request)
         if path == "/terms":
-            return _json_response({"prefixes": dict(self.prefixes), "terms": self.terms()})
+            return _json_response({"prefixes": dict(self.prefixes), "terms": self.terms})
         return message(404, f"nothing at {path}; the endpoint is at /sparql and the page at /")
 
     def options(self) -> Response:
@@ -547,10 +548,6 @@ class Endpoint:
             valid_iri(iri)
         names = self.labels(set(iris)).names if iris else {}
         return _json_response({"iris": names, "names": self.entity_names(set(values))})
-
-    def terms(self) -> list[str]:
-        """The ontology's terms with the endpoint's prefixes (kg.serve.terms)."""
-        return ontology_terms(dict(self.prefixes))
 
 
 def _json_response(value: object) -> Response:

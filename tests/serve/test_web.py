@@ -255,7 +255,9 @@ def test_query_box_highlights_and_completes_ontology_terms(
     assert [word.text for word in keywords][:2] == ["SELECT", "WHERE"]
     names = browser.find_elements(By.CSS_SELECTOR, "#highlight .tok-pname")
     assert names[-1].text == "kg:TradeUnion"
-    box.send_keys(" . ?u sk")
+    box.send_keys(" . ?sk")  # a variable's name: nothing to complete
+    assert not browser.find_elements(By.CSS_SELECTOR, "#completions li")
+    box.send_keys(" sk")
     WebDriverWait(browser, WAIT).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#completions li")
     )

@@ -60,8 +60,10 @@ function setUpEditor(box, highlight, list) {
     highlight.scrollTop = box.scrollTop;
   };
   const wordBefore = () => {
-    const match = box.value.slice(0, box.selectionStart).match(/[A-Za-z_][\w-]*:?[\w-]*$/);
-    return match ? match[0] : "";
+    // a word after ? or $ is a variable's name, not a term
+    const before = box.value.slice(0, box.selectionStart);
+    const match = before.match(/(^|[^?$\w])([A-Za-z_][\w-]*:?[\w-]*)$/);
+    return match ? match[2] : "";
   };
   const hide = () => { list.hidden = true; list.replaceChildren(); };
   const accept = (term) => {
