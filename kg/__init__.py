@@ -4,7 +4,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["ask", "displacy_article", "load", "load_graph", "query_list", "sparql"]
+__all__ = [
+    "ask",
+    "curate",
+    "displacy_article",
+    "load",
+    "load_graph",
+    "query_list",
+    "review_queue",
+    "sparql",
+]
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from spacy.language import Language
 
+    from kg.records.curation import Curator
+
 
 def load(config: Path | None = None) -> Language:
     """Return the union-kg spaCy pipeline (``pipelines/union_news.cfg`` by default)."""
@@ -22,11 +33,12 @@ def load(config: Path | None = None) -> Language:
     return load_pipeline(config)
 
 
-def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
-    """Return the NetworkX graph of a build directory written by ``kg build``."""
+def load_graph(build_dir: str | Path, curated: bool = True) -> nx.MultiDiGraph:
+    """Return the NetworkX graph of a build directory written by ``kg build``: with the
+    corrections the build applied, or as extracted (``curated=False``)."""
     from kg.graph.network import load_graph as load_build_graph
 
-    return load_build_graph(build_dir)
+    return load_build_graph(build_dir, curated)
 
 
 def ask(build_dir: str | Path, name: str, /, **params: str) -> pd.DataFrame:
@@ -55,3 +67,27 @@ def displacy_article(path: str | Path, article: int = 0) -> dict[str, Any]:
     from kg.viz.article_view import displacy_article as article_view
 
     return article_view(path, article)
+
+
+def curate(build_dir: str | Path, by: str | None = None) -> Curator:
+    """Corrections to a build, written to its ``curation.jsonl`` (``.reject(...)``, ``.add(...)``,
+    ``.merge(...)`` …); the next ``kg build`` of the directory applies them."""
+    from kg.records.curation import Curator
+
+    return Curator(build_dir, by)
+
+
+def review_queue(build_dir: str | Path, limit: int = 50) -> pd.DataFrame:
+    """The facts of a build most worth checking first (low confidence, well-connected ends)."""
+    import pandas as pd
+
+    from kg.graph.network import load_graph as load_build_graph
+    from kg.graph.review import review_queue as queue
+
+    rows = [
+        {"head": item.head, "relation": item.relation, "tail": item.tail,
+         "confidence": item.confidence, "gain": item.gain, "sentence": item.evidence[0]["text"]}
+        for item in queue(load_build_graph(build_dir), limit)
+    ]  # fmt: skip
+    columns = ["head", "relation", "tail", "confidence", "gain", "sentence"]
+    return pd.DataFrame(rows, columns=columns)

@@ -191,6 +191,14 @@ def extract(
 )
 @click.option("--no-cache", is_flag=True, help="Extract every document; keep nothing to resume.")
 @min_confidence_option
+@click.option(
+    "--curation",
+    "curation",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Corrections to apply after the merge (repeatable, in order) [default: the build's "
+    "own curation.jsonl, when it has one].",
+)
 def build(
     inputs: tuple[str, ...],
     out_dir: Path | None,
@@ -201,6 +209,7 @@ def build(
     cache_path: Path | None,
     no_cache: bool,
     min_confidence: float,
+    curation: tuple[Path, ...],
 ) -> None:
     """Extract INPUTS and write the graph files into a build directory, then summarise.
 
@@ -213,6 +222,7 @@ def build(
     kg build --update build new-pages/
     kg build --resume build
     kg build archive/ -o build --dask tcp://scheduler:8786
+    kg build examples/corpus -o build --curation reviewer-a.jsonl --curation reviewer-b.jsonl
     """
     from kg.records.cache import default_cache_path
     from kg.workflow import run_build
@@ -239,9 +249,10 @@ def build(
                 progress=progress_bar,
                 notify=notice,
                 min_confidence=min_confidence,
+                curation=list(curation) or None,
             )
         if outcome.up_to_date:
-            notice(f"{target} is up to date: same documents, same pipeline")
+            notice(f"{target} is up to date: same documents, same pipeline, same corrections")
         click.echo(outcome.summary.format(outcome.written))
         notice(f"extracted {outcome.extracted} documents, {outcome.reused} from the cache")
     except KGError as error:
@@ -538,6 +549,51 @@ def corpus_check_command(corpus_dir: Path, reserved_dir: Path | None) -> None:
     click.echo(f"{len(corpus.documents)} documents, {len(problems)} problems", err=True)
     if problems:
         sys.exit(1)
+
+
+@main.group()
+def curation() -> None:
+    """Check and combine curation files (corrections to a build's graph: docs/curation.md)."""
+
+
+@curation.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def curation_check_command(files: tuple[Path, ...]) -> None:
+    """Read FILES as curation files; name the first bad line of each, count the corrections."""
+    from kg.records.curation import read_curation
+
+    failed = False
+    for path in files:
+        try:
+            click.echo(f"{path}: {len(read_curation(path))} corrections")
+        except KGError as error:
+            click.echo(f"error: {error}", err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
+
+
+@curation.command("merge")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The merged curation file to write (replaced whole, atomically).",
+)
+def curation_merge_command(files: tuple[Path, ...], output: Path) -> None:
+    """Merge several reviewers' curation FILES into one, ordered by time; a correction made in
+    two files is kept once. Give the result to ``kg build --curation``, or put it in the build as
+    its curation.jsonl."""
+    from kg.records.curation import merged_corrections, read_curation
+
+    try:
+        merged = merged_corrections(read_curation(path) for path in files)
+        write_lines(output, (correction.to_json() for correction in merged))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {len(merged)} corrections to {output}", err=True)
 
 
 @main.command()

@@ -27,6 +27,7 @@ __all__ = [
     "Mention",
     "Relation",
     "Source",
+    "entity_key",
     "normalise_name",
 ]
 
@@ -67,6 +68,11 @@ def normalise_name(name: str) -> str:
     'X工会'
     """
     return _IGNORED_IN_NAMES.sub("", unicodedata.normalize("NFKC", name))
+
+
+def entity_key(entity_type: str, name: str) -> str:
+    """The build-wide identity of an entity, its node key: its type and canonical name."""
+    return f"{entity_type}:{name}"
 
 
 _BODIES = frozenset(ENTITY_TYPES) - {"PERSON"}

@@ -26,7 +26,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import chain
@@ -37,7 +37,7 @@ from kg.atomic import write_lines, write_text
 from kg.errors import BuildError
 from kg.formats.registry import DEFAULT_EXPORTS, WRITERS, write_default_exports
 from kg.graph.network import EXTRACTION_FILE, read_records
-from kg.graph.rdf import JSONLD_FILE, NTRIPLES_FILE, TURTLE_FILE, write_rdf
+from kg.graph.rdf import JSONLD_FILE, NTRIPLES_FILE, REJECTED_FILE, TURTLE_FILE, write_rdf
 from kg.graph.store import STORE_DIR, write_store
 from kg.read.identity import BuildDocuments, DocumentEntry
 from kg.read.ingest import BUILD_MARKER
@@ -48,6 +48,7 @@ from kg.records.cache import (
     absolute_inputs,
     read_fingerprint,
 )
+from kg.records.curation import APPLIED_FILE, CURATION_FILE, Correction, read_curation
 from kg.records.merge import merge_records
 from kg.records.runner import (
     DEFAULT_MIN_CONFIDENCE,
@@ -68,6 +69,7 @@ __all__ = [
     "BUILD_MARKER",
     "DOCUMENTS_FILE",
     "BuildOutcome",
+    "build_corrections",
     "check_target",
     "is_build",
     "run_build",
@@ -87,12 +89,15 @@ SUMMARY_FILE = "summary.json"
 # Every entry a build writes into its directory (a test checks a fresh build against it).
 BUILD_FILES = frozenset(
     {EXTRACTION_FILE, SUMMARY_FILE, FINGERPRINT_FILE, DOCUMENTS_FILE, BUILD_MARKER}
-    | {TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE, STORE_DIR}
+    | {TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE, REJECTED_FILE, STORE_DIR, APPLIED_FILE}
     | {WRITERS[fmt][1] for fmt in DEFAULT_EXPORTS}
 )
 # What other commands write into a build by default: kg plot, kg export (-f csv; a filtered
-# export into exports/), the notebook. A new build of the directory keeps them.
-OTHER_OUTPUTS = frozenset({"plots", "exports", "nodes.csv", "edges.csv", "graph.html"})
+# export into exports/), the notebook, kg review and kg.curate (the build's own corrections).
+# A new build of the directory keeps them.
+OTHER_OUTPUTS = frozenset(
+    {"plots", "exports", "nodes.csv", "edges.csv", "graph.html", CURATION_FILE}
+)
 MERGE_FILE = ".merge.sqlite"  # the merge's scratch database, removed when the files are written
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -123,12 +128,16 @@ def run_build(
     progress: Progress = unchanged,
     notify: Notify = quiet,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    curation: Sequence[Path] | None = None,
 ) -> BuildOutcome:
     """Build ``target`` from ``inputs``: a new build, an ``update`` of it, or a ``resume``.
 
     With a cache (``cache_path``) the build is journalled, so that ``resume`` can go on after an
     interruption without its inputs, and documents already extracted are taken from it.
+    ``curation`` names the curation files whose corrections apply after the merge, in order;
+    without it, the build's own ``curation.jsonl`` applies when there is one.
     """
+    corrections = build_corrections(target, curation)
     cache = ExtractionCache(cache_path) if cache_path is not None else None
     with cache if cache is not None else nullcontext():
         journal = Journal(absolute_inputs(inputs), mode == "update")
@@ -139,7 +148,9 @@ def run_build(
             cache.start_build(target, journal)
         run = ExtractionRun(backend, cache, min_confidence)
         try:
-            summary, written = _write_build(target, journal, run, on_error, progress, notify)
+            summary, written = _write_build(
+                target, journal, run, _Reporting(on_error, progress, notify), corrections
+            )
             up_to_date = False
         except _UpToDate:
             summary, written, up_to_date = _read_summary(target), [], True
@@ -148,22 +159,53 @@ def run_build(
     return BuildOutcome(summary, written, run.extracted, run.reused, up_to_date)
 
 
+@dataclass(frozen=True)
+class _Reporting:
+    """How a build tells the user what happens: errors, progress, notes."""
+
+    on_error: OnError
+    progress: Progress
+    notify: Notify
+
+
+def build_corrections(target: Path, curation: Sequence[Path] | None) -> list[Correction]:
+    """The corrections a build of ``target`` applies: those of the curation files given, in
+    order, or else those of the build's own ``curation.jsonl``. A bad line stops the build."""
+    if curation is None:
+        own = target / CURATION_FILE
+        curation = [own] if own.is_file() else []
+    return [correction for path in curation for correction in read_curation(path)]
+
+
+def _applied_text(corrections: Sequence[Correction]) -> str:
+    """The corrections as a build keeps them (``corrections.jsonl``)."""
+    return "".join(correction.to_json() + "\n" for correction in corrections)
+
+
+def _same_corrections(target: Path, corrections: Sequence[Correction]) -> bool:
+    """Whether the build in ``target`` applied exactly these corrections."""
+    applied = target / APPLIED_FILE
+    kept = applied.read_text(encoding="utf-8") if applied.is_file() else ""
+    return kept == _applied_text(corrections)
+
+
 def _write_build(
     target: Path,
     journal: Journal,
     run: ExtractionRun,
-    on_error: OnError,
-    progress: Progress,
-    notify: Notify,
+    reporting: _Reporting,
+    corrections: Sequence[Correction],
 ) -> tuple[Summary, list[Path]]:
     """Extract into a staged build of ``target`` and swap it in; the summary and files written.
 
     For an update, the records of the existing build come first and its documents are skipped.
     Records stream from the workers to ``extraction.jsonl``; the graph and the summary are then
     read back from that file, so nothing grows with the corpus but the merged graph. A build
-    whose fingerprint (every document's key, in order) matches the existing build's is not
-    written again (``_UpToDate``): the existing build is what it would write.
+    whose fingerprint (every document's key, in order) matches the existing build's, and that
+    applies the corrections it applied, is not written again (``_UpToDate``): the existing
+    build is what it would write.
     """
+    on_error, progress, notify = reporting.on_error, reporting.progress, reporting.notify
     previous = _previous_extraction(target) if journal.update else None
     update = _build_documents(target) if previous else None
     with staged_build(target) as staging:
@@ -177,11 +219,18 @@ def _write_build(
         count = write_lines(staging / EXTRACTION_FILE, lines)
         log.info("extraction: %d records in %.1f s", count, time.perf_counter() - started)
         _check_documents_read(target, run, update)
-        if not journal.update and read_fingerprint(target) == run.fingerprint():
+        if (
+            not journal.update
+            and read_fingerprint(target) == run.fingerprint()
+            and _same_corrections(target, corrections)
+        ):
             raise _UpToDate
         started = time.perf_counter()
-        graph = _write_graph(read_records(staging / EXTRACTION_FILE), staging)
+        graph = _write_graph(read_records(staging / EXTRACTION_FILE), staging, corrections)
+        for skipped in graph.skipped:
+            notify(skipped)
         written = [staging / EXTRACTION_FILE, *graph.files]
+        written.append(write_text(staging / APPLIED_FILE, _applied_text(corrections)))
         summary = summarise(read_records(staging / EXTRACTION_FILE), graph.counts)
         written.append(write_text(staging / SUMMARY_FILE, summary.to_json()))
         written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
@@ -192,7 +241,7 @@ def _write_build(
         log.info("graph files: %d written in %.1f s", len(written), time.perf_counter() - started)
         kept = _carry_over(target, staging)
         if kept:
-            notify(f"kept {', '.join(kept)} from the previous build (drawn from its graph)")
+            notify(f"kept {', '.join(kept)} from the previous build")
     return summary, [target / path.relative_to(staging) for path in written]
 
 
@@ -255,36 +304,43 @@ def _build_documents(build_dir: Path) -> BuildDocuments:
 
 @dataclass(frozen=True)
 class _GraphWritten:
-    """The files a graph stage wrote, and what the merged graph holds."""
+    """The files a graph stage wrote, what the merged graph holds, the corrections skipped."""
 
     files: list[Path]
     counts: GraphCounts
+    skipped: list[str]
 
 
-def write_graph_files(records: Iterable[dict[str, Any]], out_dir: Path) -> list[Path]:
+def write_graph_files(
+    records: Iterable[dict[str, Any]], out_dir: Path, corrections: Sequence[Correction] = ()
+) -> list[Path]:
     """Write the graph of ``records`` as Turtle, N-Triples, JSON-LD, GEXF and GraphML; load the
-    SPARQL store. The records are merged on disk in ``out_dir`` first."""
-    return _write_graph(records, out_dir).files
+    SPARQL store. The records are merged on disk in ``out_dir`` first, and ``corrections``
+    applied to the merge."""
+    return _write_graph(records, out_dir, corrections).files
 
 
-def _write_graph(records: Iterable[dict[str, Any]], out_dir: Path) -> _GraphWritten:
+def _write_graph(
+    records: Iterable[dict[str, Any]], out_dir: Path, corrections: Sequence[Correction] = ()
+) -> _GraphWritten:
     """``write_graph_files``, also counting the merged graph's entities and facts."""
     scratch = out_dir / MERGE_FILE
     scratch.unlink(missing_ok=True)
     started = time.perf_counter()
     try:
-        with merge_records(records, scratch) as merge:
+        with merge_records(records, scratch, corrections) as merge:
             log.info("graph: merged in %.1f s", time.perf_counter() - started)
             written = write_rdf(merge, out_dir)
             log.info("graph: RDF written at %.1f s", time.perf_counter() - started)
-            written.append(write_store(out_dir, out_dir / NTRIPLES_FILE))
+            store = write_store(out_dir, out_dir / NTRIPLES_FILE, out_dir / REJECTED_FILE)
+            written.append(store)
             log.info("graph: store loaded at %.1f s", time.perf_counter() - started)
             written += write_default_exports(merge, out_dir)
             log.info("graph: GEXF and GraphML written at %.1f s", time.perf_counter() - started)
-            counts = count_graph(merge)
+            counts = count_graph(merge, merge.curation)
     finally:
         scratch.unlink(missing_ok=True)
-    return _GraphWritten(written, counts)
+    return _GraphWritten(written, counts, merge.curation.skipped)
 
 
 def is_build(path: Path) -> bool:

@@ -126,3 +126,15 @@ def endpoint() -> Iterator[Endpoint]:
     settings = ServeSettings(port=0, timeout=5.0, workers=2)
     with Endpoint(fixture_store(), QUERIES, settings, PREFIXES) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def corpus_endpoint(corpus_build: Path) -> Iterator[Endpoint]:
+    """The endpoint over the store of ``corpus_build``, with the shipped named queries."""
+    from kg.query.named import QUERY_PREFIXES, named_queries
+    from kg.serve.endpoint import BuildStore
+
+    settings = ServeSettings(port=0, timeout=20.0, workers=2)
+    store = BuildStore(str(corpus_build))
+    with Endpoint(store, named_queries(), settings, QUERY_PREFIXES) as running:
+        yield running

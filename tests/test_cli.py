@@ -208,3 +208,31 @@ def test_extract_min_confidence_one_keeps_only_certain_facts(runner, tmp_path: P
     assert everything.exit_code == 0 and certain.exit_code == 0, everything.output
     assert json.loads(everything.stdout)["relations"]
     assert json.loads(certain.stdout)["relations"] == []
+
+
+def test_curation_check_counts_corrections_and_names_a_bad_line(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    line = {"op": "rename", "key": "UNION:甲工会", "name": "乙工会", "by": "lin",
+            "at": "2026-12-06T09:00:00+08:00"}  # fmt: skip
+    good.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    bad.write_text(json.dumps(line | {"op": "rename_all"}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["curation", "check", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert f"{good}: 1 corrections" in result.output
+    assert f"error: {bad}:1: unknown op 'rename_all'" in result.output
+
+
+def test_curation_merge_orders_two_reviewers_lines_by_time(tmp_path: Path) -> None:
+    def write(path: Path, by: str, at: str) -> Path:
+        line = {"op": "set_role", "key": "PERSON:甲", "role": "TRAINER", "by": by, "at": at}
+        path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+    first = write(tmp_path / "lin.jsonl", "lin", "2026-12-06T11:00:00+08:00")
+    second = write(tmp_path / "wu.jsonl", "wu", "2026-12-06T10:00:00+08:00")
+    out = tmp_path / "merged.jsonl"
+    merge = ["curation", "merge", str(first), str(second), "-o", str(out)]
+    result = CliRunner().invoke(main, merge)
+    assert result.exit_code == 0, result.output
+    reviewers = [json.loads(line)["by"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert reviewers == ["wu", "lin"]

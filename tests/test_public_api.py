@@ -42,3 +42,27 @@ def test_the_notebooks_use_the_public_api_only() -> None:
         text = notebook.read_text(encoding="utf-8")
         imports = [line for line in text.splitlines() if "from kg." in line or "import kg." in line]
         assert all("kg.viz." in line for line in imports), (notebook.name, imports)
+
+
+def test_curate_writes_corrections_the_next_build_applies(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path / "build"
+    assert CliRunner().invoke(main, ["build", str(PAGE), "-o", str(out)]).exit_code == 0
+    fixes = kg.curate(out, by="lin")
+    fixes.reject("PERSON:吕国梁", "TRAINED", "PERSON:范小舟", note="同事，不是师徒")
+    fixes.set_role("PERSON:范小舟", "MODEL_WORKER")
+    assert [c.op for c in fixes.corrections()] == ["reject_fact", "set_role"]
+    assert CliRunner().invoke(main, ["build", str(PAGE), "-o", str(out)]).exit_code == 0
+    graph = kg.load_graph(out)
+    assert not graph.has_edge("PERSON:吕国梁", "PERSON:范小舟")
+    assert "MODEL_WORKER" in graph.nodes["PERSON:范小舟"]["roles"]
+
+
+def test_review_queue_puts_unsure_facts_of_busy_nodes_first(corpus_build: Path) -> None:
+    queue = kg.review_queue(corpus_build, limit=10)
+    assert len(queue) == 10
+    assert list(queue["gain"]) == sorted(queue["gain"], reverse=True)
+    assert queue["sentence"].str.len().min() > 0

@@ -17,7 +17,7 @@ stating the fact). Symmetric relations are stored once, from the smaller key to 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,21 +25,29 @@ import networkx as nx
 
 from kg.errors import InputError
 from kg.model import SYMMETRIC_RELATIONS
-from kg.records.merge import ArticleInfo, Entity, merge_records
+from kg.records.curation import APPLIED_FILE, Correction, read_curation
+from kg.records.merge import AppliedCorrection, ArticleInfo, Entity, RejectedFact, merge_records
 
 __all__ = ["EXTRACTION_FILE", "NetworkSource", "graph_from_records", "load_graph", "read_records"]
 
 EXTRACTION_FILE = "extraction.jsonl"
 
 
-def graph_from_records(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
-    """The NetworkX view of a stream of extraction records, merged in memory (``merge_records``)."""
+def graph_from_records(
+    records: Iterable[dict[str, Any]], corrections: Sequence[Correction] = ()
+) -> nx.MultiDiGraph:
+    """The NetworkX view of a stream of extraction records, merged in memory (``merge_records``),
+    with ``corrections`` applied. The graph's attributes ``corrections`` and ``rejected`` hold
+    the corrections applied and the facts they rejected; ``curation`` what they did."""
     graph = nx.MultiDiGraph()
-    with merge_records(records) as merge:
+    with merge_records(records, corrections=corrections) as merge:
         for entity in merge.entities():
             graph.add_node(entity.key, **entity.data)
         for head, tail, kind, data in merge.edges():
             graph.add_edge(head, tail, key=kind, **data)
+        graph.graph["corrections"] = list(merge.corrections())
+        graph.graph["rejected"] = list(merge.rejected())
+        graph.graph["curation"] = merge.curation
     return graph
 
 
@@ -86,6 +94,14 @@ class NetworkSource:
         """The articles given."""
         return iter(self.article_list)
 
+    def corrections(self) -> Iterator[AppliedCorrection]:
+        """The corrections the graph was made with (none for a graph made by hand)."""
+        return iter(self.graph.graph.get("corrections", []))
+
+    def rejected(self) -> Iterator[RejectedFact]:
+        """The facts its corrections rejected."""
+        return iter(self.graph.graph.get("rejected", []))
+
     def person(self, name: str) -> str | None:
         """The key of the person with this name (canonical first, then alias), if any."""
         if self.people is None:
@@ -121,9 +137,12 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
         raise InputError(path, f"cannot be read ({error.strerror})") from error
 
 
-def load_graph(build_dir: str | Path) -> nx.MultiDiGraph:
-    """The graph of a build directory written by ``kg build`` (for notebooks and scripts)."""
+def load_graph(build_dir: str | Path, curated: bool = True) -> nx.MultiDiGraph:
+    """The graph of a build directory written by ``kg build`` (for notebooks and scripts), with
+    the corrections the build applied (its ``corrections.jsonl``) unless ``curated`` is false."""
     path = Path(build_dir) / EXTRACTION_FILE
     if not path.is_file():
         raise InputError(Path(build_dir), f"is not a build directory (no {EXTRACTION_FILE})")
-    return graph_from_records(read_records(path))
+    applied = Path(build_dir) / APPLIED_FILE
+    corrections = read_curation(applied) if curated and applied.is_file() else []
+    return graph_from_records(read_records(path), corrections)

@@ -43,7 +43,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDFS, SDO, SKOS
 from kg.atomic import atomic_path, atomic_writer
 from kg.graph.network import NetworkSource
 from kg.graph.vocab import ENTITY_CLASSES, KG, NAMESPACE, RELATION_PROPERTIES, ROLE_CLASSES
-from kg.records.merge import ArticleInfo, Entity, GraphSource
+from kg.records.merge import AppliedCorrection, ArticleInfo, Entity, GraphSource
 from kg.records.merge import article_infos as article_infos  # the articles to_rdf describes
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "ID",
     "JSONLD_FILE",
     "NTRIPLES_FILE",
+    "REJECTED_FILE",
     "TURTLE_FILE",
     "Typed",
     "compact",
@@ -58,6 +59,7 @@ __all__ = [
     "iri_segment",
     "new_graph",
     "percent_encoded",
+    "rejected_resources",
     "resources",
     "to_rdf",
     "write_jsonld",
@@ -67,6 +69,7 @@ __all__ = [
 TURTLE_FILE = "graph.ttl"
 NTRIPLES_FILE = "graph.nt"
 JSONLD_FILE = "graph.jsonld"
+REJECTED_FILE = "rejected.nt"  # the facts corrections rejected: the store's graph/rejected
 ID = Namespace("https://w3id.org/union-kg/id/")
 _PREFIXES = {
     "kg": Namespace(NAMESPACE),
@@ -176,11 +179,20 @@ _PROPERTIES = {name: str(iri) for name, iri in RELATION_PROPERTIES.items()}
 FACT, EVIDENCE, ARTICLE, DOCUMENT = (
     _Iri(KG[name]) for name in ("Fact", "Evidence", "Article", "Document")
 )
+CORRECTION, REJECTED_FACT = _Iri(KG.Correction), _Iri(KG.RejectedFact)
+ACTIVITY, AGENT = _Iri(PROV.Activity), _Iri(PROV.Agent)
+ATTRIBUTED_TO, ENDED_AT, GENERATED_BY, INVALIDATED_BY, COMMENT = map(
+    str,
+    (PROV.wasAttributedTo, PROV.endedAtTime, PROV.wasGeneratedBy, PROV.wasInvalidatedBy,
+     RDFS.comment),
+)  # fmt: skip
+XSD_BOOLEAN, XSD_DATE_TIME = str(XSD.boolean), str(XSD.dateTime)
 _TERMS = {
     name: str(KG[name])
     for name in (
         *("articleCount", "confidence", "evidence", "sentence", "start", "end", "rule"),
         *("trigger", "mentionedIn", "firstDate", "lastDate", "articleIndex", "fileName"),
+        *("operation", "correctionLine", "corrected", "curated", "rejectedEvidence"),
     )
 }
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -256,7 +268,61 @@ def _evidence_pairs(statement: dict[str, Any]) -> list[tuple[str, _Object]]:
         pairs.append((_TERMS["rule"], statement["rule"]))
     pairs += [(_TERMS["trigger"], trigger) for trigger in statement["triggers"]]
     pairs.append((_TERMS["confidence"], _confidence_literal(statement["confidence"])))
+    if "correction" in statement:  # a researcher added it (kg.records.corrections)
+        pairs.append((_TERMS["curated"], Typed("true", XSD_BOOLEAN)))
+        pairs.append((GENERATED_BY, _Iri(_correction_iri(statement["correction"]))))
     return pairs
+
+
+def _correction_iri(ident: str) -> str:
+    """The IRI of a correction, from its content's id (``kg.records.curation.Correction``)."""
+    return str(ID[f"correction/{ident}"])
+
+
+def _agent_iri(name: str) -> str:
+    """The IRI of the person (or program) a correction is attributed to."""
+    return str(ID[f"agent/{iri_segment(name)}"])
+
+
+def _correction_resources(correction: AppliedCorrection) -> list[_Resource]:
+    """A correction as a ``prov:Activity`` with who, when, why and what it changed; its agent."""
+    line = correction.line
+    pairs: list[tuple[str, _Object]] = [
+        (TYPE, ACTIVITY),
+        (TYPE, CORRECTION),
+        (_TERMS["operation"], line["op"]),
+        (ATTRIBUTED_TO, _Iri(_agent_iri(line["by"]))),
+        (ENDED_AT, Typed(line["at"], XSD_DATE_TIME)),
+        (_TERMS["correctionLine"], json.dumps(line, ensure_ascii=False, sort_keys=True)),
+    ]
+    if line.get("note"):
+        pairs.append((COMMENT, line["note"]))
+    pairs += [(_TERMS["corrected"], _Iri(entity_iri(key))) for key in correction.targets]
+    agent = (_agent_iri(line["by"]), [(TYPE, AGENT), (LABEL, line["by"])])
+    return [(_correction_iri(correction.ident), pairs), agent]
+
+
+def rejected_resources(source: GraphSource) -> Iterator[_Resource]:
+    """The facts corrections rejected, as ``kg:RejectedFact`` resources with their evidence.
+
+    They go in a named graph of their own (``kg.graph.store``): the relation is not asserted,
+    but what was removed, from which sentences and by which correction, can still be read.
+    """
+    for fact in source.rejected():
+        honour = fact.kind == "HAS_HONOUR"
+        iri = _fact_iri(fact.head, fact.kind, fact.tail)
+        tail: _Object = fact.tail if honour else _Iri(entity_iri(fact.tail))
+        evidence = {str(_evidence_iri(iri, s)): _evidence_pairs(s) for s in fact.statements}
+        pairs: list[tuple[str, _Object]] = [
+            (TYPE, REJECTED_FACT),
+            (SUBJECT, _Iri(entity_iri(fact.head))),
+            (PREDICATE, _Iri(_PROPERTIES[fact.kind])),
+            (OBJECT, tail),
+            (INVALIDATED_BY, _Iri(_correction_iri(fact.rejected_by))),
+        ]
+        pairs += [(_TERMS["rejectedEvidence"], _Iri(ev)) for ev in evidence]
+        yield str(iri), pairs
+        yield from evidence.items()
 
 
 def _article_resource(article: ArticleInfo, creators: Iterable[str]) -> _Resource:
@@ -311,6 +377,13 @@ def resources(source: GraphSource) -> Iterator[_Resource]:
         if (article.document, article.record_id) != previous:  # a record's articles stand together
             previous = (article.document, article.record_id)
             yield _document_resource(article)
+    agents: set[str] = set()
+    for correction in source.corrections():
+        activity, agent = _correction_resources(correction)
+        yield activity
+        if agent[0] not in agents:
+            agents.add(agent[0])
+            yield agent
 
 
 def _nt_string(text: str) -> str:
@@ -438,7 +511,8 @@ def _write_turtle(ntriples_path: Path, path: Path) -> Path:
 
 
 def write_rdf(source: GraphSource, out_dir: Path) -> list[Path]:
-    """Write ``graph.ttl``, ``graph.nt`` and ``graph.jsonld`` into ``out_dir``, streaming.
+    """Write ``graph.ttl``, ``graph.nt`` and ``graph.jsonld`` into ``out_dir``, streaming, and
+    the facts corrections rejected into ``rejected.nt`` (empty when none were).
 
     N-Triples and JSON-LD are written together, resource by resource; Turtle is then read
     from the N-Triples file.
@@ -450,4 +524,8 @@ def write_rdf(source: GraphSource, out_dir: Path) -> list[Path]:
             lines.write(_ntriples(resource))
             jsonld.write(_jsonld_item(resource, number))
         jsonld.write(_JSONLD_TAIL)
-    return [_write_turtle(ntriples_path, out_dir / TURTLE_FILE), ntriples_path, jsonld_path]
+    rejected_path = out_dir / REJECTED_FILE
+    with atomic_writer(rejected_path) as lines:
+        lines.writelines(map(_ntriples, rejected_resources(source)))
+    turtle_path = _write_turtle(ntriples_path, out_dir / TURTLE_FILE)
+    return [turtle_path, ntriples_path, jsonld_path, rejected_path]

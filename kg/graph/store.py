@@ -6,9 +6,11 @@ building and serialising; the store is for answering queries fast.
 
 The store keeps every resource in a named graph of its kind, read from its IRI: the entities of
 each type (``graph/entities/programme``), the facts and evidence of each relation
-(``graph/facts/partnersWith``), the articles and documents (``graph/articles``) and the ontology
-(``graph/ontology``). Queries see the union of them as their default graph, so a query that
-names no graph reads the same triples as the build's files; a query may also name one graph
+(``graph/facts/partnersWith``), the articles and documents (``graph/articles``), the
+corrections applied (``graph/curation``) and the ontology (``graph/ontology``). The facts
+corrections rejected stay in ``graph/rejected`` as ``kg:RejectedFact`` descriptions, whose
+relations are not asserted. Queries see the union of them as their default graph, so a query
+that names no graph reads the build's files' triples; a query may also name one graph
 and scan one relation's facts or one type's names alone, instead of the whole graph's
 (``rdf:subject`` is shared by every fact, ``skos:prefLabel`` by every entity).
 """
@@ -27,10 +29,12 @@ from kg.graph.rdf import ID
 
 __all__ = [
     "ARTICLE_GRAPH",
+    "CURATION_GRAPH",
     "ENTITY_GRAPHS",
     "FACT_GRAPHS",
     "GRAPH_PREFIXES",
     "ONTOLOGY_GRAPH",
+    "REJECTED_GRAPH",
     "STORE_DIR",
     "as_quads",
     "graph_of",
@@ -48,6 +52,8 @@ ENTITY_GRAPHS = f"{_GRAPHS}entities/"
 FACT_GRAPHS = f"{_GRAPHS}facts/"
 ARTICLE_GRAPH = f"{_GRAPHS}articles"
 ONTOLOGY_GRAPH = f"{_GRAPHS}ontology"
+CURATION_GRAPH = f"{_GRAPHS}curation"  # the corrections applied and who made them
+REJECTED_GRAPH = f"{_GRAPHS}rejected"  # the facts they rejected (kg.graph.rdf.rejected_resources)
 # Query prefixes for the graphs: GRAPH facts:partnersWith { … }, GRAPH entities:programme { … }
 GRAPH_PREFIXES = {"facts": FACT_GRAPHS, "entities": ENTITY_GRAPHS}
 
@@ -66,12 +72,16 @@ def graph_of(subject: str) -> str:
     'https://w3id.org/union-kg/graph/facts/partnersWith'
     >>> graph_of("https://w3id.org/union-kg/id/document/a.txt")
     'https://w3id.org/union-kg/graph/articles'
+    >>> graph_of("https://w3id.org/union-kg/id/correction/5d41402abc4b2a76")
+    'https://w3id.org/union-kg/graph/curation'
     """
     kind, _, rest = subject.removeprefix(_DATA).partition("/")
     if kind == "fact":
         return FACT_GRAPHS + rest.partition("/")[0]
     if kind in ("article", "document"):
         return ARTICLE_GRAPH
+    if kind in ("correction", "agent"):
+        return CURATION_GRAPH
     return ENTITY_GRAPHS + kind
 
 
@@ -88,11 +98,12 @@ def as_quads(lines: Iterable[bytes]) -> Iterator[bytes]:
         yield line[: line.rindex(b" .")] + graph
 
 
-def write_store(build_dir: Path, triples: Path) -> Path:
+def write_store(build_dir: Path, triples: Path, rejected: Path | None = None) -> Path:
     """Create ``build_dir/store`` from an N-Triples file and the ontology; return its path.
 
     Each triple goes into the named graph of its subject (``graph_of``), the ontology into
-    ``graph/ontology``.
+    ``graph/ontology``, and the triples of ``rejected`` (the facts corrections rejected, whose
+    relations are not asserted) into ``graph/rejected``.
     """
     path = build_dir / STORE_DIR
     shutil.rmtree(path, ignore_errors=True)  # a store is rebuilt whole, never appended to
@@ -108,6 +119,12 @@ def write_store(build_dir: Path, triples: Path) -> Path:
         format=pyoxigraph.RdfFormat.TURTLE,
         to_graph=pyoxigraph.NamedNode(ONTOLOGY_GRAPH),
     )
+    if rejected is not None and rejected.stat().st_size:
+        store.bulk_load(
+            path=rejected,
+            format=pyoxigraph.RdfFormat.N_TRIPLES,
+            to_graph=pyoxigraph.NamedNode(REJECTED_GRAPH),
+        )
     store.optimize()  # compacts the files bulk loading leaves: queries run about twice as fast
     store.flush()
     del store  # closes the database before the build directory is moved into place

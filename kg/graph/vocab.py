@@ -23,6 +23,7 @@ class KG(DefinedNamespace):
     Alliance: URIRef  # Alliance
     Article: URIRef  # Article
     Body: URIRef  # Body
+    Correction: URIRef  # Correction
     Document: URIRef  # Source document
     Enterprise: URIRef  # Enterprise
     Entity: URIRef  # Entity
@@ -33,6 +34,7 @@ class KG(DefinedNamespace):
     ModelWorker: URIRef  # Model worker or craftsman
     Person: URIRef  # Person
     Programme: URIRef  # Programme
+    RejectedFact: URIRef  # Rejected fact
     Studio: URIRef  # Studio
     TradeUnion: URIRef  # Trade union
     Trainee: URIRef  # Trainee
@@ -40,6 +42,9 @@ class KG(DefinedNamespace):
     articleCount: URIRef  # article count
     articleIndex: URIRef  # article index
     confidence: URIRef  # confidence
+    corrected: URIRef  # corrected
+    correctionLine: URIRef  # correction line
+    curated: URIRef  # curated
     end: URIRef  # end offset
     established: URIRef  # established
     evidence: URIRef  # evidence
@@ -49,9 +54,11 @@ class KG(DefinedNamespace):
     lastDate: URIRef  # last date
     leads: URIRef  # leads
     mentionedIn: URIRef  # mentioned in
+    operation: URIRef  # operation
     organizes: URIRef  # organizes
     partOf: URIRef  # part of
     partnersWith: URIRef  # partners with
+    rejectedEvidence: URIRef  # rejected evidence
     rule: URIRef  # rule
     sentence: URIRef  # sentence
     start: URIRef  # start offset

@@ -59,6 +59,7 @@ __all__ = [
     "query_list",
     "run_named",
     "run_query",
+    "sort_bindings",
     "sort_result",
     "sparql",
 ]
@@ -409,6 +410,33 @@ def sort_result(result: QueryResult, keys: Sequence[str]) -> QueryResult:
         except TypeError:  # text and numbers, or unbound values
             rows = sorted(rows, key=lambda row: _sort_key(row[column]), reverse=descending)
     return QueryResult(result.columns, rows)
+
+
+def sort_bindings(
+    variables: Sequence[str], bindings: Sequence[Mapping[str, Any]], keys: Sequence[str]
+) -> list[Mapping[str, Any]]:
+    """SPARQL JSON bindings in the order ``sort_result`` gives their values (``# sort:``).
+
+    The endpoint sorts a named query's rows with this, so ``/queries/NAME`` and ``kg query
+    --named NAME`` list them in the same order.
+    """
+    rows = [
+        (*(_binding_value(binding.get(name)) for name in variables), index)
+        for index, binding in enumerate(bindings)
+    ]
+    ordered = sort_result(QueryResult([*variables, "\0row"], rows), keys).rows
+    return [bindings[int(str(row[-1]))] for row in ordered]
+
+
+def _binding_value(term: Mapping[str, Any] | None) -> _Value:
+    """One term of SPARQL JSON results as ``python_value`` gives it."""
+    if term is None:
+        return None
+    if term["type"] == "literal":
+        return _literal_value(term["value"], term.get("datatype", ""))
+    if term["type"] == "bnode":
+        return f"_:{term['value']}"
+    return str(term["value"])
 
 
 def _sort_key(value: _Value) -> tuple[int, float, str]:

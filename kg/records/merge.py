@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from itertools import groupby
@@ -34,13 +34,24 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
 
-from kg.model import SYMMETRIC_RELATIONS
+from kg.model import SYMMETRIC_RELATIONS, entity_key
+from kg.records.corrections import CurationReport, apply_corrections
+from kg.records.curation import Correction
 
-__all__ = ["ArticleInfo", "Entity", "GraphSource", "article_infos", "entity_key", "merge_records"]
+__all__ = [
+    "AppliedCorrection",
+    "ArticleInfo",
+    "Entity",
+    "GraphSource",
+    "RejectedFact",
+    "article_infos",
+    "entity_key",
+    "merge_records",
+]
 
 _HONOUR = "HAS_HONOUR"
 _STATEMENT_FIELDS = (
-    'document, record, article, date, text, start, "end", rule, confidence, triggers'
+    'document, record, article, date, text, start, "end", rule, confidence, triggers, correction'
 )
 _STATEMENT_COLUMNS = ", ".join(f"s.{name}" for name in _STATEMENT_FIELDS.split(", "))
 _STATEMENT_ORDER = "s.article, COALESCE(s.start, 0)"
@@ -61,11 +72,6 @@ def _sql_sections() -> dict[str, str]:
 
 
 _SQL = _sql_sections()
-
-
-def entity_key(entity_type: str, name: str) -> str:
-    """The build-wide identity of an entity: its type and canonical name."""
-    return f"{entity_type}:{name}"
 
 
 def _article_ref(record: dict[str, Any], article: int) -> str:
@@ -119,6 +125,31 @@ class Entity:
     links: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class AppliedCorrection:
+    """A correction the graph holds (``kg.records.corrections``): its id, its line as a curation
+    file holds it, and the node keys it touched that are still in the graph."""
+
+    ident: str
+    line: dict[str, Any]
+    targets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RejectedFact:
+    """A fact, or some statements of one, that a correction took out of the graph.
+
+    ``tail`` is a node key, or the honour for HAS_HONOUR; ``statements`` are shaped like a
+    fact's evidence; ``rejected_by`` is the correction's id.
+    """
+
+    head: str
+    kind: str
+    tail: str
+    statements: tuple[dict[str, Any], ...]
+    rejected_by: str
+
+
 class GraphSource(Protocol):
     """A merged graph the writers can read entity by entity and fact by fact.
 
@@ -154,6 +185,14 @@ class GraphSource(Protocol):
         """The key of the person with this name (canonical first, then alias), if any."""
         ...
 
+    def corrections(self) -> Iterator[AppliedCorrection]:
+        """The corrections applied to the graph, in the order they applied."""
+        ...
+
+    def rejected(self) -> Iterator[RejectedFact]:
+        """The facts corrections rejected, each correction's statements of a fact together."""
+        ...
+
 
 def _statement_row(
     record: dict[str, Any], relation: dict[str, Any], dates: dict[int, Any]
@@ -177,8 +216,8 @@ def _statement_row(
 
 def _statement(row: tuple[Any, ...]) -> dict[str, Any]:
     """A statement row read back as the dict a fact's evidence lists."""
-    document, record, article, date, text, start, end, rule, confidence, triggers = row
-    return {
+    document, record, article, date, text, start, end, rule, confidence, triggers, correction = row
+    statement = {
         "document": document,
         "record": record,
         "article": article,
@@ -190,6 +229,7 @@ def _statement(row: tuple[Any, ...]) -> dict[str, Any]:
         "confidence": confidence,
         "triggers": json.loads(triggers),
     }
+    return statement | ({"correction": correction} if correction else {})
 
 
 class _KeyedRows:
@@ -228,6 +268,7 @@ class _GraphMerge:
         self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages; sorts spill to disk
         self.db.executescript(_SQL["schema"])
         self.db.execute("BEGIN")
+        self.curation = CurationReport()
 
     def __enter__(self) -> _GraphMerge:
         return self
@@ -319,8 +360,16 @@ class _GraphMerge:
     def finish(self) -> _GraphMerge:
         """Fold alias-only names into their entities and prepare what the writers read."""
         self.db.execute("COMMIT")
-        self.db.executescript(_SQL["finish"])
+        self.db.executescript(_SQL["finish"] + _SQL["derive"])
         return self
+
+    def correct(self, corrections: Sequence[Correction]) -> CurationReport:
+        """Apply a researcher's corrections in order (``kg.records.corrections``), then make the
+        tables the writers read again."""
+        report = apply_corrections(self.db, corrections)
+        if corrections:
+            self.db.executescript(_SQL["reorder"] + _SQL["derive"])
+        return report
 
     def number_of_nodes(self) -> int:
         """How many entities."""
@@ -393,6 +442,23 @@ class _GraphMerge:
                 json.loads(meta),
             )  # fmt: skip
 
+    def corrections(self) -> Iterator[AppliedCorrection]:
+        """The corrections applied, in order, with the node keys they touched still in the graph."""
+        nodes = {key for (key,) in self.db.execute("SELECT key FROM node")}
+        query = "SELECT ident, line, targets FROM correction WHERE applied ORDER BY seq"
+        for ident, line, targets in self.db.execute(query):
+            kept = tuple(key for key in json.loads(targets) if key in nodes)
+            yield AppliedCorrection(ident, json.loads(line), kept)
+
+    def rejected(self) -> Iterator[RejectedFact]:
+        """The rejected facts by (head, relation, tail, correction), statements in reading order."""
+        rows = self.db.execute(
+            f"SELECT head, kind, tail, rejected_by, {_STATEMENT_FIELDS} FROM rejected "
+            "ORDER BY head, kind, tail, rejected_by, article, COALESCE(start, 0), pos"
+        )
+        for (head, kind, tail, by), group in groupby(rows, key=itemgetter(0, 1, 2, 3)):
+            yield RejectedFact(head, kind, tail, tuple(_statement(row[4:]) for row in group), by)
+
     def person(self, name: str) -> str | None:
         """The key of the person with this name (canonical first, then alias), if any."""
         found = self.db.execute("SELECT key FROM person_name WHERE name = ?", (name,)).fetchone()
@@ -409,13 +475,20 @@ def _fact_data(kind: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def merge_records(records: Iterable[dict[str, Any]], path: Path | str = ":memory:") -> _GraphMerge:
-    """Merge a stream of extraction records into a finished ``_GraphMerge`` at ``path``."""
+def merge_records(
+    records: Iterable[dict[str, Any]],
+    path: Path | str = ":memory:",
+    corrections: Sequence[Correction] = (),
+) -> _GraphMerge:
+    """Merge a stream of extraction records into a finished ``_GraphMerge`` at ``path``, with
+    ``corrections`` applied (what they did: its ``curation``)."""
     merge = _GraphMerge(path)
     try:
         for record in records:
             merge.add_record(record)
-        return merge.finish()
+        merge.finish()
+        merge.curation = merge.correct(corrections)
+        return merge
     except BaseException:
         merge.close()  # a record that cannot be read leaves no database open
         raise

@@ -15,10 +15,18 @@ CREATE TABLE fact (
     UNIQUE (head, kind, tail, is_value));
 CREATE TABLE statement (
     seq INTEGER PRIMARY KEY, fact INTEGER, document TEXT, record TEXT, article TEXT, date TEXT,
-    text TEXT, start INTEGER, "end" INTEGER, rule TEXT, confidence REAL, triggers TEXT);
+    text TEXT, start INTEGER, "end" INTEGER, rule TEXT, confidence REAL, triggers TEXT,
+    correction TEXT);
 CREATE TABLE article (
     seq INTEGER PRIMARY KEY, ref TEXT, document TEXT, record TEXT, idx INTEGER, headline TEXT,
     date TEXT, byline TEXT, meta TEXT);
+-- The corrections of kg.records.corrections: each with its line and outcome, and the statements
+-- the rejected facts had (is_value: an honour, whose tail is its text).
+CREATE TABLE correction (
+    seq INTEGER PRIMARY KEY, ident TEXT, line TEXT, applied INTEGER, outcome TEXT, targets TEXT);
+CREATE TABLE rejected (
+    pos INTEGER PRIMARY KEY, rejected_by TEXT, head TEXT, tail TEXT, kind TEXT, is_value INTEGER,
+    {statement_fields});
 
 -- section: finish
 -- Run once all records are in. Names that are only aliases fold into their entity (``fold``);
@@ -66,24 +74,52 @@ INSERT INTO edge_fact
           JOIN member mh ON mh.key = f.head JOIN member mt ON mt.key = f.tail
           WHERE NOT f.is_value)
     WHERE h != t;
-CREATE TABLE edge (head TEXT, tail TEXT, kind TEXT, PRIMARY KEY (head, tail, kind)) WITHOUT ROWID;
-INSERT OR IGNORE INTO edge SELECT head, tail, kind FROM edge_fact;
 CREATE TABLE edge_statement (
     pos INTEGER PRIMARY KEY, head TEXT, tail TEXT, kind TEXT, {statement_fields});
 INSERT INTO edge_statement
     SELECT ROW_NUMBER() OVER (ORDER BY e.head, e.tail, e.kind, {statement_order}, e.fact, s.seq),
         e.head, e.tail, e.kind, {statement_columns}
     FROM edge_fact e JOIN statement s ON s.fact = e.fact;
+-- section: derive
+-- The tables read from the nodes and the statements: run after ``finish`` and again after the
+-- corrections (kg.records.corrections) changed them.
+DROP TABLE IF EXISTS edge;
+CREATE TABLE edge (head TEXT, tail TEXT, kind TEXT, PRIMARY KEY (head, tail, kind)) WITHOUT ROWID;
+INSERT OR IGNORE INTO edge SELECT head, tail, kind FROM edge_statement;
+DROP TABLE IF EXISTS degree;
 CREATE TABLE degree (node TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;
 INSERT INTO degree SELECT node, COUNT(*) FROM (
     SELECT head AS node FROM edge UNION ALL SELECT tail FROM edge) GROUP BY node;
+DROP TABLE IF EXISTS link;
 CREATE TABLE link (subject TEXT, kind TEXT, object TEXT, PRIMARY KEY (subject, kind, object))
     WITHOUT ROWID;
 INSERT OR IGNORE INTO link
     SELECT head, kind, tail FROM edge
     UNION ALL SELECT tail, kind, head FROM edge WHERE kind IN ({symmetric});
+DROP TABLE IF EXISTS person_name;
 CREATE TABLE person_name (name TEXT PRIMARY KEY, key TEXT) WITHOUT ROWID;
 INSERT INTO person_name
     SELECT a.name, MIN(a.node) FROM node_alias a JOIN node n ON n.key = a.node
     WHERE n.type = 'PERSON' GROUP BY a.name;
 INSERT OR REPLACE INTO person_name SELECT label, key FROM node WHERE type = 'PERSON';
+
+-- section: reorder
+-- After corrections: symmetric facts from the smaller key again, no fact from a node to itself,
+-- and the statements numbered again in the order the writers read them.
+UPDATE edge_statement SET head = tail, tail = head WHERE kind IN ({symmetric}) AND head > tail;
+DELETE FROM edge_statement WHERE head = tail;
+CREATE TABLE edge_statement_sorted (
+    pos INTEGER PRIMARY KEY, head TEXT, tail TEXT, kind TEXT, {statement_fields});
+INSERT INTO edge_statement_sorted
+    SELECT ROW_NUMBER() OVER (ORDER BY head, tail, kind, article, COALESCE(start, 0), pos),
+        head, tail, kind, {statement_fields}
+    FROM edge_statement;
+DROP TABLE edge_statement;
+ALTER TABLE edge_statement_sorted RENAME TO edge_statement;
+CREATE TABLE node_honour_sorted (pos INTEGER PRIMARY KEY, node TEXT, honour TEXT, {statement_fields});
+INSERT INTO node_honour_sorted
+    SELECT ROW_NUMBER() OVER (ORDER BY node, honour, article, COALESCE(start, 0), pos),
+        node, honour, {statement_fields}
+    FROM node_honour;
+DROP TABLE node_honour;
+ALTER TABLE node_honour_sorted RENAME TO node_honour;

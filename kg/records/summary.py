@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.model import ENTITY_TYPES, RELATION_TYPES
+from kg.records.corrections import CurationReport
 from kg.records.merge import GraphSource
 
 __all__ = ["GraphCounts", "Summary", "count_graph", "summarise"]
@@ -22,24 +23,44 @@ __all__ = ["GraphCounts", "Summary", "count_graph", "summarise"]
 
 @dataclass(frozen=True)
 class GraphCounts:
-    """The merged graph's entities per type and facts per relation type (honours included)."""
+    """The merged graph's entities per type and facts per relation type (honours included),
+    the name pairs of its TRAINED and PARTNERS_WITH facts, and what corrections did."""
 
     entities: dict[str, int]
     relations: dict[str, int]
+    trained: list[tuple[str, str]] = field(default_factory=list)
+    partners: list[tuple[str, str]] = field(default_factory=list)
+    corrections: dict[str, int] = field(default_factory=dict)
 
 
-def count_graph(source: GraphSource) -> GraphCounts:
+def _name(key: str) -> str:
+    """The canonical name in a node key."""
+    return key.partition(":")[2]
+
+
+def count_graph(source: GraphSource, curation: CurationReport | None = None) -> GraphCounts:
     """Count the entities and facts of a merged graph, streaming them once."""
     entities: Counter[str] = Counter()
     relations: Counter[str] = Counter()
+    pairs: dict[str, list[tuple[str, str]]] = {"TRAINED": [], "PARTNERS_WITH": []}
     for entity in source.entities():
         entities[entity.data["type"]] += 1
         relations["HAS_HONOUR"] += len(entity.data.get("honours") or ())
-    for _, _, kind, _ in source.edges():
+    for head, tail, kind, _ in source.edges():
         relations[kind] += 1
+        if kind in pairs:
+            pairs[kind].append((_name(head), _name(tail)))
+    corrections = (
+        {"applied": curation.applied, "skipped": len(curation.skipped)}
+        if curation and (curation.applied or curation.skipped)
+        else {}
+    )
     return GraphCounts(
         {kind: entities[kind] for kind in ENTITY_TYPES},
         {kind: relations[kind] for kind in RELATION_TYPES},
+        sorted(set(pairs["TRAINED"])),
+        sorted({(min(a, b), max(a, b)) for a, b in pairs["PARTNERS_WITH"]}),
+        corrections,
     )
 
 
@@ -56,6 +77,7 @@ class Summary:
     partners: list[tuple[str, str]]
     record_entities: dict[str, int] = field(default_factory=dict)  # summed over records
     record_relations: dict[str, int] = field(default_factory=dict)
+    corrections: dict[str, int] = field(default_factory=dict)  # applied, skipped
 
     def to_json(self) -> str:
         """The summary as indented JSON (summary.json of a build)."""
@@ -84,6 +106,11 @@ class Summary:
                 f"found in the records, before merging: {sum(self.record_entities.values())} "
                 f"entities, {sum(self.record_relations.values())} relations"
             )
+        if self.corrections:
+            lines.append(
+                f"corrections: {self.corrections['applied']} applied, "
+                f"{self.corrections['skipped']} skipped"
+            )
         lines += ["files written:", *(f"  {path}" for path in written)]
         lines += ["", "Who trained whom:"]
         lines += [f"  {a} → {b}" for a, b in self.trained] or ["  (none found)"]
@@ -92,42 +119,31 @@ class Summary:
         return "\n".join(lines)
 
 
-def _record_pairs(record: dict[str, Any], relation_type: str) -> Iterator[tuple[str, str]]:
-    """(head name, tail name) of the relations of one type between entities of a record."""
-    names = {e["id"]: e["name"] for e in record["entities"]}
-    for relation in record["relations"]:
-        if relation["type"] == relation_type and relation.get("tail") in names:
-            yield names[relation["head"]], names[relation["tail"]]
-
-
 def summarise(records: Iterable[dict[str, Any]], graph: GraphCounts) -> Summary:
-    """Count files, records and articles, take the graph's counts, answer the headline questions.
+    """Count files, records and articles, and take the graph's counts and headline answers.
 
-    One pass over ``records`` keeping only counts and name pairs, so a build's extraction can be
-    streamed from its file whatever its size.
+    One pass over ``records`` keeping only counts, so a build's extraction can be streamed from
+    its file whatever its size.
     """
     documents: set[str] = set()
     count = articles = 0
     entities: Counter[str] = Counter()
     relations: Counter[str] = Counter()
-    trained: set[tuple[str, str]] = set()
-    partners: set[tuple[str, str]] = set()
     for record in records:
         documents.add(record["document"])
         count += 1
         articles += len(record.get("articles", []))
         entities.update(e["type"] for e in record["entities"])
         relations.update(r["type"] for r in record["relations"])
-        trained.update(_record_pairs(record, "TRAINED"))
-        partners.update((min(a, b), max(a, b)) for a, b in _record_pairs(record, "PARTNERS_WITH"))
     return Summary(
         documents=len(documents),
         records=count,
         articles=articles,
         entities=graph.entities,
         relations=graph.relations,
-        trained=sorted(trained),
-        partners=sorted(partners),
+        trained=graph.trained,
+        partners=graph.partners,
         record_entities={t: entities[t] for t in ENTITY_TYPES},
         record_relations={t: relations[t] for t in RELATION_TYPES},
+        corrections=graph.corrections,
     )

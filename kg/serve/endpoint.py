@@ -5,7 +5,14 @@ Routes:
                         query, the Service Description
   ``/queries``          the named queries (JSON); ``/queries/NAME`` one of them: its results
                         (negotiated), its text (``application/sparql-query``) or a page (HTML)
-  ``/entity?iri=IRI``   everything the graph says about one entity, with the evidence sentences
+  ``/entity?iri=IRI``   everything the graph says about one entity: its neighbourhood drawn, its
+                        statements and its evidence sentences
+  ``/article?iri=IRI``  the text of an article, read again from the build's input file, with its
+                        mentions and evidence sentences marked
+  ``/search?q=TEXT``    the entities a name, an alias or their pinyin finds (a page, or JSON)
+  ``/labels?iri=I…&name=N…``  labels of IRIs, and the entity each name is the preferred label
+                        of (JSON): the query page shows and links results with them
+  ``/terms``            prefixes and ontology terms the query page completes (JSON)
   ``/``, ``/static/…``  the query page and its assets, all shipped in ``kg/serve/web``
 
 The server is the standard library's ``ThreadingHTTPServer``: one thread per connection, which
@@ -23,14 +30,17 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from kg.errors import EndpointError, QueryError, QueryRefused
-from kg.query.named import NamedQuery, page_query, prepare_named
+from kg.query.named import NamedQuery, page_query, prepare_named, sort_bindings
 from kg.serve import pages
+from kg.serve.article import DocumentFiles, marked_html, names_and_sentences
+from kg.serve.drawing import Neighbour, neighbourhood_svg
 from kg.serve.guard import QueryForm, check_dataset_iris, check_query
 from kg.serve.http_server import EndpointServer, handler_for
 from kg.serve.negotiation import Offer, negotiate
@@ -54,6 +64,8 @@ from kg.serve.protocol import (
     protocol_params,
     valid_iri,
 )
+from kg.serve.search import NameIndex
+from kg.serve.terms import ontology_terms
 
 __all__ = ["BuildStore", "Endpoint", "ServeSettings"]
 
@@ -68,12 +80,18 @@ _TABLE_OFFERS = [Offer(media, media) for media in TABLE_FORMATS] + [
 _GRAPH_OFFERS = [Offer(media, media) for media in GRAPH_FORMATS] + [
     Offer("application/json", "application/ld+json"),
 ]
-_STATIC_TYPES = {"app.js": "text/javascript", "style.css": "text/css"}
+_STATIC_TYPES = {
+    "app.js": "text/javascript",
+    "editor.js": "text/javascript",
+    "style.css": "text/css",
+}
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 
 _MAX_LABELLED = 2000  # IRIs whose labels one page looks up
+_MAX_NAMES = 500  # IRIs and names one /labels request may ask about
+_INDEX_ROWS = 5_000_000  # names the search index may hold, beyond the endpoint's row limit
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,12 @@ class Endpoint:
         self.settings = settings
         self.queries = dict(queries)
         self.prefixes = tuple(sorted((prefixes or {}).items()))
+        self.documents = (
+            DocumentFiles(Path(store.build_dir)) if isinstance(store, BuildStore) else None
+        )
+        self.name_index: NameIndex | None = None
+        self.terms = ontology_terms(dict(self.prefixes))  # what the query page completes
+        self.index_lock = threading.Lock()
         self.pool = QueryPool(
             store_opener(store), settings.workers, settings.timeout, settings.max_memory
         )
@@ -194,6 +218,14 @@ class Endpoint:
             return self.named_query(path[len("/queries/") :], request)
         if path == "/entity":
             return self.entity(request)
+        if path == "/article":
+            return self.article(request)
+        if path == "/search":
+            return self.search(request)
+        if path == "/labels":
+            return self.labels_json(request)
+        if path == "/terms":
+            return _json_response({"prefixes": dict(self.prefixes), "terms": self.terms})
         return message(404, f"nothing at {path}; the endpoint is at /sparql and the page at /")
 
     def options(self) -> Response:
@@ -290,7 +322,24 @@ class Endpoint:
         names: dict[str, str] = {}
         for row in sorted(rows, key=rank):
             names.setdefault(row["node"]["value"], row["label"]["value"])
-        return pages.Labels(names)
+        labels = pages.Labels(names)
+        unnamed = " ".join(
+            str(ox.NamedNode(iri)) for iri in sorted(iris - set(names))[:_MAX_LABELLED]
+        )
+        if unnamed:
+            for row in self.select(page_query("facts", unnamed))["results"]["bindings"]:
+                labels.add_fact(row)
+        return labels
+
+    def entity_names(self, values: set[str]) -> dict[str, str]:
+        """The entity each name is the preferred label of, for names that name exactly one."""
+        literals = " ".join(str(ox.Literal(value)) for value in sorted(values)[:_MAX_NAMES])
+        if not literals:
+            return {}
+        found: dict[str, set[str]] = {}
+        for row in self.select(page_query("names", literals))["results"]["bindings"]:
+            found.setdefault(row["name"]["value"], set()).add(row["node"]["value"])
+        return {name: nodes.pop() for name, nodes in found.items() if len(nodes) == 1}
 
     def service_description(self, request: Request) -> Response:
         """The SPARQL Service Description of the endpoint; a browser is sent to the page."""
@@ -357,7 +406,23 @@ class Endpoint:
             needs = "; ".join(f"{key}=… ({query.params[key]})" for key in missing)
             raise EndpointError(f"named query {name} needs the URL parameters {needs}")
         text, bindings = self.prepared(query, bindings)
-        return self.answer(text, media_type, bindings=bindings)
+        if form is not QueryForm.SELECT or not query.sort:
+            return self.answer(text, media_type, bindings=bindings)
+        table = self.sorted_select(query, check_query(text).text, bindings)
+        body = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode()
+        if media_type != _JSON_RESULTS:
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            body = parsed.serialize(format=TABLE_FORMATS[media_type]) or b""
+        return Response(200, body, content_type(media_type), {"Vary": "Accept"})
+
+    def sorted_select(
+        self, query: NamedQuery, text: str, bindings: Mapping[str, str]
+    ) -> dict[str, Any]:
+        """A named SELECT query's SPARQL JSON results, its rows in its ``# sort:`` order."""
+        table = self.select(text, bindings)
+        rows = table["results"]["bindings"]
+        table["results"]["bindings"] = sort_bindings(table["head"]["vars"], rows, query.sort)
+        return table
 
     def prepared(self, query: NamedQuery, params: Mapping[str, str]) -> tuple[str, dict[str, str]]:
         """A named query's text and bindings with its entity parameters resolved; a name that
@@ -385,9 +450,10 @@ class Endpoint:
             if any(key not in bindings for key in query.params):
                 results = ""
             elif form is QueryForm.SELECT:
-                table = self.select(*self.prepared(query, bindings))
+                table = self.sorted_select(query, *self.prepared(query, bindings))
                 rows = table["results"]["bindings"]
                 labels = self.labels(pages.iris_in(rows))
+                labels.entities = self.entity_names(pages.strings_in(rows))
                 results = pages.table_html(table["head"]["vars"], rows, labels)
             else:
                 text, prepared = self.prepared(query, bindings)
@@ -413,8 +479,98 @@ class Endpoint:
         if not (about or referred or evidence):
             return message(404, f"the graph says nothing about <{iri}>")
         labels = self.labels({iri} | pages.iris_in(about + referred + evidence))
-        view = pages.EntityView(iri, about, referred, pages.facts_from(evidence))
+        facts = pages.facts_from(evidence)
+        drawing = neighbourhood_svg(labels.name(iri), _neighbours(iri, facts, labels))
+        view = pages.EntityView(iri, about, referred, facts, drawing)
         return html_response(pages.entity_page(view, labels))
+
+    def article(self, request: Request) -> Response:
+        """The text of an article with its mentions and evidence sentences marked."""
+        iris = request.params.get("iri", [])
+        if len(iris) != 1:
+            raise EndpointError("give the article as one iri=… parameter")
+        iri = valid_iri(iris[0])
+        node = str(ox.NamedNode(iri))
+        found = self.select(page_query("article", node))["results"]["bindings"]
+        if not found:
+            return message(404, f"no article <{iri}> in the graph")
+        if self.documents is None:
+            return message(404, "the text of articles is read from a build; this store has none")
+        row = found[0]
+        record = row["record"]["value"] if "record" in row else ""
+        text = self.documents.article(row["file"]["value"], record, int(row["index"]["value"]))
+        names, sentences = names_and_sentences(
+            self.select(page_query("mentions", node))["results"]["bindings"]
+        )
+        title = row["title"]["value"] if "title" in row else row["file"]["value"]
+        page = pages.article_page(iri, title, marked_html(text, names, sentences))
+        return html_response(page)
+
+    def search(self, request: Request) -> Response:
+        """The entities a name, an alias or its pinyin finds: a page, or JSON."""
+        text = (request.params.get("q") or [""])[0]
+        hits = self.names_index().search(text)
+        offers = [Offer("text/html", "text/html"), Offer("application/json", "application/json")]
+        if negotiate(request.accept(), offers) == "application/json":
+            found = [
+                {"iri": h.iri, "label": h.label, "key": h.key, "matched": h.matched} for h in hits
+            ]
+            return _json_response(found)
+        return html_response(pages.search_page(text, hits))
+
+    def names_index(self) -> NameIndex:
+        """Every name of every entity with its pinyin, read from the store on first use."""
+        with self.index_lock:
+            if self.name_index is None:
+                text = page_query("search", "")
+                answer = self.pool.run(
+                    QueryRequest(text, _JSON_RESULTS, _INDEX_ROWS, prefixes=self.prefixes)
+                )
+                rows = json.loads(answer.body)["results"]["bindings"]
+                self.name_index = NameIndex(
+                    (
+                        row["node"]["value"],
+                        row["label"]["value"],
+                        row["key"]["value"] if "key" in row else "",
+                        row["name"]["value"],
+                    )
+                    for row in rows
+                )
+            return self.name_index
+
+    def labels_json(self, request: Request) -> Response:
+        """``{"iris": {IRI: label}, "names": {name: IRI}}``: labels of the given IRIs (facts as
+        "合作 · 甲 ↔ 乙"), and the entity each given name is the preferred label of."""
+        iris, values = request.params.get("iri", []), request.params.get("name", [])
+        if len(iris) + len(values) > _MAX_NAMES:
+            raise EndpointError(f"at most {_MAX_NAMES} IRIs and names at once")
+        for iri in iris:
+            valid_iri(iri)
+        names = self.labels(set(iris)).names if iris else {}
+        return _json_response({"iris": names, "names": self.entity_names(set(values))})
+
+
+def _json_response(value: object) -> Response:
+    """A JSON answer, Chinese as written."""
+    body = json.dumps(value, ensure_ascii=False, indent=1).encode()
+    return Response(200, body, "application/json; charset=utf-8", {"Vary": "Accept"})
+
+
+def _neighbours(iri: str, facts: Sequence[pages.Fact], labels: pages.Labels) -> list[Neighbour]:
+    """The entities the facts of ``iri`` join it to, one per relation and entity."""
+    found: dict[tuple[str, str, bool], Neighbour] = {}
+    for fact in facts:
+        outgoing = fact.subject.get("value") == iri
+        other = fact.object if outgoing else fact.subject
+        relation = str(fact.predicate["value"])
+        value = str(other["value"])
+        is_entity = other["type"] == "uri"
+        name = labels.name(value) if is_entity else value
+        href = "/entity?iri=" + quote(value, safe="") if is_entity else ""
+        symmetric = relation in labels.symmetric
+        key = (value, relation, outgoing or symmetric)
+        found.setdefault(key, Neighbour(name, href, labels.name(relation), outgoing, symmetric))
+    return list(found.values())
 
 
 def _service_triples(endpoint: ox.NamedNode, settings: ServeSettings) -> list[ox.Triple]:

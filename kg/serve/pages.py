@@ -10,7 +10,7 @@ shortened with the usual prefixes, so Chinese names read as Chinese. Entity IRIs
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from string import Template
@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote
 
 if TYPE_CHECKING:
     from kg.query.named import NamedQuery
+    from kg.serve.search import Hit
 
 __all__ = [
     "EntityView",
@@ -26,11 +27,14 @@ __all__ = [
     "Labels",
     "NamedQueryView",
     "Row",
+    "article_page",
     "entity_page",
     "facts_from",
     "iris_in",
     "named_query_page",
     "query_index_page",
+    "search_page",
+    "strings_in",
     "table_html",
     "web_asset",
 ]
@@ -38,6 +42,10 @@ __all__ = [
 _Binding = Mapping[str, Any]  # one term of SPARQL JSON results: {"type": …, "value": …}
 Row = Mapping[str, _Binding]
 
+_KG = "https://w3id.org/union-kg/ontology#"
+# An evidence node's notes in reading order: the sentence, then its offsets, then the rest.
+_EVIDENCE_ORDER = [f"{_KG}sentence", f"{_KG}start", f"{_KG}end"]
+_QUOTED_FROM = "http://www.w3.org/ns/prov#wasQuotedFrom"
 _PREFIXES = {
     "kg": "https://w3id.org/union-kg/ontology#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -85,9 +93,34 @@ def _entity_link(iri: str) -> str:
 
 @dataclass
 class Labels:
-    """Display names of IRIs: a Chinese preferred label when the graph has one."""
+    """Display names of IRIs: a Chinese preferred label when the graph has one, or for a fact
+    or an evidence node its relation and ends ("合作 · 甲 ↔ 乙").
+
+    ``entities`` maps names to the one entity they are the preferred label of, so a named
+    query's result, which gives names, links them as it would link IRIs.
+    """
 
     names: dict[str, str] = field(default_factory=dict)
+    entities: dict[str, str] = field(default_factory=dict)
+    symmetric: set[str] = field(default_factory=set)  # properties drawn without a direction
+
+    def add_fact(self, row: Row) -> None:
+        """Name a fact or evidence node from a row of ``page/facts.rq``."""
+        relation = self.name(row["property"]["value"])
+        if "relation" in row:
+            relation = row["relation"]["value"]
+        symmetric = row["symmetric"]["value"] == "true"
+        if symmetric:
+            self.symmetric.add(row["property"]["value"])
+        ends = [
+            row[name]["value"] if name in row else self.name(row[term]["value"])
+            for name, term in (("subject", "s"), ("object", "o"))
+        ]
+        if row["o"]["type"] == "literal" and "object" not in row:
+            ends[1] = row["o"]["value"]
+        label = f"{relation} · {ends[0]} {'↔' if symmetric else '→'} {ends[1]}"
+        evidence = row["evidence"]["value"] == "true"
+        self.names[row["node"]["value"]] = f"证据 · {label}" if evidence else label
 
     def name(self, iri: str) -> str:
         """The label of ``iri``, or its compact form."""
@@ -111,11 +144,20 @@ def _term_html(term: _Binding | None, labels: Labels) -> str:
         return "« " + " ".join(parts) + " »"
     language = term.get("xml:lang")
     note = f' lang="{html.escape(language)}"' if language else ""
+    entity = labels.entities.get(value) if "datatype" not in term else None
+    if entity is not None:
+        return (
+            f'<a class="iri named" href="{html.escape(_entity_link(entity))}"{note}>'
+            f"{html.escape(value)}</a>"
+        )
     return f'<span class="literal"{note}>{html.escape(value)}</span>'
 
 
 def table_html(variables: Sequence[str], rows: Iterable[Row], labels: Labels) -> str:
-    """A results table: one column per variable, one row per solution."""
+    """A results table: one column per variable, one row per solution; "no rows" if none."""
+    rows = list(rows)
+    if not rows:
+        return '<p class="empty">no rows · 无结果</p>'
     head = "".join(f"<th>{html.escape(name)}</th>" for name in variables)
     body = "".join(
         "<tr>" + "".join(f"<td>{_term_html(row.get(name), labels)}</td>" for name in variables)
@@ -127,6 +169,16 @@ def table_html(variables: Sequence[str], rows: Iterable[Row], labels: Labels) ->
 def iris_in(rows: Iterable[Row]) -> set[str]:
     """Every IRI bound in some rows (to look their labels up)."""
     return {term["value"] for row in rows for term in row.values() if term["type"] == "uri"}
+
+
+def strings_in(rows: Iterable[Row]) -> set[str]:
+    """Every plain string bound in some rows (names, to link to the entities they name)."""
+    return {
+        str(term["value"])
+        for row in rows
+        for term in row.values()
+        if term["type"] == "literal" and "datatype" not in term
+    }
 
 
 @dataclass
@@ -154,13 +206,45 @@ def facts_from(rows: Iterable[Row]) -> list[Fact]:
     return list(facts.values())
 
 
+def _note_order(labels: Labels) -> Callable[[tuple[_Binding, _Binding]], tuple[int, str]]:
+    """The sort key of notes: sentence, start, end, then the others by property name."""
+
+    def key(pair: tuple[_Binding, _Binding]) -> tuple[int, str]:
+        iri = str(pair[0]["value"])
+        first = _EVIDENCE_ORDER.index(iri) if iri in _EVIDENCE_ORDER else len(_EVIDENCE_ORDER)
+        return first, labels.name(iri)
+
+    return key
+
+
 def _notes_html(notes: Iterable[tuple[_Binding, _Binding]], labels: Labels) -> str:
-    """Property/value pairs as a definition list, sorted by property name."""
+    """Property/value pairs as a definition list: sentence, offsets, then by property name."""
     items = "".join(
         f"<dt>{_term_html(note, labels)}</dt><dd>{_term_html(value, labels)}</dd>"
-        for note, value in sorted(notes, key=lambda pair: labels.name(pair[0]["value"]))
+        for note, value in sorted(notes, key=_note_order(labels))
     )
     return f"<dl>{items}</dl>"
+
+
+def _note_value(notes: Iterable[tuple[_Binding, _Binding]], iri: str) -> str | None:
+    """The value of the note ``iri`` among ``notes``, or None."""
+    return next((str(value["value"]) for note, value in notes if note["value"] == iri), None)
+
+
+def _start_of(notes: Sequence[tuple[_Binding, _Binding]]) -> tuple[str, int]:
+    """The sort key of an evidence node: its article, then its start offset."""
+    start = _note_value(notes, f"{_KG}start") or "0"
+    return _note_value(notes, _QUOTED_FROM) or "", int(start) if start.isdigit() else 0
+
+
+def _evidence_html(notes: Sequence[tuple[_Binding, _Binding]], labels: Labels) -> str:
+    """One evidence node: its notes and a link to the article with the sentence marked."""
+    article, start = _note_value(notes, _QUOTED_FROM), _note_value(notes, f"{_KG}start")
+    link = ""
+    if article is not None:
+        target = f"/article?iri={quote(article, safe='')}" + (f"#s{start}" if start else "")
+        link = f'<p><a class="article-link" href="{html.escape(target)}">原文 · the article</a></p>'
+    return f'<div class="evidence">{_notes_html(notes, labels)}{link}</div>'
 
 
 def _fact_html(fact: Fact, labels: Labels) -> str:
@@ -169,8 +253,8 @@ def _fact_html(fact: Fact, labels: Labels) -> str:
     linked = set(fact.notes) - {fact.iri}
     own = [pair for pair in fact.notes.get(fact.iri, []) if pair[1]["value"] not in linked]
     evidence = "".join(
-        f'<div class="evidence">{_notes_html(fact.notes[source], labels)}</div>'
-        for source in sorted(linked)
+        _evidence_html(fact.notes[source], labels)
+        for source in sorted(linked, key=lambda source: _start_of(fact.notes[source]))
     )
     return f'<section class="fact"><h3>{triple}</h3>{_notes_html(own, labels)}{evidence}</section>'
 
@@ -183,10 +267,11 @@ class EntityView:
     about: list[Row]
     referred_by: list[Row]
     facts: list[Fact]
+    drawing: str = ""  # inline SVG of its neighbourhood (kg.serve.drawing)
 
 
 def entity_page(view: EntityView, labels: Labels) -> bytes:
-    """The page of one entity."""
+    """The page of one entity: its neighbourhood drawn, its statements and its evidence."""
     name = labels.name(view.iri)
     about = table_html(["property", "value"], view.about, labels)
     referred = table_html(["subject", "property"], view.referred_by, labels)
@@ -194,6 +279,7 @@ def entity_page(view: EntityView, labels: Labels) -> bytes:
     body = (
         f"<h1>{html.escape(name)}</h1>"
         f'<p class="iri-full">{html.escape(unquote(view.iri))}</p>'
+        f'<div id="neighbourhood">{view.drawing}</div>'
         f'<h2>About · 属性 ({len(view.about)})</h2><div id="about">{about}</div>'
         f"<h2>Referred to by · 被引用 ({len(view.referred_by)})</h2>"
         f'<div id="referred-by">{referred}</div>'
@@ -253,3 +339,35 @@ def query_index_page(queries: Sequence[NamedQuery]) -> bytes:
     return _page(
         "Named queries", f'<h1>Named queries · 命名查询</h1><ul class="queries">{items}</ul>'
     )
+
+
+def search_page(text: str, hits: Sequence[Hit]) -> bytes:
+    """The entities a search found, each linked to its page, with the name that matched."""
+    items = "".join(
+        f'<li><a href="{html.escape(_entity_link(hit.iri))}">{html.escape(hit.label)}</a> '
+        f"<code>{html.escape(hit.key)}</code>"
+        + (f" · {html.escape(hit.matched)}" if hit.matched != hit.label else "")
+        + "</li>"
+        for hit in hits
+    )
+    found = (
+        f'<ul id="hits">{items}</ul>' if hits else '<p class="empty">no entity found · 未找到</p>'
+    )
+    body = (
+        f"<h1>Search · 搜索: {html.escape(text)}</h1>"
+        '<p class="hint">By any name or alias, part of one, or pinyin (changshu, csszgh).</p>'
+        f"{found}"
+    )
+    return _page(f"Search {text}", body)
+
+
+def article_page(iri: str, title: str, text_html: str) -> bytes:
+    """The text of an article (already marked-up HTML) under its title."""
+    body = (
+        f"<h1>{html.escape(title)}</h1>"
+        f'<p class="iri-full">{html.escape(unquote(iri))}</p>'
+        '<p class="hint"><mark class="evidence">evidence · 证据句</mark> '
+        '<a class="mention">mention · 提及</a></p>'
+        f"{text_html}"
+    )
+    return _page(title, body)

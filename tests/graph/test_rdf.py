@@ -23,6 +23,7 @@ from kg.graph.rdf import (
     ID,
     JSONLD_FILE,
     NTRIPLES_FILE,
+    REJECTED_FILE,
     TURTLE_FILE,
     article_infos,
     entity_iri,
@@ -60,9 +61,10 @@ def test_every_format_keeps_every_triple_and_the_evidence(world, tmp_path):
     written = write_rdf(
         NetworkSource(graph_from_records(records), article_infos(records)), tmp_path
     )
-    assert [p.name for p in written] == [TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE]
+    assert [p.name for p in written] == [TURTLE_FILE, NTRIPLES_FILE, JSONLD_FILE, REJECTED_FILE]
+    assert (tmp_path / REJECTED_FILE).read_text(encoding="utf-8") == ""  # nothing rejected
     formats = {TURTLE_FILE: "turtle", NTRIPLES_FILE: "nt", JSONLD_FILE: "json-ld"}
-    for path in written:
+    for path in written[:3]:
         parsed = Graph().parse(path, format=formats[path.name])
         assert isomorphic(parsed, world), path.name
         assert len(set(parsed.subjects(RDF.type, KG.Evidence))) == len(RELATIONS) + 1

@@ -11,6 +11,7 @@ import pytest
 
 from kg.nlp.relations.clauses import Arg, Sentence
 from kg.nlp.relations.patterns import (
+    AnnouncedPattern,
     AppointmentPattern,
     AwardPattern,
     ByListPattern,
@@ -25,6 +26,7 @@ from kg.nlp.relations.patterns import (
 )
 from kg.nlp.relations.person_shapes import (
     appointed,
+    honour_announced,
     honour_awarded,
     honour_before_person,
     honour_list,
@@ -253,6 +255,18 @@ def test_org_title_person_reads_the_title_between_employer_and_person(text, rela
     assert found(org_title_person, made, titled(relation_type)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [("白鹭职业学校教师吕国梁说。", "教师"), ("白鹭职业学校汽修专业讲师吕国梁说。", "汽修专业讲师"),
+     ("白鹭职业学校后勤主任吕国梁说。", None)],
+)  # fmt: skip
+def test_org_title_person_with_title_endings_takes_teaching_posts_only(text, title):
+    made = sentence(text, ("白鹭职业学校", "ACADEMY"), ("吕国梁", "PERSON"))
+    teaches = titled("TEACHES_AT", tail=("ACADEMY",), title_endings=("教师", "讲师"))
+    expected = {("吕国梁", "白鹭职业学校", (title,), None)} if title else set()
+    assert found(org_title_person, made, teaches) == expected
+
+
 def test_org_title_person_the_school_a_person_finished_is_no_employer():
     said = sentence(
         "从白鹭职业学校毕业的吕国梁说。", ("白鹭职业学校", "ACADEMY"), ("吕国梁", "PERSON")
@@ -294,6 +308,34 @@ def test_honour_before_person_each_title_of_the_chain_with_its_place():
     }
     assert not found(honour_before_person, sentence("技术员吕国梁介绍经验。", ("吕国梁", "PERSON")),
                      pattern)  # fmt: skip
+
+
+def test_honour_before_a_list_of_persons_goes_to_each_of_them():
+    pattern = HonourPattern(
+        id="t", shape="honour_before_person", type="HAS_HONOUR", honours=HONOURS
+    )
+    names = (("吕国梁", "PERSON"), ("邵婉清", "PERSON"), ("顾小满", "PERSON"))
+    listed = sentence("大国工匠吕国梁、邵婉清和顾小满受邀参会。", *names)
+    assert {holder for holder, *_ in found(honour_before_person, listed, pattern)} == {
+        "吕国梁", "邵婉清", "顾小满"}  # fmt: skip
+    titled = sentence("大国工匠吕国梁、技术员邵婉清受邀参会。", *names[:2])
+    assert {holder for holder, *_ in found(honour_before_person, titled, pattern)} == {"吕国梁"}
+
+
+def test_honour_announced_goes_to_each_person_listed_after_the_colon():
+    pattern = AnnouncedPattern(id="t", shape="honour_announced", type="HAS_HONOUR",
+                               triggers=("获得", "入选"))  # fmt: skip
+    names = (("吕国梁", "PERSON"), ("邵婉清", "PERSON"))
+    said = sentence("获得“好师傅”称号的是：吕国梁、邵婉清。", *names)
+    assert found(honour_announced, said, pattern) == {
+        ("吕国梁", "好师傅", ("获得",), None),
+        ("邵婉清", "好师傅", ("获得",), None),
+    }
+    chosen = sentence("入选的2名“平湖工匠”分别是：青禾公司吕国梁，白鹭厂邵婉清。", *names)
+    assert len(found(honour_announced, chosen, pattern)) == 2
+    assert not found(
+        honour_announced, sentence("“好师傅”的故事是：吕国梁说。", *names[:1]), pattern
+    )
 
 
 def test_honour_awarded_goes_to_each_person_of_the_subject_list():

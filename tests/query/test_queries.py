@@ -12,7 +12,7 @@ import networkx as nx
 import pyoxigraph
 import pytest
 from click.testing import CliRunner
-from graphdata import made_up_record, world_record
+from graphdata import made_up_record, relation, world_record
 
 import kg
 from kg.cli import main
@@ -31,6 +31,7 @@ from kg.query.named import (
     run_query,
     sort_result,
 )
+from kg.records.curation import new_correction
 from kg.workflow import write_graph_files
 
 REQUIRED = {
@@ -50,10 +51,16 @@ REQUIRED = {
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build directory of the small invented world of graphdata.py."""
+    """A build directory of the small invented world of graphdata.py, and one more fact that a
+    correction rejects."""
     out = tmp_path_factory.mktemp("world")
     records = [world_record()]
-    write_graph_files(records, out)
+    records[0]["relations"].append(
+        relation("E12", "WORKS_AT", "E8", "程雨桐曾在青禾机械有限公司实习。")
+    )
+    reject = new_correction("reject_fact", by="lin", note="实习不是任职", head="PERSON:程雨桐",
+                            relation="WORKS_AT", tail="ENTERPRISE:青禾机械有限公司")  # fmt: skip
+    write_graph_files(records, out, [reject])
     return out
 
 
@@ -367,6 +374,16 @@ def test_bound_values_are_literals_whatever_they_hold(world_store):
         world_store, "SELECT ?name ?e WHERE { ?e skos:prefLabel ?name }", {"name": "贺春燕"}
     )
     assert [row[0] for row in named.rows] == ["贺春燕"]
+
+
+def test_rejected_lists_what_a_correction_took_out_and_why(world_store):
+    ((head, relation_name, tail, sentence, by, _, note),) = run_named(
+        world_store, "rejected", {}
+    ).rows
+    assert (head, relation_name, tail) == ("程雨桐", "works at", "青禾机械有限公司")
+    assert (sentence, by, note) == ("程雨桐曾在青禾机械有限公司实习。", "lin", "实习不是任职")
+    asserted = run_query(world_store, "ASK { ?p skos:prefLabel '程雨桐' ; kg:worksAt ?body }")
+    assert asserted.rows == [(False,)]
 
 
 def test_every_named_query_runs_and_sorts_by_its_own_columns(world_store):

@@ -21,6 +21,7 @@ from kg.nlp.relations.clauses import LIST_JOINERS, Arg, Args, Sentence, sentence
 from kg.nlp.relations.patterns import Pattern
 from kg.nlp.relations.person_shapes import (
     appointed,
+    honour_announced,
     honour_awarded,
     honour_before_person,
     honour_list,
@@ -66,6 +67,7 @@ SHAPES: dict[str, Shape] = {
     "honour_before_person": honour_before_person,
     "honour_awarded": honour_awarded,
     "honour_list": honour_list,
+    "honour_announced": honour_announced,
     "lecturer_trainee": lecturer_trainee,
 }
 

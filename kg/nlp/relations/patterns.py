@@ -25,6 +25,7 @@ from kg.nlp.relations.clauses import marker
 
 __all__ = [
     "PATTERN_SHAPES",
+    "AnnouncedPattern",
     "AppointmentPattern",
     "AwardPattern",
     "ByListPattern",
@@ -159,11 +160,13 @@ class MemberListPattern(Pattern):
 @dataclass(frozen=True, kw_only=True)
 class TitlePattern(Pattern):
     """``org_title_person``: ORG (的) TITLE PERSON; ``leading_titles`` make a LEADS pattern's
-    person the head, and are no workplace's title."""
+    person the head, and are no workplace's title; with ``title_endings`` the pattern takes only
+    the titles ending in one of them (教师, 讲师 …: a teaching post)."""
 
     head: _Labels = field(metadata=_IS_LABEL)
     tail: _Labels = field(metadata=_IS_LABEL)
     leading_titles: _Words = ()
+    title_endings: _Words = ()
     max_gap: int = 10  # characters of the title
 
 
@@ -180,6 +183,13 @@ class HonourPattern(Pattern):
     """``honour_before_person`` (浙江工匠某某) and ``honour_list`` (A、B等劳模)."""
 
     honours: _Words
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnouncedPattern(Pattern):
+    """``honour_announced``: 获得“HONOUR”称号的是：PERSONS; ``triggers`` are the award verbs."""
+
+    triggers: _Words
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -210,6 +220,7 @@ PATTERN_SHAPES: dict[str, type[Pattern]] = {
     "honour_before_person": HonourPattern,
     "honour_awarded": AwardPattern,
     "honour_list": HonourPattern,
+    "honour_announced": AnnouncedPattern,
     "lecturer_trainee": LecturerPattern,
 }
 

@@ -22,6 +22,7 @@ from kg.nlp.relations.clauses import (
     one_of,
 )
 from kg.nlp.relations.patterns import (
+    AnnouncedPattern,
     AppointmentPattern,
     AwardPattern,
     HonourPattern,
@@ -33,6 +34,7 @@ from kg.wordlists import word_list, word_table
 
 __all__ = [
     "appointed",
+    "honour_announced",
     "honour_awarded",
     "honour_before_person",
     "honour_list",
@@ -72,11 +74,13 @@ def org_title_person(sentence: Sentence, pattern: TitlePattern) -> Iterator[Shap
             continue
         if title.startswith(_NOT_A_TITLE) or title.endswith(_SCHOOLING):
             continue  # 某分院由某某授课, 从某学院毕业的某某: no job title
-        if pattern.type == "LEADS":
-            if title.lstrip(_MODIFIER) in leading:
-                yield ShapeMatch(person, org, (title.lstrip(_MODIFIER),))
-        elif title.lstrip(_MODIFIER) not in leading:
-            yield ShapeMatch(person, org, (title.lstrip(_MODIFIER),))
+        title = title.lstrip(_MODIFIER)
+        if pattern.title_endings:
+            fits = title.endswith(pattern.title_endings)
+        else:
+            fits = (title in leading) == (pattern.type == "LEADS")
+        if fits:
+            yield ShapeMatch(person, org, (title,))
 
 
 def appointed(sentence: Sentence, pattern: AppointmentPattern) -> Iterator[ShapeMatch]:
@@ -109,12 +113,14 @@ def appointed(sentence: Sentence, pattern: AppointmentPattern) -> Iterator[Shape
 
 
 def honour_before_person(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
-    """Honour titles in the chain of titles before a person: 浙江工匠、工作室领衔人某某."""
+    """Honour titles in the chain of titles before a person, or before the list of persons it
+    ends (浙江工匠、工作室领衔人某某; 大国工匠甲、乙和丙)."""
     if not may_hold_honour(sentence.text, pattern.honours):
         return
     for person in sentence.typed(["PERSON"]):
         clause_start = sentence.clause_of(person.start)[0]
-        chain = sentence.between(clause_start, person.start)
+        first = sentence.coordinated_back(person, ("PERSON",), clause_start)[0]
+        chain = sentence.between(clause_start, first.start)
         for part in re.split(r"[、，,]", chain)[-3:]:
             value = honour_value(part, pattern.honours)
             if value:
@@ -133,6 +139,27 @@ def honour_awarded(sentence: Sentence, pattern: AwardPattern) -> Iterator[ShapeM
             continue
         for person in _honour_holders(sentence, start):
             for value in values:
+                yield ShapeMatch(person, value, (trigger.group(),))
+
+
+# 获得“X”称号的是：, 入选的7名“X”分别是： — an honour announced, its holders listed after the colon.
+_ANNOUNCED = re.compile(
+    r"([“「][^”」]{2,24}[”」])(?:荣誉)?(?:称号)?的?(?:人员|名单)?(?:分别)?(?:是|有|为)[：:]"
+)
+_ANNOUNCING_REACH = 12  # characters before the honour where the award verb stands
+
+
+def honour_announced(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[ShapeMatch]:
+    """获得“X”称号的是：A、B、C: each person listed after the colon holds the quoted honour."""
+    for announced in _ANNOUNCED.finditer(sentence.text):
+        before = sentence.text[max(0, announced.start() - _ANNOUNCING_REACH) : announced.start()]
+        trigger = find_word(before, pattern.triggers)
+        if trigger is None:
+            continue
+        value = announced.group(1)[1:-1]
+        listed_from = sentence.start + announced.end()
+        for person in sentence.typed(["PERSON"]):
+            if person.start >= listed_from:
                 yield ShapeMatch(person, value, (trigger.group(),))
 
 
