@@ -240,8 +240,8 @@ class Chunk:
 
 
 # Facts of confidence below this are left out by default (kg extract/build --min-confidence).
-# 0: every fact is kept. No threshold reaches precision 0.85 on the corpus's dev split (0.79 at
-# 0.6, 0.81 at 0.8), and 0.72 drops relation F1 on the blind sets from 0.81/0.62 to 0.47/0.35
+# 0: every fact is kept. No threshold reaches precision 0.85 on the corpus's dev split (0.78 at
+# 0.6, 0.81 at 0.8), and 0.72 drops relation F1 on the blind sets from 0.80/0.62 to 0.46/0.34
 # and on the shared gold from 0.88 to 0.31 (benchmarks/RESULTS.md, relation model).
 DEFAULT_MIN_CONFIDENCE = 0.0
 
