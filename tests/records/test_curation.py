@@ -56,6 +56,8 @@ def test_read_curation_gives_each_line_with_where_it_stands(tmp_path: Path) -> N
         (reject(relation="FRIENDS_WITH"), "unknown relation 'FRIENDS_WITH'"),
         ({"op": "merge", "keys": ["UNION:甲", "ENTERPRISE:乙"], "name": "甲", "by": "l", "at": AT},
          "merge joins entities of one type"),
+        ({"op": "keep_apart", "keys": ["UNION:甲"], "by": "l", "at": AT},
+         "keep_apart needs two or more keys"),
         ({"op": "set_role", "key": "PERSON:甲", "role": "HERO", "by": "l", "at": AT},
          "unknown role 'HERO'"),
         ({"op": "split", "key": "PERSON:甲", "name": "甲（二）", "by": "l", "at": AT},
