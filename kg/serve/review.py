@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kg.graph.network import load_graph
+from kg.graph.network import EXTRACTION_FILE, load_graph, read_records
 from kg.graph.review import ReviewItem, merge_suggestions, review_queue
 from kg.model import RELATION_ENDS, RELATION_TYPES
 from kg.records.curation import (
@@ -28,6 +28,7 @@ from kg.records.curation import (
     parse_correction,
     read_curation,
 )
+from kg.records.merge import ArticleInfo, article_infos
 from kg.serve.review_text import ArticleTexts, mark_names
 
 __all__ = ["PAGE_OPS", "ReviewSession", "rebuild_command"]
@@ -73,6 +74,9 @@ class ReviewSession:
         self.command = rebuild_command(build_dir, [p for p in self.texts.paths.values() if p])
         self.items = review_queue(self.graph)
         self.suggestions = merge_suggestions(self.graph)
+        self.articles: dict[str, ArticleInfo] = {
+            info.ref: info for info in article_infos(read_records(build_dir / EXTRACTION_FILE))
+        }
         self.article_keys: dict[str, list[str]] = defaultdict(list)
         for key, articles in self.graph.nodes(data="articles"):
             for article in articles:
@@ -119,9 +123,12 @@ class ReviewSession:
         statements = []
         for evidence in item.evidence[:_STATEMENTS_SHOWN]:
             passage = self.texts.passage(evidence)
+            article = self.articles.get(evidence["article"])
             statements.append({
                 "document": evidence["document"], "record": evidence["record"],
                 "article": evidence["article"], "date": evidence["date"],
+                "article_index": article.index if article else 0,
+                "headline": article.headline if article else "",
                 "rule": evidence["rule"], "confidence": evidence["confidence"],
                 "start": evidence["start"], "end": evidence["end"],
                 "before": passage.before, "after": passage.after,

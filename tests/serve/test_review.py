@@ -110,6 +110,7 @@ def test_queue_follows_review_queue_with_the_names_marked(
         statement = item["statements"][0]
         assert "".join(piece for piece, _ in statement["marked"]) == statement["sentence"]
         assert item["head"] in item["entities"]
+    assert any(item["statements"][0]["headline"] for item in items)
     marked = [piece for item in items for piece in item["statements"][0]["marked"]]
     assert [item["head_label"], "head"] in marked
 
@@ -212,7 +213,7 @@ def test_merge_keep_apart_and_add_fact_apply_at_the_next_build(
     added = {"op": "add_fact", "head": item["tail"], "relation": "PARTNERS_WITH",
              "tail": item["head"], "document": statement["document"],
              "sentence": statement["sentence"],
-             "article": int(statement["article"].rpartition("@")[2])}  # fmt: skip
+             "article": statement["article_index"]}  # fmt: skip
     if statement["record"]:
         added["record"] = statement["record"]
     assert post(server, added)[0] == 201

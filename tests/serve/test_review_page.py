@@ -23,7 +23,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from kg.cli import main
 from kg.graph.network import load_graph
@@ -169,3 +169,32 @@ def test_screenshot_script_writes_a_png_and_nothing_into_the_build(
     assert run.returncode == 0, run.stderr
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert not (corpus_build / CURATION_FILE).exists()
+
+
+def test_merge_buttons_and_the_add_form_write_their_corrections(
+    browser: WebDriver, server: ReviewServer, build: Path
+) -> None:
+    browser.get(server.url)
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready")
+    )
+    rows = browser.find_elements(By.CSS_SELECTOR, "#merge-list li")
+    first, second = (row.get_attribute("data-keys") for row in rows[:2])
+    rows[0].find_element(By.CSS_SELECTOR, "button.merge").click()
+    rows[1].find_element(By.CSS_SELECTOR, "button.keep-apart").click()
+    left = [
+        row.get_attribute("data-keys")
+        for row in browser.find_elements(By.CSS_SELECTOR, "#merge-list li")
+    ]
+    assert first not in left and second not in left
+    head, _, tail = shown_fact(browser)
+    browser.find_element(By.CSS_SELECTOR, "#add summary").click()
+    Select(browser.find_element(By.ID, "add-relation")).select_by_value("PARTNERS_WITH")
+    browser.find_element(By.ID, "add-tail").send_keys(tail)
+    browser.find_element(By.CSS_SELECTOR, "#add-form button[type=submit]").click()
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "session-count").text == "3")
+    merge, apart, added = read_curation(build / CURATION_FILE)
+    assert (merge.op, " ".join(merge.fields["keys"])) == ("merge", first)
+    assert (apart.op, " ".join(apart.fields["keys"])) == ("keep_apart", second)
+    assert (added.op, added.fields["head"], added.fields["tail"]) == ("add_fact", head, tail)
+    assert added.fields["sentence"] in browser.find_element(By.ID, "statements").text

@@ -86,7 +86,8 @@ function marked(pieces) {
 
 function statementBlock(statement) {
   const block = element("div", undefined, "statement");
-  const where = [statement.document, statement.date, `rule ${statement.rule}`,
+  const where = [statement.headline && `《${statement.headline}》`, statement.document,
+                 statement.date, `rule ${statement.rule}`,
                  `confidence ${statement.confidence}`].filter(Boolean).join(" · ");
   block.append(element("div", where, "source"));
   const passage = element("p", undefined, "passage");
@@ -179,7 +180,7 @@ function addFact(event) {
   const line = {
     op: "add_fact", head: $("add-head").value, relation: $("add-relation").value,
     tail: $("add-tail").value.trim(), document: first.document, sentence,
-    article: Number(first.article.split("@").pop()),
+    article: first.article_index,
   };
   if (first.record) line.record = first.record;
   if (sentence === first.sentence && first.start !== null) {
