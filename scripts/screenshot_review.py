@@ -24,7 +24,7 @@ from kg.serve.review_server import ReviewServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-WINDOW = (1200, 1100)  # pixels: the first fact, its sentences and the merge suggestions
+WINDOW = (1200, 1200)  # pixels: the first fact, its sentences and the merge suggestions
 WAIT = 30  # seconds for the page to load its queue on a busy machine
 
 
