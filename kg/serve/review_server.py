@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 MAX_BODY = 1 << 16  # bytes of a posted correction; more is refused with 413
+IDLE_TIMEOUT = 30.0  # seconds an idle keep-alive connection holds its thread
 _ASSETS = {
     "/": ("review.html", "text/html; charset=utf-8"),
     "/review.js": ("review.js", "text/javascript; charset=utf-8"),
@@ -69,6 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: ReviewServer
     protocol_version = "HTTP/1.1"
     server_version = "union-kg-review"
+    timeout = IDLE_TIMEOUT
 
     def do_GET(self) -> None:
         if self._refused_host():
@@ -114,6 +116,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.session.record(line)
         except ValueError as error:  # JSONDecodeError and UnicodeDecodeError among them
             self._json(400, {"error": str(error).splitlines()[0]})
+            return
+        except RecursionError:
+            self._json(400, {"error": "the correction is nested too deeply to be one"})
             return
         self._json(201, self.server.session.status())
 

@@ -9,6 +9,7 @@ import pytest
 
 from kg.errors import InputError
 from kg.records.curation import (
+    Curator,
     append_corrections,
     merged_corrections,
     new_correction,
@@ -112,3 +113,11 @@ def test_two_reviewers_files_merge_by_time_and_a_shared_line_counts_once(tmp_pat
         ("wu", "UNION:苏州市总工会"),  # 02:30 UTC is 10:30 in Beijing
         ("lin", "UNION:无锡市总工会"),
     ]
+
+
+def test_curator_keep_apart_writes_the_keys_it_was_given(tmp_path: Path) -> None:
+    curator = Curator(tmp_path, by="wu")
+    curator.keep_apart(["UNION:甲区总工会", "UNION:乙区总工会"], note="两个区")
+    (line,) = read_curation(tmp_path / "curation.jsonl")
+    assert (line.op, line.fields, line.note) == (
+        "keep_apart", {"keys": ["UNION:甲区总工会", "UNION:乙区总工会"]}, "两个区")  # fmt: skip

@@ -9,6 +9,9 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,6 +156,7 @@ BAD_CORRECTIONS = [
      "add_fact: TRAINED joins PERSON → PERSON"),
     (["accept_fact"], "a correction is a JSON object"),
     (b"{not json", "Expecting property name"),
+    (b"[" * 50_000, "the correction is nested too deeply"),
 ]
 # fmt: on
 
@@ -260,3 +264,21 @@ def test_kg_review_refuses_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["review", str(tmp_path)])
     assert result.exit_code == 1
     assert f"{tmp_path}: is not a build directory (no extraction.jsonl)" in result.output
+
+
+def test_kg_review_serves_the_build_until_interrupted(build: Path) -> None:
+    kg = Path(sys.executable).parent / "kg"
+    command = [str(kg), "review", str(build), "--port", "0", "--by", "tester"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        announced = process.stdout.readline()
+        assert announced.startswith(f"reviewing {build} at http://127.0.0.1:")
+        port = int(announced.rstrip().rstrip("/").rpartition(":")[2])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/api/status")
+        assert json.loads(connection.getresponse().read())["by"] == "tester"
+        connection.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
