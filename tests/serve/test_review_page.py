@@ -198,3 +198,20 @@ def test_merge_buttons_and_the_add_form_write_their_corrections(
     assert (apart.op, " ".join(apart.fields["keys"])) == ("keep_apart", second)
     assert (added.op, added.fields["head"], added.fields["tail"]) == ("add_fact", head, tail)
     assert added.fields["sentence"] in browser.find_element(By.ID, "statements").text
+
+
+def test_keys_still_work_after_a_button_was_clicked(
+    browser: WebDriver, server: ReviewServer, build: Path
+) -> None:
+    browser.get(server.url)
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready")
+    )
+    queued = [(i.head, i.relation, i.tail) for i in review_queue(load_graph(build))]
+    browser.find_element(By.ID, "skip").click()
+    assert shown_fact(browser) == queued[1]
+    assert press(browser, " ", queued[1]) == queued[2]  # one step: the button is not pressed too
+    assert press(browser, "r", queued[2]) == queued[3]
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "session-count").text == "1")
+    (rejected,) = read_curation(build / CURATION_FILE)
+    assert (rejected.fields["head"], rejected.fields["relation"]) == queued[2][:2]

@@ -219,12 +219,14 @@ function mergeRow(suggestion) {
 }
 
 function onKey(event) {
-  if (event.target.closest("input, select, textarea, button, summary") || event.ctrlKey ||
-      event.metaKey || event.altKey) return;
+  if (event.target.closest("input, select, textarea") || event.ctrlKey || event.metaKey ||
+      event.altKey) return;
+  if (!["a", "r", " "].includes(event.key)) return;
+  // A button or summary clicked last keeps the focus: let go of it, or space would press it too.
+  if (event.target.closest("button, summary")) event.target.blur();
   if (event.key === "a") decide("accept_fact");
   else if (event.key === "r") decide("reject_fact");
-  else if (event.key === " ") skip();
-  else return;
+  else skip();
   event.preventDefault();
 }
 
