@@ -740,6 +740,32 @@ def serve(
 
 
 @main.command()
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", default=8766, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--by", help="The reviewer's name in the corrections [default: the system user].")
+def review(build_dir: Path, port: int, by: str | None) -> None:
+    """Serve a page on 127.0.0.1 to review the graph of BUILD_DIR: accept or reject its facts
+    (keys a, r, space), add missed ones, merge or keep apart suggested pairs.
+
+    Decisions go to BUILD_DIR/curation.jsonl (the only file written); the next kg build of the
+    directory applies them (docs/curation.md).
+
+    \b
+    kg review build/ --by lin
+    """
+    from kg.serve.review_server import run_review
+
+    try:
+        run_review(build_dir, port, by, lambda url: click.echo(f"reviewing {build_dir} at {url}"))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port}: {error.strerror}"
+        ) from error
+
+
+@main.command()
 @click.argument("names", nargs=-1)
 @click.option(
     "--corpus",
