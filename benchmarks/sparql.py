@@ -36,14 +36,16 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from machine_info import cpu_model, memory_gib
 from pyoxigraph import RdfFormat
 from rdflib import Dataset, Graph, Literal, Variable
 
-from kg.graph.network import graph_from_records
-from kg.graph.rdf import NTRIPLES_FILE, article_infos, to_rdf
+from kg.graph.network import NetworkSource, graph_from_records
+from kg.graph.rdf import NTRIPLES_FILE, REJECTED_FILE, article_infos, to_rdf, write_rdf
 from kg.graph.store import ontology_text, open_store, write_store
 from kg.query.named import named_queries, prepare_named, run_named
+from kg.records.curation import Correction, new_correction
 
 # Pool sizes per 1,000 articles; names are drawn with a skew so a few bodies become hubs.
 POOLS = {
@@ -223,11 +225,22 @@ class RecordMaker:
             yield self.record(number)
 
 
+def rejections(graph: nx.MultiDiGraph, every: int = 50) -> list[Correction]:
+    """A researcher's rejections of every ``every``-th partnership, so that the rejected graph
+    (and the named query ``rejected``) has facts to answer with."""
+    partnerships = sorted((h, t) for h, t, k in graph.edges(keys=True) if k == "PARTNERS_WITH")
+    return [
+        new_correction("reject_fact", by="bench", note="synthetic", head=head,
+                       relation="PARTNERS_WITH", tail=tail)
+        for head, tail in partnerships[::every]
+    ]  # fmt: skip
+
+
 def build_graph(articles: int, out: Path) -> tuple[Graph, dict[str, dict[str, str]]]:
     """Write the synthetic build's N-Triples and store into ``out``; return the rdflib graph
     (with the ontology) and the parameters of the queries that take some."""
     records = list(RecordMaker(articles).records(articles))
-    graph = graph_from_records(records)
+    graph = graph_from_records(records, rejections(graph_from_records(records)))
     rdf = to_rdf(graph, article_infos(records))
     hub = max(
         (n for n, d in graph.nodes(data=True) if d["type"] != "PERSON"),
@@ -246,8 +259,9 @@ def build_graph(articles: int, out: Path) -> tuple[Graph, dict[str, dict[str, st
             "tail": graph.nodes[tail]["label"],
         },
     }
-    (out / NTRIPLES_FILE).write_text(rdf.serialize(format="nt"), encoding="utf-8")
-    write_store(out, out / NTRIPLES_FILE)
+    write_rdf(NetworkSource(graph, article_infos(records)), out)
+    write_store(out, out / NTRIPLES_FILE, out / REJECTED_FILE)
+    rdf.parse(out / REJECTED_FILE, format="nt")  # the store's union holds the rejected graph
     rdf.parse(data=ontology_text(), format="turtle")  # the store holds the ontology too
     return rdf, params
 
