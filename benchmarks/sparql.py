@@ -2,15 +2,15 @@
 
 The graph is generated with the shape of a real build: synthetic extraction records (invented
 names, every relation type, hub bodies with many partners, a mentoring tree, a union tree) go
-through the same code as ``kg build`` (``write_graph_files``: the merge, one correction that
-rejects a fact, N-Triples, the store). Every named query then runs on the persistent Oxigraph
-store (opened read-only in a process of its own, as ``kg query`` does) and on rdflib in memory:
-the same text on an rdflib ``Dataset`` holding the store's quads (its named graphs, the union as
-default graph), and the query without its graphs (``without_graphs``) on an rdflib ``Graph`` of
-the same triples and the ontology, also with its name subqueries inlined (``inlined``) and in the
-simpler form of a query rewritten for Oxigraph (``simpler``). The script prints the median time
-of each, the speed-up against rdflib's fastest form, and whether the issue's targets hold (one
-entity or one fact < 50 ms; whole-graph aggregation < 1 s; ≥ 10×).
+through the same code as ``kg build`` (``graph_from_records`` → ``to_rdf`` → N-Triples →
+``write_store``). Every named query then runs on the persistent Oxigraph store (opened read-only in
+a process of its own, as ``kg query`` does) and on rdflib in memory: the same text on an rdflib
+``Dataset`` holding the store's quads (its named graphs, the union as default graph), and the query
+without its graphs (``without_graphs``) on an rdflib ``Graph`` of the same triples and the
+ontology, also with its name subqueries inlined (``inlined``) and in the simpler form of a query
+rewritten for Oxigraph (``simpler``). The script prints the median time of each, the speed-up
+against rdflib's fastest form, and whether the issue's targets hold (one entity or one fact < 50
+ms; whole-graph aggregation < 1 s; ≥ 10×).
 
     .venv/bin/python benchmarks/sparql.py                 # about 1M triples (15-20 minutes)
     .venv/bin/python benchmarks/sparql.py --articles 300  # a quick look
@@ -36,16 +36,16 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from machine_info import cpu_model, memory_gib
 from pyoxigraph import RdfFormat
 from rdflib import Dataset, Graph, Literal, Variable
 
-from kg.graph.network import graph_from_records
-from kg.graph.rdf import NTRIPLES_FILE, new_graph
-from kg.graph.store import ontology_text, open_store
+from kg.graph.network import NetworkSource, graph_from_records
+from kg.graph.rdf import NTRIPLES_FILE, REJECTED_FILE, article_infos, to_rdf, write_rdf
+from kg.graph.store import ontology_text, open_store, write_store
 from kg.query.named import named_queries, prepare_named, run_named
-from kg.records.curation import new_correction
-from kg.workflow import write_graph_files
+from kg.records.curation import Correction, new_correction
 
 # Pool sizes per 1,000 articles; names are drawn with a skew so a few bodies become hubs.
 POOLS = {
@@ -225,11 +225,23 @@ class RecordMaker:
             yield self.record(number)
 
 
+def rejections(graph: nx.MultiDiGraph, every: int = 50) -> list[Correction]:
+    """A researcher's rejections of every ``every``-th partnership, so that the rejected graph
+    (and the named query ``rejected``) has facts to answer with."""
+    partnerships = sorted((h, t) for h, t, k in graph.edges(keys=True) if k == "PARTNERS_WITH")
+    return [
+        new_correction("reject_fact", by="bench", note="synthetic", head=head,
+                       relation="PARTNERS_WITH", tail=tail)
+        for head, tail in partnerships[::every]
+    ]  # fmt: skip
+
+
 def build_graph(articles: int, out: Path) -> tuple[Graph, dict[str, dict[str, str]]]:
     """Write the synthetic build's N-Triples and store into ``out``; return the rdflib graph
     (with the ontology) and the parameters of the queries that take some."""
     records = list(RecordMaker(articles).records(articles))
-    graph = graph_from_records(records)
+    graph = graph_from_records(records, rejections(graph_from_records(records)))
+    rdf = to_rdf(graph, article_infos(records))
     hub = max(
         (n for n, d in graph.nodes(data=True) if d["type"] != "PERSON"),
         key=lambda n: sum(1 for *_, k in graph.edges(n, keys=True) if k == "PARTNERS_WITH"),
@@ -247,17 +259,9 @@ def build_graph(articles: int, out: Path) -> tuple[Graph, dict[str, dict[str, st
             "tail": graph.nodes[tail]["label"],
         },
     }
-    # One fact away from the hub rejected, as a researcher's correction would, so that the
-    # store's graph/rejected (the named query "rejected") has something to answer.
-    rejected_head, rejected_tail, rejected_kind = next(
-        (h, t, k) for h, t, k in graph.edges(keys=True) if hub not in (h, t)
-    )
-    reject = new_correction(
-        "reject_fact", by="benchmark", note="invented", head=rejected_head,
-        relation=rejected_kind, tail=rejected_tail,
-    )  # fmt: skip
-    write_graph_files(records, out, [reject])
-    rdf = new_graph().parse(out / NTRIPLES_FILE, format="nt")
+    write_rdf(NetworkSource(graph, article_infos(records)), out)
+    write_store(out, out / NTRIPLES_FILE, out / REJECTED_FILE)
+    rdf.parse(out / REJECTED_FILE, format="nt")  # the store's union holds the rejected graph
     rdf.parse(data=ontology_text(), format="turtle")  # the store holds the ontology too
     return rdf, params
 

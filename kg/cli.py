@@ -10,7 +10,6 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,11 +18,13 @@ from tqdm import tqdm
 
 from kg.atomic import write_lines
 from kg.errors import InputError, KGError
-from kg.model import ENTITY_TYPES, RELATION_TYPES, Source
+from kg.model import ENTITY_TYPES, RELATION_TYPES
+from kg.read.ingest import describe_unsupported
 from kg.records.runner import (
     DEFAULT_MIN_CONFIDENCE,
     LOCAL_DASK,
     ExtractionRun,
+    Meter,
     extraction_lines,
     submitter,
 )
@@ -38,6 +39,7 @@ __all__ = ["main"]
 log = logging.getLogger("kg")
 
 EXPORT_FORMATS = ("gexf", "graphml", "jsonld", "csv")
+_STEPS_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n}/{total} [{elapsed}<{remaining}]"
 
 
 class Refusals:
@@ -58,12 +60,27 @@ class Refusals:
             sys.exit(1)
 
 
-def progress_bar(sources: Iterable[Source]) -> Iterable[Source]:
-    """Show the extraction's progress on standard error when it is a terminal."""
-    bar: Iterable[Source] = tqdm(
-        sources, unit="doc", disable=not sys.stderr.isatty(), desc="extracting"
+def progress_bar(name: str, total: int | None, unit: str) -> Meter:
+    """A progress bar with a total and an ETA on standard error, when it is a terminal.
+
+    Bytes are shown scaled with their rate (``1.2M/27.4M [00:31<00:38, 39.5kB/s]``), steps
+    without one; the bar refreshes at most 10 times a second.
+    """
+    bar: Meter = tqdm(
+        desc=name,
+        total=total,
+        unit=unit,
+        unit_scale=unit == "B",
+        bar_format=None if unit == "B" else _STEPS_FORMAT,
+        disable=not stderr_is_terminal(),
+        dynamic_ncols=True,
     )
     return bar
+
+
+def stderr_is_terminal() -> bool:
+    """Tell whether standard error is a terminal, where progress bars are drawn."""
+    return sys.stderr.isatty()
 
 
 def notice(message: str) -> None:
@@ -142,13 +159,8 @@ def extract(
     refusals = Refusals()
     try:
         with submitter(workers, dask) as backend:
-            lines = extraction_lines(
-                inputs,
-                ExtractionRun(backend, min_confidence=min_confidence),
-                refusals,
-                progress=progress_bar,
-                notify=notice,
-            )
+            run = ExtractionRun(backend, min_confidence=min_confidence)
+            lines = extraction_lines(inputs, run, refusals, progress=progress_bar, notify=notice)
             if output is None:
                 for line in lines:
                     click.echo(line)
@@ -157,6 +169,8 @@ def extract(
                 click.echo(f"wrote {count} records to {output}", err=True)
     except KGError as error:
         raise click.ClickException(str(error)) from error
+    if run.unsupported:
+        notice(describe_unsupported(run.unsupported))
     refusals.exit_if_any()
 
 
@@ -766,6 +780,32 @@ def serve(
         click.echo("stopped", err=True)
     finally:
         endpoint.close()
+
+
+@main.command()
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", default=8766, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--by", help="The reviewer's name in the corrections [default: the system user].")
+def review(build_dir: Path, port: int, by: str | None) -> None:
+    """Serve a page on 127.0.0.1 to review the graph of BUILD_DIR: accept or reject its facts
+    (keys a, r, space), add missed ones, merge or keep apart suggested pairs.
+
+    Decisions go to BUILD_DIR/curation.jsonl (the only file written); the next kg build of the
+    directory applies them (docs/curation.md).
+
+    \b
+    kg review build/ --by lin
+    """
+    from kg.serve.review_server import run_review
+
+    try:
+        run_review(build_dir, port, by, lambda url: click.echo(f"reviewing {build_dir} at {url}"))
+    except KGError as error:
+        raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port}: {error.strerror}"
+        ) from error
 
 
 @main.command()

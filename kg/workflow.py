@@ -58,8 +58,8 @@ from kg.records.runner import (
     Progress,
     Submitter,
     extraction_lines,
+    no_progress,
     quiet,
-    unchanged,
 )
 from kg.records.summary import GraphCounts, Summary, count_graph, summarise
 
@@ -98,6 +98,13 @@ BUILD_FILES = frozenset(
 OTHER_OUTPUTS = frozenset(
     {"plots", "exports", "nodes.csv", "edges.csv", "graph.html", CURATION_FILE}
 )
+# The graph stage's steps, as its progress meter names them.
+GRAPH_STEPS = (
+    "merging the records",
+    "writing RDF",
+    "loading the SPARQL store",
+    "writing GEXF and GraphML",
+)
 MERGE_FILE = ".merge.sqlite"  # the merge's scratch database, removed when the files are written
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
@@ -125,7 +132,7 @@ def run_build(
     mode: BuildMode,
     cache_path: Path | None,
     on_error: OnError,
-    progress: Progress = unchanged,
+    progress: Progress = no_progress,
     notify: Notify = quiet,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     curation: Sequence[Path] | None = None,
@@ -136,6 +143,7 @@ def run_build(
     interruption without its inputs, and documents already extracted are taken from it.
     ``curation`` names the curation files whose corrections apply after the merge, in order;
     without it, the build's own ``curation.jsonl`` applies when there is one.
+    ``progress`` gets a meter for the extraction (bytes) and one for the graph stage (steps).
     """
     corrections = build_corrections(target, curation)
     cache = ExtractionCache(cache_path) if cache_path is not None else None
@@ -226,12 +234,14 @@ def _write_build(
         ):
             raise _UpToDate
         started = time.perf_counter()
-        graph = _write_graph(read_records(staging / EXTRACTION_FILE), staging, corrections)
+        graph = _write_graph(
+            read_records(staging / EXTRACTION_FILE), staging, corrections, progress
+        )
         for skipped in graph.skipped:
             notify(skipped)
         written = [staging / EXTRACTION_FILE, *graph.files]
         written.append(write_text(staging / APPLIED_FILE, _applied_text(corrections)))
-        summary = summarise(read_records(staging / EXTRACTION_FILE), graph.counts)
+        summary = summarise(read_records(staging / EXTRACTION_FILE), graph.counts, run.unsupported)
         written.append(write_text(staging / SUMMARY_FILE, summary.to_json()))
         written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
         entries = chain(update.entries if update else [], run.documents)
@@ -321,24 +331,37 @@ def write_graph_files(
 
 
 def _write_graph(
-    records: Iterable[dict[str, Any]], out_dir: Path, corrections: Sequence[Correction] = ()
+    records: Iterable[dict[str, Any]],
+    out_dir: Path,
+    corrections: Sequence[Correction] = (),
+    progress: Progress = no_progress,
 ) -> _GraphWritten:
-    """``write_graph_files``, also counting the merged graph's entities and facts."""
+    """``write_graph_files``, also counting the merged graph's entities and facts; ``progress``
+    gets a meter of the stage's steps (``GRAPH_STEPS``), each named as it starts."""
     scratch = out_dir / MERGE_FILE
     scratch.unlink(missing_ok=True)
     started = time.perf_counter()
+    steps = iter(GRAPH_STEPS)
+    meter = progress(f"graph: {next(steps)}", len(GRAPH_STEPS), "step")
+
+    def step_done(what: str) -> None:
+        log.info("graph: %s at %.1f s", what, time.perf_counter() - started)
+        meter.update(1)
+        meter.set_description_str(f"graph: {next(steps, 'done')}")
+
     try:
         with merge_records(records, scratch, corrections) as merge:
-            log.info("graph: merged in %.1f s", time.perf_counter() - started)
+            step_done("merged")
             written = write_rdf(merge, out_dir)
-            log.info("graph: RDF written at %.1f s", time.perf_counter() - started)
+            step_done("RDF written")
             store = write_store(out_dir, out_dir / NTRIPLES_FILE, out_dir / REJECTED_FILE)
             written.append(store)
-            log.info("graph: store loaded at %.1f s", time.perf_counter() - started)
+            step_done("store loaded")
             written += write_default_exports(merge, out_dir)
-            log.info("graph: GEXF and GraphML written at %.1f s", time.perf_counter() - started)
             counts = count_graph(merge, merge.curation)
+            step_done("GEXF and GraphML written")
     finally:
+        meter.close()
         scratch.unlink(missing_ok=True)
     return _GraphWritten(written, counts, merge.curation.skipped)
 

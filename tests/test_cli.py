@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import kg.cli
 from kg.cli import main
 from kg.graph.network import load_graph
 
@@ -101,6 +103,42 @@ def test_build_summary_counts_the_merged_graph_not_the_records(runner, tmp_path)
         graph.number_of_edges()
     )
     assert "documents: 2 files, 2 records" in result.output
+
+
+def test_build_and_extract_name_the_files_of_other_types_they_pass_over(runner, tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "tables").mkdir(parents=True)
+    (corpus / "page.md").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "report.docx").write_bytes(b"PK\x03\x04")
+    (corpus / "tables" / "members.csv").write_text("name\n", encoding="utf-8")
+    skipped = (
+        "skipped 2 files of types union-kg does not read (.csv, .docx): "
+        f"{corpus / 'report.docx'}, {corpus / 'tables' / 'members.csv'}; "
+        "it reads .txt, .md and .jsonl"
+    )
+    built = runner.invoke(main, ["build", str(corpus), "-o", str(tmp_path / "build")])
+    assert built.exit_code == 0, built.output
+    assert skipped in built.output.splitlines()
+    summary = json.loads((tmp_path / "build" / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["unsupported"]) == 2
+    extracted = runner.invoke(main, ["extract", str(corpus), "-o", str(tmp_path / "out.jsonl")])
+    assert extracted.exit_code == 0, extracted.output
+    assert skipped in extracted.output.splitlines()
+    assert "extracting" not in built.output + extracted.output  # no bar off a terminal
+
+
+def test_build_on_a_terminal_shows_bytes_with_a_total_then_the_graph_steps(
+    runner, tmp_path, monkeypatch
+):
+    page = tmp_path / "page.md"
+    page.write_text(ARTICLE, encoding="utf-8")
+    monkeypatch.setattr(kg.cli, "stderr_is_terminal", lambda: True)
+    result = runner.invoke(main, ["build", str(page), "-o", str(tmp_path / "build")])
+    assert result.exit_code == 0, result.output
+    size = page.stat().st_size  # under 1,000: shown as it is
+    assert re.search(rf"extracting: 100%\|█+\| {size}/{size} \[", result.output)
+    assert "graph: loading the SPARQL store: " in result.output
+    assert re.search(r"graph: done: 100%\|█+\| 4/4 \[", result.output)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,6 @@ from kg.cli import main
 from kg.errors import KGError
 from kg.graph.network import load_graph, read_records
 from kg.graph.store import open_store
-from kg.model import Source
 from kg.query.named import run_named
 from kg.workflow import BUILD_FILES, BUILD_FORMAT, BUILD_MARKER, DOCUMENTS_FILE
 
@@ -293,13 +291,23 @@ def test_ctrl_c_during_a_build_says_how_to_resume_whatever_the_cache_holds(
     if cached:
         build(str(CORPUS / FIRST[0]), "-o", str(tmp_path / "first"), "--cache", str(cache))
 
-    def interrupted(sources: Iterable[Source]) -> Iterator[Source]:
-        for number, source in enumerate(sources):
-            if number == 3:
-                raise KeyboardInterrupt  # what Ctrl-C raises in the main process
-            yield source
+    class Interrupted:
+        """A meter during whose third update Ctrl-C comes."""
 
-    monkeypatch.setattr(kg.cli, "progress_bar", interrupted)
+        updates = 0
+
+        def update(self, n: int = 1) -> None:
+            self.updates += 1
+            if self.updates == 3:
+                raise KeyboardInterrupt  # what Ctrl-C raises in the main process
+
+        def set_description_str(self, desc: str) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(kg.cli, "progress_bar", lambda name, total, unit: Interrupted())
     out = tmp_path / "build"
     result = CliRunner().invoke(main, ["build", str(CORPUS), "-o", str(out), "--cache", str(cache)])
     assert result.exit_code == 130

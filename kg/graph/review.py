@@ -4,7 +4,8 @@ The queue orders facts by what a check gains most: a fact the extractor is unsur
 (low confidence) between nodes many other facts touch (high degree) goes first, since an error
 there misleads most queries. Facts a correction already accepted or rejected are left out.
 Merge suggestions pair entities of one type where one name holds the other, or where two
-entities share an alias; a reviewer accepts (``merge``) or dismisses them.
+entities share an alias; a reviewer accepts (``merge``) or dismisses them (``keep_apart``),
+and a pair so dismissed is not suggested again.
 """
 
 from __future__ import annotations
@@ -55,6 +56,16 @@ def _reviewed(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
     return done
 
 
+def _kept_apart(graph: nx.MultiDiGraph) -> set[tuple[str, str]]:
+    """The pairs of keys (smaller first) that a ``keep_apart`` correction of the graph names."""
+    pairs = set()
+    for correction in graph.graph.get("corrections", []):
+        if correction.line["op"] == "keep_apart":
+            keys = sorted(set(correction.line["keys"]))
+            pairs |= {(first, second) for n, first in enumerate(keys) for second in keys[n + 1 :]}
+    return pairs
+
+
 def _facts(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, Any], int]]:
     """Every fact with its data and the degree of its ends, honours included."""
     for head, tail, kind, data in graph.edges(keys=True, data=True):
@@ -80,7 +91,8 @@ def review_queue(graph: nx.MultiDiGraph, limit: int | None = None) -> list[Revie
 
 def merge_suggestions(graph: nx.MultiDiGraph, limit: int | None = None) -> list[MergeSuggestion]:
     """Pairs of entities of one type that may be one: a shared alias, or one name inside the
-    other (not ``青禾公司`` and ``青禾机械有限公司``: neither name holds the other)."""
+    other (not ``青禾公司`` and ``青禾机械有限公司``: neither name holds the other); not a pair
+    a ``keep_apart`` correction of the graph dismissed."""
     suggestions: dict[tuple[str, str], str] = {}
     owners: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_type: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -101,5 +113,10 @@ def merge_suggestions(graph: nx.MultiDiGraph, limit: int | None = None) -> list[
                 if short in long and short != long:
                     pair = (min(short_key, long_key), max(short_key, long_key))
                     suggestions.setdefault(pair, f"{long} holds the name {short}")
-    found = [MergeSuggestion(pair, reason) for pair, reason in sorted(suggestions.items())]
+    apart = _kept_apart(graph)
+    found = [
+        MergeSuggestion(pair, reason)
+        for pair, reason in sorted(suggestions.items())
+        if pair not in apart
+    ]
     return found[:limit] if limit is not None else found

@@ -30,7 +30,6 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from operator import itemgetter
 from pathlib import Path
-from textwrap import shorten
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
@@ -39,6 +38,7 @@ from kg.errors import QueryError
 from kg.graph.rdf import CONTEXT
 from kg.graph.store import GRAPH_PREFIXES
 from kg.model import RELATION_TYPES
+from kg.query.explain import explain_syntax_error
 from kg.query.syntax import read_query
 
 if TYPE_CHECKING:
@@ -359,15 +359,15 @@ def run_query(
     default graph is the union of the store's graphs unless the query names its dataset with
     ``FROM`` or ``FROM NAMED`` (which then hold, as SPARQL 1.1 §13.2 says).
     """
+    inlined = _inline_bindings(text, bindings or {})
     try:
         answer = store.query(
-            _inline_bindings(text, bindings or {}),
+            inlined,
             prefixes=QUERY_PREFIXES,
             use_default_graph_as_union=not read_query(text).has_dataset,
         )
     except SyntaxError as error:
-        message = " ".join(str(error).split())
-        raise QueryError(f"invalid SPARQL: {shorten(message, 160, placeholder=' …')}") from error
+        raise QueryError(explain_syntax_error(inlined, str(error), QUERY_PREFIXES)) from error
     except (RuntimeError, OSError) as error:
         raise QueryError(f"query failed: {error}") from error
     if isinstance(answer, pyoxigraph.QueryBoolean):

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
-__all__ = ["QueryForm", "QuerySyntax", "Token", "read_query", "tokenize"]
+__all__ = ["QueryForm", "QuerySyntax", "Token", "placed_tokens", "read_query", "tokenize"]
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _UCHAR_RE = re.compile(_UCHAR)
@@ -103,10 +103,16 @@ class QuerySyntax:
 
 def tokenize(text: str) -> Iterator[Token]:
     """The query's tokens, without comments and white space."""
+    for token, _ in placed_tokens(text):
+        yield token
+
+
+def placed_tokens(text: str) -> Iterator[tuple[Token, int]]:
+    """The query's tokens with the offset each starts at, without comments and white space."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         if kind != "comment":
-            yield Token(kind, match.group())
+            yield Token(kind, match.group()), match.start()
 
 
 @lru_cache(maxsize=512)  # the named queries come back on every request

@@ -48,12 +48,13 @@ class InputFile:
     ``names`` runs from the shortest, the path below the input root, through the path with
     more and more of its parent folders, to the whole absolute path, and ends with a name no
     other file has (the shortest name and a hash of the absolute path). ``rung`` is the index
-    of the name this run gives it.
+    of the name this run gives it; ``size`` its bytes when listed (None for standard input).
     """
 
     path: Path | str
     names: tuple[str, ...]
     rung: int = 0
+    size: int | None = None
 
     @property
     def name(self) -> str:
@@ -71,8 +72,9 @@ def file_key(path: Path | str) -> str:
     return STDIN if path == STDIN else os.path.abspath(path)
 
 
-def input_file(path: Path, root: Path | None) -> InputFile:
-    """The InputFile of ``path``, found in the input folder ``root`` or given by name (None).
+def input_file(path: Path, root: Path | None, size: int | None = None) -> InputFile:
+    """The InputFile of ``path`` (of ``size`` bytes), found in the input folder ``root`` or
+    given by name (None).
 
     >>> input_file(Path("/corpus/a/page.md"), Path("/corpus")).names[:3]
     ('a/page.md', 'corpus/a/page.md', 'a/page.md~687aaa2a')
@@ -82,7 +84,7 @@ def input_file(path: Path, root: Path | None) -> InputFile:
     below = len(path.relative_to(root).parts) if root is not None else 1
     names = tuple("/".join(parts[-count:]) for count in range(below, len(parts) + 1))
     unique = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return InputFile(path, (*names, f"{names[0]}~{unique}"))
+    return InputFile(path, (*names, f"{names[0]}~{unique}"), size=size)
 
 
 def stdin_file() -> InputFile:

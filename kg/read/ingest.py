@@ -16,6 +16,7 @@ import statistics
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, TextIO
@@ -36,10 +37,15 @@ from kg.read.identity import (
 __all__ = [
     "BUILD_MARKER",
     "CLOSING_MARKS",
+    "InputListing",
+    "Unsupported",
     "decode_bytes",
+    "describe_unsupported",
     "ends_sentence",
     "iter_input_paths",
+    "list_inputs",
     "normalise",
+    "read_listed",
     "read_sources",
     "source_from_text",
     "text_width",
@@ -47,6 +53,7 @@ __all__ = [
 ]
 
 _SUFFIXES = (".txt", ".md", ".jsonl")
+_SHOWN = 3  # files of other types named in a summary line
 # The file that marks a directory as a build (kg.workflow writes it). A build's files are not
 # articles: a build found in an input folder is passed over, one given as input refused.
 BUILD_MARKER = ".union-kg-build"
@@ -94,10 +101,65 @@ def iter_input_paths(inputs: Sequence[str]) -> Iterator[str | Path]:
     for entry in _input_entries(inputs):
         if isinstance(entry, InputError):
             raise entry
-        yield entry.path
+        if isinstance(entry, InputFile):
+            yield entry.path
 
 
-_Entry = InputFile | InputError
+class Unsupported(NamedTuple):
+    """A file in an input folder of a type union-kg does not read (``.docx``, ``.pdf`` …)."""
+
+    path: Path
+
+
+_Entry = InputFile | InputError | Unsupported
+
+
+@dataclass(frozen=True)
+class InputListing:
+    """What a run's inputs stand for, before any is read.
+
+    ``entries`` are the files to read and the refusals, in order; ``unsupported`` the files of
+    other types found in folders, which the run passes over and its summary names; ``size`` the
+    bytes of the files to read (None when standard input is one of them), for a progress meter.
+    """
+
+    entries: tuple[InputFile | InputError, ...]
+    unsupported: tuple[str, ...]
+    size: int | None
+
+
+def list_inputs(inputs: Sequence[str]) -> InputListing:
+    """List what ``inputs`` stand for; each file is looked at once (``stat``), none is read."""
+    entries: list[InputFile | InputError] = []
+    unsupported: list[str] = []
+    for entry in _input_entries(inputs):
+        if isinstance(entry, Unsupported):
+            unsupported.append(str(entry.path))
+        else:
+            entries.append(entry)
+    sizes = [entry.size for entry in entries if isinstance(entry, InputFile)]
+    size = sum(n for n in sizes if n is not None) if None not in sizes else None
+    return InputListing(tuple(entries), tuple(unsupported), size)
+
+
+def describe_unsupported(paths: Sequence[str]) -> str:
+    """One line on the files of other types a run passed over: how many, which types, which.
+
+    >>> describe_unsupported(["a/x.docx", "b.pdf", "c.DOCX", "README", "d.csv"])[:63]
+    'skipped 5 files of types union-kg does not read (.csv, .docx, .p'
+    """
+    kinds = sorted({Path(path).suffix.lower() or "no extension" for path in paths})
+    noun = "file" if len(paths) == 1 else "files"
+    return (
+        f"skipped {len(paths)} {noun} of types union-kg does not read ({_some(kinds)}): "
+        f"{_some(list(paths))}; it reads .txt, .md and .jsonl"
+    )
+
+
+def _some(names: list[str]) -> str:
+    """The first few of ``names``, and how many more."""
+    more = f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else ""
+    return ", ".join(names[:_SHOWN]) + more
 
 
 def _input_entries(inputs: Sequence[str]) -> Iterator[_Entry]:
@@ -137,7 +199,7 @@ def _walk_directory(directory: Path, root: Path) -> Iterator[_Entry]:
 
     A sub-folder that cannot be listed, and an input-named entry that is not a regular file,
     are refused; the walk goes on with the rest. A build (``kg build -o corpus/build``) is
-    passed over.
+    passed over; a file of another type is yielded as ``Unsupported``.
     """
     try:
         entries = sorted(directory.iterdir())
@@ -152,17 +214,19 @@ def _walk_directory(directory: Path, root: Path) -> Iterator[_Entry]:
                 yield from _walk_directory(entry, root)
         elif _has_input_suffix(entry):
             yield _regular_file(entry, root)
+        else:
+            yield Unsupported(entry)
 
 
 def _regular_file(path: Path, root: Path | None) -> _Entry:
     """The InputFile of ``path``, or its refusal when it is not a regular file."""
     try:
-        mode = path.stat().st_mode
+        status = path.stat()
     except OSError as err:
         return InputError(path, f"cannot read: {err.strerror or err}")
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(status.st_mode):
         return InputError(path, _NOT_REGULAR)
-    return input_file(path, root)
+    return input_file(path, root, status.st_size)
 
 
 def _has_input_suffix(path: Path) -> bool:
@@ -187,35 +251,69 @@ def read_sources(
     depends on the other files of the run. With ``update`` (the documents of a build being
     updated), sources the build holds are skipped and new files avoid its names.
     """
-    entries = list(_input_entries(inputs))
-    named = unique_names([entry for entry in entries if isinstance(entry, InputFile)])
+    yield from read_listed(list_inputs(inputs), on_error, stdin, update)
+
+
+def read_listed(
+    listing: InputListing,
+    on_error: Callable[[InputError], None],
+    stdin: TextIO | BinaryIO | None = None,
+    update: BuildDocuments | None = None,
+    on_read: Callable[[int], None] | None = None,
+) -> Iterator[Source]:
+    """``read_sources`` of inputs listed already; ``on_read`` hears the bytes read.
+
+    It hears each file's size (a ``.jsonl`` file's, line by line) before the file's sources
+    come out, refused and skipped ones included, so the counts add up to ``listing.size``.
+    """
+    named = unique_names([entry for entry in listing.entries if isinstance(entry, InputFile)])
     if update is not None:
         update.claim(named)
     files = iter(named)
-    for entry in entries:
+    for entry in listing.entries:
         if isinstance(entry, InputError):
             on_error(entry)
             continue
         file = next(files)
-        for source in _read_path(file, on_error, stdin):
+        read = _ByteCount(on_read)
+        for source in _read_path(file, on_error, stdin, read):
             admitted = source if update is None else update.admit(file, source)
             if admitted is not None:
                 yield admitted
+        read(max((file.size or 0) - read.count, 0))  # what a refusal left unread
+
+
+class _ByteCount:
+    """The bytes read of one file, passed on to a listener."""
+
+    def __init__(self, listener: Callable[[int], None] | None) -> None:
+        self.listener = listener
+        self.count = 0
+
+    def __call__(self, size: int) -> None:
+        self.count += size
+        if self.listener is not None and size:
+            self.listener(size)
 
 
 def _read_path(
-    file: InputFile, on_error: Callable[[InputError], None], stdin: TextIO | BinaryIO | None
+    file: InputFile,
+    on_error: Callable[[InputError], None],
+    stdin: TextIO | BinaryIO | None,
+    read: Callable[[int], None],
 ) -> Iterator[Source]:
-    """Yield the Sources of one input file, reporting what cannot be read to ``on_error``."""
+    """Yield the Sources of one input file, reporting what cannot be read to ``on_error`` and
+    the bytes read to ``read``."""
     path = file.path
     if isinstance(path, Path) and path.suffix.lower() == ".jsonl":
-        yield from _read_jsonl(path, file.name, on_error)
+        yield from _read_jsonl(path, file.name, on_error, read)
         return
     try:
         source = _read_stdin(stdin) if isinstance(path, str) else _read_text_file(path, file.name)
     except InputError as err:
         on_error(err)
         return
+    read(file.size or 0)
     yield source
 
 
@@ -268,15 +366,17 @@ def _read_all(path: Path, stream: BinaryIO) -> bytes:
 
 
 def _read_jsonl(
-    path: Path, document: str, on_error: Callable[[InputError], None]
+    path: Path, document: str, on_error: Callable[[InputError], None], read: Callable[[int], None]
 ) -> Iterator[Source]:
-    """Yield one Source per JSON Lines record, reporting bad lines and going on with the rest."""
+    """Yield one Source per JSON Lines record, reporting bad lines and going on with the rest,
+    and the bytes of each line to ``read``."""
     try:
         with _open_regular(path) as stream:
             _check_jsonl_start(path, stream.read(_BINARY_PROBE))
             stream.seek(0)
             non_blank = 0
             for number, line in enumerate(stream, start=1):
+                read(len(line))
                 non_blank += bool(line.strip())
                 try:
                     source = _record_to_source(path, document, number, line)

@@ -165,6 +165,11 @@ class _Corrector:
         if not found:
             raise _Skip(f"no such fact: {self.facts_of(fields['head'])}")
 
+    def keep_apart(self, correction: Correction) -> None:
+        """Check that entities a reviewer kept apart are in the graph (nothing changes)."""
+        for key in dict.fromkeys(correction.fields["keys"]):
+            self.require(key)
+
     def facts_of(self, key: str) -> str:
         """What facts a node has, for a skipped correction's message."""
         rows = self.db.execute(

@@ -14,6 +14,8 @@ not depend on a build's IRIs. The operations and their fields:
 - ``add_fact``: ``head``, ``relation``, ``tail``, ``document``, ``sentence``; optionally
   ``article`` (its index, 0 by default), ``record`` (a JSON Lines record's id), ``start``, ``end``;
 - ``merge``: ``keys`` (two or more node keys of one type) and ``name``, the surviving name;
+- ``keep_apart``: ``keys`` (two or more node keys): a reviewer dismissed merging them (the
+  graph does not change; ``merge_suggestions`` no longer pairs them);
 - ``split``: ``key``, ``name`` (the new entity's name) and the ``articles`` (references) or
   ``documents`` whose mentions and statements go to the new entity;
 - ``rename``: ``key``, ``name``;  ``retype``: ``key``, ``type``;
@@ -62,6 +64,7 @@ OPERATIONS: dict[str, dict[str, tuple[type, bool]]] = {
                  "document": (str, True), "sentence": (str, True), "article": (int, False),
                  "record": (str, False), "start": (int, False), "end": (int, False)},
     "merge": {"keys": (list, True), "name": (str, True)},
+    "keep_apart": {"keys": (list, True)},
     "split": {"key": (str, True), "name": (str, True), "articles": (list, False),
               "documents": (list, False)},
     "rename": {"key": (str, True), "name": (str, True)},
@@ -125,14 +128,14 @@ def _check_values(op: str, fields: Mapping[str, Any]) -> str | None:
         return f"unknown relation {relation!r} (one of {', '.join(RELATION_TYPES)})"
     if relation not in (None, "HAS_HONOUR") and (problem := _check_key(fields["tail"], "tail")):
         return problem
-    if op == "merge":
+    if op in ("merge", "keep_apart"):
         keys = fields["keys"]
         if len(keys) < 2:
-            return "merge needs two or more keys"
+            return f"{op} needs two or more keys"
         for key in keys:
             if problem := _check_key(key, "keys"):
                 return problem
-        if len({key.partition(":")[0] for key in keys}) > 1:
+        if op == "merge" and len({key.partition(":")[0] for key in keys}) > 1:
             return "merge joins entities of one type; retype one first"
     if op == "split":
         if not fields.get("articles") and not fields.get("documents"):
@@ -296,6 +299,10 @@ class Curator:
     def merge(self, keys: Iterable[str], name: str, note: str = "") -> Correction:
         """Make several entities of one type one, named ``name``."""
         return self._add("merge", note, keys=list(keys), name=name)
+
+    def keep_apart(self, keys: Iterable[str], note: str = "") -> Correction:
+        """Say that entities suggested for a merge are not one (no merge is suggested again)."""
+        return self._add("keep_apart", note, keys=list(keys))
 
     def split(
         self, key: str, name: str, articles: Iterable[str] = (), documents: Iterable[str] = (),

@@ -33,7 +33,7 @@ from typing import Any, Protocol
 from kg.errors import InputError, KGError
 from kg.model import Source
 from kg.read.identity import BuildDocuments, DocumentEntry
-from kg.read.ingest import read_sources
+from kg.read.ingest import list_inputs, read_listed
 from kg.records.cache import ExtractionCache, content_key, pipeline_version
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "Chunk",
     "ExtractionRun",
     "InlineSubmitter",
+    "Meter",
     "Notify",
     "OnError",
     "Progress",
@@ -52,11 +53,11 @@ __all__ = [
     "extract_batch",
     "extraction_lines",
     "keep_confident",
+    "no_progress",
     "process_submitter",
     "quiet",
     "safe_path",
     "submitter",
-    "unchanged",
 ]
 
 # A chunk closes at 16 documents or 20,000 characters: about a second of pipeline work.
@@ -69,8 +70,41 @@ log = logging.getLogger("kg")
 
 Batch = tuple[str, list[str]]  # (pipeline version, one JSON record per source)
 Notify = Callable[[str], None]
-Progress = Callable[[Iterable[Source]], Iterable[Source]]
 OnError = Callable[[InputError], None]
+
+
+class Meter(Protocol):
+    """How far a stage is: ``update`` adds work done, ``set_description_str`` names the step under
+    way (a ``tqdm`` bar is one)."""
+
+    def update(self, n: int = 1) -> object: ...
+
+    def set_description_str(self, desc: str) -> object: ...
+
+    def close(self) -> object: ...
+
+
+# A meter for a stage: its name, the work it has to do (None: unknown), the unit ("B": bytes).
+Progress = Callable[[str, int | None, str], Meter]
+
+
+class _Silent:
+    """A meter that shows nothing."""
+
+    def update(self, n: int = 1) -> None:
+        del n
+
+    def set_description_str(self, desc: str) -> None:
+        del desc
+
+    def close(self) -> None:
+        pass
+
+
+def no_progress(name: str, total: int | None, unit: str) -> Meter:
+    """No progress display (the library's default; ``kg`` draws bars on a terminal)."""
+    del name, total, unit
+    return _Silent()
 
 
 def extract_batch(sources: list[Source]) -> Batch:
@@ -272,6 +306,7 @@ class ExtractionRun:
     version: str = field(default_factory=pipeline_version)
     keys: hashlib._Hash = field(default_factory=hashlib.sha256)
     documents: list[DocumentEntry] = field(default_factory=list)  # one per source, in order
+    unsupported: list[str] = field(default_factory=list)  # files of other types passed over
 
     def fingerprint(self) -> str:
         """A hash of the pipeline version and of every document's key, in order, so far."""
@@ -358,11 +393,6 @@ def chunks(
         yield group
 
 
-def unchanged(sources: Iterable[Source]) -> Iterable[Source]:
-    """No progress display: the sources as they are."""
-    return sources
-
-
 def quiet(message: str) -> None:
     """Say nothing."""
     del message
@@ -373,22 +403,71 @@ def extraction_lines(
     run: ExtractionRun,
     on_error: OnError,
     update: BuildDocuments | None = None,
-    progress: Progress = unchanged,
+    progress: Progress = no_progress,
     notify: Notify = quiet,
 ) -> Iterator[str]:
     """Read and extract every input: one JSON record per document.
 
-    Unreadable inputs go to ``on_error`` and the rest goes on. With ``update`` (the documents
-    of the build ``--update`` adds to), sources the build holds are not extracted, and
-    ``notify`` hears how many were skipped, changed or renamed.
+    Unreadable inputs go to ``on_error`` and the rest goes on; files of other types in input
+    folders are listed in ``run.unsupported``. With ``update`` (the documents of the build
+    ``--update`` adds to), sources the build holds are not extracted, and ``notify`` hears how
+    many were skipped, changed or renamed. ``progress`` gets a meter of the input's bytes,
+    which moves as records come back (see ``_BytesDone``).
     """
-    sources = read_sources(list(inputs), on_error=on_error, update=update)
-    for line in run.records(progress(sources)):
-        if log.isEnabledFor(logging.INFO):
-            _log_counts(json.loads(line))
-        yield line
+    listing = list_inputs(list(inputs))
+    run.unsupported.extend(listing.unsupported)
+    meter = progress("extracting", listing.size, "B")
+    done = _BytesDone(meter)
+    try:
+        sources = read_listed(listing, on_error, update=update, on_read=done.read)
+        for line in run.records(done.marked(sources)):
+            done.finished()
+            if log.isEnabledFor(logging.INFO):
+                _log_counts(json.loads(line))
+            yield line
+        done.read_all()
+    finally:
+        meter.close()
     if update is not None:
         _report_update(update, notify)
+
+
+class _BytesDone:
+    """Move a meter of input bytes as records come back, not as files are read.
+
+    Sources are read a few chunks ahead of the workers; each source is marked with the bytes
+    read up to it, and its record moves the meter to that mark.
+    """
+
+    def __init__(self, meter: Meter) -> None:
+        self.meter = meter
+        self.total = 0  # bytes read
+        self.shown = 0  # bytes shown done
+        self.marks: deque[int] = deque()
+
+    def read(self, size: int) -> None:
+        """Count bytes the reader has read."""
+        self.total += size
+
+    def marked(self, sources: Iterable[Source]) -> Iterator[Source]:
+        """The sources, each marked with the bytes read up to it."""
+        for source in sources:
+            self.marks.append(self.total)
+            yield source
+
+    def finished(self) -> None:
+        """The record of the oldest marked source came back."""
+        self.show(self.marks.popleft())
+
+    def read_all(self) -> None:
+        """Every record came back: show all the bytes read (refused files' too)."""
+        self.show(self.total)
+
+    def show(self, mark: int) -> None:
+        """Move the meter up to ``mark`` bytes."""
+        if mark > self.shown:
+            self.meter.update(mark - self.shown)
+            self.shown = mark
 
 
 def _log_counts(record: dict[str, Any]) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.model import ENTITY_TYPES, RELATION_TYPES
+from kg.read.ingest import describe_unsupported
 from kg.records.corrections import CurationReport
 from kg.records.merge import GraphSource
 
@@ -78,6 +79,7 @@ class Summary:
     record_entities: dict[str, int] = field(default_factory=dict)  # summed over records
     record_relations: dict[str, int] = field(default_factory=dict)
     corrections: dict[str, int] = field(default_factory=dict)  # applied, skipped
+    unsupported: list[str] = field(default_factory=list)  # files of other types, passed over
 
     def to_json(self) -> str:
         """The summary as indented JSON (summary.json of a build)."""
@@ -95,8 +97,10 @@ class Summary:
         lines = [
             f"documents: {self.documents} files, {self.records} records",
             f"articles:  {self.articles}",
-            "entities in the graph:",
         ]
+        if self.unsupported:
+            lines.append(describe_unsupported(self.unsupported))
+        lines += ["entities in the graph:"]
         lines += [f"  {label:<13} {n:>5}" for label, n in self.entities.items()]
         lines += [f"  {'total':<13} {sum(self.entities.values()):>5}", "facts in the graph:"]
         lines += [f"  {label:<13} {n:>5}" for label, n in self.relations.items()]
@@ -119,8 +123,11 @@ class Summary:
         return "\n".join(lines)
 
 
-def summarise(records: Iterable[dict[str, Any]], graph: GraphCounts) -> Summary:
-    """Count files, records and articles, and take the graph's counts and headline answers.
+def summarise(
+    records: Iterable[dict[str, Any]], graph: GraphCounts, unsupported: Sequence[str] = ()
+) -> Summary:
+    """Count files, records and articles, and take the graph's counts and headline answers;
+    ``unsupported`` are the files of other types the inputs held.
 
     One pass over ``records`` keeping only counts, so a build's extraction can be streamed from
     its file whatever its size.
@@ -146,4 +153,5 @@ def summarise(records: Iterable[dict[str, Any]], graph: GraphCounts) -> Summary:
         record_entities={t: entities[t] for t in ENTITY_TYPES},
         record_relations={t: relations[t] for t in RELATION_TYPES},
         corrections=graph.corrections,
+        unsupported=list(unsupported),
     )

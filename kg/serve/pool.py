@@ -35,6 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import EndpointError, KGError
+from kg.query.explain import explain_syntax_error
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -149,7 +150,8 @@ def _run_request(store: ox.Store, request: QueryRequest) -> QueryAnswer:
     try:  # evaluation goes on while rows are read, so errors can come from serialising too
         return _serialise(store.query(request.text, **options), request)
     except SyntaxError as error:
-        raise EndpointError(f"malformed query: {error}") from error
+        prefixes = [name for name, _ in request.prefixes]
+        raise EndpointError(explain_syntax_error(request.text, str(error), prefixes)) from error
     except (ValueError, RuntimeError) as error:
         raise EndpointError(f"query not accepted: {error}") from error
     except OSError as error:

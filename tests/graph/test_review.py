@@ -43,3 +43,11 @@ def test_merge_suggestions_pair_a_name_held_inside_another_and_a_shared_alias() 
         "江苏省常熟市总工会 holds the name 常熟市总工会"
     )
     assert suggestions[("UNION:常熟市总工会", "UNION:海门区总工会")] == "both are called 市总工会"
+
+
+def test_a_merge_kept_apart_is_not_suggested_again() -> None:
+    pair = ("UNION:常熟市总工会", "UNION:江苏省常熟市总工会")
+    records = [made_up_record("a.md", "2024-01-01", [("UNION", key[6:]) for key in pair], [])]
+    apart = new_correction("keep_apart", by="lin", keys=list(reversed(pair)))
+    assert [s.keys for s in merge_suggestions(graph_from_records(records))] == [pair]
+    assert merge_suggestions(graph_from_records(records, [apart])) == []

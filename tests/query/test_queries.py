@@ -288,7 +288,7 @@ def test_evidence_of_a_partnership_in_either_order_and_of_an_honour(world_store)
 
 
 def test_query_errors_are_one_line(world_store):
-    with pytest.raises(QueryError, match="invalid SPARQL: error at 1:"):
+    with pytest.raises(QueryError, match="invalid SPARQL at 1:30: expected one of "):
         run_query(world_store, "SELECT ?x WHERE { ?x a kg:Tra")
     with pytest.raises(QueryError, match=r"unknown query 'partner'; known: .*partners"):
         run_named(world_store, "partner")
@@ -362,6 +362,21 @@ def test_cli_query_refuses_bad_use(world, tmp_path):
     assert bad_param.exit_code == 2 and "is not NAME=VALUE" in bad_param.output
     listing = runner.invoke(main, ["query", str(world), "--list"])
     assert all(name in listing.output for name in REQUIRED)
+
+
+def test_cli_query_and_kg_sparql_explain_bad_sparql_in_one_line(world):
+    runner = CliRunner()
+    cases = {
+        "SELECT ?n WHERE { ?u a kgx:TradeUnion }": "unknown prefix kgx: in kgx:TradeUnion",
+        "SELEC ?n WHERE { ?u a kg:TradeUnion }": "a query starts with SELECT, ASK, CONSTRUCT",
+        "INSERT DATA { <http://x/a> <http://x/b> 1 }": "the build's store is read-only",
+    }
+    for text, problem in cases.items():
+        result = runner.invoke(main, ["query", str(world), text])
+        assert result.exit_code == 1 and problem in result.output, result.output
+        assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+        with pytest.raises(QueryError, match=re.escape(problem)):
+            kg.sparql(world, text)
 
 
 def test_bound_values_are_literals_whatever_they_hold(world_store):

@@ -19,8 +19,11 @@ from kg.model import Source
 from kg.read import ingest
 from kg.read.ingest import (
     decode_bytes,
+    describe_unsupported,
     iter_input_paths,
+    list_inputs,
     normalise,
+    read_listed,
     read_sources,
     source_from_text,
     to_simplified,
@@ -417,6 +420,53 @@ def test_read_sources_passes_over_builds_in_input_folders(tmp_path: Path) -> Non
         f"{tmp_path / 'corpus' / 'build'}: is a kg build, not articles; "
         "give the folders of the articles"
     ]
+
+
+# --- listing: files of other types, bytes to read -----------------------------------------
+
+
+def test_files_of_other_types_in_a_folder_are_listed_not_read(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "工会。")
+    write(tmp_path, "notes.docx", b"PK\x03\x04")
+    write(tmp_path, "sub/table.csv", "a,b\n")
+    write(tmp_path, "README", "x")
+    write(tmp_path, ".hidden.pdf", "x")
+    listing = list_inputs([str(tmp_path)])
+    assert listing.unsupported == tuple(
+        str(tmp_path / name) for name in ("README", "notes.docx", "sub/table.csv")
+    )
+    assert [s.document for s in read_sources([str(tmp_path)], pytest.fail)] == ["a.txt"]
+    assert list(iter_input_paths([str(tmp_path)])) == [tmp_path / "a.txt"]
+
+
+def test_files_of_other_types_are_named_in_one_line_a_few_at_a_time() -> None:
+    names = ["a/x.docx", "b.pdf", "c.DOCX", "README", "d.csv"]
+    assert describe_unsupported(names) == (
+        "skipped 5 files of types union-kg does not read (.csv, .docx, .pdf and 1 more): "
+        "a/x.docx, b.pdf, c.DOCX and 2 more; it reads .txt, .md and .jsonl"
+    )
+    assert describe_unsupported(["x.pdf"]).startswith("skipped 1 file of types")
+
+
+def test_the_bytes_read_add_up_to_the_listing_size_refusals_included(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "第一篇。" * 50)
+    write(tmp_path, "blob.txt", b"\x00\x01\x02binary\x00")
+    write(tmp_path, "feed.jsonl", '{"text": "常熟市总工会办班。"}\n{oops\n\n{"text": "工会。"}\n')
+    write(tmp_path, "empty.md", "")
+    listing = list_inputs([str(tmp_path)])
+    sizes = [path.stat().st_size for path in tmp_path.iterdir()]
+    assert listing.size == sum(sizes)
+    read: list[int] = []
+    errors: list[InputError] = []
+    sources = read_listed(listing, errors.append, on_read=read.append)
+    first = next(sources)
+    assert first.document == "a.txt" and read == [(tmp_path / "a.txt").stat().st_size]
+    assert len(list(sources)) == 2 and len(errors) == 3
+    assert sum(read) == listing.size
+
+
+def test_standard_input_has_no_size_to_show() -> None:
+    assert list_inputs(["-"]).size is None
 
 
 # --- normalise ----------------------------------------------------------------------------

@@ -155,3 +155,14 @@ def test_corrections_apply_in_order_so_a_later_one_names_the_new_key() -> None:
     )
     assert graph.graph["curation"].applied == 2
     assert not graph.has_edge("UNION:常熟总工会", PROVINCE)
+
+
+def test_keep_apart_leaves_the_graph_as_it_was_and_skips_a_gone_key() -> None:
+    graph = corrected(
+        fix("keep_apart", keys=[CITY, TOWN]), fix("keep_apart", keys=[CITY, "UNION:常熟市总工"])
+    )
+    plain = corrected()
+    assert dict(graph.nodes(data=True)) == dict(plain.nodes(data=True))
+    assert list(graph.edges(keys=True, data=True)) == list(plain.edges(keys=True, data=True))
+    (skipped,) = graph.graph["curation"].skipped
+    assert "keep_apart skipped: UNION:常熟市总工 is not in the graph" in skipped

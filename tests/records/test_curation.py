@@ -9,6 +9,7 @@ import pytest
 
 from kg.errors import InputError
 from kg.records.curation import (
+    Curator,
     append_corrections,
     merged_corrections,
     new_correction,
@@ -56,6 +57,8 @@ def test_read_curation_gives_each_line_with_where_it_stands(tmp_path: Path) -> N
         (reject(relation="FRIENDS_WITH"), "unknown relation 'FRIENDS_WITH'"),
         ({"op": "merge", "keys": ["UNION:甲", "ENTERPRISE:乙"], "name": "甲", "by": "l", "at": AT},
          "merge joins entities of one type"),
+        ({"op": "keep_apart", "keys": ["UNION:甲"], "by": "l", "at": AT},
+         "keep_apart needs two or more keys"),
         ({"op": "set_role", "key": "PERSON:甲", "role": "HERO", "by": "l", "at": AT},
          "unknown role 'HERO'"),
         ({"op": "split", "key": "PERSON:甲", "name": "甲（二）", "by": "l", "at": AT},
@@ -110,3 +113,11 @@ def test_two_reviewers_files_merge_by_time_and_a_shared_line_counts_once(tmp_pat
         ("wu", "UNION:苏州市总工会"),  # 02:30 UTC is 10:30 in Beijing
         ("lin", "UNION:无锡市总工会"),
     ]
+
+
+def test_curator_keep_apart_writes_the_keys_it_was_given(tmp_path: Path) -> None:
+    curator = Curator(tmp_path, by="wu")
+    curator.keep_apart(["UNION:甲区总工会", "UNION:乙区总工会"], note="两个区")
+    (line,) = read_curation(tmp_path / "curation.jsonl")
+    assert (line.op, line.fields, line.note) == (
+        "keep_apart", {"keys": ["UNION:甲区总工会", "UNION:乙区总工会"]}, "两个区")  # fmt: skip

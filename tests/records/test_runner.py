@@ -33,6 +33,7 @@ from kg.records.runner import (
     InlineSubmitter,
     chunks,
     extract_batch,
+    extraction_lines,
     process_submitter,
 )
 
@@ -89,6 +90,42 @@ def test_chunks_close_at_a_count_or_a_size():
     assert sizes == [["1.txt", "1.txt"], ["1.txt", "5000.txt"], ["1.txt", "1.txt"]]
     by_size = [len(group) for group in chunks(sources, documents=16, characters=20_000)]
     assert by_size == [4, 2]
+
+
+class RecordedMeter:
+    """A progress meter that keeps what it is told."""
+
+    def __init__(self, name: str, total: int | None, unit: str) -> None:
+        self.name, self.total, self.unit = name, total, unit
+        self.updates: list[int] = []
+        self.closed = False
+
+    def update(self, n: int = 1) -> None:
+        self.updates.append(n)
+
+    def set_description_str(self, desc: str) -> None:
+        self.name = desc
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_extraction_meter_counts_input_bytes_as_records_come_back(nlp):
+    meters: list[RecordedMeter] = []
+
+    def progress(name: str, total: int | None, unit: str) -> RecordedMeter:
+        meters.append(RecordedMeter(name, total, unit))
+        return meters[-1]
+
+    run = ExtractionRun(InlineSubmitter())
+    lines = extraction_lines([str(CORPUS)], run, pytest.fail, progress=progress)
+    first = json.loads(next(lines))
+    (meter,) = meters
+    assert (meter.name, meter.unit) == ("extracting", "B")
+    assert meter.total == sum(path.stat().st_size for path in CORPUS.iterdir())
+    # the first record's file, though the whole chunk was read and extracted with it
+    assert sum(meter.updates) == (CORPUS / first["document"]).stat().st_size
+    assert len(list(lines)) == 8 and sum(meter.updates) == meter.total and meter.closed
 
 
 def test_batches_give_the_plain_records_and_keep_no_new_words(nlp):

@@ -37,6 +37,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.cli import main
 from kg.errors import EndpointError
+from kg.query.explain import explain_syntax_error
 from kg.serve.endpoint import Endpoint, ServeSettings
 from kg.serve.pool import QueryPool, QueryRequest, store_opener
 
@@ -402,13 +403,25 @@ def test_keywords_inside_strings_iris_and_comments_are_not_refused(endpoint: End
     assert json_rows(reply.json()) == [{"x": "SERVICE LOAD DROP"}]
 
 
-@pytest.mark.parametrize("text", ["SELEC ?x WHERE {}", "SELECT ?x WHERE { ?x ?p }", "ASK {"])
-def test_malformed_query_is_400_with_the_parser_message(endpoint: Endpoint, text: str) -> None:
+@pytest.mark.parametrize(
+    "text,problem",
+    [
+        ("SELEC ?x WHERE {}", "1:1: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE"),
+        ("SELECT ?x WHERE { ?x ?p }", "1:26: expected"),
+        ("ASK {", "1:6: expected"),
+        ("SELECT * { ?s foo:bar ?o }", "1:15: unknown prefix foo: in foo:bar"),
+    ],
+)
+def test_malformed_query_is_400_with_the_message_kg_query_gives(
+    endpoint: Endpoint, text: str, problem: str
+) -> None:
     with pytest.raises(SyntaxError) as parsed:
-        ox.Store().query(text)
+        ox.Store().query(text, prefixes=PREFIXES)
     reply = get(endpoint.url, "/sparql", {"query": text})
     assert reply.status == 400
-    assert str(parsed.value) in reply.text
+    assert reply.text == explain_syntax_error(text, str(parsed.value), PREFIXES) + "\n"
+    assert reply.text.startswith(f"invalid SPARQL at {problem}")
+    assert "kg, rdf, skos" in reply.text or "prefix" not in reply.text
 
 
 @pytest.mark.parametrize(
@@ -582,7 +595,7 @@ def test_sparqlwrapper_ask_and_construct(endpoint: Endpoint) -> None:
 
 
 def test_sparqlwrapper_sees_malformed_queries_and_refusals(endpoint: Endpoint) -> None:
-    with pytest.raises(QueryBadFormed, match="malformed query"):
+    with pytest.raises(QueryBadFormed, match="invalid SPARQL at 4:23: expected BIND"):
         wrapper(endpoint, "SELECT ?x WHERE { ?x }", JSON).query()
     update = wrapper(endpoint, 'INSERT DATA { <http://x/a> <http://x/b> "c" }', JSON, POST)
     with pytest.raises(HTTPError) as refused:

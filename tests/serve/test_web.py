@@ -135,7 +135,7 @@ def test_malformed_query_shows_the_parser_message(browser: WebDriver, endpoint: 
     box.send_keys("SELECT ?x WHERE { ?x }")
     browser.find_element(By.ID, "run").click()
     WebDriverWait(browser, WAIT).until(lambda d: "400" in d.find_element(By.ID, "status").text)
-    assert "malformed query" in browser.find_element(By.ID, "status").text
+    assert "invalid SPARQL at 1:" in browser.find_element(By.ID, "status").text
 
 
 def run_typed(driver: WebDriver, text: str) -> None:
