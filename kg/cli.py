@@ -829,6 +829,14 @@ def review(build_dir: Path, port: int, by: str | None) -> None:
     help="Model file to write (one trainer only; default: the packaged file).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --fraction draw.")
+@click.option(
+    "--with-curation",
+    "curation",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A build whose reviewed facts (accepted, added: right; rejected: wrong) the relation "
+    "model learns from too (repeatable).",
+)
 def train(
     names: tuple[str, ...],
     corpus_dir: Path,
@@ -836,11 +844,13 @@ def train(
     fraction: float,
     output: Path | None,
     seed: int,
+    curation: tuple[Path, ...],
 ) -> None:
     """Rebuild the trained models NAMES (default: all) from the corpus, deterministically.
 
     \b
     kg train domain_ner
+    kg train relation_model --with-curation build -o my_relation_model.npz
     """
     from kg.learn.trainers import TRAINERS, TrainingRequest, trainer_names
 
@@ -848,7 +858,7 @@ def train(
         chosen = trainer_names(names)
         if output is not None and len(chosen) != 1:
             raise ValueError("--output needs exactly one trainer name")
-        request = TrainingRequest(corpus_dir, split, fraction, output, seed)
+        request = TrainingRequest(corpus_dir, split, fraction, output, seed, curation)
         for name in chosen:
             click.echo(f"training {name} on {split} of {corpus_dir} ({fraction:.0%})", err=True)
             click.echo(TRAINERS[name](request).summary())

@@ -73,3 +73,13 @@ def test_coref_accuracy_scores_both_resolvers_per_kind() -> None:
     assert header is not None
     for kind in ("pronoun", "surname+title", "kind noun", "short form", "group", "all"):
         assert re.search(rf"^{re.escape(kind)}\s+\d+\s+\d+\s+[\d.-]+\s+[\d.-]+$", out, re.MULTILINE)
+
+
+def test_curation_effect_reviews_retrains_and_scores_both_models() -> None:
+    out = _run("curation_effect.py", "--review", "10", "--documents", "2", "--fraction", "0.03")
+    reviewed = re.search(r"^reviewed (\d+) facts of the dev build: (\d+) accepted, (\d+) rejected$",
+                         out, re.MULTILINE)  # fmt: skip
+    assert reviewed and int(reviewed.group(1)) == 10
+    assert re.search(r"^with curation: relation_model: .* judged sentences", out, re.MULTILINE)
+    for model in ("without", "with"):
+        assert re.search(rf"^\| {model} curation \| [\d.]+ / [\d.]+ / [\d.]+ \|", out, re.MULTILINE)

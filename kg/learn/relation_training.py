@@ -213,6 +213,7 @@ class RelationTraining:
     positives: int
     features: int
     output: Path
+    curated: int = 0  # judged sentences from researchers' corrections
 
 
 def _matrix(rows: Sequence[Sequence[int]], columns: dict[int, int]) -> sparse.csr_matrix:
@@ -302,12 +303,16 @@ def collect_examples(documents: Iterable[CorpusDocument], nlp: Language) -> list
 
 
 def train_relation_model(
-    examples: Sequence[ArticleExamples], output: Path, seed: int = 0
+    examples: Sequence[ArticleExamples],
+    output: Path,
+    seed: int = 0,
+    curated: Sequence[ArticleExamples] = (),
 ) -> RelationTraining:
-    """Fit the model on ``examples``, calibrate it by grouped cross-validation, write it."""
+    """Fit the model on ``examples`` and ``curated`` (researchers' judged sentences), calibrate
+    it by grouped cross-validation on ``examples`` alone (whose every fact is known), write it."""
     kept = [
         (row, label)
-        for article in examples
+        for article in [*examples, *curated]
         for row, label in zip(article.rows, article.labels, strict=True)
         if label >= 0
     ]
@@ -341,6 +346,7 @@ def train_relation_model(
         positives=sum(1 for label in labels if label > 0),
         features=len(ids),
         output=output,
+        curated=len(curated),
     )
 
 

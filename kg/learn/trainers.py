@@ -33,6 +33,7 @@ class TrainingRequest:
     fraction: float = 1.0
     output: Path | None = None
     seed: int = 0
+    curation: tuple[Path, ...] = ()  # builds whose reviewed facts the relation model learns too
 
 
 @dataclass(frozen=True)
@@ -96,21 +97,29 @@ def _train_domain_ner(request: TrainingRequest) -> TrainingReport:
 
 def _train_relation_model(request: TrainingRequest) -> TrainingReport:
     """``kg_relation_model``'s pair classifier (``pipelines/relation_model.npz``)."""
+    from kg.learn.curated_examples import curated_examples
     from kg.learn.relation_training import collect_examples, rules_pipeline, train_relation_model
     from kg.nlp.relations.model_component import relation_model_path
 
     began = time.perf_counter()
     documents = chosen_documents(request)
     output = request.output or relation_model_path()
-    examples = collect_examples(documents, rules_pipeline())
-    done = train_relation_model(examples, output, seed=request.seed)
+    nlp = rules_pipeline()
+    examples = collect_examples(documents, nlp)
+    curated = curated_examples(request.curation, nlp)
+    done = train_relation_model(examples, output, seed=request.seed, curated=curated)
+    reviewed = (
+        f", {done.curated} judged sentences from {len(request.curation)} curated builds"
+        if request.curation
+        else ""
+    )
     return TrainingReport(
         "relation_model",
         done.documents,
         done.articles,
         output,
         time.perf_counter() - began,
-        f"{done.examples} candidate pairs ({done.positives} related), "
+        f"{done.examples} candidate pairs ({done.positives} related){reviewed}, "
         f"{done.features} weighted features",
     )
 

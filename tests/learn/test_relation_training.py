@@ -47,3 +47,15 @@ def test_training_twice_writes_the_same_file(tmp_path: Path) -> None:
     train_relation_model(EXAMPLES, tmp_path / "a.npz")
     train_relation_model(EXAMPLES, tmp_path / "b.npz")
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_curated_examples_teach_the_fit_but_not_the_calibration(tmp_path: Path) -> None:
+    judged = [article(f"build#c{i}", related=False) for i in range(12)]
+    for example in judged:
+        example.rows[0] = [1, 5]  # a researcher said: this feature's pairs are not related
+    done = train_relation_model(EXAMPLES, tmp_path / "model.npz", curated=judged)
+    assert (done.documents, done.curated, done.examples) == (10, 12, 22)
+    model = PairModel.load(tmp_path / "model.npz")
+    masks = class_masks([EXAMPLES[0].candidates[0]])
+    (related,) = model.probabilities([[1, 5]], masks)
+    assert related[ORGANIZES] < 0.5  # the judged sentences outweigh the corpus's five
