@@ -147,7 +147,6 @@ def train_crf(
     """
     import pycrfsuite
 
-    _seed_c_rand(seed)
     trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
     articles = characters = mentions = 0
     with nlp.select_pipes(disable=rules_pipeline(nlp)):
@@ -164,6 +163,7 @@ def train_crf(
     trainer.set_params(params)
     with tempfile.TemporaryDirectory() as tmp:
         model_file = Path(tmp) / "crf.crfsuite"
+        _seed_c_rand(seed)  # here: reading the articles may draw from rand() too
         trainer.train(str(model_file))
         weights, transitions = _to_arrays(model_file, bits)
     save_domain_model(output, weights, transitions, rule_features)

@@ -354,7 +354,7 @@ def rules_pipeline() -> Language:
     """The pipeline without ``kg_relation_model``: the Docs the training reads."""
     from kg.nlp.language import load
 
-    nlp = load()
+    nlp = load.__wrapped__()  # a pipeline of its own: kg.load()'s shared one keeps the model
     if "kg_relation_model" in nlp.pipe_names:
         nlp.remove_pipe("kg_relation_model")
     return nlp

@@ -312,10 +312,9 @@ def _opens_with_verb(lexicon: Lexicon, doc: Doc, start: int) -> bool:
 
 def _reads_as_name(lexicon: Lexicon, doc: Doc, box: _Box) -> bool:
     """A person's name as the rules' filter takes it (安质部 is none); a government body's with a
-    body word at its end; an academy, alliance or
-    programme with a distinctive word (成人教育学院, 职工教育培训中心 are generic: dev and the
-    development gold both lose by them). Other bodies pass: dropping the generic ones there
-    loses more than it gains on dev (市总工会 and 鞍钢集团 are names in the corpus's gold)."""
+    body word at its end; an academy, alliance, programme or union with a distinctive word
+    (成人教育学院, 职工教育培训中心, 行业工会联合会 are kinds of body, not names), or a union named
+    by its level alone (市总工会). Enterprises pass: 鞍钢集团 is a name in the corpus's gold."""
     start, end, label = box
     name = doc_text(doc)[start:end]
     if label == "PERSON":
@@ -325,9 +324,13 @@ def _reads_as_name(lexicon: Lexicon, doc: Doc, box: _Box) -> bool:
             name.endswith(_GOVERNMENT_ENDINGS)
             and _last_word(doc, start, end) not in lexicon.generic_words - {*_GOVERNMENT_ENDINGS}
         )
-    if label not in _NEED_DISTINCTIVE:
+    if label == "UNION" and _level_forms().fullmatch(name):
+        return True  # 市总工会: a level's union, named by its level alone
+    if label not in _NEED_DISTINCTIVE | {"UNION"}:
         return True
     span = doc.char_span(start, end)
+    if span is not None and label == "UNION":
+        span = span[:-1]  # the head (工会联合会) is no distinctive word of the name
     return span is None or any(is_distinctive(lexicon, token.text) for token in span)
 
 

@@ -56,3 +56,10 @@ def test_kg_train_with_curation_says_what_it_learnt_from_the_review(
     assert result.exit_code == 0, result.output
     assert "2 judged sentences from 1 curated builds" in result.output
     assert model.stat().st_size > 0
+
+
+def test_the_rules_pipeline_leaves_the_shared_pipeline_whole() -> None:
+    import kg
+
+    assert "kg_relation_model" not in rules_pipeline().pipe_names
+    assert "kg_relation_model" in kg.load().pipe_names
