@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
+from learning_curve import evaluation_sets
 
 from kg.cli import main as kg_main
 from kg.corpus import load_corpus
@@ -36,7 +37,6 @@ from kg.model import SYMMETRIC_RELATIONS, normalise_name
 from kg.records.curation import Curator
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 _GoldKey = tuple[str, str | None]  # file name, record id
 
 
@@ -119,21 +119,6 @@ def review(build: Path, corpus: Path, count: int) -> tuple[int, int]:
     return accepted, rejected
 
 
-def evaluation_sets() -> list[EvaluationSet]:
-    """The sets nobody reviewed or trained on."""
-    sets = [
-        EvaluationSet(
-            "heldout", (str(REPO / "examples/heldout/corpus"),), REPO / "examples/heldout/gold"
-        ),
-        EvaluationSet(
-            "heldout2", (str(REPO / "examples/heldout2/corpus"),), REPO / "examples/heldout2/gold"
-        ),
-    ]
-    if (SHARED / "gold" / "dev").is_dir():
-        sets.append(EvaluationSet("shared", (str(SHARED / "seeds"),), SHARED / "gold" / "dev"))
-    return sets
-
-
 def scores(model: Path, sets: Iterable[EvaluationSet]) -> dict[str, tuple[float, float, float]]:
     """Relation P, R, F1 of a model (combined mode) on each set."""
     nlp = variant_pipeline(model)
@@ -160,7 +145,7 @@ def main() -> None:
         kg("build", *dev, "-o", str(build), "--no-cache")
         total = accepted + rejected
         print(f"reviewed {total} facts of the dev build: {accepted} accepted, {rejected} rejected")
-        sets = evaluation_sets()
+        sets = [s for s in evaluation_sets(args.corpus) if s.name != "dev"]  # dev was reviewed
         rows = {}
         for name, curation in (("without", ()), ("with", (build,))):
             model = Path(scratch) / f"relation_model_{name}.npz"

@@ -76,7 +76,7 @@ def test_coref_accuracy_scores_both_resolvers_per_kind() -> None:
 
 
 def test_curation_effect_reviews_retrains_and_scores_both_models() -> None:
-    out = _run("curation_effect.py", "--review", "10", "--documents", "2", "--fraction", "0.03")
+    out = _run("curation_effect.py", "--review", "10", "--documents", "3", "--fraction", "0.03")
     reviewed = re.search(r"^reviewed (\d+) facts of the dev build: (\d+) accepted, (\d+) rejected$",
                          out, re.MULTILINE)  # fmt: skip
     assert reviewed and int(reviewed.group(1)) == 10

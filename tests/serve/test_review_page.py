@@ -7,7 +7,6 @@ missing; on a developer's machine without it these tests skip.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,9 +16,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from browser import WAIT, headless_chromium, install_chromium
 from click.testing import CliRunner
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -34,39 +32,12 @@ from kg.serve.review import ReviewSession
 from kg.serve.review_server import ReviewServer
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-WAIT = 20  # seconds; the first page load of a cold browser on a busy CI machine is slow
-
-
-def install_chromium() -> None:
-    """Make Debian's Chromium and driver available: install under CI, else skip."""
-    if os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER):
-        return
-    if os.environ.get("CI") != "true":
-        pytest.skip("Chromium is not installed: apt-get install chromium chromium-driver")
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        pytest.fail("CI needs Chromium: run as root on Debian so apt-get can install it")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-    packages = ["chromium", "chromium-driver"]
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
-    subprocess.run(install, check=True, env=env)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
     """A headless Chromium (Debian's), closed after the module's tests."""
-    install_chromium()
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from headless_chromium()
 
 
 @pytest.fixture()

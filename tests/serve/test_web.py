@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from browser import WAIT, headless_chromium, install_chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -27,25 +23,7 @@ from serving import LV, QUERIES
 
 from kg.serve.endpoint import Endpoint
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-WAIT = 20  # seconds; the first page load of a cold browser on a busy CI machine is slow
-
-
-def install_chromium() -> None:
-    """Make Debian's Chromium and driver available: install under CI, else skip."""
-    if os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER):
-        return
-    if os.environ.get("CI") != "true":
-        pytest.skip("Chromium is not installed: apt-get install chromium chromium-driver")
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        pytest.fail("CI needs Chromium: run as root on Debian so apt-get can install it")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-    packages = ["chromium", "chromium-driver"]
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
-    subprocess.run(install, check=True, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +35,7 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser(downloads: Path) -> Iterator[WebDriver]:
     """A headless Chromium (Debian's), closed after the module's tests."""
-    install_chromium()
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from headless_chromium(downloads)
 
 
 def result_rows(driver: WebDriver) -> list[list[str]]:
