@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_path", "atomic_writer", "write_lines", "write_text"]
+__all__ = ["atomic_path", "atomic_writer", "write_arrays", "write_lines", "write_text"]
 
 
 @contextmanager
@@ -83,3 +83,11 @@ def write_lines(path: Path, lines: Iterable[str]) -> int:
             handle.write(line + "\n")
             count += 1
     return count
+
+
+def write_arrays(path: Path, **arrays: Any) -> None:
+    """Write numeric arrays as one compressed ``.npz`` (a model file) atomically."""
+    import numpy as np
+
+    with atomic_path(path) as temporary, temporary.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)

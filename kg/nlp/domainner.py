@@ -38,6 +38,7 @@ from spacy.language import Language
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 from spacy.tokens import Doc, Span
 
+from kg.atomic import write_arrays
 from kg.errors import InputError
 from kg.model import ENTITY_TYPES
 from kg.nlp.lexicon import Lexicon, load_lexicon
@@ -287,15 +288,13 @@ def save_domain_model(
     path: Path, weights: npt.NDArray[Any], transitions: npt.NDArray[Any], rule_features: bool
 ) -> None:
     """Write the model: numeric arrays only (float16 weights, compressed), atomically."""
-    tmp = path.with_name(f".{path.name}.tmp.npz")
-    np.savez_compressed(
-        tmp,
+    write_arrays(
+        path,
         version=np.array(DOMAIN_VERSION),
         weights=weights.astype(np.float16),
         transitions=transitions.astype(np.float32),
         rule_features=np.array(rule_features),
     )
-    tmp.replace(path)
 
 
 def _quotes_paired(name: str) -> bool:

@@ -34,6 +34,7 @@ from spacy.language import Language
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 from spacy.tokens import Doc, Span
 
+from kg.atomic import write_arrays
 from kg.errors import InputError
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.tokenizer import doc_text
@@ -501,14 +502,12 @@ def _model_problem(arrays: dict[str, Any]) -> str | None:
 
 def save_model(path: Path, weights: _Scores, transitions: _Scores) -> None:
     """Write the model: numeric arrays only (float16 weights, compressed), atomically."""
-    tmp = path.with_name(f".{path.name}.tmp.npz")
-    np.savez_compressed(
-        tmp,
+    write_arrays(
+        path,
         version=np.array(FEATURE_VERSION),
         weights=weights.astype(np.float16),
         transitions=transitions.astype(np.float32),
     )
-    tmp.replace(path)
 
 
 class StatEntityRecogniser:

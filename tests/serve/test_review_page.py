@@ -7,10 +7,8 @@ missing; on a developer's machine without it these tests skip.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +26,6 @@ from kg.graph.network import load_graph
 from kg.graph.review import review_queue
 from kg.model import SYMMETRIC_RELATIONS
 from kg.records.curation import CURATION_FILE, read_curation
-from kg.serve.review import ReviewSession
 from kg.serve.review_server import ReviewServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,23 +35,6 @@ REPO = Path(__file__).resolve().parents[2]
 def browser() -> Iterator[WebDriver]:
     """A headless Chromium (Debian's), closed after the module's tests."""
     yield from headless_chromium()
-
-
-@pytest.fixture()
-def build(corpus_build: Path, tmp_path: Path) -> Path:
-    """A copy of the sample corpus's build that a test may review."""
-    copy = tmp_path / "build"
-    shutil.copytree(corpus_build, copy)
-    return copy
-
-
-@pytest.fixture()
-def server(build: Path) -> Iterator[ReviewServer]:
-    """The review server of ``build`` on a free port."""
-    with ReviewServer(ReviewSession(build, by="tester")) as running:
-        threading.Thread(target=running.serve_forever, daemon=True).start()
-        yield running
-        running.shutdown()
 
 
 Fact = tuple[str, str, str]

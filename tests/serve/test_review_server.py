@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
 import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,24 +28,6 @@ from kg.serve.review_text import ArticleTexts, mark_names
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "examples" / "corpus"
 JSON = {"Content-Type": "application/json"}
-
-
-@pytest.fixture()
-def build(corpus_build: Path, tmp_path: Path) -> Path:
-    """A copy of the sample corpus's build that a test may review."""
-    copy = tmp_path / "build"
-    shutil.copytree(corpus_build, copy)
-    return copy
-
-
-@pytest.fixture()
-def server(build: Path) -> Iterator[ReviewServer]:
-    """The review server of ``build`` for the reviewer ``tester``, running on a free port."""
-    with ReviewServer(ReviewSession(build, by="tester")) as running:
-        thread = threading.Thread(target=running.serve_forever, daemon=True)
-        thread.start()
-        yield running
-        running.shutdown()
 
 
 def call(

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from kg.atomic import write_arrays
 from kg.errors import KGError
 from kg.model import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS
 from kg.nlp.relations.candidates import Candidate, allowed_types
@@ -297,13 +298,11 @@ def save_pair_model(
     confidence_weights: npt.NDArray[np.floating],
 ) -> None:
     """Write a model file (numbers only, compressed) atomically."""
-    tmp = path.with_name(f".{path.name}.tmp.npz")
-    np.savez_compressed(
-        tmp,
+    write_arrays(
+        path,
         version=np.array(FEATURE_VERSION),
         ids=ids.astype(np.int32),
         weights=weights.astype(np.float16),
         bias=bias.astype(np.float32),
         confidence=confidence_weights.astype(np.float32),
     )
-    tmp.replace(path)
