@@ -158,3 +158,16 @@ def test_an_added_fact_is_curated_evidence_and_the_build_still_validates(tmp_pat
     assert result.rows == [("lin",)]
     triples, violations = validate_build(out)
     assert triples and not violations
+
+
+def test_a_resumed_build_applies_the_corrections_too(tmp_path: Path) -> None:
+    from kg.records.cache import ExtractionCache, Journal, absolute_inputs
+
+    cache, out = tmp_path / "cache.sqlite", tmp_path / "build"
+    with ExtractionCache(cache) as interrupted:  # a build that started and never finished
+        interrupted.start_build(out, Journal(absolute_inputs([str(PAGE)]), False))
+    fixes = tmp_path / "fixes.jsonl"
+    fixes.write_text(json.dumps(RENAME, ensure_ascii=False) + "\n", encoding="utf-8")
+    output = run("build", "--resume", str(out), "--cache", str(cache), "--curation", str(fixes))
+    assert "corrections: 1 applied, 0 skipped" in output
+    assert "UNION:江苏省常熟市总工会" in load_graph(out)
