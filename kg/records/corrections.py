@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,9 +126,9 @@ class _Corrector:
         )
         return self.db.execute(f"DELETE FROM {rows} WHERE {where}", args).rowcount
 
-    def reject_fact(self, correction: Correction) -> None:
-        """Take a fact (or one statement of it) out of the graph, keeping it as rejected."""
-        fields = correction.fields
+    def statements_of(self, fields: Mapping[str, Any]) -> tuple[str, str, list[Any]]:
+        """Where the statements of a correction's fact are: the table, the condition and its
+        values (its ``evidence``, if any, narrowing them); the fact's ends must be nodes."""
         head, relation, tail = fields["head"], fields["relation"], fields["tail"]
         self.require(head)
         if relation == "HAS_HONOUR":
@@ -144,26 +144,18 @@ class _Corrector:
             if name in evidence:
                 where += f" AND {column} = ?"
                 args.append(evidence[name])
-        if not self.reject(correction, table, where, args):
-            raise _Skip(f"no such fact: {self.facts_of(fields['head'])}")
+        return table, where, args
+
+    def reject_fact(self, correction: Correction) -> None:
+        """Take a fact (or one statement of it) out of the graph, keeping it as rejected."""
+        if not self.reject(correction, *self.statements_of(correction.fields)):
+            raise _Skip(f"no such fact: {self.facts_of(correction.fields['head'])}")
 
     def accept_fact(self, correction: Correction) -> None:
         """Check that a fact a reviewer accepted is in the graph (nothing changes)."""
-        fields = correction.fields
-        head, relation, tail = fields["head"], fields["relation"], fields["tail"]
-        self.require(head)
-        if relation == "HAS_HONOUR":
-            found = self.one("SELECT 1 FROM node_honour WHERE node = ? AND honour = ?", head, tail)
-        else:
-            self.require(tail)
-            if relation in SYMMETRIC_RELATIONS:
-                head, tail = sorted((head, tail))
-            found = self.one(
-                "SELECT 1 FROM edge_statement WHERE head = ? AND tail = ? AND kind = ?",
-                head, tail, relation,
-            )  # fmt: skip
-        if not found:
-            raise _Skip(f"no such fact: {self.facts_of(fields['head'])}")
+        table, where, args = self.statements_of(correction.fields)
+        if not self.one(f"SELECT 1 FROM {table} WHERE {where}", *args):
+            raise _Skip(f"no such fact: {self.facts_of(correction.fields['head'])}")
 
     def keep_apart(self, correction: Correction) -> None:
         """Check that entities a reviewer kept apart are in the graph (nothing changes)."""
