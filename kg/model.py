@@ -29,6 +29,7 @@ __all__ = [
     "Source",
     "entity_key",
     "normalise_name",
+    "split_key",
 ]
 
 ENTITY_TYPES = (
@@ -73,6 +74,16 @@ def normalise_name(name: str) -> str:
 def entity_key(entity_type: str, name: str) -> str:
     """The build-wide identity of an entity, its node key: its type and canonical name."""
     return f"{entity_type}:{name}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """The type and the canonical name of a node key (``entity_key`` read back).
+
+    >>> split_key("UNION:常熟市总工会")
+    ('UNION', '常熟市总工会')
+    """
+    entity_type, _, name = key.partition(":")
+    return entity_type, name
 
 
 _BODIES = frozenset(ENTITY_TYPES) - {"PERSON"}

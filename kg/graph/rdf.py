@@ -43,6 +43,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDFS, SDO, SKOS
 from kg.atomic import atomic_path, atomic_writer
 from kg.graph.network import NetworkSource
 from kg.graph.vocab import ENTITY_CLASSES, KG, NAMESPACE, RELATION_PROPERTIES, ROLE_CLASSES
+from kg.model import split_key
 from kg.records.merge import AppliedCorrection, ArticleInfo, Entity, GraphSource
 from kg.records.merge import article_infos as article_infos  # the articles to_rdf describes
 
@@ -108,7 +109,7 @@ def percent_encoded(char: str) -> str:
 
 def entity_iri(key: str) -> URIRef:
     """The IRI of the entity with node key ``TYPE:name``: ``…/id/union/常熟市总工会``."""
-    entity_type, _, name = key.partition(":")
+    entity_type, name = split_key(key)
     return ID[f"{entity_type.lower()}/{iri_segment(name)}"]
 
 

@@ -21,7 +21,7 @@ from spacy.language import Language
 
 from kg.graph.network import load_graph
 from kg.learn.relation_training import ArticleExamples
-from kg.model import SYMMETRIC_RELATIONS, normalise_name
+from kg.model import SYMMETRIC_RELATIONS, normalise_name, split_key
 from kg.nlp.relations.candidates import Candidate, candidate_pairs
 from kg.nlp.relations.model_component import RelationModel, doc_pair_arguments, mention_counts
 from kg.nlp.relations.pair_features import pair_ids
@@ -48,7 +48,7 @@ class ReviewedStatement:
 
 def _names(graph: nx.MultiDiGraph, key: str) -> frozenset[str]:
     """The normalised names of a node (its key's name when the graph lost it)."""
-    node = graph.nodes.get(key) or {"label": key.partition(":")[2], "aliases": []}
+    node = graph.nodes.get(key) or {"label": split_key(key)[1], "aliases": []}
     return frozenset(normalise_name(name) for name in [node["label"], *node["aliases"]])
 
 
@@ -87,8 +87,8 @@ def reviewed_statements(build_dir: Path) -> Iterator[ReviewedStatement]:
 
 def _matches(candidate: Candidate, statement: ReviewedStatement) -> bool:
     """Whether a candidate pair joins the two ends of a judged fact (either way for partners)."""
-    head = normalise_name(candidate.head.key.partition(":")[2])
-    tail = normalise_name(candidate.value or candidate.tail.key.partition(":")[2])
+    head = normalise_name(split_key(candidate.head.key)[1])
+    tail = normalise_name(candidate.value or split_key(candidate.tail.key)[1])
     ends = {(head, tail)}
     if statement.relation in SYMMETRIC_RELATIONS:
         ends.add((tail, head))

@@ -28,7 +28,7 @@ from spacy.language import Language
 
 from kg.corpus import CorpusDocument
 from kg.learn.alignment import AlignedArticle, aligned_articles
-from kg.model import SYMMETRIC_RELATIONS, normalise_name
+from kg.model import SYMMETRIC_RELATIONS, normalise_name, split_key
 from kg.nlp.relations.candidates import Candidate, candidate_pairs
 from kg.nlp.relations.clauses import Args
 from kg.nlp.relations.model_component import (
@@ -126,7 +126,7 @@ def named_keys(aligned: AlignedArticle, args: Args) -> dict[str, str]:
     }
     out = {}
     for arg in args:
-        label, _, name = arg.key.partition(":")
+        label, name = split_key(arg.key)
         found = forms.get((label, normalise_name(name)))
         if found is not None:
             out[arg.key] = found

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.model import RELATION_ENDS, SYMMETRIC_RELATIONS, entity_key
-from kg.records.curation import Correction
+from kg.model import RELATION_ENDS, SYMMETRIC_RELATIONS, entity_key, split_key
+from kg.records.curation import Correction, ends_problem
 
 __all__ = ["CURATED_RULE", "CurationReport", "apply_corrections"]
 
@@ -41,12 +41,6 @@ class CurationReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def _split_key(key: str) -> tuple[str, str]:
-    """A node key's type and name."""
-    kind, _, name = key.partition(":")
-    return kind, name
-
-
 class _Corrector:
     """The corrections' operations on the merge's tables (one method per ``op``)."""
 
@@ -64,7 +58,7 @@ class _Corrector:
         label = self.one("SELECT label FROM node WHERE key = ?", key)
         if label is None:
             same_type = "SELECT key FROM node WHERE type = ?"
-            keys = [k for (k,) in self.db.execute(same_type, (_split_key(key)[0],))]
+            keys = [k for (k,) in self.db.execute(same_type, (split_key(key)[0],))]
             near = difflib.get_close_matches(key, keys, n=3, cutoff=0.5)
             hint = f"; nearest: {', '.join(near)}" if near else ""
             raise _Skip(f"{key} is not in the graph{hint}")
@@ -78,7 +72,7 @@ class _Corrector:
 
     def create(self, key: str) -> None:
         """A new node with no names, roles, articles or facts yet."""
-        kind, name = _split_key(key)
+        kind, name = split_key(key)
         self.db.execute("INSERT INTO node VALUES (?, ?, ?)", (key, kind, name))
         self.targets.append(key)
 
@@ -173,13 +167,6 @@ class _Corrector:
         listed = "; ".join(f"{kind} {other}" for kind, other in rows)
         return f"{key} has {listed}" if rows else f"{key} has no facts"
 
-    def check_ends(self, relation: str, head: str, tail: str | None) -> None:
-        """Skip a fact whose ends have types the relation does not join."""
-        heads, tails = RELATION_ENDS[relation]
-        if _split_key(head)[0] not in heads or (tail and _split_key(tail)[0] not in tails):
-            joined = f"{'/'.join(sorted(heads))} → {'/'.join(sorted(tails)) or 'a value'}"
-            raise _Skip(f"{relation} joins {joined}")
-
     def add_fact(self, correction: Correction) -> None:
         """Add a fact with the sentence the researcher read it in as its evidence."""
         fields = correction.fields
@@ -188,7 +175,8 @@ class _Corrector:
         honour = relation == "HAS_HONOUR"
         if not honour:
             self.require(tail)
-        self.check_ends(relation, head, None if honour else tail)
+        if problem := ends_problem(fields):
+            raise _Skip(problem)
         query = "SELECT ref, date FROM article WHERE document = ? AND idx = ?"
         args: list[Any] = [fields["document"], fields.get("article", 0)]
         if "record" in fields:
@@ -223,7 +211,7 @@ class _Corrector:
         keys = list(dict.fromkeys(correction.fields["keys"]))
         for key in keys:
             self.require(key)
-        survivor = entity_key(_split_key(keys[0])[0], correction.fields["name"])
+        survivor = entity_key(split_key(keys[0])[0], correction.fields["name"])
         if survivor not in keys:
             self.free(survivor)
             self.create(survivor)
@@ -236,7 +224,7 @@ class _Corrector:
         fields = correction.fields
         key = fields["key"]
         self.require(key)
-        new = entity_key(_split_key(key)[0], fields["name"])
+        new = entity_key(split_key(key)[0], fields["name"])
         self.free(new)
         articles, documents = fields.get("articles", []), fields.get("documents", [])
         where = (
@@ -256,7 +244,7 @@ class _Corrector:
         """Give a node another canonical name (its old one stays as an alias)."""
         key = correction.fields["key"]
         self.require(key)
-        new = entity_key(_split_key(key)[0], correction.fields["name"])
+        new = entity_key(split_key(key)[0], correction.fields["name"])
         self.free(new)
         self.create(new)
         self.move(key, new)
@@ -288,7 +276,7 @@ class _Corrector:
         """Give a person a role, or take it away (``value`` false)."""
         key, role = correction.fields["key"], correction.fields["role"]
         self.require(key)
-        if _split_key(key)[0] != "PERSON":
+        if split_key(key)[0] != "PERSON":
             raise _Skip(f"{key} is not a person; roles are a person's")
         if correction.fields.get("value", True):
             self.db.execute("INSERT OR IGNORE INTO node_role VALUES (?, ?)", (key, role))

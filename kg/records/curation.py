@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.model import ENTITY_TYPES, PERSON_ROLES, RELATION_TYPES
+from kg.model import ENTITY_TYPES, PERSON_ROLES, RELATION_ENDS, RELATION_TYPES, split_key
 
 __all__ = [
     "APPLIED_FILE",
@@ -46,6 +46,7 @@ __all__ = [
     "Correction",
     "Curator",
     "append_corrections",
+    "ends_problem",
     "merged_corrections",
     "new_correction",
     "parse_correction",
@@ -118,6 +119,17 @@ def _check_key(value: Any, name: str) -> str | None:
     return None
 
 
+def ends_problem(fields: Mapping[str, Any]) -> str | None:
+    """Why a fact's ends (node keys, which carry their types) cannot be joined by its relation,
+    or None: ``TRAINED joins PERSON → PERSON``."""
+    relation = fields["relation"]
+    heads, tails = RELATION_ENDS[relation]
+    tail = None if relation == "HAS_HONOUR" else fields["tail"]
+    if split_key(fields["head"])[0] in heads and (tail is None or split_key(tail)[0] in tails):
+        return None
+    return f"{relation} joins {'/'.join(sorted(heads))} → {'/'.join(sorted(tails)) or 'a value'}"
+
+
 def _check_values(op: str, fields: Mapping[str, Any]) -> str | None:
     """Why the fields of an operation cannot be used, or None."""
     for name in _KEY_FIELDS:
@@ -135,7 +147,7 @@ def _check_values(op: str, fields: Mapping[str, Any]) -> str | None:
         for key in keys:
             if problem := _check_key(key, "keys"):
                 return problem
-        if op == "merge" and len({key.partition(":")[0] for key in keys}) > 1:
+        if op == "merge" and len({split_key(key)[0] for key in keys}) > 1:
             return "merge joins entities of one type; retype one first"
     if op == "split":
         if not fields.get("articles") and not fields.get("documents"):

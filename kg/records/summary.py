@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.model import ENTITY_TYPES, RELATION_TYPES
+from kg.model import ENTITY_TYPES, RELATION_TYPES, split_key
 from kg.read.ingest import describe_unsupported
 from kg.records.corrections import CurationReport
 from kg.records.merge import GraphSource
@@ -34,11 +34,6 @@ class GraphCounts:
     corrections: dict[str, int] = field(default_factory=dict)
 
 
-def _name(key: str) -> str:
-    """The canonical name in a node key."""
-    return key.partition(":")[2]
-
-
 def count_graph(source: GraphSource, curation: CurationReport | None = None) -> GraphCounts:
     """Count the entities and facts of a merged graph, streaming them once."""
     entities: Counter[str] = Counter()
@@ -50,7 +45,7 @@ def count_graph(source: GraphSource, curation: CurationReport | None = None) -> 
     for head, tail, kind, _ in source.edges():
         relations[kind] += 1
         if kind in pairs:
-            pairs[kind].append((_name(head), _name(tail)))
+            pairs[kind].append((split_key(head)[1], split_key(tail)[1]))
     corrections = (
         {"applied": curation.applied, "skipped": len(curation.skipped)}
         if curation and (curation.applied or curation.skipped)

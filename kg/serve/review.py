@@ -20,11 +20,12 @@ from typing import Any
 
 from kg.graph.network import EXTRACTION_FILE, load_graph, read_records
 from kg.graph.review import ReviewItem, merge_suggestions, review_queue
-from kg.model import RELATION_ENDS, RELATION_TYPES
+from kg.model import RELATION_TYPES
 from kg.records.curation import (
     CURATION_FILE,
     Correction,
     append_corrections,
+    ends_problem,
     parse_correction,
     read_curation,
 )
@@ -178,20 +179,10 @@ class ReviewSession:
             raise ValueError("by and at are the session's: leave them out")
         at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         correction = parse_correction({**line, "by": self.by, "at": at})
-        if correction.op == "add_fact":
-            _check_ends(correction.fields)
+        if correction.op == "add_fact" and (problem := ends_problem(correction.fields)):
+            raise ValueError(f"add_fact: {problem}")
         with self.lock:
             append_corrections(self.path, [correction])
             self._note(correction)
             self.this_session += 1
         return correction
-
-
-def _check_ends(fields: Mapping[str, Any]) -> None:
-    """Refuse a fact whose ends have types its relation does not join (``ValueError``)."""
-    heads, tails = RELATION_ENDS[fields["relation"]]
-    head_type = fields["head"].partition(":")[0]
-    tail_type = fields["tail"].partition(":")[0] if fields["relation"] != "HAS_HONOUR" else None
-    if head_type not in heads or (tail_type is not None and tail_type not in tails):
-        joined = f"{'/'.join(sorted(heads))} → {'/'.join(sorted(tails)) or 'a value'}"
-        raise ValueError(f"add_fact: {fields['relation']} joins {joined}")

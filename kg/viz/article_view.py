@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from kg.model import split_key
 from kg.nlp.language import load
 from kg.read.articles import split_articles
 from kg.read.ingest import read_sources
@@ -51,6 +52,6 @@ def displacy_article(path: str | Path, article: int = 0) -> dict[str, Any]:
     for span in doc.ents:
         start, end = position.get(span.start_char), position.get(span.end_char - 1)
         if start is not None and end is not None:
-            name = span.kb_id_.partition(":")[2] or span.text
+            name = split_key(span.kb_id_)[1] or span.text
             ents.append({"start": start, "end": end + 1, "label": span.label_, "kb_id": name})
     return {"text": text, "ents": ents, "title": chosen.headline or None}

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from kg.atomic import write_arrays
 from kg.errors import KGError
-from kg.model import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS
+from kg.model import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS, split_key
 from kg.nlp.relations.candidates import Candidate, allowed_types
 from kg.nlp.relations.facts import FoundRelation
 from kg.nlp.relations.pair_features import BITS, FEATURE_VERSION
@@ -161,8 +161,8 @@ def confidence_features(
     x[at + _TYPE_INDEX[kind]] = 1
     x[at + len(RELATION_TYPES) + _TYPE_INDEX[kind]] = float(ruled)
     at += 2 * len(RELATION_TYPES)
-    head_label, _, head_name = head.partition(":")
-    tail_label, _, tail_name = (tail or "HONOUR:").partition(":")
+    head_label, head_name = split_key(head)
+    tail_label, tail_name = split_key(tail or "HONOUR:")
     x[at + ENTITY_TYPES.index(head_label)] = 1
     at += len(ENTITY_TYPES)
     x[at + _ENTITY_INDEX[tail_label]] = 1
