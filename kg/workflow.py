@@ -39,7 +39,7 @@ from kg.formats.registry import DEFAULT_EXPORTS, WRITERS, write_default_exports
 from kg.graph.network import EXTRACTION_FILE, read_records
 from kg.graph.rdf import JSONLD_FILE, NTRIPLES_FILE, REJECTED_FILE, TURTLE_FILE, write_rdf
 from kg.graph.store import STORE_DIR, write_store
-from kg.read.identity import BuildDocuments, DocumentEntry
+from kg.read.identity import DOCUMENTS_FILE, BuildDocuments, DocumentEntry, build_entries
 from kg.read.ingest import BUILD_MARKER
 from kg.records.cache import (
     FINGERPRINT_FILE,
@@ -84,7 +84,6 @@ BuildMode = Literal["new", "update", "resume"]
 STAGING_MARK = ".building-"
 # BUILD_MARKER (.union-kg-build) holds {"format": BUILD_FORMAT}: a build wrote this directory.
 BUILD_FORMAT = 1
-DOCUMENTS_FILE = "documents.jsonl"  # each document's name, record id, file and content digest
 SUMMARY_FILE = "summary.json"
 # Every entry a build writes into its directory (a test checks a fresh build against it).
 BUILD_FILES = frozenset(
@@ -304,10 +303,8 @@ def _build_documents(build_dir: Path) -> BuildDocuments:
     """The documents of an existing build: from its ``documents.jsonl``, or for a build made
     before builds kept one, the names and record ids of its records (files and digests
     unknown)."""
-    listed = build_dir / DOCUMENTS_FILE
-    if listed.is_file():
-        with listed.open(encoding="utf-8") as lines:
-            return BuildDocuments(DocumentEntry.from_json(line) for line in lines if line.strip())
+    if (build_dir / DOCUMENTS_FILE).is_file():
+        return BuildDocuments(build_entries(build_dir))
     records = read_records(build_dir / EXTRACTION_FILE)
     return BuildDocuments(DocumentEntry(r["document"], r.get("id"), None, None) for r in records)
 

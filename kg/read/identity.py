@@ -26,10 +26,12 @@ from pathlib import Path
 from kg.model import Source
 
 __all__ = [
+    "DOCUMENTS_FILE",
     "STDIN_DOCUMENT",
     "BuildDocuments",
     "DocumentEntry",
     "InputFile",
+    "build_entries",
     "content_digest",
     "file_key",
     "input_file",
@@ -39,6 +41,7 @@ __all__ = [
 
 STDIN = "-"
 STDIN_DOCUMENT = "stdin"
+DOCUMENTS_FILE = "documents.jsonl"  # a build's documents: name, record id, file, content digest
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,15 @@ class DocumentEntry:
         """Read a line of ``documents.jsonl``."""
         values = json.loads(line)
         return cls(values["document"], values.get("id"), values.get("path"), values.get("sha256"))
+
+
+def build_entries(build_dir: Path) -> list[DocumentEntry]:
+    """The documents a build lists in its ``documents.jsonl`` (none when it has no such file)."""
+    listed = build_dir / DOCUMENTS_FILE
+    if not listed.is_file():
+        return []
+    with listed.open(encoding="utf-8") as lines:
+        return [DocumentEntry.from_json(line) for line in lines if line.strip()]
 
 
 _ABSENT = "absent"  # not a digest: a document the build does not hold

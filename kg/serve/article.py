@@ -17,12 +17,10 @@ from urllib.parse import quote
 
 from kg.errors import EndpointError, KGError
 from kg.read.articles import split_articles
-from kg.read.identity import DocumentEntry, content_digest
+from kg.read.identity import DocumentEntry, build_entries, content_digest
 from kg.read.ingest import read_sources
 
-__all__ = ["ArticleText", "DocumentFiles", "marked_html", "names_and_sentences"]
-
-_DOCUMENTS = "documents.jsonl"
+__all__ = ["ArticleText", "DocumentFiles", "marked_html", "name_spans", "names_and_sentences"]
 
 
 @dataclass(frozen=True)
@@ -37,12 +35,9 @@ class DocumentFiles:
     """The input files of a build, by (document name, record id), from ``documents.jsonl``."""
 
     def __init__(self, build_dir: Path) -> None:
-        self.files: dict[tuple[str, str], DocumentEntry] = {}
-        listing = build_dir / _DOCUMENTS
-        if listing.is_file():
-            for line in listing.read_text(encoding="utf-8").splitlines():
-                entry = DocumentEntry.from_json(line)
-                self.files[entry.document, entry.record_id or ""] = entry
+        self.files: dict[tuple[str, str], DocumentEntry] = {
+            (entry.document, entry.record_id or ""): entry for entry in build_entries(build_dir)
+        }
 
     def article(self, document: str, record: str, index: int) -> ArticleText:
         """The ``index``-th article of a document as written; an error when it cannot be read."""
@@ -71,10 +66,11 @@ class DocumentFiles:
         return ArticleText(source.raw[start:end], start)
 
 
-def _mention_spans(text: str, names: Mapping[str, str]) -> list[tuple[int, int, str]]:
-    """Where the names occur in ``text``, longest names first, without overlaps.
+def name_spans(text: str, names: Mapping[str, str]) -> list[tuple[int, int, str]]:
+    """Where the names occur in ``text`` (each with its value in ``names``), in text order;
+    where two overlap the longer name wins, so a full name is marked rather than a short one in it.
 
-    >>> _mention_spans("甲工会与甲合作", {"甲工会": "u", "甲": "p"})
+    >>> name_spans("甲工会与甲合作", {"甲工会": "u", "甲": "p"})
     [(0, 3, 'u'), (4, 5, 'p')]
     """
     taken = [False] * len(text)
@@ -85,7 +81,7 @@ def _mention_spans(text: str, names: Mapping[str, str]) -> list[tuple[int, int, 
             if not any(taken[at : at + len(name)]):
                 taken[at : at + len(name)] = [True] * len(name)
                 spans.append((at, at + len(name), names[name]))
-            at = text.find(name, at + len(name))
+            at = text.find(name, at + 1)
     return sorted(spans)
 
 
@@ -102,7 +98,7 @@ def marked_html(
     # names are found across the hard line breaks of a page, as the pipeline reads them
     kept = [index for index, character in enumerate(article.text) if character != "\n"]
     entity_at: list[str | None] = [None] * size
-    for start, end, iri in _mention_spans("".join(article.text[i] for i in kept), names):
+    for start, end, iri in name_spans("".join(article.text[i] for i in kept), names):
         first, last = kept[start], kept[end - 1] + 1  # the line breaks inside a name too
         entity_at[first:last] = [iri] * (last - first)
     pieces: list[str] = []

@@ -17,9 +17,9 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.model import Source
-from kg.read.identity import DocumentEntry
+from kg.read.identity import build_entries
 from kg.read.ingest import read_sources
-from kg.workflow import DOCUMENTS_FILE
+from kg.serve.article import name_spans
 
 __all__ = ["ArticleTexts", "Passage", "mark_names"]
 
@@ -45,17 +45,12 @@ def mark_names(text: str, names: Mapping[str, Iterable[str]]) -> list[tuple[str,
     [('吕国梁', 'head'), ('带徒', ''), ('韩立新', 'tail'), ('。', '')]
     """
     roles: list[str] = [""] * len(text)
-    wanted = sorted(
-        ((name, role) for role, listed in names.items() for name in listed if name),
-        key=lambda pair: -len(pair[0]),
-    )
-    for name, role in wanted:
-        start = text.find(name)
-        while start >= 0:
-            end = start + len(name)
-            if not any(roles[start:end]):
-                roles[start:end] = [role] * len(name)
-            start = text.find(name, start + 1)
+    by_name: dict[str, str] = {}
+    for role, listed in names.items():
+        for name in listed:
+            by_name.setdefault(name, role)  # a name of two roles is the first role's
+    for start, end, role in name_spans(text, by_name):
+        roles[start:end] = [role] * (end - start)
     pieces: list[tuple[str, str]] = []
     for char, role in zip(text, roles, strict=True):
         if pieces and pieces[-1][1] == role:
@@ -79,13 +74,7 @@ class ArticleTexts:
     """The passages of a build's statements, read from the files the build was made from."""
 
     def __init__(self, build_dir: Path) -> None:
-        self.paths: dict[str, str | None] = {}
-        listing = build_dir / DOCUMENTS_FILE
-        if listing.is_file():
-            for line in listing.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    entry = DocumentEntry.from_json(line)
-                    self.paths[entry.document] = entry.path
+        self.paths = {entry.document: entry.path for entry in build_entries(build_dir)}
 
     def passage(self, evidence: Mapping[str, Any]) -> Passage:
         """The paragraph around a statement's sentence (``evidence`` as the graph holds it)."""
