@@ -31,6 +31,8 @@ from learning_curve import evaluation_sets
 from kg.cli import main as kg_main
 from kg.corpus import load_corpus
 from kg.graph.network import load_graph
+from kg.graph.review import graph_facts
+from kg.learn.curated_examples import node_names
 from kg.learn.scoring_runs import EvaluationSet, extract_lines, score_lines, variant_pipeline
 from kg.learn.trainers import TRAINERS, TrainingRequest
 from kg.model import SYMMETRIC_RELATIONS, normalise_name
@@ -72,26 +74,9 @@ def gold_facts(
     return facts
 
 
-def names(graph: Any, key: str) -> frozenset[str]:
-    """The normalised names of a node."""
-    node = graph.nodes[key]
-    return frozenset(normalise_name(n) for n in [node["label"], *node["aliases"]])
-
-
-def lowest_confidence(
-    graph: Any, count: int
-) -> list[tuple[str, str, str, float, list[dict[str, Any]]]]:
+def lowest_confidence(graph: Any, count: int) -> list[tuple[str, str, str, dict[str, Any], int]]:
     """The ``count`` facts of lowest confidence (honours included), ties by their ends."""
-    facts = [
-        (h, k, t, d["confidence"], d["evidence"])
-        for h, t, k, d in graph.edges(keys=True, data=True)
-    ]
-    for key, node in graph.nodes(data=True):
-        for honour, statements in node["honour_evidence"].items():
-            facts.append(
-                (key, "HAS_HONOUR", honour, max(s["confidence"] for s in statements), statements)
-            )
-    return sorted(facts, key=lambda f: (f[3], f[0], f[1], f[2]))[:count]
+    return sorted(graph_facts(graph), key=lambda f: (f[3]["confidence"], f[0], f[1], f[2]))[:count]
 
 
 def review(build: Path, corpus: Path, count: int) -> tuple[int, int]:
@@ -100,12 +85,14 @@ def review(build: Path, corpus: Path, count: int) -> tuple[int, int]:
     graph = load_graph(build)
     researcher = Curator(build, by="simulated-researcher")
     accepted = rejected = 0
-    for head, kind, tail, _, statements in lowest_confidence(graph, count):
-        heads = names(graph, head)
-        tails = frozenset({normalise_name(tail)}) if kind == "HAS_HONOUR" else names(graph, tail)
+    for head, kind, tail, data, _ in lowest_confidence(graph, count):
+        heads = node_names(graph, head)
+        tails = (
+            frozenset({normalise_name(tail)}) if kind == "HAS_HONOUR" else node_names(graph, tail)
+        )
         right = any(
             kind == gold_kind and heads & gold_head and tails & gold_tail
-            for s in statements
+            for s in data["evidence"]
             for gold_head, gold_kind, gold_tail in gold.get(
                 (Path(s["document"]).name, s["record"]), ()
             )

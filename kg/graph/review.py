@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["MergeSuggestion", "ReviewItem", "merge_suggestions", "review_queue"]
+__all__ = ["MergeSuggestion", "ReviewItem", "graph_facts", "merge_suggestions", "review_queue"]
 
 _REVIEW_OPS = ("accept_fact", "reject_fact")
 _SHORTEST_CONTAINED = 4  # shorter names (市总工会) sit inside too many others to suggest a merge
@@ -66,8 +66,9 @@ def _kept_apart(graph: nx.MultiDiGraph) -> set[tuple[str, str]]:
     return pairs
 
 
-def _facts(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, Any], int]]:
-    """Every fact with its data and the degree of its ends, honours included."""
+def graph_facts(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, Any], int]]:
+    """Every fact as (head, relation, tail, data, degree of its ends), honours included (their
+    data: the highest confidence of their statements, and the statements as evidence)."""
     for head, tail, kind, data in graph.edges(keys=True, data=True):
         yield head, kind, tail, data, graph.degree(head) + graph.degree(tail)
     for key, node in graph.nodes(data=True):
@@ -82,7 +83,7 @@ def review_queue(graph: nx.MultiDiGraph, limit: int | None = None) -> list[Revie
     items = [
         ReviewItem(head, kind, tail, data["confidence"],
                    round((1 - data["confidence"]) * (1 + degree), 6), tuple(data["evidence"]))
-        for head, kind, tail, data, degree in _facts(graph)
+        for head, kind, tail, data, degree in graph_facts(graph)
         if (head, kind, tail) not in done
     ]  # fmt: skip
     items.sort(key=lambda item: (-item.gain, item.head, item.relation, item.tail))

@@ -28,7 +28,7 @@ from kg.nlp.relations.pair_features import pair_ids
 from kg.nlp.relations.pair_model import CLASSES
 from kg.nlp.tokenizer import doc_text
 
-__all__ = ["ReviewedStatement", "curated_examples", "reviewed_statements"]
+__all__ = ["ReviewedStatement", "curated_examples", "node_names", "reviewed_statements"]
 
 _INDEX = {name: i for i, name in enumerate(CLASSES)}
 _RIGHT = {"accept_fact": True, "add_fact": True, "reject_fact": False}
@@ -46,7 +46,7 @@ class ReviewedStatement:
     correction: str  # the id of the correction that judged it
 
 
-def _names(graph: nx.MultiDiGraph, key: str) -> frozenset[str]:
+def node_names(graph: nx.MultiDiGraph, key: str) -> frozenset[str]:
     """The normalised names of a node (its key's name when the graph lost it)."""
     node = graph.nodes.get(key) or {"label": split_key(key)[1], "aliases": []}
     return frozenset(normalise_name(name) for name in [node["label"], *node["aliases"]])
@@ -79,9 +79,11 @@ def reviewed_statements(build_dir: Path) -> Iterator[ReviewedStatement]:
             statements = list(found.statements) if found else []
         else:
             statements = _statements_of(graph, head, kind, tail)
-        tails = frozenset({normalise_name(tail)}) if kind == "HAS_HONOUR" else _names(graph, tail)
+        tails = (
+            frozenset({normalise_name(tail)}) if kind == "HAS_HONOUR" else node_names(graph, tail)
+        )
         for text in dict.fromkeys(s["text"] for s in statements):
-            yield ReviewedStatement(_names(graph, head), kind, tails, _RIGHT[line["op"]], text,
+            yield ReviewedStatement(node_names(graph, head), kind, tails, _RIGHT[line["op"]], text,
                                     correction.ident)  # fmt: skip
 
 
