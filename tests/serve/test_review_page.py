@@ -66,13 +66,18 @@ def has_fact(graph: nx.MultiDiGraph, fact: Fact) -> bool:
     return bool(graph.has_edge(head, tail, key=relation))
 
 
-def test_ten_facts_reviewed_with_keys_change_the_next_build(
-    browser: WebDriver, server: ReviewServer, build: Path
-) -> None:
+def open_page(browser: WebDriver, server: ReviewServer) -> None:
+    """Load the review page and wait until its script has drawn the queue."""
     browser.get(server.url)
     WebDriverWait(browser, WAIT).until(
         lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready")
     )
+
+
+def test_ten_facts_reviewed_with_keys_change_the_next_build(
+    browser: WebDriver, server: ReviewServer, build: Path
+) -> None:
+    open_page(browser, server)
     queued = review_queue(load_graph(build))
     assert shown_fact(browser) == (queued[0].head, queued[0].relation, queued[0].tail)
     accepted, rejected = [], []
@@ -125,10 +130,7 @@ def test_screenshot_script_writes_a_png_and_nothing_into_the_build(
 def test_merge_buttons_and_the_add_form_write_their_corrections(
     browser: WebDriver, server: ReviewServer, build: Path
 ) -> None:
-    browser.get(server.url)
-    WebDriverWait(browser, WAIT).until(
-        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready")
-    )
+    open_page(browser, server)
     rows = browser.find_elements(By.CSS_SELECTOR, "#merge-list li")
     first, second = (row.get_attribute("data-keys") for row in rows[:2])
     rows[0].find_element(By.CSS_SELECTOR, "button.merge").click()
@@ -154,10 +156,7 @@ def test_merge_buttons_and_the_add_form_write_their_corrections(
 def test_keys_still_work_after_a_button_was_clicked(
     browser: WebDriver, server: ReviewServer, build: Path
 ) -> None:
-    browser.get(server.url)
-    WebDriverWait(browser, WAIT).until(
-        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready")
-    )
+    open_page(browser, server)
     queued = [(i.head, i.relation, i.tail) for i in review_queue(load_graph(build))]
     browser.find_element(By.ID, "skip").click()
     assert shown_fact(browser) == queued[1]
