@@ -444,9 +444,12 @@ class _GraphMerge:
 
     def corrections(self) -> Iterator[AppliedCorrection]:
         """The corrections applied, in order, with the node keys they touched still in the graph."""
-        nodes = {key for (key,) in self.db.execute("SELECT key FROM node")}
         query = "SELECT ident, line, targets FROM correction WHERE applied ORDER BY seq"
-        for ident, line, targets in self.db.execute(query):
+        applied = self.db.execute(query).fetchall()
+        if not applied:
+            return  # most builds: no node set to read
+        nodes = {key for (key,) in self.db.execute("SELECT key FROM node")}
+        for ident, line, targets in applied:
             kept = tuple(key for key in json.loads(targets) if key in nodes)
             yield AppliedCorrection(ident, json.loads(line), kept)
 
