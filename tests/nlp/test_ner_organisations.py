@@ -70,3 +70,33 @@ def test_other_organisations_are_the_models_bodies_no_rule_found():
     found = [NameSpan(8, 12, "ENTERPRISE", "org_head")]
     others = other_organisations(LEXICON, text, statistical, found)
     assert others == [NameSpan(1, 5, OTHER_ORG_LABEL, "statistical")]
+
+
+def test_a_legislature_a_bureau_jieba_keeps_whole_and_a_party_committee_are_government():
+    text = words("青禾市", "人大常委会", "、", "青禾市", "科技局", "和", "青禾市", "市委", "。")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("青禾市人大常委会", "GOVERNMENT"),
+        ("青禾市科技局", "GOVERNMENT"),
+        ("青禾市市委", "GOVERNMENT"),
+    }
+
+
+def test_hospitals_institutes_and_railway_depots_are_workplaces():
+    text = words("青禾", "人民", "医院", "、", "白鹭", "机务段", "与", "青禾", "化工", "研究所")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("青禾人民医院", "ENTERPRISE"),
+        ("白鹭机务段", "ENTERPRISE"),
+        ("青禾化工研究所", "ENTERPRISE"),
+    }
+
+
+def test_a_demonstrative_before_a_company_is_no_part_of_its_name():
+    text = words("这位", "青禾", "机械", "有限公司", "的", "焊工")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("青禾机械有限公司", "ENTERPRISE")
+    }
+
+
+def test_a_national_ministry_is_government_but_not_inside_a_longer_word():
+    text = words("教育部", "发文", "，", "各", "教育部门", "落实", "。")
+    assert named(text, find_government_words(LEXICON, text)) == {("教育部", "GOVERNMENT")}

@@ -84,3 +84,10 @@ def test_a_classic_surname_rare_in_newswire_opens_only_three_character_names():
 @pytest.mark.parametrize("name", ["常熟市", "王师傅"])
 def test_a_place_or_a_title_is_no_person(name):
     assert not person_names.could_be_name(LEXICON, name)
+
+
+def test_a_title_ending_in_a_surname_character_is_not_read_into_the_name():
+    text = "公司工会主席陶立说。"  # 席 is a surname too, but here it ends 主席
+    assert spelt(text, persons.find_cued_persons(LEXICON, CUES, text)) == ["陶立"]
+    statistical = [(5, 8, "PER"), (6, 8, "PER")]  # 席陶立 and 陶立
+    assert spelt(text, persons.statistical_persons(LEXICON, text, statistical)) == ["陶立"]

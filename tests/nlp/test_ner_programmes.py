@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ner_inputs import HEADS, LEXICON, spelt, words
 
-from kg.nlp.ner.programmes import find_programmes
+from kg.nlp.ner.programmes import find_programmes, joined_programmes
 
 
 def programmes(*parts: str) -> list[str]:
@@ -38,3 +38,17 @@ def test_a_course_head_names_a_course_only_inside_quotes():
 
 def test_a_quoted_generic_head_alone_is_no_programme():
     assert programmes("双方", "推出", "“", "订单", "班", "”", "。") == []
+
+
+def test_a_labour_and_skills_contest_reads_past_its_and():
+    found = programmes("2024", "年", "吴江区", "劳动", "和", "技能", "竞赛", "开幕", "。")
+    assert found == ["2024年吴江区劳动和技能竞赛"]
+
+
+def test_two_programmes_joined_by_ji_make_one_name():
+    text = words("2024", "年", "吴江区", "电工", "职业技能", "竞赛", "暨", "2024", "年", "吴江区",
+                 "劳动", "和", "技能", "竞赛", "开幕", "。")  # fmt: skip
+    found = list(find_programmes(LEXICON, HEADS, text))
+    assert spelt(text.text, joined_programmes(text.text, found)) == [
+        "2024年吴江区电工职业技能竞赛暨2024年吴江区劳动和技能竞赛"
+    ]

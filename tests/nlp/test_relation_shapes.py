@@ -29,6 +29,7 @@ from kg.nlp.relations.person_shapes import (
     honour_announced,
     honour_awarded,
     honour_before_person,
+    honour_conferred,
     honour_list,
     lecturer_trainee,
     org_title_person,
@@ -320,6 +321,30 @@ def test_honour_before_a_list_of_persons_goes_to_each_of_them():
         "吕国梁", "邵婉清", "顾小满"}  # fmt: skip
     titled = sentence("大国工匠吕国梁、技术员邵婉清受邀参会。", *names[:2])
     assert {holder for holder, *_ in found(honour_before_person, titled, pattern)} == {"吕国梁"}
+
+
+def test_quoted_titles_written_one_after_another_before_a_person_are_each_an_honour():
+    pattern = HonourPattern(id="t", shape="honour_before_person", type="HAS_HONOUR",
+                            honours=(*HONOURS, "时代楷模"))  # fmt: skip
+    said = sentence("公司涌现出以“时代楷模”“平湖工匠”吕国梁为代表。", ("吕国梁", "PERSON"))
+    assert {value for _, value, _, _ in found(honour_before_person, said, pattern)} == {
+        "时代楷模", "平湖工匠"}  # fmt: skip
+
+
+def test_honour_conferred_goes_to_each_person_named_after_the_verb():
+    pattern = AnnouncedPattern(id="t", shape="honour_conferred", type="HAS_HONOUR",
+                               triggers=("授予", "命名"))  # fmt: skip
+    names = (("吕国梁", "PERSON"), ("邵婉清", "PERSON"))
+    said = sentence("区总工会决定授予吕国梁、邵婉清等42名职工“优秀人才”荣誉称号。", *names)
+    assert found(honour_conferred, said, pattern) == {
+        ("吕国梁", "优秀人才", ("授予",), None),
+        ("邵婉清", "优秀人才", ("授予",), None),
+    }
+    named = sentence("区总工会命名吕国梁等10位职工为“平湖工匠”。", *names[:1])
+    assert found(honour_conferred, named, pattern) == {("吕国梁", "平湖工匠", ("命名",), None)}
+    assert not found(
+        honour_conferred, sentence("区总工会授予吕国梁所在班组奖金。", *names[:1]), pattern
+    )
 
 
 def test_honour_announced_goes_to_each_person_listed_after_the_colon():

@@ -175,6 +175,8 @@ def _ends_name(
         return False  # 快递|员: jieba split a trade noun from its suffix
     if is_stop(lexicon, word) or (word not in lexicon.word_tags and _holds_function_char(word)):
         return True
+    if lexicon.word_tags.get(word, "").startswith("r") and word[0] in _STOP_PREFIX_CHARS:
+        return True  # 这位|某公司, 该|厂: a demonstrative points at a name, it is no part of one
     if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(words.text[word_start - 1])):
         return True
     inner = heads.label_of.get(word)

@@ -31,7 +31,7 @@ from kg.nlp.ner.persons import (
     repeated_persons,
     statistical_persons,
 )
-from kg.nlp.ner.programmes import find_programmes
+from kg.nlp.ner.programmes import find_programmes, joined_programmes
 from kg.nlp.statner import TaggedName
 
 __all__ = ["NameFinder"]
@@ -79,6 +79,7 @@ class NameFinder:
             f for f in found if f.label != "PERSON" or could_be_name(lexicon, text[f.start : f.end])
         ]
         found = complete_persons(text, found)
+        found += joined_programmes(text, found)
         found += repeated_persons(lexicon, indexed, found)
         # dict.fromkeys, not set: a name two rules found keeps the first rule, whatever the
         # hash seed (the rule is a feature of kg_domain_ner, whose training must not vary).

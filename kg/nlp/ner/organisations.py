@@ -56,6 +56,9 @@ _LEVEL_FORM_OPENERS = frozenset(word_list("level_short_form_openers"))  # 由县
 _GOVERNMENT_WORD_ENDINGS = word_list("government_word_endings")
 _NOT_GOVERNMENT_ENDINGS = word_list("not_government_endings")
 _DIVISION_ENDINGS = word_list("division_endings")
+_NATIONAL_BODIES = re.compile(  # 教育部, 人社部: national bodies named without a place
+    "|".join(map(re.escape, sorted(word_list("national_bodies"), key=len, reverse=True)))
+)
 
 
 def _acting_place_words(part: str) -> str:
@@ -144,7 +147,8 @@ def find_level_short_forms(heads: HeadNouns, words: Words) -> Iterator[NameSpan]
 
 
 def find_government_words(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
-    """Ministries and bureaus jieba knows as organisation words (财政部, 商务部)."""
+    """Ministries and bureaus jieba knows as organisation words (财政部, 商务部), and the
+    national bodies of the word list, written whole (教育部, not 教育部门)."""
     for word, start in zip(words.words, words.starts, strict=True):
         if (
             len(word) >= 3
@@ -153,6 +157,10 @@ def find_government_words(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
             and not word.endswith(_NOT_GOVERNMENT_ENDINGS)
         ):
             yield NameSpan(start, start + len(word), "GOVERNMENT", "government_word")
+    for match in _NATIONAL_BODIES.finditer(words.text):
+        start, end = match.span()
+        if start in words.boundaries and end in words.boundaries:
+            yield NameSpan(start, end, "GOVERNMENT", "national_body")
 
 
 def find_acting_places(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:

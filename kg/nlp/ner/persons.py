@@ -81,6 +81,8 @@ def find_cued_persons(lexicon: Lexicon, cues: PersonCues, text: str) -> Iterator
                 continue
             if text[start:end] in lexicon.word_tags or not all(map(is_cjk, text[start:end])):
                 continue
+            if _starts_inside_word(lexicon, text, start):
+                continue  # 主席某某说: 席 ends the title, the name is the two after it
             yield NameSpan(start, end, "PERSON", f"speech:{match.group()}")
             break
 
@@ -164,11 +166,25 @@ def statistical_persons(
     lexicon: Lexicon, text: str, statistical: Iterable[TaggedName]
 ) -> Iterator[NameSpan]:
     """The persons of the statistical tagger that look like names (a Chinese name, or a
-    transliterated one with ·). Its organisations stay in ``doc.spans["kg_stat"]``: on union
-    news the head-noun rules name and type bodies far more precisely."""
+    transliterated one with ·) and do not begin inside a dictionary word (主|席某某: the
+    surname-like last character of 主席 is no name's start). Its organisations stay in
+    ``doc.spans["kg_stat"]``: on union news the head-noun rules name and type bodies far more
+    precisely."""
     for start, end, label in statistical:
-        if label == "PER" and is_statistical_person(lexicon, text[start:end]):
+        if (
+            label == "PER"
+            and is_statistical_person(lexicon, text[start:end])
+            and not _starts_inside_word(lexicon, text, start)
+        ):
             yield NameSpan(start, end, "PERSON", "statistical")
+
+
+def _starts_inside_word(lexicon: Lexicon, text: str, start: int) -> bool:
+    """Whether the characters before ``start`` and the one at it spell a dictionary word
+    (主席 in 主席某某): then ``start`` is inside that word, not a name's first character."""
+    return any(
+        start >= back and text[start - back : start + 1] in lexicon.word_tags for back in (1, 2)
+    )
 
 
 def repeated_persons(lexicon: Lexicon, words: Words, found: list[NameSpan]) -> list[NameSpan]:

@@ -21,7 +21,7 @@ from kg.nlp.ner.name_words import (
 )
 from kg.wordlists import word_list
 
-__all__ = ["find_programmes"]
+__all__ = ["find_programmes", "joined_programmes"]
 
 _YEAR = re.compile(r"(?:19|20)\d\d年度?")
 _PRECEDING_YEAR = re.compile(r"(?:19|20)\d\d年度?$")
@@ -30,6 +30,7 @@ _QUOTED_ONLY_HEADS = frozenset(word_list("quoted_only_programme_heads"))
 _PERIOD_LEAD = re.compile("|".join(map(re.escape, word_list("period_words"))))  # 新一年度
 _PROJECT_HEADS = word_list("project_heads")
 _COURSE_HEADS = word_list("course_heads")
+_JOINER = "暨"  # X暨Y: one event under two names
 
 
 def find_programmes(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterator[NameSpan]:
@@ -80,3 +81,16 @@ def _is_anchored(lexicon: Lexicon, words: Words, start: int, head_start: int) ->
     if any(map(head, _PROJECT_HEADS)):
         return head_start - start >= 8  # a long named project (…服务职工项目), not 重点项目
     return any(map(head, _COURSE_HEADS)) and head_start - start >= 4
+
+
+def joined_programmes(text: str, found: list[NameSpan]) -> list[NameSpan]:
+    """Programmes joined by 暨 (2024年…技能大赛暨…劳动和技能竞赛): the whole form is one
+    name (NOTES.md ruling 18), added beside its parts, which the longest-span choice drops."""
+    starts = {f.start: f for f in found if f.label == "PROGRAMME"}
+    return [
+        NameSpan(first.start, second.end, "PROGRAMME", "joined")
+        for first in found
+        if first.label == "PROGRAMME"
+        and text[first.end : first.end + 1] == _JOINER
+        and (second := starts.get(first.end + 1)) is not None
+    ]

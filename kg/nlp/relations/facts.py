@@ -24,6 +24,7 @@ from kg.nlp.relations.person_shapes import (
     honour_announced,
     honour_awarded,
     honour_before_person,
+    honour_conferred,
     honour_list,
     lecturer_trainee,
     org_title_person,
@@ -68,6 +69,7 @@ SHAPES: dict[str, Shape] = {
     "honour_awarded": honour_awarded,
     "honour_list": honour_list,
     "honour_announced": honour_announced,
+    "honour_conferred": honour_conferred,
     "lecturer_trainee": lecturer_trainee,
 }
 

@@ -187,7 +187,8 @@ class HonourPattern(Pattern):
 
 @dataclass(frozen=True, kw_only=True)
 class AnnouncedPattern(Pattern):
-    """``honour_announced``: 获得“HONOUR”称号的是：PERSONS; ``triggers`` are the award verbs."""
+    """``honour_announced`` (获得“HONOUR”称号的是：PERSONS) and ``honour_conferred`` (授予
+    PERSONS“HONOUR”称号): ``triggers`` are the award verbs."""
 
     triggers: _Words
 
@@ -221,6 +222,7 @@ PATTERN_SHAPES: dict[str, type[Pattern]] = {
     "honour_awarded": AwardPattern,
     "honour_list": HonourPattern,
     "honour_announced": AnnouncedPattern,
+    "honour_conferred": AnnouncedPattern,
     "lecturer_trainee": LecturerPattern,
 }
 

@@ -37,6 +37,7 @@ __all__ = [
     "honour_announced",
     "honour_awarded",
     "honour_before_person",
+    "honour_conferred",
     "honour_list",
     "honour_value",
     "lecturer_trainee",
@@ -112,6 +113,11 @@ def appointed(sentence: Sentence, pattern: AppointmentPattern) -> Iterator[Shape
             yield ShapeMatch(person, (named or fitting or bodies)[-1], (verb,))
 
 
+# The titles of a chain before a person: split at list marks and between quoted titles (“A”“B”).
+_CHAIN_PARTS = re.compile(r"[、，,]|(?<=[”」])(?=[“「])")
+_LAST_QUOTED = re.compile(r"[“「][^“”「」]+[”」]$")
+
+
 def honour_before_person(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
     """Honour titles in the chain of titles before a person, or before the list of persons it
     ends (浙江工匠、工作室领衔人某某; 大国工匠甲、乙和丙)."""
@@ -121,8 +127,9 @@ def honour_before_person(sentence: Sentence, pattern: HonourPattern) -> Iterator
         clause_start = sentence.clause_of(person.start)[0]
         first = sentence.coordinated_back(person, ("PERSON",), clause_start)[0]
         chain = sentence.between(clause_start, first.start)
-        for part in re.split(r"[、，,]", chain)[-3:]:
-            value = honour_value(part, pattern.honours)
+        for part in _CHAIN_PARTS.split(chain)[-3:]:
+            quoted = _LAST_QUOTED.search(part)  # 以“时代楷模”: the quoted honour alone
+            value = honour_value(quoted.group() if quoted else part, pattern.honours)
             if value:
                 yield ShapeMatch(person, value, (value,))
 
@@ -161,6 +168,28 @@ def honour_announced(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[
         for person in sentence.typed(["PERSON"]):
             if person.start >= listed_from:
                 yield ShapeMatch(person, value, (trigger.group(),))
+
+
+# 授予某某等142名职工“X”荣誉称号, 命名某某等10位职工为“X”: the verb, the persons, the honour.
+_CONFERRED = re.compile(
+    rf"^(?:等[\d一二三四五六七八九十百千两]*[名位个]?{HAN}{{0,4}}?)?为?([“「][^”」]{{2,24}}[”」])"
+)
+_CONFERRING_REACH = 4  # characters between the verb and the first person
+
+
+def honour_conferred(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[ShapeMatch]:
+    """授予/命名 A(、B)等N名职工(为)“X”: each person listed after the verb holds the honour."""
+    for person in sentence.typed(["PERSON"]):
+        reach = max(sentence.start, person.start - _CONFERRING_REACH)
+        before = sentence.between(reach, person.start)
+        trigger = find_word(before, pattern.triggers)
+        if trigger is None:
+            continue
+        listed = sentence.coordinated(person, ["PERSON"], sentence.end, LIST_JOINERS)
+        conferred = _CONFERRED.match(sentence.between(listed[-1].end, sentence.end))
+        if conferred:
+            for holder in listed:
+                yield ShapeMatch(holder, conferred.group(1)[1:-1], (trigger.group(),))
 
 
 def _honour_holders(sentence: Sentence, position: int) -> Args:
