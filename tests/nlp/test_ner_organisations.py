@@ -100,3 +100,17 @@ def test_a_demonstrative_before_a_company_is_no_part_of_its_name():
 def test_a_national_ministry_is_government_but_not_inside_a_longer_word():
     text = words("教育部", "发文", "，", "各", "教育部门", "落实", "。")
     assert named(text, find_government_words(LEXICON, text)) == {("教育部", "GOVERNMENT")}
+
+
+def test_a_numbered_unit_of_a_company_keeps_the_company_in_its_name():
+    text = words("青禾", "油田", "有限公司", "第三", "采油厂", "的", "工人")
+    assert ("青禾油田有限公司第三采油厂", "ENTERPRISE") in named(
+        text, find_organisations(LEXICON, HEADS, text)
+    )
+
+
+def test_a_place_jieba_cut_through_still_opens_the_name():
+    text = words("上", "海安", "谊", "车轮", "有限公司", "的", "工人")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("上海安谊车轮有限公司", "ENTERPRISE")
+    }

@@ -54,6 +54,7 @@ _PARTY_COMMITTEE = frozenset(word_list("party_committee_words"))
 _EDITION = re.compile(  # 首届“鲈乡杯”竞赛 keeps its edition
     "|".join(map(re.escape, word_list("edition_words"))) + r"|第[一二三四五六七八九十\d]+届"
 )
+_UNIT_ORDINAL = re.compile(r"第[一二三四五六七八九十百零〇\d]+")  # a numbered unit of a company
 # Round brackets around a part of a programme's name: 高技能人才(劳模工匠)创新…
 _OPEN_PARENTHESES, _CLOSE_PARENTHESES = "(（", ")）"
 _STOP_PREFIX_CHARS = frozenset(word_list("stop_prefix_chars"))
@@ -106,12 +107,23 @@ def expand_left(
         ):
             # 以施|慕远…工作室, 课由青|禾…公司: jieba joined a function word to the name
             start = word_start + name_start_in_glued_word(lexicon, word)
+            if _place_across(lexicon, text, word_start, word_start + len(word)):
+                start = word_start  # 上|海安…公司: jieba cut the place 上海 the name opens with
             break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
         if quoted and lexicon.word_tags.get(word, "") == "v":
             break  # left of a quoted name only nouns qualify it (产业工人“匠心贷”)
         start = word_start
         i -= 1
     return start
+
+
+def _place_across(lexicon: Lexicon, text: str, start: int, end: int) -> bool:
+    """A place of two or three characters that opens at ``start`` and runs past ``end``: jieba
+    cut through it (上|海安), so the word at ``start`` opens the name."""
+    return any(
+        start + length > end and text[start : start + length] in lexicon.places
+        for length in (2, 3)
+    )
 
 
 def _holds_function_char(word: str) -> bool:
@@ -163,6 +175,8 @@ def _ends_name(
     word, word_start = words.words[i], words.starts[i]
     if word in _PARTY_COMMITTEE or (label == "PROGRAMME" and _EDITION.fullmatch(word)):
         return False
+    if label == "ENTERPRISE" and _UNIT_ORDINAL.fullmatch(word) and i > 0:
+        return heads.label_of.get(words.words[i - 1]) != "ENTERPRISE"  # 某公司|第三|采油厂
     if word in lexicon.name_verbs or is_place(lexicon, word):
         return False  # 大连, 大同: jieba may tag a city as an adverb
     if word.startswith(_DESCRIBING_PREFIXES):
