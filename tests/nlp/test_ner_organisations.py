@@ -114,3 +114,11 @@ def test_a_place_jieba_cut_through_still_opens_the_name():
     assert named(text, find_organisations(LEXICON, HEADS, text)) == {
         ("上海安谊车轮有限公司", "ENTERPRISE")
     }
+
+
+def test_a_one_character_head_ending_a_word_jieba_keeps_whole_ends_a_name():
+    text = words("青禾", "集团", "第三", "炼钢厂", "和", "白鹭市", "工厂", "、", "全局")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("青禾集团", "ENTERPRISE"),
+        ("青禾集团第三炼钢厂", "ENTERPRISE"),
+    }

@@ -56,6 +56,8 @@ _LEVEL_FORM_OPENERS = frozenset(word_list("level_short_form_openers"))  # 由县
 _GOVERNMENT_WORD_ENDINGS = word_list("government_word_endings")
 _NOT_GOVERNMENT_ENDINGS = word_list("not_government_endings")
 _DIVISION_ENDINGS = word_list("division_endings")
+# Words ending in a one-character head that name no body (工厂, 格局): 某市工厂 is no name.
+_NOT_HEAD_WORDS = frozenset(word_list("not_head_words"))
 _NATIONAL_BODIES = re.compile(  # 教育部, 人社部: national bodies named without a place
     "|".join(map(re.escape, sorted(word_list("national_bodies"), key=len, reverse=True)))
 )
@@ -88,7 +90,9 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
         if head_end not in words.boundaries:
             continue
         if head_start not in words.boundaries and len(match.group()) < 2:
-            continue
+            head_start = _word_ending_in_head(lexicon, words, head_start)
+            if head_start is None:
+                continue
         label = heads.label_of[match.group()]
         start = expand_left(lexicon, heads, words, head_start, label, match.group())
         start = trim_leading(lexicon, words, start, head_start)
@@ -105,6 +109,18 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
             weak and _core_is_plain_name(lexicon, words, start, head_start)
         ):
             yield NameSpan(start, head_end, label, "org_head")
+
+
+def _word_ending_in_head(lexicon: Lexicon, words: Words, head_start: int) -> int | None:
+    """Where the word that a one-character head ends begins (炼钢|厂 in 炼钢厂, 科技|局 in
+    科技局), when that word is a short noun and no generic word (工厂, 格局); else None."""
+    i = words.index_at[head_start]
+    word = words.words[i]
+    if not 2 <= len(word) <= 4 or word in _NOT_HEAD_WORDS or word in lexicon.generic_words:
+        return None
+    if not lexicon.word_tags.get(word, "n").startswith("n"):
+        return None
+    return words.starts[i]
 
 
 def _union_core_is_body(
