@@ -52,3 +52,9 @@ def test_two_programmes_joined_by_ji_make_one_name():
     assert spelt(text.text, joined_programmes(text.text, found)) == [
         "2024年吴江区电工职业技能竞赛暨2024年吴江区劳动和技能竞赛"
     ]
+
+
+def test_a_quoted_slogan_before_a_dated_name_opens_it():
+    found = programmes("举办", "“", "匠心", "筑梦", "”", "——", "2021", "年度", "吴江区", "职工",
+                       "技能", "竞赛", "。")  # fmt: skip
+    assert found == ["“匠心筑梦”——2021年度吴江区职工技能竞赛"]

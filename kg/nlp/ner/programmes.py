@@ -30,6 +30,9 @@ _QUOTED_ONLY_HEADS = frozenset(word_list("quoted_only_programme_heads"))
 _PERIOD_LEAD = re.compile("|".join(map(re.escape, word_list("period_words"))))  # 新一年度
 _PROJECT_HEADS = word_list("project_heads")
 _COURSE_HEADS = word_list("course_heads")
+# A quoted slogan right before a dated name is its first part: “提升创新力”2023年…竞赛.
+_SLOGAN_BEFORE = re.compile(r"[“「][^“”「」]{2,30}[”」](?:——|—)?$")
+_SLOGAN_REACH = 34
 _JOINER = "暨"  # X暨Y: one event under two names
 
 
@@ -61,6 +64,9 @@ def find_programmes(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterato
         year = _PRECEDING_YEAR.search(text, max(0, start - 6), start)
         if year:
             start = year.start()
+        if _YEAR.match(text, start):
+            slogan = _SLOGAN_BEFORE.search(text, max(0, start - _SLOGAN_REACH), start)
+            start = slogan.start() if slogan else start  # “匠心筑梦”——2021年…活动
         if start < head_start and _is_anchored(lexicon, words, start, head_start):
             yield NameSpan(start, end, "PROGRAMME", "programme_head")
 
