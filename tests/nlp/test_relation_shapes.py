@@ -21,6 +21,7 @@ from kg.nlp.relations.patterns import (
     MemberListPattern,
     PairPattern,
     SystemPattern,
+    TalkPattern,
     TitlePattern,
     VerbPattern,
 )
@@ -33,6 +34,7 @@ from kg.nlp.relations.person_shapes import (
     honour_list,
     lecturer_trainee,
     org_title_person,
+    talk_speakers,
 )
 from kg.nlp.relations.shapes import (
     ShapeMatch,
@@ -402,3 +404,31 @@ def test_lecturer_trainee_the_lecturer_trained_the_article_s_named_trainees():
     }
     second = Sentence(text, (first.end, len(text)), first.all_args, [])
     assert not found(lecturer_trainee, second, pattern)  # the cue follows the lecturer
+
+
+def person(name: str, start: int) -> Arg:
+    return Arg(start, start + len(name), "PERSON", f"PERSON:{name}", name)
+
+
+TALK = TalkPattern(id="t", shape="talk_speakers", type="TEACHES_AT", triggers=("登上讲台",),
+                   talk_words=("宣讲",), talk=("PROGRAMME",))  # fmt: skip
+
+
+def test_talk_speakers_teach_at_the_talk_the_article_named_before():
+    text = "青禾区开展“匠心进校园”宣讲活动。登上讲台的是劳模吕国梁、邵婉清。"
+    talk = Arg(5, 16, "PROGRAMME", "PROGRAMME:“匠心进校园”宣讲活动", "“匠心进校园”宣讲活动")
+    persons = [person("吕国梁", 25), person("邵婉清", 29)]
+    said = Sentence(text, (17, len(text)), [talk, *persons], [])
+    assert {(m.head.text, m.tail.text) for m in talk_speakers(said, TALK)} == {
+        ("吕国梁", "“匠心进校园”宣讲活动"),
+        ("邵婉清", "“匠心进校园”宣讲活动"),
+    }
+
+
+def test_talk_speakers_needs_a_talk_and_leaves_the_byline_out():
+    text = "本报讯 记者 吕国梁 登上讲台的是劳模邵婉清。"
+    persons = [person("吕国梁", 7), person("邵婉清", 19)]
+    assert not list(talk_speakers(Sentence(text, (0, len(text)), persons, []), TALK))
+    talk = Arg(23, 29, "PROGRAMME", "PROGRAMME:青禾宣讲活动", "青禾宣讲活动")
+    said = Sentence(text + "青禾宣讲活动", (0, len(text)), [*persons, talk], [])
+    assert {m.head.text for m in talk_speakers(said, TALK)} == {"邵婉清"}

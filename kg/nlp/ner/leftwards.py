@@ -121,8 +121,7 @@ def _place_across(lexicon: Lexicon, text: str, start: int, end: int) -> bool:
     """A place of two or three characters that opens at ``start`` and runs past ``end``: jieba
     cut through it (上|海安), so the word at ``start`` opens the name."""
     return any(
-        start + length > end and text[start : start + length] in lexicon.places
-        for length in (2, 3)
+        start + length > end and text[start : start + length] in lexicon.places for length in (2, 3)
     )
 
 

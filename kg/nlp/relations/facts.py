@@ -28,6 +28,7 @@ from kg.nlp.relations.person_shapes import (
     honour_list,
     lecturer_trainee,
     org_title_person,
+    talk_speakers,
 )
 from kg.nlp.relations.references import References
 from kg.nlp.relations.shapes import (
@@ -71,6 +72,7 @@ SHAPES: dict[str, Shape] = {
     "honour_announced": honour_announced,
     "honour_conferred": honour_conferred,
     "lecturer_trainee": lecturer_trainee,
+    "talk_speakers": talk_speakers,
 }
 
 

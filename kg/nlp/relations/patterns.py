@@ -39,6 +39,7 @@ __all__ = [
     "ReferencePattern",
     "ReferenceWord",
     "SystemPattern",
+    "TalkPattern",
     "TitlePattern",
     "VerbPattern",
     "load_patterns",
@@ -209,6 +210,17 @@ class LecturerPattern(Pattern):
     trainee_cues: _Words  # right before a trainee (学员某某)
 
 
+@dataclass(frozen=True, kw_only=True)
+class TalkPattern(Pattern):
+    """``talk_speakers``: the persons a sentence puts on the stage (``triggers``: 登上讲台,
+    作报告) teach at the article's talk, a name of ``talk`` holding one of ``talk_words``
+    (宣讲, 报告, 讲堂); the sentence needs a person, not the talk."""
+
+    triggers: _Words
+    talk_words: _Words
+    talk: _Labels = field(metadata=_IS_LABEL)
+
+
 PATTERN_SHAPES: dict[str, type[Pattern]] = {
     "subject_verb_object": VerbPattern,
     "object_before_trigger": LinkPattern,
@@ -224,6 +236,7 @@ PATTERN_SHAPES: dict[str, type[Pattern]] = {
     "honour_announced": AnnouncedPattern,
     "honour_conferred": AnnouncedPattern,
     "lecturer_trainee": LecturerPattern,
+    "talk_speakers": TalkPattern,
 }
 
 

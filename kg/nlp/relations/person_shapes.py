@@ -27,6 +27,7 @@ from kg.nlp.relations.patterns import (
     AwardPattern,
     HonourPattern,
     LecturerPattern,
+    TalkPattern,
     TitlePattern,
 )
 from kg.nlp.relations.shapes import ShapeMatch
@@ -43,6 +44,7 @@ __all__ = [
     "lecturer_trainee",
     "may_hold_honour",
     "org_title_person",
+    "talk_speakers",
 ]
 
 _MODIFIER, _BY, _ETC = marker("modifier"), marker("by"), marker("etc")
@@ -294,3 +296,30 @@ def lecturer_trainee(sentence: Sentence, pattern: LecturerPattern) -> Iterator[S
         for trainee in trainees:
             if trainee.key != person.key:
                 yield ShapeMatch(person, trainee, (cue.group(), marker("trainee")))
+
+
+_BYLINE_ROLES = [word for word, part in word_table("byline_words") if part == "role"]
+# A byline role and the names already listed after it (通讯员 甲 ): the next name is a byline's.
+_BYLINE_NAMES = re.compile(rf"(?:{one_of(_BYLINE_ROLES)})\s*(?:{HAN}{{2,3}}[\s、]+)*$")
+
+
+def talk_speakers(sentence: Sentence, pattern: TalkPattern) -> Iterator[ShapeMatch]:
+    """登上讲台的是A、B; A等劳模作了首场宣讲: each person of a sentence with a speaking cue
+    teaches at the article's talk, the one named last before the sentence (else the first
+    after it): speakers of a 宣讲 teach at it (ANNOTATION.md, TEACHES_AT)."""
+    persons = sentence.typed(["PERSON"])
+    cue = find_word(sentence.text, pattern.triggers) if persons else None
+    if cue is None:
+        return
+    talks = [
+        a
+        for a in sentence.typed(pattern.talk, sentence.all_args)
+        if not a.reference and find_word(a.text, pattern.talk_words) is not None
+    ]
+    if not talks:
+        return
+    before = [a for a in talks if a.start < sentence.end]
+    talk = before[-1] if before else talks[0]
+    for person in persons:
+        if not _BYLINE_NAMES.search(sentence.between(max(0, person.start - 16), person.start)):
+            yield ShapeMatch(person, talk, (cue.group(),))  # 记者甲 乙 report, not speak
