@@ -90,9 +90,10 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
         if head_end not in words.boundaries:
             continue
         if head_start not in words.boundaries and len(match.group()) < 2:
-            head_start = _word_ending_in_head(lexicon, words, head_start)
-            if head_start is None:
+            word_start = _word_ending_in_head(lexicon, words, head_start)
+            if word_start is None:
                 continue
+            head_start = word_start
         label = heads.label_of[match.group()]
         start = expand_left(lexicon, heads, words, head_start, label, match.group())
         start = trim_leading(lexicon, words, start, head_start)
