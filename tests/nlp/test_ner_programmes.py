@@ -58,3 +58,10 @@ def test_a_quoted_slogan_before_a_dated_name_opens_it():
     found = programmes("举办", "“", "匠心", "筑梦", "”", "——", "2021", "年度", "吴江区", "职工",
                        "技能", "竞赛", "。")  # fmt: skip
     assert found == ["“匠心筑梦”——2021年度吴江区职工技能竞赛"]
+
+
+def test_a_named_touring_talk_is_a_programme_and_a_bare_one_is_not():
+    assert programmes("参加", "“", "劳模", "进", "校园", "”", "示范", "宣讲", "。") == [
+        "“劳模进校园”示范宣讲"
+    ]
+    assert programmes("他", "多次", "参加", "宣讲", "。") == []
