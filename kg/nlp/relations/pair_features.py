@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from kg.nlp.relations.candidates import HONOUR, Candidate
 from kg.nlp.relations.clauses import LIST_JOINERS, Arg, Args
@@ -65,18 +66,18 @@ class PairContext:
     triggers: re.Pattern[str] | None
     trigger_types: Mapping[str, tuple[str, ...]]
     _arg_starts: list[int] = field(init=False, repr=False)
-    _words: list[str] = field(init=False, repr=False)
     _kept: dict[tuple[object, ...], list[str]] = field(init=False, repr=False)
     _matches: dict[tuple[int, int], list[tuple[int, int, str]]] = field(init=False, repr=False)
+    _governing_at: dict[int, str] = field(init=False, repr=False)
+    _sided: dict[tuple[int, int], bool] = field(init=False, repr=False)
     ids: dict[tuple[object, ...], list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._arg_starts = [a.start for a in self.args]
-        self._words = [
-            self.text[s:e].strip() for s, e in zip(self.token_starts, self.token_ends, strict=True)
-        ]
         self._kept = {}
         self._matches = {}
+        self._governing_at = {}
+        self._sided = {}
         self.ids = {}
 
     def args_within(self, start: int, end: int) -> Args:
@@ -88,7 +89,9 @@ class PairContext:
         """The jieba words lying wholly inside ``[start, end)``, spaces left out."""
         first = bisect_left(self.token_starts, start)
         last = bisect_right(self.token_ends, end)
-        return [word for word in self._words[first:last] if word]
+        text = self.text
+        spans = zip(self.token_starts[first:last], self.token_ends[first:last], strict=True)
+        return [word for word in (text[s:e].strip() for s, e in spans) if word]
 
     def trigger_matches(self, sentence: tuple[int, int]) -> list[tuple[int, int, str]]:
         """The trigger words of a sentence, found once."""
@@ -134,6 +137,28 @@ class PairContext:
             found = self.ids[key] = feature_ids(self.end_features(arg, role, sentence))
         return found
 
+    def governing(self, start: int) -> str:
+        """The governing word right before ``start`` (由, 与, 联合, 在 …), or '', found once."""
+        found = self._governing_at.get(start)
+        if found is None:
+            found = self._governing_at[start] = _governing(self.text, start)
+        return found
+
+    def has_side_words(self, sentence: tuple[int, int]) -> bool:
+        """Whether a side word (主办, 承办, 指导 …) stands anywhere in ``sentence``."""
+        found = self._sided.get(sentence)
+        if found is None:
+            found = self._sided[sentence] = _SIDES.search(self.text, *sentence) is not None
+        return found
+
+    def gap_ids(self, start: int, end: int, sentence: tuple[int, int]) -> list[int]:
+        """``feature_ids`` of ``gap_features``, hashed once."""
+        key = (start, end, sentence)
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = feature_ids(gap_features(self, start, end, sentence))
+        return found
+
     def around(self, arg: Arg, sentence: tuple[int, int]) -> list[str]:
         """The governing word before ``arg`` ('' for none), then up to two words before it and
         after it in its sentence (within 8 characters), as ``[gov, before…, "|", after…]``."""
@@ -142,23 +167,23 @@ class PairContext:
         if found is None:
             before = self.words(max(sentence[0], arg.start - 8), arg.start)[-2:]
             after = self.words(arg.end, min(sentence[1], arg.end + 8))[:2]
-            found = [_governing(self.text, arg), *before, "|", *after]
+            found = [self.governing(arg.start), *before, "|", *after]
             self._kept[key] = found
         return found
 
 
+_BUCKETS = ("0", "1", "2", *["3-5"] * 3, *["6-10"] * 5, *["11-20"] * 10)
+
+
 def _bucket(distance: int) -> str:
     """A coarse distance: 0, 1, 2, 3-5, 6-10, 11-20, more."""
-    for top, name in ((0, "0"), (1, "1"), (2, "2"), (5, "3-5"), (10, "6-10"), (20, "11-20")):
-        if distance <= top:
-            return name
-    return "far"
+    return _BUCKETS[distance] if distance < len(_BUCKETS) else "far"
 
 
-def _governing(text: str, arg: Arg) -> str:
-    """The governing word right before ``arg`` (由, 与, 联合, 在 …), or ''."""
+def _governing(text: str, start: int) -> str:
+    """The governing word right before ``start`` (由, 与, 联合, 在 …), or ''."""
     for length in _GOVERNING_LENGTHS:
-        word = text[max(0, arg.start - length) : arg.start]
+        word = text[max(0, start - length) : start]
         if len(word) == length and word in _GOVERNING:
             return word
     return ""
@@ -168,6 +193,8 @@ def _side_features(
     context: PairContext, name: str, arg: Arg, sentence: tuple[int, int]
 ) -> list[str]:
     """Which side of each side word (主办, 承办, 指导 …) of its clause run ``arg`` stands on."""
+    if sentence[0] <= arg.start and arg.end <= sentence[1] and not context.has_side_words(sentence):
+        return []  # the runs lie inside the sentence
     text = context.text
     left = max(
         [sentence[0], *(m.end() for m in _CLAUSE_BREAK.finditer(text, sentence[0], arg.start))]
@@ -199,7 +226,7 @@ def _end_features(
         out.append(f"href={arg.text}" if role == "H" else f"tref={arg.label}")
     if role == "H":
         out.append(f"hn={text[arg.end : arg.end + 1]}")
-    governing = _governing(text, arg)
+    governing = context.governing(arg.start)
     if governing:
         out.append(f"gov{role}={governing}")
     out += _side_features(context, role, arg, sentence)
@@ -281,39 +308,40 @@ def pair_features(candidate: Candidate, context: PairContext) -> list[str]:
 
 def pair_ids(candidate: Candidate, context: PairContext) -> list[int]:
     """The ids of ``feature_ids(pair_features(candidate, context))`` in no set order, the ends'
-    and the gap's hashed once per article (a gap serves both orders of a pair)."""
+    and the gap's hashed once per article (a gap serves both orders of a pair). The order is
+    that of a set filled with the ends', the gap's and the pair's own ids in turn: training
+    reads the ids in it, and its fit depends on the order of its sums."""
     head, tail, sentence = candidate.head, candidate.tail, candidate.sentence
     first, second = (head, tail) if head.start <= tail.start else (tail, head)
-    gap = (first.end, max(first.end, second.start), sentence)
-    kept = context.ids
-    gap_ids = kept.get(gap)
-    if gap_ids is None:
-        gap_ids = kept[gap] = feature_ids(gap_features(context, *gap))
     return list(
         {
             *context.end_ids(head, "H", sentence),
             *context.end_ids(tail, "T", sentence),
-            *gap_ids,
+            *context.gap_ids(first.end, max(first.end, second.start), sentence),
             *_buckets(own_features(candidate, context)),
         }
     )
 
 
-def feature_ids(features: Iterable[str]) -> list[int]:
+def feature_ids(features: Sequence[str]) -> list[int]:
     """The hashed bucket of each feature string (CRC-32; stable across runs and machines),
     sorted, each once."""
     return sorted(set(_buckets(features)))
 
 
-def _buckets(features: Iterable[str]) -> list[int]:
+def _buckets(features: Sequence[str]) -> list[int]:
     """The bucket of each feature string, each string hashed once per process (``_IDS``)."""
-    ids = _IDS
-    out = []
-    for feature in features:
-        found = ids.get(feature)
-        if found is None:
-            if len(ids) >= _IDS_KEPT:
-                ids.clear()
-            found = ids[feature] = zlib.crc32(feature.encode("utf-8")) & _MASK
-        out.append(found)
-    return out
+    found = list(map(_IDS.get, features))  # one pass in C; most strings were seen before
+    if None in found:
+        for at, bucket in enumerate(found):
+            if bucket is None:
+                found[at] = _hash(features[at])
+    return cast(list[int], found)
+
+
+def _hash(feature: str) -> int:
+    """The bucket of a feature string not seen before, kept in ``_IDS``."""
+    if len(_IDS) >= _IDS_KEPT:
+        _IDS.clear()
+    bucket = _IDS[feature] = zlib.crc32(feature.encode("utf-8")) & _MASK
+    return bucket
