@@ -120,7 +120,7 @@ class PairModel:
         classes = self.weights.shape[1]
         bins = (owner[:, None] * classes + np.arange(classes)).ravel()
         sums = np.bincount(bins, self.weights[at[hit]].ravel(), len(rows) * classes)
-        return sums.reshape(len(rows), classes)
+        return np.asarray(sums, dtype=np.float64).reshape(len(rows), classes)
 
     @property
     def slots(self) -> npt.NDArray[np.int32]:
