@@ -11,7 +11,7 @@ per process, so a pair's features are dictionary lookups of words, characters an
 article already holds, never strings put together pair by pair. They come in three parts, each
 found once: an end's own (``PairContext.end_ids``: its shape, governing word and side of 主办,
 once per argument and role), the gap's (``PairContext.gap_ids``: what lies between the two ends,
-shared by both orders of a pair) and the pair's (``own_ids``: the type pair with what it
+shared by both orders of a pair) and the pair's (``_own_ids``: the type pair with what it
 conjoins, and the rules).
 """
 
@@ -35,7 +35,6 @@ __all__ = [
     "PairContext",
     "Template",
     "feature_id",
-    "own_ids",
     "pair_ids",
     "template",
 ]
@@ -367,7 +366,7 @@ _PC, _NC, _RULE, _RULED = template("pc="), template("nc="), template("rule="), t
 _NORULE = feature_id("norule")
 
 
-def own_ids(candidate: Candidate, context: PairContext) -> list[int]:
+def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
     """What depends on the pair as a whole, in this order: its type pair and order, with what
     each conjoins (the words between, before and after, the characters around, list joiners,
     the governing words, the trigger types), and the rules."""
@@ -412,7 +411,7 @@ def _rule_ids(rules: tuple[str, ...], typed: _TypePair) -> list[int]:
 def pair_ids(candidate: Candidate, context: PairContext) -> list[int]:
     """The buckets of ``candidate``'s features, each once: its two ends', its gap's and its
     own. The order is that of a set filled with those parts in turn (the ends' and the gap's
-    sorted, the own ids as ``own_ids`` lists them): training reads the ids in this order, and
+    sorted, the own ids as ``_own_ids`` lists them): training reads the ids in this order, and
     its fit depends on the order of its sums."""
     head, tail, sentence = candidate.head, candidate.tail, candidate.sentence
     first, second = (head, tail) if head.start <= tail.start else (tail, head)
@@ -421,6 +420,6 @@ def pair_ids(candidate: Candidate, context: PairContext) -> list[int]:
             *context.end_ids(head, "H", sentence),
             *context.end_ids(tail, "T", sentence),
             *context.gap_ids(first.end, max(first.end, second.start), sentence),
-            *own_ids(candidate, context),
+            *_own_ids(candidate, context),
         }
     )
