@@ -45,11 +45,11 @@ _OPENING = 4
 _REACH = 40  # a list of 30 names is read pair by pair; a table is not
 _HONOUR_HEADS = word_list("relation_honour_heads")
 _QUOTED = re.compile(r"[“「]([^“”「」]{2,18})[”」]")
-_HONOUR_WORDS = re.compile(
-    "[\u4e00-\u9fff]{0,8}(?:" + "|".join(map(re.escape, _HONOUR_HEADS)) + ")"
-    if _HONOUR_HEADS
-    else "(?!)"
-)
+_HEAD_WORDS = "|".join(map(re.escape, _HONOUR_HEADS)) if _HONOUR_HEADS else "(?!)"
+_HONOUR_WORDS = re.compile(f"[\u4e00-\u9fff]{{0,8}}(?:{_HEAD_WORDS})")
+# Every match of _HONOUR_WORDS holds a head: a text without one is not scanned (each position
+# costs _HONOUR_WORDS up to nine tries of every head).
+_ANY_HEAD = re.compile(_HEAD_WORDS)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ def honour_phrases(text: str, start: int, end: int) -> Args:
     for match in _QUOTED.finditer(text, start, end):
         s, e = match.span(1)
         found[(s, e)] = Arg(s, e, HONOUR, "", match.group(1))
-    for match in _HONOUR_WORDS.finditer(text, start, end):
+    words = _HONOUR_WORDS.finditer(text, start, end) if _ANY_HEAD.search(text, start, end) else ()
+    for match in words:
         s, e = match.span()
         if not any(a.start <= s and e <= a.end for a in found.values()):
             found[(s, e)] = Arg(s, e, HONOUR, "", match.group())
@@ -141,22 +142,26 @@ def _sentence_pairs(
     out: dict[tuple[int, int, int, int, tuple[int, int]], Candidate],
 ) -> None:
     """The pairs of one sentence (and its carried subject) into ``out``."""
-    pairs = [(a, b, False) for a in inside for b in [*inside, *phrases] if a is not b]
+    tails = [*inside, *phrases]
+    pairs = [(a, b, False) for a in inside for b in tails if a is not b]
     opens_bare = carried is not None and (not inside or inside[0].start - span[0] > _OPENING)
     if opens_bare and carried is not None:
-        pairs += [(carried, b, True) for b in [*inside, *phrases]]
+        pairs += [(carried, b, True) for b in tails]
         pairs += [(a, carried, True) for a in inside]
     for head, tail, is_carried in pairs[:_MAX_PAIRS_SENTENCE]:
         if head.key == tail.key or not allowed_types(head.label, tail.label):
             continue
-        rules = tuple(fired.get((span, head.key, tail.key), ()))
-        rules += tuple(f"~{r}" for r in fired.get((span, tail.key, head.key), ()))
+        rules: tuple[str, ...] = ()
+        if fired:
+            rules = tuple(fired.get((span, head.key, tail.key), ()))
+            rules += tuple(f"~{r}" for r in fired.get((span, tail.key, head.key), ()))
         if not rules and max(tail.start - head.end, head.start - tail.end) > _REACH:
             continue
         if tail.label == HONOUR and (tail.start < head.end and head.start < tail.end):
             continue
         key = (head.start, head.end, tail.start, tail.end, span)
-        out.setdefault(key, Candidate(head, tail, span, is_carried, rules))
+        if key not in out:  # the first pair of these ends stays
+            out[key] = Candidate(head, tail, span, is_carried, rules)
 
 
 def _rule_pairs(

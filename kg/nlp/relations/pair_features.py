@@ -1,15 +1,18 @@
 """Features of a candidate pair, hashed: what the relation model reads.
 
-Each candidate becomes a list of feature strings (the type pair; the words and character n-grams
-between, before and after; the trigger words' relation types; the distance and the names between;
-list joiners and governing words next to each end; which side of 主办/承办 each end stands on;
-the rule patterns that fired), and each string a bucket number (CRC-32 modulo ``2**BITS``), so
-that a model file holds numbers only and no feature string can be read back from it.
+Each candidate has a list of features (the type pair; the words and character n-grams between,
+before and after; the trigger words' relation types; the distance and the names between; list
+joiners and governing words next to each end; which side of 主办/承办 each end stands on; the rule
+patterns that fired), each a string such as ``w=举办`` hashed to a bucket number (CRC-32 modulo
+``2**BITS``), so that a model file holds numbers only and no feature string can be read back.
 
-The strings come in three parts, so that each is built and hashed once: an end's own
-(``PairContext.end_features``: its shape, governing word and side of 主办, once per argument and
-role), the gap's (``gap_features``: what lies between the two ends, shared by both orders of a
-pair) and the pair's (``own_features``: the type pair with what it conjoins, and the rules).
+A feature is a template's prefix (``w=``) and a value (举办). ``Template`` hashes each value once
+per process, so a pair's features are dictionary lookups of words, characters and labels the
+article already holds, never strings put together pair by pair. They come in three parts, each
+found once: an end's own (``PairContext.end_ids``: its shape, governing word and side of 主办,
+once per argument and role), the gap's (``PairContext.gap_ids``: what lies between the two ends,
+shared by both orders of a pair) and the pair's (``_own_ids``: the type pair with what it
+conjoins, and the rules).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from __future__ import annotations
 import re
 import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
 
 from kg.nlp.relations.candidates import HONOUR, Candidate
 from kg.nlp.relations.clauses import LIST_JOINERS, Arg, Args
@@ -28,11 +33,10 @@ __all__ = [
     "BITS",
     "FEATURE_VERSION",
     "PairContext",
-    "feature_ids",
-    "gap_features",
-    "own_features",
-    "pair_features",
+    "Template",
+    "feature_id",
     "pair_ids",
+    "template",
 ]
 
 BITS = 20
@@ -43,9 +47,51 @@ _GOVERNING_LENGTHS = sorted({len(word) for word in _GOVERNING}, reverse=True)
 _SIDE_WORDS = word_list("relation_model_side_words")
 _SIDES = re.compile("|".join(map(re.escape, _SIDE_WORDS)))
 _CLAUSE_BREAK = re.compile("[，,：:；;]")
-_IDS: dict[str, int] = {}  # feature string → bucket, for feature_ids
-_IDS_KEPT = 500_000  # bounds _IDS (about 60 MB) on a corpus of ever new words
-_PUNCT = "，,。；;：:、“”《》（）()！？!?"
+_KEPT = 50_000  # values a template keeps (a corpus of ever new words), about 6 MB at most
+_PUNCT = frozenset("，,。；;：:、“”《》（）()！？!?")
+_JOINERS = frozenset((*LIST_JOINERS, "、"))
+
+
+def feature_id(feature: str) -> int:
+    """The bucket of a feature string: CRC-32, stable across runs and machines."""
+    return zlib.crc32(feature.encode("utf-8")) & _MASK
+
+
+class Template(dict[str, int]):
+    """The buckets of the features ``prefix`` + value, each value hashed on first use."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, value: str) -> int:
+        if len(self) >= _KEPT:
+            self.clear()
+        bucket = self[value] = feature_id(self.prefix + value)
+        return bucket
+
+
+@cache
+def template(prefix: str) -> Template:
+    """The one ``Template`` of ``prefix``."""
+    return Template(prefix)
+
+
+_BUCKETS = ("0", "1", "2", *["3-5"] * 3, *["6-10"] * 5, *["11-20"] * 10)
+
+
+def _bucket(distance: int) -> str:
+    """A coarse distance: 0, 1, 2, 3-5, 6-10, 11-20, more."""
+    return _BUCKETS[distance] if distance < len(_BUCKETS) else "far"
+
+
+def _governing(text: str, start: int) -> str:
+    """The governing word right before ``start`` (由, 与, 联合, 在 …), or ''."""
+    for length in _GOVERNING_LENGTHS:
+        word = text[max(0, start - length) : start]
+        if len(word) == length and word in _GOVERNING:
+            return word
+    return ""
 
 
 @dataclass
@@ -66,8 +112,13 @@ class PairContext:
     trigger_types: Mapping[str, tuple[str, ...]]
     _arg_starts: list[int] = field(init=False, repr=False)
     _words: list[str] = field(init=False, repr=False)
-    _kept: dict[tuple[object, ...], list[str]] = field(init=False, repr=False)
+    _around: dict[tuple[int, int, tuple[int, int]], list[str]] = field(init=False, repr=False)
+    _kinds: dict[tuple[int, int], list[str]] = field(init=False, repr=False)
     _matches: dict[tuple[int, int], list[tuple[int, int, str]]] = field(init=False, repr=False)
+    _trigger_ids: dict[tuple[int, int], list[_TriggerIds]] = field(init=False, repr=False)
+    _bigrams: dict[int, list[int]] = field(init=False, repr=False)
+    _governing_at: dict[int, str] = field(init=False, repr=False)
+    _sided: dict[tuple[int, int], bool] = field(init=False, repr=False)
     ids: dict[tuple[object, ...], list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -75,8 +126,13 @@ class PairContext:
         self._words = [
             self.text[s:e].strip() for s, e in zip(self.token_starts, self.token_ends, strict=True)
         ]
-        self._kept = {}
+        self._around = {}
+        self._kinds = {}
         self._matches = {}
+        self._trigger_ids = {}
+        self._bigrams = {}
+        self._governing_at = {}
+        self._sided = {}
         self.ids = {}
 
     def args_within(self, start: int, end: int) -> Args:
@@ -103,12 +159,33 @@ class PairContext:
             self._matches[sentence] = found
         return found
 
+    def trigger_ids(self, sentence: tuple[int, int]) -> list[_TriggerIds]:
+        """Each trigger word of a sentence with the features it gives a gap it stands in
+        (``trig=in:TYPE``, ``tw=WORD``) and one it stands outside (``trig=out:TYPE``)."""
+        found = self._trigger_ids.get(sentence)
+        if found is None:
+            found = self._trigger_ids[sentence] = [
+                _TriggerIds(start, end, [*_trigger_types(self, word, "in"), _TW[word]],
+                            _trigger_types(self, word, "out"))
+                for start, end, word in self.trigger_matches(sentence)
+            ]  # fmt: skip
+        return found
+
+    def bigram_ids(self, start: int) -> list[int]:
+        """The character bigrams of the first 9 characters from ``start``, found once."""
+        found = self._bigrams.get(start)
+        if found is None:
+            text = self.text
+            found = self._bigrams[start] = [
+                _BG[text[at : at + 2]] for at in range(start, min(start + 8, len(text) - 1))
+            ]
+        return found
+
     def trigger_kinds(self, sentence: tuple[int, int]) -> list[str]:
         """The relation types the trigger words of a sentence state, each once."""
-        key = ("kinds", *sentence)
-        found = self._kept.get(key)
+        found = self._kinds.get(sentence)
         if found is None:
-            found = self._kept[key] = list(
+            found = self._kinds[sentence] = list(
                 dict.fromkeys(
                     kind
                     for _, _, word in self.trigger_matches(sentence)
@@ -117,203 +194,232 @@ class PairContext:
             )
         return found
 
-    def end_features(self, arg: Arg, role: str, sentence: tuple[int, int]) -> list[str]:
-        """What ``arg`` brings as head (``role`` "H") or tail ("T") of any pair of its sentence."""
-        key = (arg.start, arg.end, arg.label, role, sentence)
-        found = self._kept.get(key)
-        if found is None:
-            found = _end_features(self, arg, role, sentence)
-            self._kept[key] = found
-        return found
-
     def end_ids(self, arg: Arg, role: str, sentence: tuple[int, int]) -> list[int]:
-        """``feature_ids`` of ``end_features``, hashed once."""
+        """What ``arg`` brings as head (``role`` "H") or tail ("T") of any pair of its
+        sentence: ``_end_ids``, found once."""
         key = (arg.start, arg.end, arg.label, role, sentence)
         found = self.ids.get(key)
         if found is None:
-            found = self.ids[key] = feature_ids(self.end_features(arg, role, sentence))
+            found = self.ids[key] = sorted(set(_end_ids(self, arg, role, sentence)))
+        return found
+
+    def gap_ids(self, start: int, end: int, sentence: tuple[int, int]) -> list[int]:
+        """What lies between two ends, ``text[start:end]``: ``_gap_ids``, found once."""
+        key = (start, end, sentence)
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = sorted(set(_gap_ids(self, start, end, sentence)))
+        return found
+
+    def governing(self, start: int) -> str:
+        """The governing word right before ``start`` (由, 与, 联合, 在 …), or '', found once."""
+        found = self._governing_at.get(start)
+        if found is None:
+            found = self._governing_at[start] = _governing(self.text, start)
+        return found
+
+    def has_side_words(self, sentence: tuple[int, int]) -> bool:
+        """Whether a side word (主办, 承办, 指导 …) stands anywhere in ``sentence``."""
+        found = self._sided.get(sentence)
+        if found is None:
+            found = self._sided[sentence] = _SIDES.search(self.text, *sentence) is not None
         return found
 
     def around(self, arg: Arg, sentence: tuple[int, int]) -> list[str]:
         """The governing word before ``arg`` ('' for none), then up to two words before it and
         after it in its sentence (within 8 characters), as ``[gov, before…, "|", after…]``."""
         key = (arg.start, arg.end, sentence)
-        found = self._kept.get(key)
+        found = self._around.get(key)
         if found is None:
             before = self.words(max(sentence[0], arg.start - 8), arg.start)[-2:]
             after = self.words(arg.end, min(sentence[1], arg.end + 8))[:2]
-            found = [_governing(self.text, arg), *before, "|", *after]
-            self._kept[key] = found
+            found = [self.governing(arg.start), *before, "|", *after]
+            self._around[key] = found
         return found
 
 
-def _bucket(distance: int) -> str:
-    """A coarse distance: 0, 1, 2, 3-5, 6-10, 11-20, more."""
-    for top, name in ((0, "0"), (1, "1"), (2, "2"), (5, "3-5"), (10, "6-10"), (20, "11-20")):
-        if distance <= top:
-            return name
-    return "far"
-
-
-def _governing(text: str, arg: Arg) -> str:
-    """The governing word right before ``arg`` (由, 与, 联合, 在 …), or ''."""
-    for length in _GOVERNING_LENGTHS:
-        word = text[max(0, arg.start - length) : arg.start]
-        if len(word) == length and word in _GOVERNING:
-            return word
-    return ""
-
-
-def _side_features(
-    context: PairContext, name: str, arg: Arg, sentence: tuple[int, int]
-) -> list[str]:
-    """Which side of each side word (主办, 承办, 指导 …) of its clause run ``arg`` stands on."""
+def _side_ids(context: PairContext, name: str, arg: Arg, sentence: tuple[int, int]) -> list[int]:
+    """Which side of each side word (主办, 承办, 指导 …) of its clause run ``arg`` stands on:
+    ``H<主办`` (``name`` H before 主办), ``主办<T``."""
+    if sentence[0] <= arg.start and arg.end <= sentence[1] and not context.has_side_words(sentence):
+        return []  # the runs lie inside the sentence
     text = context.text
     left = max(
         [sentence[0], *(m.end() for m in _CLAUSE_BREAK.finditer(text, sentence[0], arg.start))]
     )
     right_break = _CLAUSE_BREAK.search(text, arg.end, sentence[1])
     right = right_break.start() if right_break else sentence[1]
-    out = [f"{name}<{m.group()}" for m in _SIDES.finditer(text, arg.end, right)]
-    out += [f"{m.group()}<{name}" for m in _SIDES.finditer(text, left, arg.start)]
+    before, after = template(f"{name}<"), template("")
+    out = [before[m.group()] for m in _SIDES.finditer(text, arg.end, right)]
+    out += [after[f"{m.group()}<{name}"] for m in _SIDES.finditer(text, left, arg.start)]
     return out
 
 
-def _end_features(
-    context: PairContext, arg: Arg, role: str, sentence: tuple[int, int]
-) -> list[str]:
+def _end_ids(context: PairContext, arg: Arg, role: str, sentence: tuple[int, int]) -> list[int]:
     """The features of one end of a pair that do not depend on the other end."""
     text = context.text
-    out = []
     if arg.label == HONOUR:
-        out += [f"hv={arg.text[-2:]}", f"hvl={_bucket(len(arg.text))}"]
-        out += [f"hq={text[arg.start - 1 : arg.start]}"] if arg.start else []
+        out = [template("hv=")[arg.text[-2:]], template("hvl=")[_bucket(len(arg.text))]]
+        out += [template("hq=")[text[arg.start - 1 : arg.start]]] if arg.start else []
     else:
         # The ends' shapes: how a name ends and how long it is tells a well-cut name from a bad one.
         low = role.lower()
-        out += [
-            f"{low}e={arg.label}:{arg.text[-2:]}",
-            f"{low}l={arg.label}:{_bucket(len(arg.text))}",
+        out = [
+            template(f"{low}e={arg.label}:")[arg.text[-2:]],
+            template(f"{low}l={arg.label}:")[_bucket(len(arg.text))],
         ]
     if arg.reference:
-        out.append(f"href={arg.text}" if role == "H" else f"tref={arg.label}")
+        out.append(template("href=")[arg.text] if role == "H" else template("tref=")[arg.label])
     if role == "H":
-        out.append(f"hn={text[arg.end : arg.end + 1]}")
-    governing = _governing(text, arg)
+        out.append(template("hn=")[text[arg.end : arg.end + 1]])
+    governing = context.governing(arg.start)
     if governing:
-        out.append(f"gov{role}={governing}")
-    out += _side_features(context, role, arg, sentence)
+        out.append(template(f"gov{role}=")[governing])
+    out += _side_ids(context, role, arg, sentence)
     return out
 
 
-def gap_features(
-    context: PairContext, start: int, end: int, sentence: tuple[int, int]
-) -> list[str]:
+_BW, _W, _BG, _B1 = template("bw="), template("w="), template("bg="), template("b1=")
+_FW, _LW, _NB, _NBL = template("fw="), template("lw="), template("nb="), template("nbl=")
+_CLAUSES, _TW = template("clause="), template("tw=")
+_TRIG = {"in": template("trig=in:"), "out": template("trig=out:")}
+_ADJACENT = feature_id("adjacent")
+
+
+def _gap_ids(context: PairContext, start: int, end: int, sentence: tuple[int, int]) -> list[int]:
     """What lies between two ends (``text[start:end]``), whichever end comes first: the words,
     character bigrams and punctuation, the names between, the clause breaks, and the relation
     types the rules' trigger words in the sentence state, inside the gap or outside it."""
-    text = context.text
-    between = text[start:end]
+    between = context.text[start:end]
     words = context.words(start, end)
-    out = [f"bw={between}"] if len(between) <= 8 else []
-    out += [f"w={word}" for word in words[:8]]
-    out += [f"bg={between[i : i + 2]}" for i in range(min(len(between) - 1, 8))]
-    out += [f"b1={char}" for char in set(between[:20]).intersection(_PUNCT)]
-    out += [f"fw={words[0]}", f"lw={words[-1]}"] if words else ["adjacent"]
+    out = [_BW[between]] if len(between) <= 8 else []
+    out += [_W[word] for word in words[:8]]
+    out += context.bigram_ids(start)[: max(len(between) - 1, 0)]
+    out += [_B1[char] for char in _PUNCT.intersection(between[:20])]
+    out += [_FW[words[0]], _LW[words[-1]]] if words else [_ADJACENT]
     names_between = context.args_within(start, end)
-    out.append(f"nb={min(len(names_between), 3)}")
-    out += [f"nbl={a.label}" for a in names_between[:4]]
+    out.append(_NB[str(min(len(names_between), 3))])
+    out += [_NBL[a.label] for a in names_between[:4]]
     if _CLAUSE_BREAK.search(between):
-        out.append(f"clause={len(_CLAUSE_BREAK.findall(between))}")
-    for found_start, found_end, word in context.trigger_matches(sentence):
-        where = "in" if start <= found_start and found_end <= end else "out"
-        out += [f"trig={where}:{kind}" for kind in context.trigger_types.get(word, ())]
-        if where == "in":
-            out.append(f"tw={word}")
+        out.append(_CLAUSES[str(len(_CLAUSE_BREAK.findall(between)))])
+    for trigger in context.trigger_ids(sentence):
+        out += trigger.inside if start <= trigger.start and trigger.end <= end else trigger.outside
     return out
 
 
-def own_features(candidate: Candidate, context: PairContext) -> list[str]:
-    """What depends on the pair as a whole: its type pair and order, with what each conjoins
-    (the words between, the governing words, the trigger types, list joiners), and the rules."""
-    text = context.text
+class _TriggerIds(NamedTuple):
+    """A trigger word at ``[start, end)`` with the features it gives a gap it stands inside
+    and one it stands outside."""
+
+    start: int
+    end: int
+    inside: list[int]
+    outside: list[int]
+
+
+def _trigger_types(context: PairContext, word: str, where: str) -> list[int]:
+    """``trig=in:TYPE`` (``where`` "in") or ``trig=out:TYPE`` of each type ``word`` states."""
+    return [_TRIG[where][kind] for kind in context.trigger_types.get(word, ())]
+
+
+@dataclass(frozen=True)
+class _TypePair:
+    """The features a pair's own part builds on its type pair (``H>T``) and order (``h``: the
+    head comes first, ``t``: the tail does)."""
+
+    tp: int
+    ord: int
+    carried: int
+    joined: int
+    etc: int
+    dist: Template
+    between: Template
+    pre: Template
+    post: Template
+    gov_head: Template
+    gov_tail: Template
+    trigger: Template
+    rule_type: Template
+
+
+@cache
+def _type_pair(types: str, order: str) -> _TypePair:
+    """The ``_TypePair`` of ``types`` and ``order``, made once."""
+    return _TypePair(
+        tp=feature_id(f"tp={types}"),
+        ord=feature_id(f"ord={types}:{order}"),
+        carried=feature_id(f"carried={types}"),
+        joined=feature_id(f"joined={types}"),
+        etc=feature_id(f"etc={types}:{order}"),
+        dist=template(f"dist={order}:"),
+        between=template(f"bwt={types}:{order}:"),
+        pre=template(f"pre={order}:"),
+        post=template(f"post={order}:"),
+        gov_head=template(f"govtH={types}:"),
+        gov_tail=template(f"govtT={types}:"),
+        trigger=template(f"trigt={types}:"),
+        rule_type=template(f"rulet={types}:"),
+    )
+
+
+_PC, _NC, _RULE, _RULED = template("pc="), template("nc="), template("rule="), template("ruled=")
+_NORULE = feature_id("norule")
+
+
+def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
+    """What depends on the pair as a whole, in this order: its type pair and order, with what
+    each conjoins (the words between, before and after, the characters around, list joiners,
+    the governing words, the trigger types), and the rules."""
+    text, sentence = context.text, candidate.sentence
     head, tail = candidate.head, candidate.tail
-    sentence = candidate.sentence
-    types = f"{head.label}>{tail.label}"
     first, second = (head, tail) if head.start <= tail.start else (tail, head)
     order = "h" if first is head else "t"
+    typed = _type_pair(f"{head.label}>{tail.label}", order)
     between = text[first.end : max(first.end, second.start)]
-    out = [f"tp={types}", f"ord={types}:{order}", f"dist={order}:{_bucket(len(between))}"]
+    out = [typed.tp, typed.ord, typed.dist[_bucket(len(between))]]
     if candidate.carried:
-        out.append(f"carried={types}")
+        out.append(typed.carried)
     if len(between) <= 8:
-        out.append(f"bwt={types}:{order}:{between}")
+        out.append(typed.between[between])
     near_first, near_second = context.around(first, sentence), context.around(second, sentence)
-    out += [f"pre={order}:{word}" for word in near_first[1 : near_first.index("|")]]
-    out += [f"post={order}:{word}" for word in near_second[near_second.index("|") + 1 :]]
-    out.append(f"pc={text[first.start - 1 : first.start]}" if first.start else "pc=^")
-    out.append(f"nc={text[second.end : second.end + 1]}")
-    out += [f"joined={types}"] if between in LIST_JOINERS or between == "、" else []
+    out += [typed.pre[word] for word in near_first[1 : near_first.index("|")]]
+    out += [typed.post[word] for word in near_second[near_second.index("|") + 1 :]]
+    out.append(_PC[text[first.start - 1 : first.start] if first.start else "^"])
+    out.append(_NC[text[second.end : second.end + 1]])
+    if between in _JOINERS:
+        out.append(typed.joined)
     if text.startswith("等", second.end):
-        out.append(f"etc={types}:{order}")
+        out.append(typed.etc)
     near_head, near_tail = (near_first, near_second) if order == "h" else (near_second, near_first)
-    out += [f"govtH={types}:{near_head[0]}"] if near_head[0] else []
-    out += [f"govtT={types}:{near_tail[0]}"] if near_tail[0] else []
-    out += [f"trigt={types}:{kind}" for kind in context.trigger_kinds(sentence)]
-    out += [f"rule={rule}" for rule in candidate.rules] or ["norule"]
-    out += [f"rulet={types}:{rule.split(':')[-1]}" for rule in candidate.rules]
-    # A rule of any pattern fired for this type: what a rare pattern's pair learns from.
-    out += [f"ruled={rule.split(':')[-1]}" for rule in candidate.rules if rule[0] != "~"]
+    out += [typed.gov_head[near_head[0]]] if near_head[0] else []
+    out += [typed.gov_tail[near_tail[0]]] if near_tail[0] else []
+    out += [typed.trigger[kind] for kind in context.trigger_kinds(sentence)]
+    return out + _rule_ids(candidate.rules, typed)
+
+
+def _rule_ids(rules: tuple[str, ...], typed: _TypePair) -> list[int]:
+    """The patterns that fired, each alone and with the type pair, and (a rule of any pattern
+    for this type: what a rare pattern's pair learns from) the types they state."""
+    if not rules:
+        return [_NORULE]
+    out = [_RULE[rule] for rule in rules]
+    out += [typed.rule_type[rule.split(":")[-1]] for rule in rules]
+    out += [_RULED[rule.split(":")[-1]] for rule in rules if rule[0] != "~"]
     return out
-
-
-def pair_features(candidate: Candidate, context: PairContext) -> list[str]:
-    """The feature strings of ``candidate``: its two ends', its gap's and its own."""
-    head, tail, sentence = candidate.head, candidate.tail, candidate.sentence
-    first, second = (head, tail) if head.start <= tail.start else (tail, head)
-    return [
-        *context.end_features(head, "H", sentence),
-        *context.end_features(tail, "T", sentence),
-        *gap_features(context, first.end, max(first.end, second.start), sentence),
-        *own_features(candidate, context),
-    ]
 
 
 def pair_ids(candidate: Candidate, context: PairContext) -> list[int]:
-    """The ids of ``feature_ids(pair_features(candidate, context))`` in no set order, the ends'
-    and the gap's hashed once per article (a gap serves both orders of a pair)."""
+    """The buckets of ``candidate``'s features, each once: its two ends', its gap's and its
+    own. The order is that of a set filled with those parts in turn (the ends' and the gap's
+    sorted, the own ids as ``_own_ids`` lists them): training reads the ids in this order, and
+    its fit depends on the order of its sums."""
     head, tail, sentence = candidate.head, candidate.tail, candidate.sentence
     first, second = (head, tail) if head.start <= tail.start else (tail, head)
-    gap = (first.end, max(first.end, second.start), sentence)
-    kept = context.ids
-    gap_ids = kept.get(gap)
-    if gap_ids is None:
-        gap_ids = kept[gap] = feature_ids(gap_features(context, *gap))
     return list(
         {
             *context.end_ids(head, "H", sentence),
             *context.end_ids(tail, "T", sentence),
-            *gap_ids,
-            *_buckets(own_features(candidate, context)),
+            *context.gap_ids(first.end, max(first.end, second.start), sentence),
+            *_own_ids(candidate, context),
         }
     )
-
-
-def feature_ids(features: Iterable[str]) -> list[int]:
-    """The hashed bucket of each feature string (CRC-32; stable across runs and machines),
-    sorted, each once."""
-    return sorted(set(_buckets(features)))
-
-
-def _buckets(features: Iterable[str]) -> list[int]:
-    """The bucket of each feature string, each string hashed once per process (``_IDS``)."""
-    ids = _IDS
-    out = []
-    for feature in features:
-        found = ids.get(feature)
-        if found is None:
-            if len(ids) >= _IDS_KEPT:
-                ids.clear()
-            found = ids[feature] = zlib.crc32(feature.encode("utf-8")) & _MASK
-        out.append(found)
-    return out

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -53,9 +53,9 @@ _Floats = npt.NDArray[np.float32]
 _FactKey = tuple[str, str, str | None, str | None]
 
 
-@dataclass(frozen=True)
-class FactScore:
-    """The best evidence for one fact: its score, the candidate that gave it, and the rules."""
+class FactScore(NamedTuple):
+    """The best evidence for one fact: its score, the candidate that gave it, and the rules (a
+    named tuple: one is made for nearly every candidate and type, and tuples are made fast)."""
 
     key: _FactKey
     score: float
@@ -102,20 +102,25 @@ class PairModel:
         only (``masks``: 1 where a class may be, 0 elsewhere)."""
         scores = np.tile(self.bias.astype(np.float64), (len(rows), 1))
         if self.ids.size and rows:
-            # every row's ids at once: one lookup, then the weights summed row by row
-            lengths = [len(row) for row in rows]
-            ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lengths))
-            at = self.slots[ids]
-            hit = at >= 0
-            owner = np.repeat(np.arange(len(rows)), lengths)[hit]
-            found = self.weights[at[hit]]
-            for column in range(scores.shape[1]):
-                scores[:, column] += np.bincount(owner, found[:, column], len(rows))
+            scores += self._weight_sums(rows)
         scores = np.where(masks > 0, scores, -np.inf)
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         probabilities: _Floats = (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
         return probabilities
+
+    def _weight_sums(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float64]:
+        """Each row's weights summed class by class: every row's ids looked up at once, then one
+        ``bincount`` over (row, class) bins, which adds each bin's weights in row order."""
+        lengths = [len(row) for row in rows]
+        ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=sum(lengths))
+        at = self.slots[ids]
+        hit = at >= 0
+        owner = np.repeat(np.arange(len(rows)), lengths)[hit]
+        classes = self.weights.shape[1]
+        bins = (owner[:, None] * classes + np.arange(classes)).ravel()
+        sums = np.bincount(bins, self.weights[at[hit]].ravel(), len(rows) * classes)
+        return np.asarray(sums, dtype=np.float64).reshape(len(rows), classes)
 
     @property
     def slots(self) -> npt.NDArray[np.int32]:
@@ -177,17 +182,21 @@ def confidence_features(
 
 def class_masks(candidates: Sequence[Candidate]) -> _Floats:
     """For each candidate, 1 for "none" and the types allowed between its ends' types."""
-    masks = np.zeros((len(candidates), len(CLASSES)), dtype=np.float32)
-    masks[:, 0] = 1
-    for i, candidate in enumerate(candidates):
-        masks[i, _allowed_classes(candidate.head.label, candidate.tail.label)] = 1
-    return masks
+    rows = [_class_mask(c.head.label, c.tail.label) for c in candidates]
+    return np.array(rows, dtype=np.float32).reshape(len(candidates), len(CLASSES))
 
 
 @cache
-def _allowed_classes(head_label: str, tail_label: str) -> list[int]:
-    """The class indices of the types allowed from ``head_label`` to ``tail_label``."""
-    return [_INDEX[kind] for kind in allowed_types(head_label, tail_label)]
+def _class_mask(head_label: str, tail_label: str) -> tuple[float, ...]:
+    """1 for "none" and for each type allowed from ``head_label`` to ``tail_label``, else 0."""
+    allowed = {index for _, index in _allowed_classes(head_label, tail_label)}
+    return tuple(1.0 if i == 0 or i in allowed else 0.0 for i in range(len(CLASSES)))
+
+
+@cache
+def _allowed_classes(head_label: str, tail_label: str) -> tuple[tuple[str, int], ...]:
+    """The types allowed from ``head_label`` to ``tail_label``, each with its class index."""
+    return tuple((kind, _INDEX[kind]) for kind in allowed_types(head_label, tail_label))
 
 
 def fact_key(candidate: Candidate, kind: str) -> _FactKey:
@@ -206,8 +215,8 @@ def fact_scores(
     """Every fact a candidate may state, with the best score any candidate gives it."""
     best: dict[_FactKey, FactScore] = {}
     for candidate, row in zip(candidates, probabilities.tolist(), strict=True):
-        for kind in allowed_types(candidate.head.label, candidate.tail.label):
-            score = row[_INDEX[kind]]
+        for kind, index in _allowed_classes(candidate.head.label, candidate.tail.label):
+            score = row[index]
             key = fact_key(candidate, kind)
             old = best.get(key)
             if old is not None and score <= old.score:
