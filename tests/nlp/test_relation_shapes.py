@@ -32,6 +32,7 @@ from kg.nlp.relations.person_shapes import (
     honour_before_person,
     honour_conferred,
     honour_list,
+    honour_listed,
     lecturer_trainee,
     org_title_person,
     talk_speakers,
@@ -331,6 +332,20 @@ def test_quoted_titles_written_one_after_another_before_a_person_are_each_an_hon
     said = sentence("公司涌现出以“时代楷模”“平湖工匠”吕国梁为代表。", ("吕国梁", "PERSON"))
     assert {value for _, value, _, _ in found(honour_before_person, said, pattern)} == {
         "时代楷模", "平湖工匠"}  # fmt: skip
+
+
+def test_honour_listed_goes_to_each_person_after_the_word_that_opens_the_list():
+    pattern = HonourPattern(
+        id="t", shape="honour_listed", type="HAS_HONOUR", honours=("工匠", "年度人物")
+    )
+    names = (("吕国梁", "PERSON"), ("邵婉清", "PERSON"))
+    said = sentence("这次的“平湖工匠年度人物”共2位，依次是：青禾公司吕国梁，白鹭厂邵婉清。", *names)
+    assert found(honour_listed, said, pattern) == {
+        ("吕国梁", "平湖工匠年度人物", ("“平湖工匠年度人物”",), None),
+        ("邵婉清", "平湖工匠年度人物", ("“平湖工匠年度人物”",), None),
+    }
+    slogan = sentence("“匠心筑梦”主题活动的嘉宾依次是：吕国梁、邵婉清。", *names)
+    assert not found(honour_listed, slogan, pattern)
 
 
 def test_honour_conferred_goes_to_each_person_named_after_the_verb():

@@ -233,6 +233,7 @@ PATTERN_SHAPES: dict[str, type[Pattern]] = {
     "honour_before_person": HonourPattern,
     "honour_awarded": AwardPattern,
     "honour_list": HonourPattern,
+    "honour_listed": HonourPattern,
     "honour_announced": AnnouncedPattern,
     "honour_conferred": AnnouncedPattern,
     "lecturer_trainee": LecturerPattern,

@@ -172,6 +172,27 @@ def honour_announced(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[
                 yield ShapeMatch(person, value, (trigger.group(),))
 
 
+# “X”共10位，依次是：…甲，…乙; 获得“X”称号的10人中，有…甲、…乙: a quoted honour, then within a few
+# characters a word that opens a list of its holders.
+_LISTED_AFTER = re.compile(
+    r"([“「][^”」]{2,24}[”」])(?:荣誉)?(?:称号)?[^。；“”「」]{0,12}?"
+    r"(?:依次是|依次为|分别是|分别为|包括|名单如下|中，有|中有|其中有)[：:，,]?"
+)
+
+
+def honour_listed(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
+    """“X”共10位，依次是：A，B: each person after the list word holds the quoted honour, when
+    the honour ends in one of the pattern's honour words (工匠, 劳动模范 …)."""
+    for listed in _LISTED_AFTER.finditer(sentence.text):
+        value = listed.group(1)[1:-1]
+        if not value.endswith(pattern.honours):
+            continue
+        listed_from = sentence.start + listed.end()
+        for person in sentence.typed(["PERSON"]):
+            if person.start >= listed_from:
+                yield ShapeMatch(person, value, (listed.group(1),))
+
+
 # 授予某某等142名职工“X”荣誉称号, 命名某某等10位职工为“X”: the verb, the persons, the honour.
 _CONFERRED = re.compile(
     rf"^(?:等[\d一二三四五六七八九十百千两]*[名位个]?{HAN}{{0,4}}?)?为?([“「][^”」]{{2,24}}[”」])"
