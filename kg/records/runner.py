@@ -34,7 +34,8 @@ from kg.errors import InputError, KGError
 from kg.model import Source
 from kg.read.identity import BuildDocuments, DocumentEntry
 from kg.read.ingest import list_inputs, read_listed
-from kg.records.cache import ExtractionCache, content_key, pipeline_version
+from kg.records.cache import ExtractionCache, content_key
+from kg.version import pipeline_version
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
