@@ -29,6 +29,14 @@ def extraction_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         yield directory
 
 
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache directory for one test: start-up snapshots are built there, then read."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("KG_CACHE_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     """The packaged union-kg pipeline."""

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Mapping
@@ -30,6 +29,7 @@ from types import TracebackType
 
 from kg.errors import InputError
 from kg.model import Source
+from kg.snapshot import cache_dir
 
 __all__ = [
     "FINGERPRINT_FILE",
@@ -50,11 +50,8 @@ CREATE TABLE IF NOT EXISTS builds (target TEXT PRIMARY KEY, journal TEXT NOT NUL
 
 
 def default_cache_path() -> Path:
-    """``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/union-kg``, else ``~/.cache/union-kg``."""
-    if os.environ.get("KG_CACHE_DIR"):
-        return Path(os.environ["KG_CACHE_DIR"]) / _CACHE_FILE
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "union-kg" / _CACHE_FILE
+    """``extractions.sqlite`` in union-kg's cache directory (``kg.snapshot.cache_dir``)."""
+    return cache_dir() / _CACHE_FILE
 
 
 def content_key(source: Source, version: str) -> str:
