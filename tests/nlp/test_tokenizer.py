@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import jieba
@@ -63,3 +65,11 @@ def test_word_tags_are_those_of_jiebas_dictionary_in_its_order(fresh_cache: Path
     for _ in range(2):  # built, then read from the snapshot
         tags = jieba_word_tags.__wrapped__()
         assert tags == expected and list(tags) == list(expected)
+
+
+def test_the_pipeline_imports_jieba_without_pkg_resources_and_jieba_finds_its_files() -> None:
+    code = "import sys, kg.nlp.tokenizer, jieba; print('pkg_resources' in sys.modules)"
+    code += "; print(jieba.get_dict_file().readline().decode().split()[0])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "AT&T"]  # the first word of jieba's dict.txt
