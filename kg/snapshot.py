@@ -55,7 +55,10 @@ def snapshot(name: str, build: Callable[[], Arrays], inputs: Iterable[Path | str
     """The arrays ``build`` makes from ``inputs``: read from this pipeline's snapshot ``name``
     when there is one, else built and stored as that snapshot."""
     root = cache_dir() / "snapshots"
-    folder = root / f"{name}-{_key(inputs)}"
+    try:
+        folder = root / f"{name}-{_key(inputs)}"
+    except OSError:  # an input file is missing or unreadable: the build says so in its words
+        return build()
     try:
         return _read(folder)
     except (OSError, ValueError):  # none yet, or damaged: made again

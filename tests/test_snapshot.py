@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kg.errors import InputError
 from kg.snapshot import Arrays, array_words, snapshot, words_array
 
 
@@ -35,6 +36,14 @@ def test_a_changed_input_makes_a_new_snapshot_in_place_of_the_old(
     assert int(snapshot("t", lambda: {"n": np.array(3)}, ["青禾"])["n"]) == 3  # a text by itself
     assert int(snapshot("t", lambda: {"n": np.array(4)}, ["青禾"])["n"]) == 3
     assert len(list((fresh_cache / "snapshots").glob("t-*"))) == 1
+
+
+def test_a_missing_input_leaves_the_refusal_to_the_build(fresh_cache: Path, tmp_path: Path) -> None:
+    def build() -> Arrays:
+        raise InputError(tmp_path / "gone.npz", "cannot read the kg_stat_ner model")
+
+    with pytest.raises(InputError, match=r"gone\.npz: cannot read the kg_stat_ner model"):
+        snapshot("t", build, [tmp_path / "gone.npz"])
 
 
 def test_a_damaged_snapshot_is_made_again(fresh_cache: Path) -> None:
