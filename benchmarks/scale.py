@@ -13,7 +13,17 @@ cache); it logs how long its extraction and its graph files took, so both stages
 shown too. After the first build the same command is run again over the warm cache and the
 finished build (``rerun``).
 
+With ``--extract-only`` each run is ``kg extract CORPUS -o OUT --workers N`` instead (mode
+``extract``; ``build MB`` is then the output's size). ``--repeat R`` runs every worker count R
+times, taking turns (1, 2, 1, 2, …) so that a change in the machine's load reaches both, and
+after each size prints the speed-up of every worker count over the first: the first's median
+wall time over its median wall time.
+
+Memory is the proportional set size (PSS): pages that forked workers share with the main
+process count once over all of them, not once in each.
+
     python benchmarks/scale.py [--sizes 1000 10000] [--workers 1 2] [--work /tmp/kg-scale]
+    python benchmarks/scale.py --extract-only --sizes 4200 12500 --repeat 3
 
 Each result is also appended as JSON to WORK/results.jsonl.
 """
@@ -27,6 +37,7 @@ import platform
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -51,7 +62,7 @@ class Row:
     articles: int
     characters: int
     megabytes: float
-    mode: str  # build or rerun
+    mode: str  # build, rerun or extract
     workers: int
     seconds: float
     cpu_seconds: float
@@ -112,7 +123,7 @@ HEADER = [
 
 
 class MemoryWatch:
-    """Sample the resident memory of a process and its children until it ends."""
+    """Sample the memory of a process and its children until it ends."""
 
     def __init__(self, pid: int) -> None:
         self.process = psutil.Process(pid)
@@ -122,17 +133,17 @@ class MemoryWatch:
         self.thread.start()
 
     def watch(self) -> None:
-        """Add up the tree's RSS every 0.2 s."""
+        """Add up the tree's PSS every 0.2 s."""
         while True:
             try:
-                main = self.process.memory_info().rss
+                main = self.process.memory_full_info().pss
                 children = self.process.children(recursive=True)
             except psutil.NoSuchProcess:
                 return
             total = main
             for child in children:
                 try:
-                    total += child.memory_info().rss
+                    total += child.memory_full_info().pss
                 except psutil.NoSuchProcess:
                     continue
             self.peak = max(self.peak, total)
@@ -197,7 +208,8 @@ def directory_size(path: Path) -> int:
 def measure(
     corpus: Path, work: Path, workers: int, mode: str, jieba_time: float, stats: tuple[int, int]
 ) -> Row:
-    """One whole build of ``corpus`` with ``workers`` processes (``rerun``: over the last one)."""
+    """One whole build of ``corpus`` with ``workers`` processes (``rerun``: over the last one;
+    ``extract``: ``kg extract`` alone)."""
     articles, characters = stats
     out = work / f"build-{articles}"
     cache = work / f"cache-{articles}-{workers}.sqlite"
@@ -207,9 +219,13 @@ def measure(
         shutil.rmtree(out, ignore_errors=True)
     command = [KG, "-v", "build", str(corpus), "-o", str(out), "--workers", str(workers)]
     command += ["--cache", str(cache)]
+    records = out / "extraction.jsonl"
+    if mode == "extract":
+        records = work / f"extract-{articles}-{workers}.jsonl"
+        command = [KG, "extract", str(corpus), "-o", str(records), "--workers", str(workers)]
     seconds, cpu_seconds, error, watch = run(command)
     extraction, graph = EXTRACTION_LOG.search(error), GRAPH_LOG.search(error)
-    entities, facts = count_graph(out / "extraction.jsonl")
+    entities, facts = count_graph(records)
     return Row(
         articles=articles,
         characters=characters,
@@ -225,9 +241,18 @@ def measure(
         main_peak_mb=watch.main_peak / 1e6,
         entities=entities,
         facts=facts,
-        build_mb=directory_size(out) / 1e6,
+        build_mb=directory_size(out) / 1e6 if mode != "extract" else records.stat().st_size / 1e6,
         load=os.getloadavg()[0],
     )
+
+
+def speed_ups(rows: list[Row]) -> dict[int, float]:
+    """Each worker count's speed-up over the first one's: median wall time over median."""
+    walls: dict[int, list[float]] = {}
+    for row in rows:
+        walls.setdefault(row.workers, []).append(row.seconds)
+    first = statistics.median(next(iter(walls.values())))
+    return {workers: first / statistics.median(times) for workers, times in walls.items()}
 
 
 def machine() -> str:
@@ -249,25 +274,33 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-scale"))
+    parser.add_argument("--extract-only", action="store_true", help="time kg extract alone")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each worker count [1]")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}", flush=True)
     print_row(HEADER)
     print_row(["---:"] * len(HEADER))
+    mode = "extract" if args.extract_only else "build"
     for size in args.sizes:
         corpus = args.work / f"corpus-{size}.jsonl"
         if not corpus.exists():
             write_corpus(corpus, size)
         stats = (size, sum(len(text) for text in texts(corpus)))
         jieba_time = jieba_seconds(corpus)
-        for workers in args.workers:
-            rows = [measure(corpus, args.work, workers, "build", jieba_time, stats)]
-            if workers == args.workers[0]:
-                rows.append(measure(corpus, args.work, workers, "rerun", jieba_time, stats))
-            for row in rows:
-                print_row(row.cells())
-                with (args.work / "results.jsonl").open("a", encoding="utf-8") as results:
-                    results.write(json.dumps(asdict(row)) + "\n")
+        measured: list[Row] = []
+        for _ in range(args.repeat):
+            for workers in args.workers:
+                rows = [measure(corpus, args.work, workers, mode, jieba_time, stats)]
+                if workers == args.workers[0] and mode == "build" and not measured:
+                    rows.append(measure(corpus, args.work, workers, "rerun", jieba_time, stats))
+                measured.append(rows[0])
+                for row in rows:
+                    print_row(row.cells())
+                    with (args.work / "results.jsonl").open("a", encoding="utf-8") as results:
+                        results.write(json.dumps(asdict(row)) + "\n")
+        for workers, speed_up in speed_ups(measured).items():
+            print(f"{size:,} articles, {workers} workers: {speed_up:.2f}× the first", flush=True)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,18 @@ def extraction_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KG_CACHE_DIR", str(directory))
         yield directory
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache directory for one test: start-up snapshots are built there, then read.
+
+    Removed after the test: the weights' snapshots alone are 90 MB.
+    """
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("KG_CACHE_DIR", str(directory))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -83,3 +83,17 @@ def test_curation_effect_reviews_retrains_and_scores_both_models() -> None:
     assert re.search(r"^with curation: relation_model: .* judged sentences", out, re.MULTILINE)
     for model in ("without", "with"):
         assert re.search(rf"^\| {model} curation \| [\d.]+ / [\d.]+ / [\d.]+ \|", out, re.MULTILINE)
+
+
+def test_cold_start_times_runs_that_write_the_same_records() -> None:
+    out = _run("cold_start.py", "--runs", "2")
+    assert re.search(r"^first \(empty cache\) median: wall [\d.]+ s, CPU [\d.]+ s$", out, re.M)
+    assert len(re.findall(r"^kg extract run \d: wall [\d.]+ s, CPU [\d.]+ s$", out, re.M)) == 2
+    assert re.search(r"^import spacy median: wall [\d.]+ s", out, re.M)
+
+
+def test_scale_extract_only_compares_worker_counts(tmp_path: Path) -> None:
+    out = _run("scale.py", "--extract-only", "--sizes", "30", "--work", str(tmp_path))
+    rows = re.findall(r"^\| 30 \| extract \| (\d) \|", out, re.M)
+    assert rows == ["1", "2"]
+    assert re.search(r"^30 articles, 2 workers: [\d.]+× the first$", out, re.M)

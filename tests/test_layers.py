@@ -8,7 +8,7 @@ from pathlib import Path
 KG = Path(__file__).resolve().parent.parent / "kg"
 # Bottom to top. A module may import from its own layer and the layers before it.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "model", "atomic", "wordlists"}),
+    frozenset({"errors", "model", "atomic", "wordlists", "version", "snapshot"}),
     frozenset({"read"}),
     frozenset({"nlp"}),
     frozenset({"records"}),

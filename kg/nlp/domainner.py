@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,7 @@ from kg.nlp.statner import (
     word_classes,
 )
 from kg.nlp.tokenizer import doc_text
+from kg.snapshot import Arrays, snapshot
 from kg.wordlists import word_list
 
 __all__ = [
@@ -264,7 +265,17 @@ def domain_model_path(name: str = _DEFAULT_MODEL) -> Path:
 
 @cache
 def load_domain_model(path: Path) -> DomainModel:
-    """Read a model written by ``save_domain_model``; refuse one of other features or shape."""
+    """Read a model written by ``save_domain_model``; refuse one of other features or shape.
+
+    Its float32 weights come memory-mapped from a start-up snapshot (``kg.snapshot``), as
+    ``kg_stat_ner``'s do.
+    """
+    arrays = snapshot("domain_ner", partial(_domain_model_arrays, path), [path])
+    return DomainModel(arrays["weights"], arrays["transitions"], bool(arrays["rule_features"]))
+
+
+def _domain_model_arrays(path: Path) -> Arrays:
+    """The arrays of a model file as the decoder reads them (float32), once checked."""
     arrays = read_arrays(path, "kg_domain_ner")
     if {"version", "weights", "transitions", "rule_features"} - set(arrays):
         raise InputError(path, "not a kg_domain_ner model")
@@ -277,11 +288,11 @@ def load_domain_model(path: Path) -> DomainModel:
     rows, columns = arrays["weights"].shape
     if columns != len(DOMAIN_LABELS) or rows & (rows - 1):
         raise InputError(path, f"weights {arrays['weights'].shape} do not fit the labels")
-    return DomainModel(
-        arrays["weights"].astype(np.float32),
-        arrays["transitions"].astype(np.float32),
-        bool(arrays["rule_features"]),
-    )
+    return {
+        "weights": arrays["weights"].astype(np.float32),
+        "transitions": arrays["transitions"].astype(np.float32),
+        "rule_features": arrays["rule_features"],
+    }
 
 
 def save_domain_model(

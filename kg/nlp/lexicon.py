@@ -14,11 +14,13 @@ from functools import cache
 from pathlib import Path
 
 import jieba
+import numpy as np
 
+from kg.snapshot import Arrays, array_words, snapshot, words_array
 from kg.wordlists import data_lines as _data_lines
 from kg.wordlists import lexicon_dir
 
-__all__ = ["Lexicon", "jieba_word_tags", "load_lexicon"]
+__all__ = ["Lexicon", "jieba_dictionary", "jieba_word_tags", "load_lexicon"]
 
 
 @dataclass(frozen=True)
@@ -49,17 +51,34 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def jieba_dictionary() -> Path:
+    """jieba's bundled dictionary: a word, its frequency and, mostly, its tag per line."""
+    return Path(os.path.dirname(jieba.__file__)) / "dict.txt"
+
+
 @cache
 def jieba_word_tags() -> dict[str, str]:
-    """Part-of-speech tags of jieba's bundled dictionary (word freq tag per line)."""
-    path = Path(os.path.dirname(jieba.__file__)) / "dict.txt"
+    """Part-of-speech tags of jieba's bundled dictionary (word freq tag per line).
+
+    Read from a start-up snapshot (``kg.snapshot``): parsing the 350,000 lines takes 0.2 s.
+    """
+    arrays = snapshot("jieba_word_tags", _word_tag_arrays, [jieba_dictionary()])
+    words, tags = array_words(arrays["words"]), array_words(arrays["tags"])
+    return dict(zip(words, map(tags.__getitem__, arrays["codes"].tolist()), strict=True))
+
+
+def _word_tag_arrays() -> Arrays:
+    """The tagged words of jieba's dictionary, their tags, and each word's tag as a number."""
     tags = {}
-    with path.open(encoding="utf-8") as handle:
+    with jieba_dictionary().open(encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) == 3:
                 tags[parts[0]] = parts[2]
-    return tags
+    names = sorted(set(tags.values()))
+    number = {tag: i for i, tag in enumerate(names)}
+    codes = np.array([number[tag] for tag in tags.values()], dtype=np.uint8)
+    return {"words": words_array(tags), "tags": words_array(names), "codes": codes}
 
 
 @cache

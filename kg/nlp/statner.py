@@ -23,7 +23,7 @@ import importlib.resources
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,9 @@ from spacy.tokens import Doc, Span
 
 from kg.atomic import write_arrays
 from kg.errors import InputError
-from kg.nlp.lexicon import load_lexicon
+from kg.nlp.lexicon import Lexicon, jieba_dictionary, load_lexicon
 from kg.nlp.tokenizer import doc_text
+from kg.snapshot import Arrays, snapshot
 
 __all__ = [
     "CHARS_ATTR",
@@ -168,8 +169,21 @@ class WordClasses:
 
 @cache
 def word_classes(lexicon_dir: Path | None = None) -> WordClasses:
-    """Build the word-class table once per lexicon (jieba's ~350k words: about 0.1 s)."""
+    """Build the word-class table once per lexicon, or read it from a start-up snapshot
+    (``kg.snapshot``; building it hashes jieba's ~350k words: about 0.5 s)."""
     lexicon = load_lexicon(lexicon_dir)
+    inputs: list[Path | str] = [
+        jieba_dictionary(),
+        "\n".join(lexicon.person_titles),
+        "\n".join(head for head, _ in lexicon.heads),
+        "\n".join(sorted(lexicon.places)),
+    ]
+    arrays = snapshot("word_classes", partial(_word_class_arrays, lexicon), inputs)
+    return WordClasses(arrays["keys"], arrays["classes"])
+
+
+def _word_class_arrays(lexicon: Lexicon) -> Arrays:
+    """The class of every word the lexicon and jieba's tags know, by ORTH hash."""
     tags = sorted(set(lexicon.word_tags.values()))
     tag_class = {tag: _FIRST_TAG + i for i, tag in enumerate(tags)}
     table = {hash_string(word): tag_class[tag] for word, tag in lexicon.word_tags.items()}
@@ -181,7 +195,7 @@ def word_classes(lexicon_dir: Path | None = None) -> WordClasses:
         table.update((hash_string(word), kind) for word in words)
     keys = np.array(sorted(table), dtype=np.uint64)
     classes = np.array([table[int(key)] for key in keys], dtype=np.int64)
-    return WordClasses(keys, classes)
+    return {"keys": keys, "classes": classes}
 
 
 def doc_words(doc: Doc) -> tuple[_Codes, _Codes, _Ids]:
@@ -475,12 +489,25 @@ def read_arrays(path: Path, component: str) -> dict[str, Any]:
 
 @cache
 def load_model(path: Path) -> StatModel:
-    """Read a model written by ``save_model``; refuse one of other features or shape."""
+    """Read a model written by ``save_model``; refuse one of other features or shape.
+
+    Its float32 weights come memory-mapped from a start-up snapshot (``kg.snapshot``):
+    decompressing and widening the float16 file costs 0.1 s and 54 MB per process.
+    """
+    arrays = snapshot("stat_ner", partial(_model_arrays, path), [path])
+    return StatModel(arrays["weights"], arrays["transitions"])
+
+
+def _model_arrays(path: Path) -> Arrays:
+    """The weights of a model file as the decoder reads them (float32), once checked."""
     arrays = read_arrays(path, "kg_stat_ner")
     problem = _model_problem(arrays)
     if problem:
         raise InputError(path, problem)
-    return StatModel(arrays["weights"].astype(np.float32), arrays["transitions"].astype(np.float32))
+    return {
+        "weights": arrays["weights"].astype(np.float32),
+        "transitions": arrays["transitions"].astype(np.float32),
+    }
 
 
 def _model_problem(arrays: dict[str, Any]) -> str | None:

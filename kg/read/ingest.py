@@ -33,6 +33,7 @@ from kg.read.identity import (
     stdin_file,
     unique_names,
 )
+from kg.snapshot import Arrays, array_words, snapshot, words_array
 
 __all__ = [
     "BUILD_MARKER",
@@ -805,11 +806,24 @@ def _append_nfkc(raw: str, start: int, end: int, pieces: list[str], offsets: lis
 def _nfkc_tables() -> tuple[re.Pattern[str], dict[int, str]]:
     """Return the pattern of clusters NFKC must see whole, and the one-to-one NFKC map.
 
-    Built once from ``unicodedata`` (about 0.1 s). A cluster is a character followed by
-    characters that may compose with it (combining marks, Hangul vowels and tails, the few
-    starters that are second in a canonical pair), or a lone character NFKC maps to several
-    characters or to such a mark (ﾞ → U+3099).
+    Read from a start-up snapshot (``kg.snapshot``; keyed by the Python version, hence by its
+    ``unicodedata``): building them scans ``unicodedata`` (0.1-0.2 s).
     """
+    arrays = snapshot("nfkc_tables", _nfkc_arrays)
+    (pattern,) = array_words(arrays["pattern"])
+    targets = map(chr, arrays["targets"].tolist())
+    return re.compile(pattern), dict(zip(arrays["sources"].tolist(), targets, strict=True))
+
+
+def _nfkc_arrays() -> Arrays:
+    """Build the tables of ``_nfkc_tables`` from ``unicodedata``, as arrays.
+
+    A cluster is a character followed by characters that may compose with it (combining
+    marks, Hangul vowels and tails, the few starters that are second in a canonical pair), or
+    a lone character NFKC maps to several characters or to such a mark (ﾞ → U+3099).
+    """
+    import numpy as np
+
     composing = _composing_characters()
     one_to_one: dict[int, str] = {}
     other: set[int] = set()
@@ -825,8 +839,12 @@ def _nfkc_tables() -> tuple[re.Pattern[str], dict[int, str]]:
         else:
             other.add(code)
     marks = _character_class(composing)
-    pattern = re.compile(f"(?s:.){marks}+|{_character_class(other)}")
-    return pattern, one_to_one
+    pattern = f"(?s:.){marks}+|{_character_class(other)}"
+    return {
+        "pattern": words_array([pattern]),
+        "sources": np.array(list(one_to_one), dtype=np.int32),
+        "targets": np.array([ord(char) for char in one_to_one.values()], dtype=np.int32),
+    }
 
 
 def _composing_characters() -> set[int]:

@@ -5,10 +5,8 @@ so a build over an unchanged corpus extracts nothing, and a build that was stopp
 ``kill -9``, a crash) loses no finished document: ``kg build --resume DIR`` goes on from there.
 
 A key is the SHA-256 of everything the extraction reads from a document (its name, record id,
-metadata and decoded text) and of the pipeline version. The pipeline version hashes union-kg's
-version and code, every file of ``pipelines/`` (config, lexicons, relation patterns, statistical
-model) and the versions of spaCy, jieba, OpenCC and NumPy, so a record made by another pipeline
-is never reused.
+metadata and decoded text) and of the pipeline version (``kg.version``), so a record made by
+another pipeline is never reused.
 
 The cache is one SQLite database: ``$KG_CACHE_DIR/extractions.sqlite``, by default under
 ``$XDG_CACHE_HOME/union-kg`` (``~/.cache/union-kg``). Records are stored zlib-compressed; each
@@ -21,20 +19,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.metadata
-import importlib.resources
 import json
-import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from types import TracebackType
 
 from kg.errors import InputError
 from kg.model import Source
+from kg.snapshot import cache_dir
 
 __all__ = [
     "FINGERPRINT_FILE",
@@ -43,15 +38,11 @@ __all__ = [
     "absolute_inputs",
     "content_key",
     "default_cache_path",
-    "package_files",
-    "pipeline_version",
     "read_fingerprint",
 ]
 
 _CACHE_FILE = "extractions.sqlite"
 FINGERPRINT_FILE = "build.fingerprint"  # in a build: the keys of its documents, hashed in order
-# Packages whose behaviour shapes a record, besides union-kg itself.
-_PIPELINE_PACKAGES = ("spacy", "jieba", "opencc", "numpy")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS builds (target TEXT PRIMARY KEY, journal TEXT NOT NULL);
@@ -59,38 +50,8 @@ CREATE TABLE IF NOT EXISTS builds (target TEXT PRIMARY KEY, journal TEXT NOT NUL
 
 
 def default_cache_path() -> Path:
-    """``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/union-kg``, else ``~/.cache/union-kg``."""
-    if os.environ.get("KG_CACHE_DIR"):
-        return Path(os.environ["KG_CACHE_DIR"]) / _CACHE_FILE
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "union-kg" / _CACHE_FILE
-
-
-def package_files(package: str, suffixes: tuple[str, ...] = ()) -> list[tuple[str, bytes]]:
-    """(relative path, bytes) of the files of ``package`` with these suffixes (all: ``()``)."""
-    root = Path(str(importlib.resources.files(package)))
-    return sorted(
-        (path.relative_to(root).as_posix(), path.read_bytes())
-        for path in root.rglob("*")
-        if path.is_file()
-        and (not suffixes or path.suffix in suffixes)
-        and "__pycache__" not in path.parts
-    )
-
-
-@cache
-def pipeline_version() -> str:
-    """A hash of all that makes a record: code, config, lexicons, patterns, library versions."""
-    digest = hashlib.sha256()
-    versions = [("union-kg", importlib.metadata.version("union-kg"))]
-    versions += [(name, importlib.metadata.version(name)) for name in _PIPELINE_PACKAGES]
-    digest.update(json.dumps(versions).encode())
-    files = package_files("kg", (".py",))
-    files += package_files("kg.pipelines")  # config, lexicons, patterns, statistical models
-    for name, data in files:
-        digest.update(f"\0{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()[:32]
+    """``extractions.sqlite`` in union-kg's cache directory (``kg.snapshot.cache_dir``)."""
+    return cache_dir() / _CACHE_FILE
 
 
 def content_key(source: Source, version: str) -> str:

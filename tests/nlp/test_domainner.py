@@ -14,11 +14,12 @@ from kg.nlp.domainner import (
     RuleView,
     combine,
     domain_features,
+    domain_model_path,
     head_classes,
     load_domain_model,
     save_domain_model,
 )
-from kg.nlp.statner import code_points, labels_to_spans, viterbi, word_classes
+from kg.nlp.statner import code_points, labels_to_spans, read_arrays, viterbi, word_classes
 
 UNION = (0, 6, "UNION")
 SWALLOWED = (9, 12, "PERSON")  # 席张三 of 主席张三: the rules' person took the word before
@@ -99,3 +100,13 @@ def test_the_model_types_a_company_the_rules_leave_untyped_and_the_linker_keys_i
 def test_shared_features_are_taken_from_the_doc_and_dropped(nlp: Language) -> None:
     doc = nlp("常熟市总工会举办技能竞赛。")
     assert "kg_stat_features" not in doc.user_data
+
+
+def test_weights_read_from_a_snapshot_are_those_of_the_model_file(fresh_cache) -> None:
+    stored = read_arrays(domain_model_path(), "kg_domain_ner")
+    for _ in range(2):  # built, then read from the snapshot
+        model = load_domain_model.__wrapped__(domain_model_path())
+        assert model.weights.dtype == np.float32
+        assert np.array_equal(model.weights, stored["weights"].astype(np.float32))
+        assert np.array_equal(model.transitions, stored["transitions"])
+        assert model.rule_features == bool(stored["rule_features"])

@@ -29,6 +29,7 @@ from kg.nlp.statner import (
     labels_to_spans,
     load_model,
     model_path,
+    read_arrays,
     save_model,
     token_spans,
     viterbi,
@@ -246,3 +247,14 @@ def test_shared_features_are_kept_on_the_doc_one_column_per_character(nlp: Langu
     tagger = make_stat_entity_recogniser(nlp, "t", "", SPANS_KEY, "strict", share_features=True)
     doc = tagger(nlp.make_doc("记者王海涛在北京采访。"))
     assert doc.user_data[FEATURES_KEY].shape[1] == len("记者王海涛在北京采访。")
+
+
+def test_word_classes_and_weights_read_from_snapshots_are_those_built(fresh_cache) -> None:
+    built, read = word_classes.__wrapped__(), word_classes.__wrapped__()
+    assert np.array_equal(read.keys, built.keys) and np.array_equal(read.classes, built.classes)
+    stored = read_arrays(model_path(), "kg_stat_ner")
+    for _ in range(2):  # built, then read from the snapshot
+        model = load_model.__wrapped__(model_path())
+        assert model.weights.dtype == model.transitions.dtype == np.float32
+        assert np.array_equal(model.weights, stored["weights"].astype(np.float32))
+        assert np.array_equal(model.transitions, stored["transitions"])

@@ -603,3 +603,12 @@ def test_as_written_gives_the_original_characters_of_every_range(raw: str) -> No
         joined = source.text.index("一小时")
         assert source.as_written(joined, joined + 3) == "一小时"
         assert source.raw_span(joined, joined + 3)[1] - source.raw_span(joined, joined + 3)[0] == 6
+
+
+def test_nfkc_tables_read_from_a_snapshot_are_those_built(fresh_cache: Path) -> None:
+    (built_pattern, built_map), (pattern, mapping) = (
+        ingest._nfkc_tables.__wrapped__(),
+        ingest._nfkc_tables.__wrapped__(),
+    )
+    assert pattern.pattern == built_pattern.pattern and mapping == built_map
+    assert mapping[ord("Ａ")] == "A" and pattern.fullmatch("㈱")  # (株): three characters

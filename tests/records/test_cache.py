@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
 from pathlib import Path
 
 import pytest
 
-import kg.records.cache
 from kg.errors import InputError
 from kg.read.ingest import source_from_text
 from kg.records.cache import (
@@ -17,7 +15,6 @@ from kg.records.cache import (
     absolute_inputs,
     content_key,
     default_cache_path,
-    pipeline_version,
 )
 
 TEXT = "本报讯 常熟市总工会与青禾机械有限公司共建吕国梁技能大师工作室。"
@@ -44,29 +41,6 @@ def test_key_ignores_where_the_file_lies_and_follows_the_pipeline():
     moved = dataclasses.replace(SOURCE, path="/elsewhere/a.txt")
     assert content_key(moved, "v1") == content_key(SOURCE, "v1")
     assert content_key(SOURCE, "v1") != content_key(SOURCE, "v2")
-
-
-def test_pipeline_version_follows_library_versions(monkeypatch):
-    before = pipeline_version()
-    real = importlib.metadata.version
-    monkeypatch.setattr(
-        importlib.metadata, "version", lambda name: "0.0" if name == "jieba" else real(name)
-    )
-    pipeline_version.cache_clear()
-    try:
-        assert pipeline_version() != before
-    finally:
-        monkeypatch.undo()
-        pipeline_version.cache_clear()
-    assert pipeline_version() == before
-
-
-def test_pipeline_version_covers_lexicons_patterns_and_code():
-    names = {name for name, _ in kg.records.cache.package_files("kg.pipelines")}
-    assert {"union_news.cfg", "lexicon/org_heads.tsv", "relations/patterns.jsonl"} <= names
-    assert "stat_ner.npz" in names
-    code = {name for name, _ in kg.records.cache.package_files("kg", (".py",))}
-    assert {"nlp/extract.py", "nlp/tokenizer.py", "read/articles.py"} <= code
 
 
 def test_records_persist_across_openings(tmp_path):
