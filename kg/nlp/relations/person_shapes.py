@@ -166,10 +166,8 @@ def honour_announced(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[
         if trigger is None:
             continue
         value = announced.group(1)[1:-1]
-        listed_from = sentence.start + announced.end()
-        for person in sentence.typed(["PERSON"]):
-            if person.start >= listed_from:
-                yield ShapeMatch(person, value, (trigger.group(),))
+        for person in _persons_after(sentence, announced.end()):
+            yield ShapeMatch(person, value, (trigger.group(),))
 
 
 # “X”共10位，依次是：…甲，…乙; 获得“X”称号的10人中，有…甲、…乙: a quoted honour, then within a few
@@ -187,10 +185,15 @@ def honour_listed(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeM
         value = listed.group(1)[1:-1]
         if not value.endswith(pattern.honours):
             continue
-        listed_from = sentence.start + listed.end()
-        for person in sentence.typed(["PERSON"]):
-            if person.start >= listed_from:
-                yield ShapeMatch(person, value, (listed.group(1),))
+        for person in _persons_after(sentence, listed.end()):
+            yield ShapeMatch(person, value, (listed.group(1),))
+
+
+def _persons_after(sentence: Sentence, offset: int) -> Args:
+    """The persons named after ``offset`` characters of the sentence: the holders an announced
+    honour lists after it."""
+    listed_from = sentence.start + offset
+    return [a for a in sentence.typed(["PERSON"]) if a.start >= listed_from]
 
 
 # 授予某某等142名职工“X”荣誉称号, 命名某某等10位职工为“X”: the verb, the persons, the honour.
@@ -319,9 +322,11 @@ def lecturer_trainee(sentence: Sentence, pattern: LecturerPattern) -> Iterator[S
                 yield ShapeMatch(person, trainee, (cue.group(), marker("trainee")))
 
 
-_BYLINE_ROLES = [word for word, part in word_table("byline_words") if part == "role"]
 # A byline role and the names already listed after it (通讯员 甲 ): the next name is a byline's.
-_BYLINE_NAMES = re.compile(rf"(?:{one_of(_BYLINE_ROLES)})\s*(?:{HAN}{{2,3}}[\s、]+)*$")
+_BYLINE_NAMES = re.compile(
+    rf"(?:{one_of([word for word, part in word_table('byline_words') if part == 'role'])})"
+    rf"\s*(?:{HAN}{{2,3}}[\s、]+)*$"
+)
 
 
 def talk_speakers(sentence: Sentence, pattern: TalkPattern) -> Iterator[ShapeMatch]:
