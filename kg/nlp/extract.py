@@ -59,10 +59,11 @@ class _EntityDraft:
     mentions: list[Mention] = field(default_factory=list)
 
 
-# A workplace union is named after its enterprise (X公司工会), a branch school after its academy
-# (X学院Y分院): the head that says so.
+# A workplace union is named after its employer (X公司工会, X大学工会), a branch school after its
+# academy (X学院Y分院): the head that says so.
 _UNION_HEADS = word_list("workplace_union_heads")
 _BRANCH_HEADS = word_list("parent_named_heads")
+_EMPLOYER_LABELS = frozenset({"ENTERPRISE", "ACADEMY"})  # whose workplace union is PART_OF them
 
 
 @dataclass(frozen=True)
@@ -222,10 +223,10 @@ class _SourceExtractor:
         union = next((u for u in _UNION_HEADS if part.canonical.endswith(u)), None)
         if part.label == "UNION" and union:
             stem = part.canonical.removesuffix(union)
-            for whole in (d for d in self.drafts if d.label == "ENTERPRISE"):
+            for whole in (d for d in self.drafts if d.label in _EMPLOYER_LABELS):
                 if stem == whole.canonical or stem in whole.forms:
                     return whole, union
-                if self.parts.is_short_form(stem, whole.canonical, "ENTERPRISE"):
+                if self.parts.is_short_form(stem, whole.canonical, whole.label):
                     return whole, union
         branch = next((b for b in _BRANCH_HEADS if part.canonical.endswith(b)), None)
         if part.label == "ACADEMY" and branch:

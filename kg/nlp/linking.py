@@ -219,9 +219,7 @@ class Linker:
         for span in spans:
             if not _is_level_form(span, rules):  # named: clustered above
                 continue
-            canonical = self.resolve_level_form(doc, span, named)
-            if canonical is None:
-                continue
+            canonical = self.resolve_level_form(doc, span, named) or _span_text(text, span)
             cluster = self.find_cluster(clusters, span.label_, canonical) or clusters.setdefault(
                 (span.label_, canonical), Cluster(span.label_, canonical)
             )
@@ -258,6 +256,7 @@ def _is_level_form(span: Span, rules: dict[tuple[int, int], tuple[str, str]]) ->
 
 
 _Box = tuple[int, int, str]  # a mention's start and end character and its label
+_EMPLOYER_LABELS = frozenset({"ENTERPRISE", "ACADEMY"})
 
 
 def not_embedded(spans: list[Span]) -> list[Span]:
@@ -269,13 +268,14 @@ def not_embedded(spans: list[Span]) -> list[Span]:
 
 
 def _is_embedded(box: _Box, boxes: Iterable[_Box]) -> bool:
-    """True for a mention inside a longer one, except a company inside its union's name."""
+    """True for a mention inside a longer one, except an employer (company, school) inside its
+    union's name (X公司工会, X大学工会: NOTES.md ruling 17)."""
     start, end, label = box
     for other_start, other_end, other_label in boxes:
         around = other_start <= start and end <= other_end
         if not around or (other_start, other_end) == (start, end):
             continue  # not around it, or the mention itself (or one at the same place)
-        if label == "ENTERPRISE" and other_label == "UNION":
+        if label in _EMPLOYER_LABELS and other_label == "UNION":
             continue
         return True
     return False

@@ -22,6 +22,11 @@ def test_linker_resolves_level_form_to_article_body(nlp):
     assert found["UNION:苏州市吴江区总工会"] == ["区总工会", "苏州市吴江区总工会"]
 
 
+def test_a_level_form_no_named_body_explains_is_an_entity_of_its_own(nlp):
+    found = entities(nlp, "市人大常委会副主任出席了颁奖仪式。")
+    assert found["GOVERNMENT:市人大常委会"] == ["市人大常委会"]
+
+
 def test_linker_rebuilds_shared_prefix_list(nlp):
     found = entities(nlp, "由苏州市吴江区委人才办、区总工会、区人社局联合主办。")
     assert "UNION:吴江区总工会" in found

@@ -35,9 +35,12 @@ def test_words_between_cut_the_words_at_the_range_edges():
         ("开展“匠心筑梦”活动", 7, 2),
         ("他说。“好”", 5, 3),
         ("“好。”", 3, None),  # a full stop between: no pair
+        ("“建功‘十四五’奋进”", 10, 0),  # quotes of another kind inside are passed over
     ],
 )
-def test_matching_quote_is_the_nearest_opening_quote_in_the_clause(text, close, opening):
+def test_matching_quote_is_the_nearest_opening_quote_of_its_kind_in_the_clause(
+    text, close, opening
+):
     assert matching_quote(text, close) == opening
 
 

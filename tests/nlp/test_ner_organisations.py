@@ -13,6 +13,7 @@ from kg.nlp.ner.organisations import (
     find_level_short_forms,
     find_organisations,
     other_organisations,
+    union_departments,
 )
 
 
@@ -122,3 +123,27 @@ def test_a_one_character_head_ending_a_word_jieba_keeps_whole_ends_a_name():
         ("青禾集团", "ENTERPRISE"),
         ("青禾集团第三炼钢厂", "ENTERPRISE"),
     }
+
+
+def test_the_national_federation_is_a_union_without_a_place():
+    text = words("名单", "由", "全国总工会", "发布", "。")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {("全国总工会", "UNION")}
+
+
+def test_a_school_and_a_bureau_name_their_workplace_unions():
+    text = words("青禾", "科技", "大学", "工会", "和", "青禾市", "交通运输", "厅", "工会", "主办")
+    assert {"青禾科技大学工会", "青禾市交通运输厅工会"} <= {
+        name for name, label in named(text, find_organisations(LEXICON, HEADS, text))
+        if label == "UNION"
+    }  # fmt: skip
+
+
+def test_a_unions_national_committee_is_its_name():
+    text = words("中国", "青禾", "建设", "工会", "全国", "委员会", "主办", "。")
+    found = union_departments(text, find_organisations(LEXICON, HEADS, text))
+    assert named(text, found) == {("中国青禾建设工会全国委员会", "UNION")}
+
+
+def test_a_level_word_alone_before_a_bureau_jieba_knows_joins_its_name():
+    text = words("省", "交通厅", "联合", "主办", "。")
+    assert named(text, find_government_words(LEXICON, text)) == {("省交通厅", "GOVERNMENT")}

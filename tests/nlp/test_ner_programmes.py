@@ -48,10 +48,69 @@ def test_a_labour_and_skills_contest_reads_past_its_and():
 def test_two_programmes_joined_by_ji_make_one_name():
     text = words("2024", "年", "吴江区", "电工", "职业技能", "竞赛", "暨", "2024", "年", "吴江区",
                  "劳动", "和", "技能", "竞赛", "开幕", "。")  # fmt: skip
+    assert joined(text) == ["2024年吴江区电工职业技能竞赛暨2024年吴江区劳动和技能竞赛"]
+
+
+def joined(text):
     found = list(find_programmes(LEXICON, HEADS, text))
-    assert spelt(text.text, joined_programmes(text.text, found)) == [
-        "2024年吴江区电工职业技能竞赛暨2024年吴江区劳动和技能竞赛"
+    return spelt(text.text, joined_programmes(LEXICON, HEADS, text, found))
+
+
+def test_an_event_after_ji_is_read_to_its_head_when_no_rule_found_it():
+    text = words("举办", "第二届", "青禾", "工匠", "交流", "大会", "暨", "青禾", "工匠", "论坛")
+    assert joined(text) == ["第二届青禾工匠交流大会暨青禾工匠论坛"]
+
+
+def test_a_part_before_ji_is_read_leftwards_when_a_programme_follows():
+    text = words("举行", "青禾", "工匠", "主题", "周", "暨", "“", "工匠", "助企", "”", "活动", "。")
+    assert joined(text) == ["青禾工匠主题周暨“工匠助企”活动"]
+
+
+def test_two_bodies_joined_by_ji_make_no_programme():
+    text = words("吴江区", "总工会", "暨", "青禾", "机械", "有限公司", "工会", "举办", "活动", "。")
+    assert joined(text) == []
+
+
+def test_a_contest_and_its_part_joined_by_a_dash_make_one_name():
+    text = words("2024", "年", "吴江区", "职业技能", "竞赛", "——", "第三届", "吴江区", "焊工",
+                 "技能", "大赛", "开幕", "。")  # fmt: skip
+    assert joined(text) == ["2024年吴江区职业技能竞赛——第三届吴江区焊工技能大赛"]
+
+
+def test_an_edition_anchors_a_name_but_an_edition_alone_does_not():
+    assert programmes("第四届", "全国", "铁道", "行业", "职业技能", "大赛", "开幕", "。") == [
+        "第四届全国铁道行业职业技能大赛"
     ]
+    assert programmes("第二届", "大赛", "开幕", "。") == []
+
+
+def test_a_number_in_words_stays_inside_the_name():
+    found = programmes("吴江区", "百万", "职工", "“", "强", "技能", "”", "职业技能", "竞赛", "。")
+    assert found == ["吴江区百万职工“强技能”职业技能竞赛"]
+
+
+def test_a_place_before_the_year_opens_the_name():
+    found = programmes("吴江区", "2016", "年", "重点", "工程", "建设", "劳动", "竞赛", "。")
+    assert "吴江区2016年重点工程建设劳动竞赛" in found
+
+
+def test_a_round_the_name_states_joins_it_but_a_bare_final_does_not():
+    assert programmes("2022", "年", "吴江区", "职业技能", "竞赛", "（", "砌筑工", "）", "决赛",
+                      "举行", "。") == ["2022年吴江区职业技能竞赛（砌筑工）决赛"]  # fmt: skip
+    assert programmes("2022", "年", "吴江区", "职业技能", "竞赛", "决赛", "举行", "。") == [
+        "2022年吴江区职业技能竞赛"
+    ]
+
+
+def test_a_quoted_slogan_and_a_dash_open_any_programme():
+    found = programmes("“", "匠心", "筑梦", "”", "——", "“", "青禾", "工匠", "”", "宣传", "活动",
+                       "启动", "。")  # fmt: skip
+    assert found == ["“匠心筑梦”——“青禾工匠”宣传活动"]
+
+
+def test_a_quoted_name_may_hold_quotes_of_another_kind():
+    found = programmes("“", "建功", "‘", "十四五", "’", "奋进", "新征程", "”", "劳动", "竞赛", "。")
+    assert found == ["“建功‘十四五’奋进新征程”劳动竞赛"]
 
 
 def test_a_quoted_slogan_before_a_dated_name_opens_it():

@@ -29,6 +29,7 @@ from kg.nlp.ner.name_words import (
 from kg.wordlists import word_list
 
 __all__ = [
+    "EDITION",
     "PARENT_NAMED_HEADS",
     "core_is_name",
     "expand_left",
@@ -38,10 +39,10 @@ __all__ = [
 
 _MAX_NAME = {"ENTERPRISE": 32, "UNION": 36, "PROGRAMME": 40}
 _MAX_NAME_DEFAULT = 24
-# Heads a name of each label may run over when read leftwards (X公司工会, X集团Y公司, X学院Y分院,
-# X工作室联盟); any other head ends the name.
+# Heads a name of each label may run over when read leftwards (X公司工会, X大学工会, X集团Y公司,
+# X学院Y分院, X工作室联盟); any other head ends the name.
 _RUNS_OVER = {
-    "UNION": frozenset({"ENTERPRISE"}),
+    "UNION": frozenset({"ENTERPRISE", "ACADEMY", "GOVERNMENT"}),  # X大学工会, X管理局工会
     "ENTERPRISE": frozenset({"ENTERPRISE"}),
     "ALLIANCE": frozenset({"STUDIO", "ACADEMY", "UNION", "ENTERPRISE"}),
     "PROGRAMME": frozenset({"UNION", "STUDIO"}),  # 工会志愿服务职工项目, …创新工作室领军人培训班
@@ -51,10 +52,12 @@ PARENT_NAMED_HEADS = frozenset(word_list("parent_named_heads"))  # X学院Y分�
 # a craft (某某陶瓷烧制技艺传承工作室, 某某数控操作创新工作室).
 _VERBS_INSIDE = frozenset({"PROGRAMME", "STUDIO"})
 _PARTY_COMMITTEE = frozenset(word_list("party_committee_words"))
-_EDITION = re.compile(  # 首届“鲈乡杯”竞赛 keeps its edition
+EDITION = re.compile(  # 首届“鲈乡杯”竞赛 keeps its edition
     "|".join(map(re.escape, word_list("edition_words"))) + r"|第[一二三四五六七八九十\d]+届"
 )
 _UNIT_ORDINAL = re.compile(r"第[一二三四五六七八九十百零〇\d]+")  # a numbered unit of a company
+# A number in words inside a programme's name: 百万职工…竞赛, 十大工匠评选, 百名…认定.
+_NUMBER_IN_NAME = re.compile(r"[两一二三四五六七八九十百千万]{2,}[名大]?|[十百千万][名大]")
 # Round brackets around a part of a programme's name: 高技能人才(劳模工匠)创新…
 _OPEN_PARENTHESES, _CLOSE_PARENTHESES = "(（", ")）"
 _STOP_PREFIX_CHARS = frozenset(word_list("stop_prefix_chars"))
@@ -172,7 +175,9 @@ def _ends_name(
 ) -> bool:
     """True when word ``i`` cannot belong to a name of ``label`` read leftwards."""
     word, word_start = words.words[i], words.starts[i]
-    if word in _PARTY_COMMITTEE or (label == "PROGRAMME" and _EDITION.fullmatch(word)):
+    if word in _PARTY_COMMITTEE:
+        return False
+    if label == "PROGRAMME" and (EDITION.fullmatch(word) or _NUMBER_IN_NAME.fullmatch(word)):
         return False
     if label == "ENTERPRISE" and _UNIT_ORDINAL.fullmatch(word) and i > 0:
         return heads.label_of.get(words.words[i - 1]) != "ENTERPRISE"  # 某公司|第三|采油厂

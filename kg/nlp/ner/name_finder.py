@@ -18,6 +18,7 @@ from kg.nlp.ner.organisations import (
     find_level_short_forms,
     find_organisations,
     other_organisations,
+    union_departments,
 )
 from kg.nlp.ner.person_names import could_be_name
 from kg.nlp.ner.persons import (
@@ -79,7 +80,8 @@ class NameFinder:
             f for f in found if f.label != "PERSON" or could_be_name(lexicon, text[f.start : f.end])
         ]
         found = complete_persons(text, found)
-        found += joined_programmes(text, found)
+        found += joined_programmes(lexicon, heads, indexed, found)
+        found += union_departments(indexed, found)
         found += repeated_persons(lexicon, indexed, found)
         # dict.fromkeys, not set: a name two rules found keeps the first rule, whatever the
         # hash seed (the rule is a feature of kg_domain_ner, whose training must not vary).

@@ -58,6 +58,7 @@ STOP_TAGS = frozenset(
 _PROPER_TAGS = frozenset(["nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"])
 PUNCT_INSIDE_NAMES = "·—-+"
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「"', '”’」"'
+_QUOTE_REACH = 32
 _TOWN_ENDINGS = word_list("town_endings")
 
 
@@ -105,9 +106,12 @@ def words_between(words: Words, start: int, end: int) -> list[str]:
 
 
 def matching_quote(text: str, close: int) -> int | None:
-    """Offset of the quote opening the one at ``close``, if it is near and on one line."""
-    for j in range(close - 1, max(close - 20, -1), -1):
-        if text[j] in OPEN_QUOTES:
+    """Offset of the quote opening the one at ``close``, if it is near and on one line; quotes
+    of another kind inside are passed over (“建党100周年…‘六新’助力转型”)."""
+    mark = text[close : close + 1]
+    opening = OPEN_QUOTES[CLOSE_QUOTES.index(mark)] if mark and mark in CLOSE_QUOTES else ""
+    for j in range(close - 1, max(close - _QUOTE_REACH, -1), -1):
+        if text[j] == opening or (not opening and text[j] in OPEN_QUOTES):
             return j
         if text[j] in "\n。，；！？":
             return None

@@ -34,6 +34,7 @@ __all__ = [
     "find_organisations",
     "is_other_organisation",
     "other_organisations",
+    "union_departments",
 ]
 
 ORG_LABELS = ("UNION", "ENTERPRISE", "ACADEMY", "STUDIO", "ALLIANCE", "GOVERNMENT")
@@ -46,6 +47,10 @@ _QUOTED_ONLY_HEADS = frozenset(word_list("quoted_only_heads"))  # “1+2”实�
 _WEAK_NAME_HEADS = frozenset(word_list("weak_name_heads")) | PARENT_NAMED_HEADS
 # Tags that never sit inside a union's name: verbs, adverbs, idioms.
 _NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
+_NATIONWIDE_UNION_CORES = frozenset(word_list("nationwide_union_cores"))  # 全国总工会
+_UNION_DEPARTMENT = re.compile(  # 某工会全国委员会
+    "|".join(map(re.escape, word_list("union_department_endings")))
+)
 _COUNTED = re.compile(
     r"(?:\d+|[一二三四五六七八九十两百几多]+)[家个所座批类]$|^[一二三四五六七八九十两几]+[家个所座]"
 )
@@ -96,6 +101,9 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
             head_start = word_start
         label = heads.label_of[match.group()]
         start = expand_left(lexicon, heads, words, head_start, label, match.group())
+        if label == "UNION" and text[start:head_start] in _NATIONWIDE_UNION_CORES:
+            yield NameSpan(start, head_end, label, "org_head")  # 全国总工会: no place, a name
+            continue
         start = trim_leading(lexicon, words, start, head_start)
         if match.group() in _QUOTED_ONLY_HEADS and not any(
             c in OPEN_QUOTES for c in text[start:head_start]
@@ -130,8 +138,10 @@ def _union_core_is_body(
     """A union is named after a place, an employer or a body (宁波, X公司, 铁路): its core
     holds a place, an organisation head or a proper noun, and no verb or adverb."""
     parts = [w for w in words_between(words, start, head_start) if w.strip()]
-    if any(lexicon.word_tags.get(w) in _NOT_IN_UNION_NAMES for w in parts):
-        return False
+    if any(
+        lexicon.word_tags.get(w) in _NOT_IN_UNION_NAMES and not is_place(lexicon, w) for w in parts
+    ):
+        return False  # 大连 may be tagged an adverb; it is a place
     return any(
         is_place(lexicon, w)
         or w in heads.label_of
@@ -173,11 +183,34 @@ def find_government_words(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
             and word.endswith(_GOVERNMENT_WORD_ENDINGS)
             and not word.endswith(_NOT_GOVERNMENT_ENDINGS)
         ):
-            yield NameSpan(start, start + len(word), "GOVERNMENT", "government_word")
+            end = start + len(word)
+            yield NameSpan(_with_level(words, start), end, "GOVERNMENT", "government_word")
     for match in _NATIONAL_BODIES.finditer(words.text):
         start, end = match.span()
         if start in words.boundaries and end in words.boundaries:
             yield NameSpan(start, end, "GOVERNMENT", "national_body")
+
+
+def union_departments(words: Words, found: Iterable[NameSpan]) -> list[NameSpan]:
+    """A union's committee written right after its name (某工会全国委员会): the whole form,
+    a UNION, beside the union's own name."""
+    text = words.text
+    out = []
+    for union in found:
+        if union.label != "UNION":
+            continue
+        department = _UNION_DEPARTMENT.match(text, union.end)
+        if department and department.end() in words.boundaries:
+            out.append(NameSpan(union.start, department.end(), "UNION", "union_department"))
+    return out
+
+
+def _with_level(words: Words, start: int) -> int:
+    """``start``, or one character before it when a level word stands alone there (省|交通厅)."""
+    before = words.index_at[start] - 1 if start else -1
+    if before >= 0 and len(words.words[before]) == 1 and words.words[before] in _LEVEL_CHARS:
+        return start - 1
+    return start
 
 
 def find_acting_places(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
