@@ -20,6 +20,7 @@ from kg.nlp.relations.patterns import (
     LinkPattern,
     MemberListPattern,
     PairPattern,
+    Pattern,
     SystemPattern,
     TalkPattern,
     TitlePattern,
@@ -31,10 +32,12 @@ from kg.nlp.relations.person_shapes import (
     honour_awarded,
     honour_before_person,
     honour_conferred,
+    honour_counted,
     honour_list,
     honour_listed,
     lecturer_trainee,
     org_title_person,
+    prize_holders,
     talk_speakers,
 )
 from kg.nlp.relations.shapes import (
@@ -447,3 +450,31 @@ def test_talk_speakers_needs_a_talk_and_leaves_the_byline_out():
     talk = Arg(23, 29, "PROGRAMME", "PROGRAMME:青禾宣讲活动", "青禾宣讲活动")
     said = Sentence(text + "青禾宣讲活动", (0, len(text)), [*persons, talk], [])
     assert {m.head.text for m in talk_speakers(said, TALK)} == {"邵婉清"}
+
+
+def test_honour_counted_goes_to_each_person_after_a_counted_honour():
+    pattern = HonourPattern(id="t", shape="honour_counted", type="HAS_HONOUR",
+                            honours=("劳动模范", "好徒弟"))  # fmt: skip
+    names = (("吕国梁", "PERSON"), ("邵婉清", "PERSON"))
+    said = sentence("这2名平湖市劳动模范分别是：青禾公司技师吕国梁，白鹭厂班长邵婉清。", *names)
+    assert {(h, v) for h, v, _, _ in found(honour_counted, said, pattern)} == {
+        ("吕国梁", "平湖市劳动模范"), ("邵婉清", "平湖市劳动模范")}  # fmt: skip
+    apprentices = sentence("结对的2位“好徒弟”是吕国梁、邵婉清。", *names)
+    assert {v for _, v, _, _ in found(honour_counted, apprentices, pattern)} == {"好徒弟"}
+    workers = sentence("参赛的2名职工是吕国梁、邵婉清。", *names)
+    assert not found(honour_counted, workers, pattern)
+
+
+def test_prize_holders_gives_each_award_to_the_persons_named_after_it():
+    pattern = Pattern(id="t", shape="prize_holders", type="HAS_HONOUR")
+    names = (("吕国梁", "PERSON"), ("邵婉清", "PERSON"), ("李青禾", "PERSON"))
+    said = sentence("一等奖归青禾公司的吕国梁，二等奖、三等奖依次由邵婉清、李青禾获得。", *names)
+    assert {(h, v) for h, v, _, _ in found(prize_holders, said, pattern)} == {
+        ("吕国梁", "一等奖"), ("邵婉清", "二等奖"), ("李青禾", "三等奖")}  # fmt: skip
+
+
+def test_a_year_or_place_written_before_a_quoted_honour_is_part_of_its_value():
+    pattern = HonourPattern(id="t", shape="honour_listed", type="HAS_HONOUR", honours=("工匠",))
+    said = sentence("获得2017年度“平湖工匠”称号的共2人，分别是吕国梁、邵婉清。",
+                    ("吕国梁", "PERSON"), ("邵婉清", "PERSON"))  # fmt: skip
+    assert {v for _, v, _, _ in found(honour_listed, said, pattern)} == {"2017年度“平湖工匠”"}

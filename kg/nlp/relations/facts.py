@@ -25,10 +25,12 @@ from kg.nlp.relations.person_shapes import (
     honour_awarded,
     honour_before_person,
     honour_conferred,
+    honour_counted,
     honour_list,
     honour_listed,
     lecturer_trainee,
     org_title_person,
+    prize_holders,
     talk_speakers,
 )
 from kg.nlp.relations.references import References
@@ -73,6 +75,8 @@ SHAPES: dict[str, Shape] = {
     "honour_listed": honour_listed,
     "honour_announced": honour_announced,
     "honour_conferred": honour_conferred,
+    "honour_counted": honour_counted,
+    "prize_holders": prize_holders,
     "lecturer_trainee": lecturer_trainee,
     "talk_speakers": talk_speakers,
 }

@@ -236,6 +236,8 @@ PATTERN_SHAPES: dict[str, type[Pattern]] = {
     "honour_listed": HonourPattern,
     "honour_announced": AnnouncedPattern,
     "honour_conferred": AnnouncedPattern,
+    "honour_counted": HonourPattern,
+    "prize_holders": Pattern,
     "lecturer_trainee": LecturerPattern,
     "talk_speakers": TalkPattern,
 }

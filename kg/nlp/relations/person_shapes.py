@@ -27,6 +27,7 @@ from kg.nlp.relations.patterns import (
     AwardPattern,
     HonourPattern,
     LecturerPattern,
+    Pattern,
     TalkPattern,
     TitlePattern,
 )
@@ -39,15 +40,24 @@ __all__ = [
     "honour_awarded",
     "honour_before_person",
     "honour_conferred",
+    "honour_counted",
     "honour_list",
     "honour_value",
     "lecturer_trainee",
     "may_hold_honour",
     "org_title_person",
+    "prize_holders",
     "talk_speakers",
 ]
 
 _MODIFIER, _BY, _ETC = marker("modifier"), marker("by"), marker("etc")
+_AWARD_WORDS = f"(?:{one_of(word_list('relation_award_words'))})"
+_AWARDS = re.compile(rf"{_AWARD_WORDS}$")
+_ANY_AWARD = re.compile(_AWARD_WORDS)
+_HONOUR_SUFFIX = re.compile(rf"(?:{one_of(word_list('relation_honour_suffixes'))})$")
+_QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
+_REGIONAL_TITLES = word_list("relation_regional_titles")  # 齐鲁工匠
+_NATIONWIDE = word_list("relation_nationwide_places")  # 全国劳模
 # What a job title between an employer and a person never starts with.
 _NOT_A_TITLE = word_list("relation_not_title_openers")
 _SCHOOLING = word_list("relation_schooling_endings")  # the school, not the employer
@@ -165,7 +175,7 @@ def honour_announced(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[
         trigger = find_word(before, pattern.triggers)
         if trigger is None:
             continue
-        value = announced.group(1)[1:-1]
+        value = quoted_value(sentence.text, announced.start(1), announced.group(1))
         for person in _persons_after(sentence, announced.end()):
             yield ShapeMatch(person, value, (trigger.group(),))
 
@@ -182,11 +192,86 @@ def honour_listed(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeM
     """“X”共10位，依次是：A，B: each person after the list word holds the quoted honour, when
     the honour ends in one of the pattern's honour words (工匠, 劳动模范 …)."""
     for listed in _LISTED_AFTER.finditer(sentence.text):
-        value = listed.group(1)[1:-1]
-        if not value.endswith(pattern.honours):
+        if not listed.group(1)[1:-1].endswith(pattern.honours):
             continue
+        value = quoted_value(sentence.text, listed.start(1), listed.group(1))
         for person in _persons_after(sentence, listed.end()):
             yield ShapeMatch(person, value, (listed.group(1),))
+
+
+# What the text writes right before a quoted honour and is part of its value (NOTES.md ruling
+# 14): a year, an edition or a batch (2017年度“巴渝工匠”, 首届“长三角大工匠”), a place
+# (泉州“好师傅”).
+_DATED_BEFORE = re.compile(r"(?:(?:19|20)\d\d年度?|首届|首批|第[一二三四五六七八九十\d]+[届批])$")
+_PLACE_REACH = 6
+
+
+def quoted_value(text: str, quote_start: int, quoted: str) -> str:
+    """A quoted honour's value: the words inside the quotes, or, when a year, an edition or a
+    place is written right before it, that with the honour in its quotes."""
+    start = quote_start
+    for _ in range(2):  # 2020年度泉州“好师傅”: a year before a place
+        before = text[max(0, start - _PLACE_REACH) : start]
+        dated = _DATED_BEFORE.search(before)
+        place = next(
+            (before[i:] for i in range(len(before) - 1) if _is_honour_place(before[i:])), ""
+        )
+        prefix = dated.group() if dated else place
+        if not prefix:
+            break
+        start -= len(prefix)
+    return text[start:quote_start] + quoted if start < quote_start else quoted[1:-1]
+
+
+def _is_honour_place(word: str) -> bool:
+    """A division, or the whole country, that can stand before a quoted honour."""
+    return word in load_lexicon().places or word in _NATIONWIDE
+
+
+# 这6名全国劳动模范和先进工作者分别是：, 12位“好徒弟”是: a count, the honour, then its holders.
+_COUNTED_HONOUR = re.compile(
+    r"(?:\d+|[一二三四五六七八九十两]+)[名位](?P<honour>[^，。；：:、,]{3,24}?)"
+    r"(?:荣誉称号|称号|获得者)?(?:分别|依次)?(?:是|为)[：:]?"
+)
+
+
+def honour_counted(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
+    """这6名全国劳动模范分别是：A，B: each person after the list holds the counted honour, when
+    it ends in one of the pattern's honour words."""
+    for counted in _COUNTED_HONOUR.finditer(sentence.text):
+        phrase = counted.group("honour")
+        if honour_value(phrase, pattern.honours) is None:
+            continue
+        value = phrase[1:-1] if _QUOTED_HONOUR.fullmatch(phrase) else phrase
+        for person in _persons_after(sentence, counted.end()):
+            yield ShapeMatch(person, value, (phrase,))
+
+
+# 一等奖归A，二等奖是B; 一等奖得主是A、B: an award, then the persons it went to; 银奖、铜奖依次由
+# B、C获得: two awards given in order.
+_PRIZE_GIVEN = re.compile(rf"({_AWARD_WORDS})(?:得主|获得者)?(?:最终)?(?:归于|归了|归|是|为|由)")
+_PRIZES_IN_ORDER = re.compile(rf"({_AWARD_WORDS})、({_AWARD_WORDS})(?:依次|分别)(?:由|是|为|归)")
+_PRIZE_ENDS = re.compile(rf"{_AWARD_WORDS}|[；;。]")
+
+
+def prize_holders(sentence: Sentence, pattern: Pattern) -> Iterator[ShapeMatch]:
+    """一等奖归A，二等奖是B、C: each award goes to the persons named after it, up to the next
+    award; two awards 依次 given go to the first two persons in order."""
+    text = sentence.text
+    for given in _PRIZES_IN_ORDER.finditer(text):
+        persons = _persons_until_next_prize(sentence, given.end())
+        for award, person in zip(given.groups(), persons, strict=False):
+            yield ShapeMatch(person, award, (award,))
+    for given in _PRIZE_GIVEN.finditer(text):
+        for person in _persons_until_next_prize(sentence, given.end()):
+            yield ShapeMatch(person, given.group(1), (given.group(1),))
+
+
+def _persons_until_next_prize(sentence: Sentence, offset: int) -> Args:
+    """The persons named after ``offset`` characters, before the next award or clause's end."""
+    stop = _PRIZE_ENDS.search(sentence.text, offset)
+    end = sentence.start + (stop.start() if stop else len(sentence.text))
+    return [a for a in _persons_after(sentence, offset) if a.end <= end]
 
 
 def _persons_after(sentence: Sentence, offset: int) -> Args:
@@ -212,10 +297,12 @@ def honour_conferred(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[
         if trigger is None:
             continue
         listed = sentence.coordinated(person, ["PERSON"], sentence.end, LIST_JOINERS)
-        conferred = _CONFERRED.match(sentence.between(listed[-1].end, sentence.end))
+        after = sentence.between(listed[-1].end, sentence.end)
+        conferred = _CONFERRED.match(after)
         if conferred:
+            value = quoted_value(after, conferred.start(1), conferred.group(1))
             for holder in listed:
-                yield ShapeMatch(holder, conferred.group(1)[1:-1], (trigger.group(),))
+                yield ShapeMatch(holder, value, (trigger.group(),))
 
 
 def _honour_holders(sentence: Sentence, position: int) -> Args:
@@ -246,15 +333,6 @@ def _listed_honour(honours: tuple[str, ...]) -> re.Pattern[str]:
     listed = rf"(?:[、{joiner}]{HAN}{{2,3}})*"  # 、B、C or 和C after the first person
     counted = rf"(?:\d+{persons}|{HAN}{persons})?"  # 等3人, 等两人
     return re.compile(rf"{listed}{etc}{counted}({alternatives})")
-
-
-_AWARD_WORDS = f"(?:{one_of(word_list('relation_award_words'))})"
-_AWARDS = re.compile(rf"{_AWARD_WORDS}$")
-_ANY_AWARD = re.compile(_AWARD_WORDS)
-_HONOUR_SUFFIX = re.compile(rf"(?:{one_of(word_list('relation_honour_suffixes'))})$")
-_QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
-_REGIONAL_TITLES = word_list("relation_regional_titles")  # 齐鲁工匠
-_NATIONWIDE = word_list("relation_nationwide_places")  # 全国劳模
 
 
 def may_hold_honour(text: str, honours: Sequence[str]) -> bool:
