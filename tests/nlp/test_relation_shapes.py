@@ -21,6 +21,7 @@ from kg.nlp.relations.patterns import (
     MemberListPattern,
     PairPattern,
     Pattern,
+    RolePattern,
     SystemPattern,
     TalkPattern,
     TitlePattern,
@@ -47,6 +48,7 @@ from kg.nlp.relations.shapes import (
     member_list,
     object_before_trigger,
     pair_trigger,
+    role_holders,
     subject_verb_object,
 )
 
@@ -478,3 +480,37 @@ def test_a_year_or_place_written_before_a_quoted_honour_is_part_of_its_value():
     said = sentence("获得2017年度“平湖工匠”称号的共2人，分别是吕国梁、邵婉清。",
                     ("吕国梁", "PERSON"), ("邵婉清", "PERSON"))  # fmt: skip
     assert {v for _, v, _, _ in found(honour_listed, said, pattern)} == {"2017年度“平湖工匠”"}
+
+
+ROLES = RolePattern(id="t", shape="role_holders", type="ORGANIZES",
+                    roles=("主办单位", "主办方", "承办单位", "负责承办"), acting_roles=("负责",),
+                    partner_roles=("主办单位", "主办方", "承办单位", "负责承办"),
+                    head=("UNION", "GOVERNMENT", "ENTERPRISE"), tail=("PROGRAMME",))  # fmt: skip
+
+
+def test_role_holders_after_their_role_organise_the_programme_and_partner():
+    said = sentence("吴江区焊工竞赛开幕，主办单位是吴江区总工会、吴江区人社局。",
+                    ("吴江区焊工竞赛", "PROGRAMME"), ("吴江区总工会", "UNION"),
+                    ("吴江区人社局", "GOVERNMENT"))  # fmt: skip
+    assert found(role_holders, said, ROLES) == {
+        ("吴江区总工会", "吴江区焊工竞赛", ("主办单位",), None),
+        ("吴江区人社局", "吴江区焊工竞赛", ("主办单位",), None),
+        ("吴江区总工会", "吴江区人社局", ("主办单位",), "PARTNERS_WITH"),
+    }
+
+
+def test_role_holders_before_their_role_organise_the_programme_the_article_named():
+    text = "吴江区焊工竞赛开幕。吴江区总工会是本届竞赛的主办方，青禾集团负责承办。"
+    args = [Arg(0, 7, "PROGRAMME", "PROGRAMME:吴江区焊工竞赛", "吴江区焊工竞赛")]
+    for surface, label in (("吴江区总工会", "UNION"), ("青禾集团", "ENTERPRISE")):
+        start = text.index(surface)
+        args.append(Arg(start, start + len(surface), label, f"{label}:{surface}", surface))
+    said = Sentence(text, (10, len(text)), args, [])
+    assert {(h, t) for h, t, _, _ in found(role_holders, said, ROLES)} == {
+        ("吴江区总工会", "吴江区焊工竞赛"), ("青禾集团", "吴江区焊工竞赛")}  # fmt: skip
+
+
+def test_a_guiding_body_holds_no_role():
+    said = sentence("吴江区焊工竞赛开幕，指导单位是吴江区人社局。",
+                    ("吴江区焊工竞赛", "PROGRAMME"), ("吴江区人社局", "GOVERNMENT"))  # fmt: skip
+    assert not found(role_holders, said, ROLES)

@@ -41,6 +41,7 @@ from kg.nlp.relations.shapes import (
     member_list,
     object_before_trigger,
     pair_trigger,
+    role_holders,
     subject_verb_object,
 )
 from kg.nlp.tokenizer import doc_text, token_edges
@@ -64,6 +65,7 @@ SHAPES: dict[str, Shape] = {
     "subject_verb_object": subject_verb_object,
     "object_before_trigger": object_before_trigger,
     "by_list": by_list,
+    "role_holders": role_holders,
     "pair_trigger": pair_trigger,
     "forms_system": forms_system,
     "member_list": member_list,

@@ -129,6 +129,31 @@ class ByListPattern(Pattern):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RolePattern(Pattern):
+    """``role_holders``: the bodies a sentence names as holding a role in a programme (主办单位是
+    A、B; A、B是本届竞赛的主办方; 承办工作由A负责; A负责承办). ``roles`` are the role words;
+    those that start with one of ``acting_roles`` (负责承办) follow their holders directly;
+    the holders of one of ``partner_roles`` partner each other."""
+
+    roles: _Words
+    head: _Labels = field(metadata=_IS_LABEL)
+    tail: _Labels = field(metadata=_IS_LABEL)
+    acting_roles: _Words = ()
+    partner_roles: _Words = ()
+
+    @property
+    def tail_labels(self) -> _Labels:
+        """The holders' labels: the programme may be named in an earlier sentence, so a
+        sentence is skipped only when it names no holder."""
+        return self.head
+
+    @property
+    def trigger_words(self) -> _Words:
+        """The role words: a sentence without one is skipped."""
+        return self.roles
+
+
+@dataclass(frozen=True, kw_only=True)
 class PairPattern(Pattern):
     """``pair_trigger``: A 与/和 B … TRIGGER (A与B共同出资); ``tail`` gives B's labels."""
 
@@ -225,6 +250,7 @@ PATTERN_SHAPES: dict[str, type[Pattern]] = {
     "subject_verb_object": VerbPattern,
     "object_before_trigger": LinkPattern,
     "by_list": ByListPattern,
+    "role_holders": RolePattern,
     "pair_trigger": PairPattern,
     "forms_system": SystemPattern,
     "member_list": MemberListPattern,

@@ -251,7 +251,7 @@ def honour_counted(sentence: Sentence, pattern: HonourPattern) -> Iterator[Shape
 # B、C获得: two awards given in order.
 _PRIZE_GIVEN = re.compile(rf"({_AWARD_WORDS})(?:得主|获得者)?(?:最终)?(?:归于|归了|归|是|为|由)")
 _PRIZES_IN_ORDER = re.compile(rf"({_AWARD_WORDS})、({_AWARD_WORDS})(?:依次|分别)(?:由|是|为|归)")
-_PRIZE_ENDS = re.compile(rf"{_AWARD_WORDS}|[；;。]")
+_PRIZE_ENDS = re.compile(rf"{_AWARD_WORDS}|[，,；;。]")
 
 
 def prize_holders(sentence: Sentence, pattern: Pattern) -> Iterator[ShapeMatch]:
@@ -268,7 +268,7 @@ def prize_holders(sentence: Sentence, pattern: Pattern) -> Iterator[ShapeMatch]:
 
 
 def _persons_until_next_prize(sentence: Sentence, offset: int) -> Args:
-    """The persons named after ``offset`` characters, before the next award or clause's end."""
+    """The persons named after ``offset`` characters, before the next award or a comma."""
     stop = _PRIZE_ENDS.search(sentence.text, offset)
     end = sentence.start + (stop.start() if stop else len(sentence.text))
     return [a for a in _persons_after(sentence, offset) if a.end <= end]

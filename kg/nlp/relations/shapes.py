@@ -27,6 +27,7 @@ from kg.nlp.relations.patterns import (
     LinkPattern,
     MemberListPattern,
     PairPattern,
+    RolePattern,
     SystemPattern,
     VerbPattern,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "member_list",
     "object_before_trigger",
     "pair_trigger",
+    "role_holders",
     "subject_verb_object",
 ]
 
@@ -190,6 +192,70 @@ def _by_list_target(
         return after[0]
     before = [t for t in tails if t.end <= by]
     return before[-1] if before else None
+
+
+# After a role (主办单位是, 承办工作由, 主办方为：): the word that opens the list of its holders.
+_HOLDERS_AFTER = re.compile(r"(?:均|则|分别|都)?(?:是|为|有|由)?[：:]?(?:分别是|分别为)?")
+# Between the holders and their role (A、B是本届竞赛的主办方): a copula, and what they hold it in.
+_HOLDERS_BEFORE = re.compile(
+    r"(?:均|都|则|也|共同)?(?:是|为|担任|作为)(?P<of>[^，。；,;]{0,24}?的)?(?:联合|共同)?"
+)
+_ACTING_GAP = re.compile(r"(?:均|都|则|也|共同|一起)?")  # A、B共同负责承办
+
+
+def role_holders(sentence: Sentence, pattern: RolePattern) -> Iterator[ShapeMatch]:
+    """主办单位是A、B; A、B是本届竞赛的主办方; A负责承办: each holder of the role acts on the
+    programme, the one named in the role's phrase or before it in the sentence, else the last
+    one the article named; holders of a partner role partner each other."""
+    for role in sentence.triggers(pattern.roles):
+        start, end = sentence.start + role.start(), sentence.start + role.end()
+        holders = _holders_before(sentence, pattern, role.group(), start)
+        holders = holders or _holders_after(sentence, pattern, end)
+        target = _role_target(sentence, pattern, start) if holders else None
+        if target is None:
+            continue
+        for holder in holders:
+            if holder.key != target.key:
+                yield ShapeMatch(holder, target, (role.group(),))
+        if role.group() in pattern.partner_roles:
+            for a, b in itertools.combinations(holders, 2):
+                yield ShapeMatch(a, b, (role.group(),), "PARTNERS_WITH")
+
+
+def _holders_before(sentence: Sentence, pattern: RolePattern, role: str, position: int) -> Args:
+    """The list of bodies before a role (A、B是X的主办方, A负责承办), or none."""
+    clause_start = sentence.clause_of(position)[0]
+    before = [
+        a for a in sentence.typed(pattern.head) if clause_start <= a.start and a.end <= position
+    ]
+    if not before:
+        return []
+    gap = sentence.between(before[-1].end, position)
+    acting = bool(pattern.acting_roles) and role.startswith(pattern.acting_roles)
+    if not (_ACTING_GAP if acting else _HOLDERS_BEFORE).fullmatch(gap):
+        return []
+    return sentence.coordinated_back(before[-1], pattern.head, clause_start)
+
+
+def _holders_after(sentence: Sentence, pattern: RolePattern, position: int) -> Args:
+    """The list of bodies a role opens (主办单位是A、B和C; 承办工作由A负责)."""
+    opener = _HOLDERS_AFTER.match(sentence.between(position, position + 8))
+    after = position + (opener.end() if opener else 0)
+    following = [a for a in sentence.typed(pattern.head) if a.start >= after]
+    if not following or not sentence.opens_with(after, following[0]):
+        return []
+    return sentence.coordinated(following[0], pattern.head, sentence.end, LIST_JOINERS)
+
+
+def _role_target(sentence: Sentence, pattern: RolePattern, position: int) -> Arg | None:
+    """The programme a role is held in: the last one named in the sentence before ``position``,
+    else the last one the article named before the sentence."""
+    named = [a for a in sentence.typed(pattern.tail) if a.end <= position]
+    if named:
+        return named[-1]
+    article = sentence.typed(pattern.tail, sentence.all_args)
+    earlier = [a for a in article if a.end <= sentence.start]
+    return earlier[-1] if earlier else None
 
 
 def pair_trigger(sentence: Sentence, pattern: PairPattern) -> Iterator[ShapeMatch]:
