@@ -253,6 +253,8 @@ TITLE_CASES = [  # text, pattern type, the title read (None: no relation)
     ("青禾机械有限公司总经理吕国梁说。", "WORKS_AT", None),  # a leading title: no workplace
     ("青禾机械有限公司总经理吕国梁说。", "LEADS", "总经理"),
     ("青禾机械有限公司由吕国梁负责。", "WORKS_AT", None),  # 由 opens no job title
+    ("青禾机械有限公司党委副书记、总经理吕国梁说。", "LEADS", "党委副书记、总经理"),  # a chain
+    ("青禾机械有限公司党委委员、副总经理吕国梁说。", "WORKS_AT", "党委委员、副总经理"),
 ]
 # fmt: on
 

@@ -71,7 +71,8 @@ _TITLE_LABELS = {
 
 
 def org_title_person(sentence: Sentence, pattern: TitlePattern) -> Iterator[ShapeMatch]:
-    """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某, 工会主席某某."""
+    """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某, 工会主席某某;
+    a chain of one body's posts (党组书记、常务副主席某某) leads it when one post does."""
     leading = pattern.leading_titles
     for person in sentence.typed(pattern.head):
         before = [o for o in sentence.typed(pattern.tail) if o.end <= person.start]
@@ -82,16 +83,17 @@ def org_title_person(sentence: Sentence, pattern: TitlePattern) -> Iterator[Shap
         title = title.lstrip("”’」")  # 某公司（以下简称“某某”）的钳工某某
         if not (
             0 < len(title) <= pattern.max_gap
-            and re.fullmatch(rf"{re.escape(_MODIFIER)}?{HAN}+", title)
+            and re.fullmatch(rf"{re.escape(_MODIFIER)}?{HAN}+(?:、{HAN}+)*", title)
         ):
             continue
         if title.startswith(_NOT_A_TITLE) or title.endswith(_SCHOOLING):
             continue  # 某分院由某某授课, 从某学院毕业的某某: no job title
         title = title.lstrip(_MODIFIER)
+        chain = title.split("、")  # 党组书记、常务副主席: one body's posts
         if pattern.title_endings:
-            fits = title.endswith(pattern.title_endings)
+            fits = chain[-1].endswith(pattern.title_endings)
         else:
-            fits = (title in leading) == (pattern.type == "LEADS")
+            fits = any(post in leading for post in chain) == (pattern.type == "LEADS")
         if fits:
             yield ShapeMatch(person, org, (title,))
 
