@@ -147,3 +147,25 @@ def test_a_unions_national_committee_is_its_name():
 def test_a_level_word_alone_before_a_bureau_jieba_knows_joins_its_name():
     text = words("省", "交通厅", "联合", "主办", "。")
     assert named(text, find_government_words(LEXICON, text)) == {("省交通厅", "GOVERNMENT")}
+
+
+def test_a_kind_of_studio_a_place_certifies_is_no_name_but_a_trade_studio_is():
+    kind = words("上海市", "劳模", "创新", "工作室", "名单", "公布", "。")
+    assert not list(find_organisations(LEXICON, HEADS, kind))
+    trade = words("吴江区", "电梯", "安装", "维修", "技能", "大师", "工作室", "揭牌", "。")
+    assert named(trade, find_organisations(LEXICON, HEADS, trade)) == {
+        ("吴江区电梯安装维修技能大师工作室", "STUDIO")}  # fmt: skip
+
+
+def test_a_studio_named_for_model_workers_and_craftsmen_keeps_its_leader_in_its_name():
+    text = words("成立", "吕国梁", "劳模和工匠人才创新工作室", "。")
+    assert ("吕国梁劳模和工匠人才创新工作室", "STUDIO") in named(
+        text, find_organisations(LEXICON, HEADS, text)
+    )
+
+
+def test_a_state_groups_numbered_bureau_and_unit_stay_in_a_companys_name():
+    text = words("中建", "二局", "三", "公司", "华南", "分公司", "承办", "。")
+    assert ("中建二局三公司华南分公司", "ENTERPRISE") in named(
+        text, find_organisations(LEXICON, HEADS, text)
+    )

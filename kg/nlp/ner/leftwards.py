@@ -55,7 +55,9 @@ _PARTY_COMMITTEE = frozenset(word_list("party_committee_words"))
 EDITION = re.compile(  # 首届“鲈乡杯”竞赛 keeps its edition
     "|".join(map(re.escape, word_list("edition_words"))) + r"|第[一二三四五六七八九十\d]+届"
 )
-_UNIT_ORDINAL = re.compile(r"第[一二三四五六七八九十百零〇\d]+")  # a numbered unit of a company
+_BUREAU = "局"  # a bureau's head inside a company's name (中建二局三公司)
+_UNIT_ORDINAL = re.compile(r"第?[一二三四五六七八九十百零〇\d]+")  # a numbered unit of a body
+_NUMBERED_BUREAU = re.compile(r"[\u4e00-\u9fff]?[一二三四五六七八九十]+局")
 # A number in words inside a programme's name: 百万职工…竞赛, 十大工匠评选, 百名…认定.
 _NUMBER_IN_NAME = re.compile(r"[两一二三四五六七八九十百千万]{2,}[名大]?|[十百千万][名大]")
 # Round brackets around a part of a programme's name: 高技能人才(劳模工匠)创新…
@@ -180,7 +182,14 @@ def _ends_name(
     if label == "PROGRAMME" and (EDITION.fullmatch(word) or _NUMBER_IN_NAME.fullmatch(word)):
         return False
     if label == "ENTERPRISE" and _UNIT_ORDINAL.fullmatch(word) and i > 0:
-        return heads.label_of.get(words.words[i - 1]) != "ENTERPRISE"  # 某公司|第三|采油厂
+        # 某公司|第三|采油厂, 中建二局|三|公司, 中国建筑|第八|工程局: a numbered unit of a body
+        return not (
+            heads.label_of.get(words.words[i - 1]) == "ENTERPRISE"
+            or words.words[i - 1].endswith(_BUREAU)
+            or heads.label_of.get(words.words[i + 1]) is not None
+        )
+    if label == "ENTERPRISE" and _NUMBERED_BUREAU.fullmatch(word):
+        return False  # 二局, 铁一局: a numbered bureau of a state group
     if word in lexicon.name_verbs or is_place(lexicon, word):
         return False  # 大连, 大同: jieba may tag a city as an adverb
     if word.startswith(_DESCRIBING_PREFIXES):
@@ -198,6 +207,8 @@ def _ends_name(
     if word in PUNCT_INSIDE_NAMES and (i == 0 or not is_cjk(words.text[word_start - 1])):
         return True
     inner = heads.label_of.get(word)
+    if label == "ENTERPRISE" and inner == "GOVERNMENT" and word.endswith(_BUREAU):
+        return False  # 中国铁路某局集团有限公司, 中建某局某公司: a state group's bureau
     runs_over = _RUNS_OVER.get(label, frozenset())
     if head in PARENT_NAMED_HEADS:
         runs_over = runs_over | {"ACADEMY"}

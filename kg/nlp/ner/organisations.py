@@ -47,6 +47,8 @@ _QUOTED_ONLY_HEADS = frozenset(word_list("quoted_only_heads"))  # “1+2”实�
 _WEAK_NAME_HEADS = frozenset(word_list("weak_name_heads")) | PARENT_NAMED_HEADS
 # Tags that never sit inside a union's name: verbs, adverbs, idioms.
 _NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
+_STUDIO_KIND_WORDS = frozenset(word_list("studio_kind_words"))  # 劳模, 职工, 示范性
+_YEARLY = re.compile(r"[\d一二三四五六七八九十〇零]+年度?|年度")
 _NATIONWIDE_UNION_CORES = frozenset(word_list("nationwide_union_cores"))  # 全国总工会
 _UNION_DEPARTMENT = re.compile(  # 某工会全国委员会
     "|".join(map(re.escape, word_list("union_department_endings")))
@@ -113,11 +115,22 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
             continue
         if _COUNTED.search(text, max(0, start - 6), start) or _COUNTED.match(text, start):
             continue  # 首批20家劳模创新工作室, 三所分院: a kind counted, not a name
+        if label == "STUDIO" and _names_a_kind(lexicon, words, start, head_start):
+            continue  # 广东省劳模和工匠人才创新工作室: a kind of studio a province names
         weak = match.group() in _WEAK_NAME_HEADS
         if core_is_name(lexicon, words, start, head_start) or (
             weak and _core_is_plain_name(lexicon, words, start, head_start)
         ):
             yield NameSpan(start, head_end, label, "org_head")
+
+
+def _names_a_kind(lexicon: Lexicon, words: Words, start: int, head_start: int) -> bool:
+    """Whether the words before a studio's head are only places, years and words of a kind of
+    studio (上海市劳模创新工作室, 2023年度自治区示范性…): the kind a place certifies, no studio."""
+    parts = [w for w in words_between(words, start, head_start) if any(map(is_cjk, w))]
+    return bool(parts) and all(
+        is_place(lexicon, w) or _YEARLY.fullmatch(w) or w in _STUDIO_KIND_WORDS for w in parts
+    )
 
 
 def _word_ending_in_head(lexicon: Lexicon, words: Words, head_start: int) -> int | None:
