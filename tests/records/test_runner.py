@@ -21,11 +21,11 @@ from rdflib.compare import isomorphic
 
 from kg.cli import main
 from kg.errors import KGError
-from kg.model import Source
+from kg.model import RawSource
 from kg.nlp.extract import extract_sources, to_record
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.linking import NameParts
-from kg.read.ingest import read_sources, source_from_text
+from kg.read.ingest import list_inputs, normalise_source, read_listed
 from kg.records.cache import ExtractionCache
 from kg.records.runner import (
     Batch,
@@ -58,8 +58,8 @@ def same_graph(first: Path, second: Path) -> bool:
     return isomorphic(*graphs)
 
 
-def source(text: str, name: str = "a.txt") -> Source:
-    return source_from_text(text, path=name, document=name)
+def source(text: str, name: str = "a.txt") -> RawSource:
+    return RawSource(path=name, document=name, raw=text)
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +129,9 @@ def test_the_extraction_meter_counts_input_bytes_as_records_come_back(nlp):
 
 
 def test_batches_give_the_plain_records_and_keep_no_new_words(nlp):
-    sources = list(read_sources([str(CORPUS)], on_error=pytest.fail))
-    extractions = extract_sources(nlp, sources, NameParts(load_lexicon()))
+    sources = list(read_listed(list_inputs([str(CORPUS)]), on_error=pytest.fail))
+    normalised = map(normalise_source, sources)
+    extractions = extract_sources(nlp, normalised, NameParts(load_lexicon()))
     plain = [json.dumps(to_record(e), ensure_ascii=False) for e in extractions]
     assert extract_batch(sources)[1] == plain
     assert extract_batch(sources)[1] == plain  # the freed strings are made again as needed
@@ -260,7 +261,7 @@ def test_update_with_workers_reuses_the_cache(tmp_path, corpus_build):
 
 def test_a_worker_with_another_pipeline_is_refused():
     class OtherPipeline(InlineSubmitter):
-        def submit(self, sources: list[Source]) -> Future[Batch]:
+        def submit(self, sources: list[RawSource]) -> Future[Batch]:
             future: Future[Batch] = Future()
             future.set_result(("0ther", [""] * len(sources)))
             return future
