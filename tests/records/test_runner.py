@@ -25,7 +25,8 @@ from kg.model import RawSource
 from kg.nlp.extract import extract_sources, to_record
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.linking import NameParts
-from kg.read.ingest import list_inputs, normalise_source, read_listed
+from kg.read import ingest
+from kg.read.ingest import list_inputs, normalise, normalise_source, read_listed
 from kg.records.cache import ExtractionCache
 from kg.records.runner import (
     Batch,
@@ -154,6 +155,20 @@ def test_extract_with_two_workers_writes_the_build_records(tmp_path, corpus_buil
     result = CliRunner().invoke(main, ["extract", str(CORPUS), "-o", str(out), "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == (corpus_build / "extraction.jsonl").read_bytes()
+
+
+def test_two_workers_normalise_what_the_main_process_reads(monkeypatch, corpus_build):
+    normalised: list[str] = []  # the main process's list: each worker appends to its own copy
+
+    def counted(raw: str) -> tuple[str, str, tuple[int, ...]]:
+        normalised.append(raw)
+        return normalise(raw)
+
+    monkeypatch.setattr(ingest, "normalise", counted)
+    with process_submitter(2) as backend:
+        lines = list(extraction_lines([str(CORPUS)], ExtractionRun(backend), pytest.fail))
+    assert normalised == []
+    assert lines == (corpus_build / "extraction.jsonl").read_text(encoding="utf-8").splitlines()
 
 
 def test_workers_ignore_modules_in_the_current_directory(tmp_path, monkeypatch):
