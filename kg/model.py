@@ -25,6 +25,7 @@ __all__ = [
     "Evidence",
     "Extraction",
     "Mention",
+    "RawSource",
     "Relation",
     "Source",
     "entity_key",
@@ -104,6 +105,22 @@ RELATION_ENDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "PART_OF": (_BODIES, _BODIES),
     "HAS_HONOUR": (_PERSON, frozenset()),
 }
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """One input document as read and decoded, before normalisation (``kg.read.ingest``).
+
+    What a run needs to name a document, key it in the cache and list it in a build; worker
+    processes normalise it into a ``Source`` themselves, so the process that reads the inputs
+    does not do that work for them.
+    """
+
+    path: str
+    document: str
+    raw: str
+    record_id: str | None = None
+    meta: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

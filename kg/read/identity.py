@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.model import Source
+from kg.model import RawSource, Source
 
 __all__ = [
     "DOCUMENTS_FILE",
@@ -115,7 +115,7 @@ def unique_names(files: Sequence[InputFile]) -> list[InputFile]:
             rungs[index] += 1
 
 
-def content_digest(source: Source) -> str:
+def content_digest(source: RawSource | Source) -> str:
     """A hash of what a source holds (its text and metadata), whatever its name.
 
     >>> from kg.read.ingest import source_from_text
@@ -142,7 +142,7 @@ class DocumentEntry:
     digest: str | None
 
     @classmethod
-    def of(cls, source: Source) -> DocumentEntry:
+    def of(cls, source: RawSource) -> DocumentEntry:
         """The entry of a source read in this run."""
         return cls(source.document, source.record_id, file_key(source.path), content_digest(source))
 
@@ -199,7 +199,7 @@ class BuildDocuments:
         """Reserve the names this run gives ``files``, so no other file takes them."""
         self._taken.update(file.name for file in files)
 
-    def admit(self, file: InputFile, source: Source) -> Source | None:
+    def admit(self, file: InputFile, source: RawSource) -> RawSource | None:
         """The source named for the build, or None when it is in the build already."""
         digest = content_digest(source)
         if any(self.digests.get((n, source.record_id), _ABSENT) == digest for n in file.names):

@@ -1,9 +1,11 @@
 """Read input files into Sources: decode, normalise, and keep a map back to the original text.
 
-The first stage of the pipeline. A file (or one JSON Lines record) becomes a ``Source`` whose
-``text`` is NFKC-normalised with the hard line wraps of column-style OCR joined, whose
-``match_text`` is the same text in Simplified characters, and whose ``offsets`` lead every
-character back to the decoded original, so later stages can report places in the user's file.
+The first stage of the pipeline. A file (or one JSON Lines record) is read and decoded into a
+``RawSource``, then normalised into a ``Source`` whose ``text`` is NFKC-normalised with the hard
+line wraps of column-style OCR joined, whose ``match_text`` is the same text in Simplified
+characters, and whose ``offsets`` lead every character back to the decoded original, so later
+stages can report places in the user's file. The two steps are apart so that a run can read in
+one process and normalise in its workers (``kg.records.runner``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import BinaryIO, NamedTuple, TextIO
 import opencc
 
 from kg.errors import InputError
-from kg.model import Source
+from kg.model import RawSource, Source
 from kg.read.identity import (
     STDIN_DOCUMENT,
     BuildDocuments,
@@ -46,6 +48,7 @@ __all__ = [
     "iter_input_paths",
     "list_inputs",
     "normalise",
+    "normalise_source",
     "read_listed",
     "read_sources",
     "source_from_text",
@@ -252,7 +255,8 @@ def read_sources(
     depends on the other files of the run. With ``update`` (the documents of a build being
     updated), sources the build holds are skipped and new files avoid its names.
     """
-    yield from read_listed(list_inputs(inputs), on_error, stdin, update)
+    raw_sources = read_listed(list_inputs(inputs), on_error, stdin, update)
+    yield from map(normalise_source, raw_sources)
 
 
 def read_listed(
@@ -261,11 +265,12 @@ def read_listed(
     stdin: TextIO | BinaryIO | None = None,
     update: BuildDocuments | None = None,
     on_read: Callable[[int], None] | None = None,
-) -> Iterator[Source]:
-    """``read_sources`` of inputs listed already; ``on_read`` hears the bytes read.
+) -> Iterator[RawSource]:
+    """``read_sources`` of inputs listed already, not normalised; ``on_read`` hears the bytes read.
 
-    It hears each file's size (a ``.jsonl`` file's, line by line) before the file's sources
-    come out, refused and skipped ones included, so the counts add up to ``listing.size``.
+    Every refusal is made here: ``normalise_source`` accepts whatever this yields. ``on_read``
+    hears each file's size (a ``.jsonl`` file's, line by line) before the file's sources come
+    out, refused and skipped ones included, so the counts add up to ``listing.size``.
     """
     named = unique_names([entry for entry in listing.entries if isinstance(entry, InputFile)])
     if update is not None:
@@ -302,8 +307,8 @@ def _read_path(
     on_error: Callable[[InputError], None],
     stdin: TextIO | BinaryIO | None,
     read: Callable[[int], None],
-) -> Iterator[Source]:
-    """Yield the Sources of one input file, reporting what cannot be read to ``on_error`` and
+) -> Iterator[RawSource]:
+    """Yield the sources of one input file, reporting what cannot be read to ``on_error`` and
     the bytes read to ``read``."""
     path = file.path
     if isinstance(path, Path) and path.suffix.lower() == ".jsonl":
@@ -318,7 +323,7 @@ def _read_path(
     yield source
 
 
-def _read_stdin(stream: TextIO | BinaryIO | None) -> Source:
+def _read_stdin(stream: TextIO | BinaryIO | None) -> RawSource:
     """Read standard input (or ``stream``) as one text document."""
     data = (stream if stream is not None else sys.stdin.buffer).read()
     if isinstance(data, bytes):
@@ -328,14 +333,14 @@ def _read_stdin(stream: TextIO | BinaryIO | None) -> Source:
     else:
         raw = data
         _refuse_surrogates(_STDIN_NAME, raw)
-    return source_from_text(raw, path=_STDIN, document=STDIN_DOCUMENT)
+    return RawSource(path=_STDIN, document=STDIN_DOCUMENT, raw=raw)
 
 
-def _read_text_file(path: Path, document: str) -> Source:
+def _read_text_file(path: Path, document: str) -> RawSource:
     """Read a ``.txt`` or ``.md`` file as one document."""
     with _open_regular(path) as stream:
         data = _read_all(path, stream)
-    return source_from_text(decode_bytes(data, path), path=str(path), document=document)
+    return RawSource(path=str(path), document=document, raw=decode_bytes(data, path))
 
 
 def _open_regular(path: Path) -> BinaryIO:
@@ -368,8 +373,8 @@ def _read_all(path: Path, stream: BinaryIO) -> bytes:
 
 def _read_jsonl(
     path: Path, document: str, on_error: Callable[[InputError], None], read: Callable[[int], None]
-) -> Iterator[Source]:
-    """Yield one Source per JSON Lines record, reporting bad lines and going on with the rest,
+) -> Iterator[RawSource]:
+    """Yield one source per JSON Lines record, reporting bad lines and going on with the rest,
     and the bytes of each line to ``read``."""
     try:
         with _open_regular(path) as stream:
@@ -402,8 +407,8 @@ def _check_jsonl_start(path: Path, head: bytes) -> None:
         raise InputError(path, "binary file, not text (NUL or control bytes)")
 
 
-def _record_to_source(path: Path, document: str, number: int, line: bytes) -> Source | None:
-    """Turn one JSON Lines line into a Source; None for a blank line."""
+def _record_to_source(path: Path, document: str, number: int, line: bytes) -> RawSource | None:
+    """Turn one JSON Lines line into a source; None for a blank line."""
     try:
         decoded = line.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError as err:
@@ -420,7 +425,7 @@ def _record_to_source(path: Path, document: str, number: int, line: bytes) -> So
     meta = _record_meta(record)
     for value in (text, record_id, *meta.values()):
         _refuse_surrogates(path, value, number)
-    return source_from_text(text, path=str(path), document=document, record_id=record_id, meta=meta)
+    return RawSource(path=str(path), document=document, raw=text, record_id=record_id, meta=meta)
 
 
 def _record_id(path: Path, number: int, value: object) -> str:
@@ -475,17 +480,22 @@ def source_from_text(
     record_id: str | None = None,
     meta: Mapping[str, str] | None = None,
 ) -> Source:
-    """Build a Source from an already decoded text: the one place ``normalise`` is applied."""
-    text, match_text, offsets = normalise(raw)
+    """Build a Source from an already decoded text."""
+    return normalise_source(RawSource(path, document, raw, record_id, dict(meta or {})))
+
+
+def normalise_source(source: RawSource) -> Source:
+    """Normalise a source as read: the one place ``normalise`` is applied."""
+    text, match_text, offsets = normalise(source.raw)
     return Source(
-        path=path,
-        document=document,
-        raw=raw,
+        path=source.path,
+        document=source.document,
+        raw=source.raw,
         text=text,
         match_text=match_text,
         offsets=offsets,
-        record_id=record_id,
-        meta=dict(meta or {}),
+        record_id=source.record_id,
+        meta=dict(source.meta),
     )
 
 

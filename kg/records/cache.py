@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 
 from kg.errors import InputError
-from kg.model import Source
+from kg.model import RawSource
 from kg.snapshot import cache_dir
 
 __all__ = [
@@ -54,7 +54,7 @@ def default_cache_path() -> Path:
     return cache_dir() / _CACHE_FILE
 
 
-def content_key(source: Source, version: str) -> str:
+def content_key(source: RawSource, version: str) -> str:
     """The cache key of a document: what the extraction reads from it, and the pipeline."""
     content = [version, source.document, source.record_id, sorted(source.meta.items())]
     digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode())

@@ -1,11 +1,13 @@
 """Run the extraction over a corpus: in this process, in worker processes, or on a Dask cluster.
 
-The main process reads the sources (decoding and normalising cost a few per cent of the
-pipeline), looks each one up in the extraction cache, and sends the others in chunks of
-consecutive documents to the workers. Records come back in the order of the sources, whatever
-order the workers finish in, so every backend writes the same ``extraction.jsonl`` and therefore
-the same graph; each finished chunk is stored in the cache at once. At most a few chunks per
-worker are under way and nothing else is kept, so memory does not grow with the corpus.
+The main process reads and decodes the sources, looks each one up in the extraction cache, and
+sends the others, as read, in chunks of consecutive documents to the workers, which normalise
+them (``kg.read.ingest.normalise_source``) before they extract them: the main process shares
+the cores with the workers, so it leaves them every step it can. Records come back in the
+order of the sources, whatever order the workers finish in, so every backend writes the same
+``extraction.jsonl`` and therefore the same graph; each finished chunk is stored in the cache
+at once. At most a few chunks per worker are under way and nothing else is kept, so memory does
+not grow with the corpus.
 
 Worker processes are forked from this one once it has loaded the spaCy pipeline, so they start
 with it and share its pages; a Dask worker builds it once, on its first chunk. Every worker
@@ -34,9 +36,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import InputError, KGError
-from kg.model import Source
+from kg.model import RawSource
 from kg.read.identity import BuildDocuments, DocumentEntry
-from kg.read.ingest import list_inputs, read_listed
+from kg.read.ingest import list_inputs, normalise_source, read_listed
 from kg.records.cache import ExtractionCache, content_key
 from kg.version import pipeline_version
 
@@ -115,8 +117,9 @@ def no_progress(name: str, total: int | None, unit: str) -> Meter:
     return _Silent()
 
 
-def extract_batch(sources: list[Source]) -> Batch:
-    """Extract ``sources`` with this process's pipeline: one JSON record (a line) per source.
+def extract_batch(sources: list[RawSource]) -> Batch:
+    """Normalise and extract ``sources`` with this process's pipeline: one JSON record (a line)
+    per source.
 
     The Docs live in a spaCy memory zone: the strings and lexemes of their words are freed
     with them. Without it a worker's vocabulary keeps every new name it ever read (100 MB more
@@ -128,7 +131,8 @@ def extract_batch(sources: list[Source]) -> Batch:
 
     nlp = ready_pipeline()
     with nlp.memory_zone():
-        extractions = extract_sources(nlp, sources, NameParts(load_lexicon()))
+        normalised = map(normalise_source, sources)
+        extractions = extract_sources(nlp, normalised, NameParts(load_lexicon()))
         lines = [json.dumps(to_record(record), ensure_ascii=False) for record in extractions]
     return pipeline_version(), lines
 
@@ -154,7 +158,7 @@ class Submitter(Protocol):
 
     workers: int
 
-    def submit(self, sources: list[Source]) -> Future[Batch]: ...
+    def submit(self, sources: list[RawSource]) -> Future[Batch]: ...
 
 
 class InlineSubmitter:
@@ -162,7 +166,7 @@ class InlineSubmitter:
 
     workers = 1
 
-    def submit(self, sources: list[Source]) -> Future[Batch]:
+    def submit(self, sources: list[RawSource]) -> Future[Batch]:
         """Extract now; the future is already done."""
         future: Future[Batch] = Future()
         future.set_result(extract_batch(sources))
@@ -194,7 +198,7 @@ class _ProcessSubmitter:
         self.executor = executor
         self.workers = workers
 
-    def submit(self, sources: list[Source]) -> Future[Batch]:
+    def submit(self, sources: list[RawSource]) -> Future[Batch]:
         """Queue a chunk for the workers, forking them on the first chunk once this process
         has loaded the pipeline: they start with it loaded and share its pages.
 
@@ -218,7 +222,7 @@ class _DaskSubmitter:
         self.client = client
         self.workers = max(1, sum(client.nthreads().values()))
 
-    def submit(self, sources: list[Source]) -> Future[Batch]:
+    def submit(self, sources: list[RawSource]) -> Future[Batch]:
         """Send a chunk to the cluster (a Dask future has the same ``result()``)."""
         future: Future[Batch] = self.client.submit(extract_batch, sources, pure=False)
         return future
@@ -343,7 +347,7 @@ class ExtractionRun:
         keys.update(f"min-confidence {self.min_confidence:g}".encode())
         return keys.hexdigest()
 
-    def records(self, sources: Iterable[Source]) -> Iterator[str]:
+    def records(self, sources: Iterable[RawSource]) -> Iterator[str]:
         """One JSON record per source, in the order of ``sources``."""
         window = self.backend.workers * _CHUNKS_PER_WORKER
         pending: deque[Chunk] = deque()
@@ -358,7 +362,7 @@ class ExtractionRun:
         """``lines`` without the facts below ``min_confidence``."""
         return (keep_confident(line, self.min_confidence) for line in lines)
 
-    def start(self, sources: list[Source]) -> Chunk:
+    def start(self, sources: list[RawSource]) -> Chunk:
         """Look a chunk up in the cache and send what is missing to the workers."""
         keys = [content_key(source, self.version) for source in sources]
         self.documents.extend(DocumentEntry.of(source) for source in sources)
@@ -404,16 +408,17 @@ class ExtractionRun:
 
 
 def chunks(
-    sources: Iterable[Source],
+    sources: Iterable[RawSource],
     documents: int = _CHUNK_DOCUMENTS,
     characters: int = _CHUNK_CHARACTERS,
-) -> Iterator[list[Source]]:
-    """Group consecutive sources, closing a group at ``documents`` or ``characters``."""
-    group: list[Source] = []
+) -> Iterator[list[RawSource]]:
+    """Group consecutive sources, closing a group at ``documents`` or ``characters`` (of the
+    decoded text: normalising hardly changes its length)."""
+    group: list[RawSource] = []
     size = 0
     for source in sources:
         group.append(source)
-        size += len(source.text)
+        size += len(source.raw)
         if len(group) >= documents or size >= characters:
             yield group
             group, size = [], 0
@@ -477,7 +482,7 @@ class _BytesDone:
         """Count bytes the reader has read."""
         self.total += size
 
-    def marked(self, sources: Iterable[Source]) -> Iterator[Source]:
+    def marked(self, sources: Iterable[RawSource]) -> Iterator[RawSource]:
         """The sources, each marked with the bytes read up to it."""
         for source in sources:
             self.marks.append(self.total)

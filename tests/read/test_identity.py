@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.model import Source
+from kg.model import RawSource
 from kg.read.identity import (
     BuildDocuments,
     DocumentEntry,
@@ -12,7 +12,6 @@ from kg.read.identity import (
     input_file,
     unique_names,
 )
-from kg.read.ingest import source_from_text
 
 ROOT = Path("/data")
 
@@ -23,8 +22,8 @@ def named(*paths: str) -> list[str]:
     return [file.name for file in unique_names(files)]
 
 
-def source(file: InputFile, text: str, record_id: str | None = None) -> Source:
-    return source_from_text(text, str(file.path), file.name, record_id=record_id)
+def source(file: InputFile, text: str, record_id: str | None = None) -> RawSource:
+    return RawSource(str(file.path), file.name, text, record_id=record_id)
 
 
 def test_a_file_is_named_by_its_path_below_its_input_folder() -> None:

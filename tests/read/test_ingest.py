@@ -23,6 +23,7 @@ from kg.read.ingest import (
     iter_input_paths,
     list_inputs,
     normalise,
+    normalise_source,
     read_listed,
     read_sources,
     source_from_text,
@@ -248,6 +249,16 @@ def test_read_sources_reads_json_lines_records_with_meta(tmp_path: Path) -> None
     ]
     assert sources[0].meta == {"title": "夜校开课", "date": "2024-06-12", "source": "日报"}
     assert sources[1].meta == {"url": "https://example.org/2", "date": "20240613"}
+
+
+def test_read_listed_gives_the_decoded_text_for_workers_to_normalise(tmp_path: Path) -> None:
+    record = {"id": "r1", "date": "2024-06-12", "text": "總工會，\r\n"}
+    page = write(tmp_path, "wire.jsonl", json.dumps(record, ensure_ascii=False) + "\n")
+    (read,) = read_listed(list_inputs([str(page)]), on_error=pytest.fail)
+    assert not hasattr(read, "text") and read.raw == "總工會，\r\n"
+    source = normalise_source(read)
+    assert (source.text, source.match_text) == ("總工會,\n", "总工会,\n")
+    assert source == source_from_text(read.raw, str(page), "wire.jsonl", "r1", read.meta)
 
 
 def test_read_sources_refuses_broken_json_lines_and_keeps_the_good(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.read.ingest import source_from_text
+from kg.model import RawSource
 from kg.records.cache import (
     ExtractionCache,
     Journal,
@@ -18,7 +18,7 @@ from kg.records.cache import (
 )
 
 TEXT = "本报讯 常熟市总工会与青禾机械有限公司共建吕国梁技能大师工作室。"
-SOURCE = source_from_text(TEXT, path="a.txt", document="a.txt")
+SOURCE = RawSource(path="a.txt", document="a.txt", raw=TEXT)
 
 
 # fmt: off

@@ -21,11 +21,12 @@ from rdflib.compare import isomorphic
 
 from kg.cli import main
 from kg.errors import KGError
-from kg.model import Source
+from kg.model import RawSource
 from kg.nlp.extract import extract_sources, to_record
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.linking import NameParts
-from kg.read.ingest import read_sources, source_from_text
+from kg.read import ingest
+from kg.read.ingest import list_inputs, normalise, normalise_source, read_listed
 from kg.records.cache import ExtractionCache
 from kg.records.runner import (
     Batch,
@@ -58,8 +59,8 @@ def same_graph(first: Path, second: Path) -> bool:
     return isomorphic(*graphs)
 
 
-def source(text: str, name: str = "a.txt") -> Source:
-    return source_from_text(text, path=name, document=name)
+def source(text: str, name: str = "a.txt") -> RawSource:
+    return RawSource(path=name, document=name, raw=text)
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +130,9 @@ def test_the_extraction_meter_counts_input_bytes_as_records_come_back(nlp):
 
 
 def test_batches_give_the_plain_records_and_keep_no_new_words(nlp):
-    sources = list(read_sources([str(CORPUS)], on_error=pytest.fail))
-    extractions = extract_sources(nlp, sources, NameParts(load_lexicon()))
+    sources = list(read_listed(list_inputs([str(CORPUS)]), on_error=pytest.fail))
+    normalised = map(normalise_source, sources)
+    extractions = extract_sources(nlp, normalised, NameParts(load_lexicon()))
     plain = [json.dumps(to_record(e), ensure_ascii=False) for e in extractions]
     assert extract_batch(sources)[1] == plain
     assert extract_batch(sources)[1] == plain  # the freed strings are made again as needed
@@ -153,6 +155,20 @@ def test_extract_with_two_workers_writes_the_build_records(tmp_path, corpus_buil
     result = CliRunner().invoke(main, ["extract", str(CORPUS), "-o", str(out), "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == (corpus_build / "extraction.jsonl").read_bytes()
+
+
+def test_two_workers_normalise_what_the_main_process_reads(monkeypatch, corpus_build):
+    normalised: list[str] = []  # the main process's list: each worker appends to its own copy
+
+    def counted(raw: str) -> tuple[str, str, tuple[int, ...]]:
+        normalised.append(raw)
+        return normalise(raw)
+
+    monkeypatch.setattr(ingest, "normalise", counted)
+    with process_submitter(2) as backend:
+        lines = list(extraction_lines([str(CORPUS)], ExtractionRun(backend), pytest.fail))
+    assert normalised == []
+    assert lines == (corpus_build / "extraction.jsonl").read_text(encoding="utf-8").splitlines()
 
 
 def test_workers_ignore_modules_in_the_current_directory(tmp_path, monkeypatch):
@@ -260,7 +276,7 @@ def test_update_with_workers_reuses_the_cache(tmp_path, corpus_build):
 
 def test_a_worker_with_another_pipeline_is_refused():
     class OtherPipeline(InlineSubmitter):
-        def submit(self, sources: list[Source]) -> Future[Batch]:
+        def submit(self, sources: list[RawSource]) -> Future[Batch]:
             future: Future[Batch] = Future()
             future.set_result(("0ther", [""] * len(sources)))
             return future
