@@ -21,7 +21,7 @@ from kg.nlp.ner.name_words import (
 )
 from kg.wordlists import word_list
 
-__all__ = ["find_programmes", "joined_programmes", "with_round"]
+__all__ = ["find_programmes", "joined_programmes"]
 
 _YEAR = re.compile(r"(?:19|20)\d\d年度?")
 # A year or a numbered edition just before a name (2024年…, 第46届…; jieba cuts 第|46|届).
@@ -81,7 +81,7 @@ def find_programmes(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterato
             start = _place_before(lexicon, words, year.start())  # 重庆市2016年…竞赛
         start = _slogan_before(text, start)
         if start < head_start and _is_anchored(lexicon, words, start, head_start):
-            yield NameSpan(start, with_round(text, end), "PROGRAMME", "programme_head")
+            yield NameSpan(start, _with_round(text, end), "PROGRAMME", "programme_head")
 
 
 def _place_before(lexicon: Lexicon, words: Words, start: int) -> int:
@@ -169,7 +169,7 @@ def _joined_end(heads: HeadNouns, words: Words, start: int) -> int | None:
         for m in pattern.finditer(text, start, stop)
         if m.start() > start and m.end() in words.boundaries
     ]
-    return with_round(text, min(ends)) if ends else None
+    return _with_round(text, min(ends)) if ends else None
 
 
 def _joined_start(
@@ -187,19 +187,19 @@ def _joined_start(
     start = year.start() if year else start
     if (
         core_is_name(lexicon, words, start, joiner)
-        or text_has_quote(words.text, start, joiner)
+        or _has_quote(words.text, start, joiner)
         or (second is not None and joiner - start >= 4)
     ):
         return start
     return None
 
 
-def text_has_quote(text: str, start: int, end: int) -> bool:
+def _has_quote(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` holds an opening quote."""
     return any(c in OPEN_QUOTES for c in text[start:end])
 
 
-def with_round(text: str, end: int) -> int:
+def _with_round(text: str, end: int) -> int:
     """Where a contest's name ends once the round after its head is read: a trade in brackets
     or quotes, a place or region, then 决赛, 选拔赛 or 赛项 (…竞赛（砌筑工）决赛, …大赛江苏选拔赛
     “制冷与空调”赛项, …竞赛（焊工赛项））."""

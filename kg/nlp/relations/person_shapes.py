@@ -177,7 +177,7 @@ def honour_announced(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[
         trigger = find_word(before, pattern.triggers)
         if trigger is None:
             continue
-        value = quoted_value(sentence.text, announced.start(1), announced.group(1))
+        value = _quoted_value(sentence.text, announced.start(1), announced.group(1))
         for person in _persons_after(sentence, announced.end()):
             yield ShapeMatch(person, value, (trigger.group(),))
 
@@ -196,7 +196,7 @@ def honour_listed(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeM
     for listed in _LISTED_AFTER.finditer(sentence.text):
         if not listed.group(1)[1:-1].endswith(pattern.honours):
             continue
-        value = quoted_value(sentence.text, listed.start(1), listed.group(1))
+        value = _quoted_value(sentence.text, listed.start(1), listed.group(1))
         for person in _persons_after(sentence, listed.end()):
             yield ShapeMatch(person, value, (listed.group(1),))
 
@@ -208,7 +208,7 @@ _DATED_BEFORE = re.compile(r"(?:(?:19|20)\d\d年度?|首届|首批|第[一二三
 _PLACE_REACH = 6
 
 
-def quoted_value(text: str, quote_start: int, quoted: str) -> str:
+def _quoted_value(text: str, quote_start: int, quoted: str) -> str:
     """A quoted honour's value: the words inside the quotes, or, when a year, an edition or a
     place is written right before it, that with the honour in its quotes."""
     start = quote_start
@@ -302,7 +302,7 @@ def honour_conferred(sentence: Sentence, pattern: AnnouncedPattern) -> Iterator[
         after = sentence.between(listed[-1].end, sentence.end)
         conferred = _CONFERRED.match(after)
         if conferred:
-            value = quoted_value(after, conferred.start(1), conferred.group(1))
+            value = _quoted_value(after, conferred.start(1), conferred.group(1))
             for holder in listed:
                 yield ShapeMatch(holder, value, (trigger.group(),))
 
