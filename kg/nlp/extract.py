@@ -26,7 +26,7 @@ from kg.model import (
     Relation,
     Source,
 )
-from kg.nlp.linking import Cluster, NameParts
+from kg.nlp.linking import EMPLOYER_LABELS, Cluster, NameParts
 from kg.nlp.ner.mentions import span_rules
 from kg.nlp.relations.facts import FoundRelation
 from kg.read.articles import BYLINE_ROLES, split_articles
@@ -63,7 +63,6 @@ class _EntityDraft:
 # academy (X学院Y分院): the head that says so.
 _UNION_HEADS = word_list("workplace_union_heads")
 _BRANCH_HEADS = word_list("parent_named_heads")
-_EMPLOYER_LABELS = frozenset({"ENTERPRISE", "ACADEMY"})  # whose workplace union is PART_OF them
 
 
 @dataclass(frozen=True)
@@ -223,7 +222,7 @@ class _SourceExtractor:
         union = next((u for u in _UNION_HEADS if part.canonical.endswith(u)), None)
         if part.label == "UNION" and union:
             stem = part.canonical.removesuffix(union)
-            for whole in (d for d in self.drafts if d.label in _EMPLOYER_LABELS):
+            for whole in (d for d in self.drafts if d.label in EMPLOYER_LABELS):
                 if stem == whole.canonical or stem in whole.forms:
                     return whole, union
                 if self.parts.is_short_form(stem, whole.canonical, whole.label):

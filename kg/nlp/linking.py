@@ -25,6 +25,7 @@ from kg.nlp.tokenizer import doc_text
 from kg.wordlists import word_list
 
 __all__ = [
+    "EMPLOYER_LABELS",
     "Cluster",
     "EntityLinker",
     "Linker",
@@ -256,7 +257,8 @@ def _is_level_form(span: Span, rules: dict[tuple[int, int], tuple[str, str]]) ->
 
 
 _Box = tuple[int, int, str]  # a mention's start and end character and its label
-_EMPLOYER_LABELS = frozenset({"ENTERPRISE", "ACADEMY"})
+# Bodies a workplace union is named after (X公司工会, X大学工会): the union is PART_OF them.
+EMPLOYER_LABELS = frozenset({"ENTERPRISE", "ACADEMY"})
 
 
 def not_embedded(spans: list[Span]) -> list[Span]:
@@ -275,7 +277,7 @@ def _is_embedded(box: _Box, boxes: Iterable[_Box]) -> bool:
         around = other_start <= start and end <= other_end
         if not around or (other_start, other_end) == (start, end):
             continue  # not around it, or the mention itself (or one at the same place)
-        if label in _EMPLOYER_LABELS and other_label == "UNION":
+        if label in EMPLOYER_LABELS and other_label == "UNION":
             continue
         return True
     return False

@@ -198,7 +198,7 @@ def _by_list_target(
 _HOLDERS_AFTER = re.compile(r"(?:均|则|分别|都)?(?:是|为|有|由)?[：:]?(?:分别是|分别为)?")
 # Between the holders and their role (A、B是本届竞赛的主办方): a copula, and what they hold it in.
 _HOLDERS_BEFORE = re.compile(
-    r"(?:均|都|则|也|共同)?(?:是|为|担任|作为)(?P<of>[^，。；,;]{0,24}?的)?(?:联合|共同)?"
+    r"(?:均|都|则|也|共同)?(?:是|为|担任|作为)(?:[^，。；,;]{0,24}?的)?(?:联合|共同)?"
 )
 _ACTING_GAP = re.compile(r"(?:均|都|则|也|共同|一起)?")  # A、B共同负责承办
 
