@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kg.errors import KGError
-from kg.nlp.relations.candidates import Candidate
+from kg.nlp.relations.candidates import HONOUR, Candidate
 from kg.nlp.relations.clauses import Arg
 from kg.nlp.relations.facts import FoundRelation
 from kg.nlp.relations.pair_model import (
@@ -111,3 +111,15 @@ def test_the_model_adds_no_second_type_between_ends_a_rule_joins() -> None:
     scores = fact_scores([pair], model.probabilities([[7]], class_masks([pair])))
     leads = FoundRelation(person.key, "LEADS", union.key, None, (0, 12), ("主席",), "title", 0.8)
     assert [f.type for f in decide(scores, [leads], model, "combined", 0.5, {})] == ["LEADS"]
+
+
+def test_of_a_persons_overlapping_honour_phrases_the_best_scored_stays() -> None:
+    person = Arg(0, 2, "PERSON", "PERSON:张三", "张三")
+    long, short = Arg(4, 10, HONOUR, "", "全国劳动模范"), Arg(6, 10, HONOUR, "", "劳动模范")
+    pairs = [Candidate(person, long, (0, 11)), Candidate(person, short, (0, 11))]
+    weights = np.zeros((2, len(CLASSES)), dtype=np.float32)
+    weights[:, CLASSES.index("HAS_HONOUR")] = [5.0, 3.0]
+    model = PairModel(np.array([7, 8]), weights, np.zeros(len(CLASSES), np.float32), np.zeros(0))
+    scores = fact_scores(pairs, model.probabilities([[7], [8]], class_masks(pairs)))
+    facts = decide(scores, [], model, "model", 0.5, {})
+    assert [(f.type, f.value) for f in facts] == [("HAS_HONOUR", "全国劳动模范")]

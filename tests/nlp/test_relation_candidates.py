@@ -69,9 +69,29 @@ def test_a_rule_fact_whose_end_stands_in_an_earlier_sentence_is_a_candidate() ->
     ]
 
 
-def test_honour_phrases_are_quoted_phrases_and_words_ending_like_honours() -> None:
-    text = "他荣获“江苏工匠”称号，也是全国劳动模范。"
-    assert [a.text for a in honour_phrases(text, 0, len(text))] == ["江苏工匠", "也是全国劳动模范"]
+def test_an_honour_word_is_offered_from_each_plausible_left_edge() -> None:
+    text = "他是全国劳动模范。"
+    phrases = honour_phrases(text, 0, len(text), [arg(text, "他", "PERSON")])
+    assert [a.text for a in phrases] == ["全国劳动模范", "劳动模范"]
+
+
+def test_a_quoted_honour_is_offered_alone_and_with_its_year() -> None:
+    text = "获评2018年度“西藏工匠”的有7人。"
+    phrases = [a.text for a in honour_phrases(text, 0, len(text))]
+    assert "2018年度“西藏工匠”" in phrases and "西藏工匠" in phrases
+
+
+def test_a_rank_is_an_honour_phrase() -> None:
+    text = "比赛中，王五拿了第三名。"
+    phrases = honour_phrases(text, 0, len(text), [arg(text, "王五", "PERSON")])
+    assert [a.text for a in phrases] == ["第三名"]
+
+
+def test_no_honour_phrase_holds_a_person_or_cuts_into_a_name() -> None:
+    text = "李四获得全国技术能手，张三技能大师工作室揭牌。"
+    names = [arg(text, "李四", "PERSON"), arg(text, "张三技能大师工作室", "STUDIO")]
+    phrases = [a.text for a in honour_phrases(text, 0, len(text), names)]
+    assert phrases == ["全国技术能手", "技术能手"]
 
 
 def test_a_person_and_an_honour_phrase_are_a_candidate() -> None:

@@ -43,13 +43,20 @@ _OPENING = 4
 # Ends further apart than this (characters between them) are no candidate unless a rule joined
 # them: a cost bound (pairs grow with the square of a list's length), at no loss on dev.
 _REACH = 40  # a list of 30 names is read pair by pair; a table is not
+# An honour reaches further: it is often named once before a long list of its holders
+# (获评…的有：A，B，C…), where the model reads the list between.
+_HONOUR_REACH = 160
 _HONOUR_HEADS = word_list("relation_honour_heads")
+_OPENERS = tuple(word_list("honour_openers"))
 _QUOTED = re.compile(r"[“「]([^“”「」]{2,18})[”」]")
-_HEAD_WORDS = "|".join(map(re.escape, _HONOUR_HEADS)) if _HONOUR_HEADS else "(?!)"
-_HONOUR_WORDS = re.compile(f"[\u4e00-\u9fff]{{0,8}}(?:{_HEAD_WORDS})")
-# Every match of _HONOUR_WORDS holds a head: a text without one is not scanned (each position
-# costs _HONOUR_WORDS up to nine tries of every head).
-_ANY_HEAD = re.compile(_HEAD_WORDS)
+_RANK = r"[第前][一二三四五六七八九十\d]{1,3}名"
+_HEADS = re.compile(
+    "|".join([*map(re.escape, sorted(_HONOUR_HEADS, key=len, reverse=True)), _RANK])
+)
+# An honour phrase is its head with up to this many characters before it (2018年度全国五一劳动…).
+_LEAD = 10
+_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\d]")
+_EDITION = re.compile(r"\d{4}|第|首")
 
 
 @dataclass(frozen=True)
@@ -80,19 +87,61 @@ def allowed_types(head_label: str, tail_label: str) -> tuple[str, ...]:
     )
 
 
-def honour_phrases(text: str, start: int, end: int) -> Args:
-    """Phrases of ``text[start:end]`` that may name an honour: quoted phrases and words ending
-    in an honour head (劳模, 工匠, 技术能手, 五一劳动奖章 …)."""
+def honour_phrases(text: str, start: int, end: int, names: Sequence[Arg] = ()) -> Args:
+    """Phrases of ``text[start:end]`` that may name an honour, each a candidate value the model
+    judges: quoted phrases, alone and with the words before them (2018年度“西藏工匠”), and the
+    words ending in an honour head (劳模, 工匠, 五一劳动奖章, 第三名 …) from each plausible left
+    edge. No phrase holds a person or cuts into one of ``names``."""
     found: dict[tuple[int, int], Arg] = {}
     for match in _QUOTED.finditer(text, start, end):
         s, e = match.span(1)
-        found[(s, e)] = Arg(s, e, HONOUR, "", match.group(1))
-    words = _HONOUR_WORDS.finditer(text, start, end) if _ANY_HEAD.search(text, start, end) else ()
-    for match in words:
+        for left in (s, *_left_edges(text, start, s - 1)):
+            found[(left, e + (left < s))] = Arg(left, e + (left < s), HONOUR, "", "")
+    quoted = [(s, e) for s, e in found if text[s - 1 : s] in "“「"]
+    for match in _HEADS.finditer(text, start, end):
         s, e = match.span()
-        if not any(a.start <= s and e <= a.end for a in found.values()):
-            found[(s, e)] = Arg(s, e, HONOUR, "", match.group())
-    return list(found.values())
+        if any(q < s and e <= q_end for q, q_end in quoted):
+            continue  # a head inside quotes: the quoted phrase stands for it
+        for left in (s, *_left_edges(text, start, s)):
+            found.setdefault((left, e), Arg(left, e, HONOUR, "", ""))
+    return [
+        Arg(s, e, HONOUR, "", text[s:e])
+        for s, e in sorted(found)
+        if not any(_clashes(s, e, name) for name in names)
+    ]
+
+
+def _left_edges(text: str, floor: int, at: int) -> list[int]:
+    """Where an honour phrase ending right after ``at`` may begin, leftwards from ``at``: after
+    punctuation or an opener word (获评, 是, 的 …), at the sentence's start (``floor``), or at a
+    year or an edition (2018年度, 第六届, 首届)."""
+    out = []
+    for left in range(at - 1, max(floor, at - _LEAD) - 1, -1):
+        if not _WORD_CHAR.match(text, left):
+            break
+        if (
+            left == floor
+            or not _WORD_CHAR.match(text, left - 1)
+            or (text.endswith(_OPENERS, 0, left) and not _inside_opener(text, left))
+            or _EDITION.match(text, left)
+        ):
+            out.append(left)
+    return out
+
+
+def _inside_opener(text: str, at: int) -> bool:
+    """Whether an opener word runs across ``at`` (获|得: the edge after 获评 is not after 获)."""
+    return any(
+        text.startswith(word, at - cut) for word in _OPENERS for cut in range(1, len(word))
+    )
+
+
+def _clashes(start: int, end: int, name: Arg) -> bool:
+    """Whether a phrase at ``[start, end)`` holds the person ``name``, lies inside ``name`` or
+    cuts across its edge (a phrase may hold a whole body: 大唐集团“劳动模范”)."""
+    if end <= name.start or name.end <= start:
+        return False
+    return name.label == "PERSON" or not (start <= name.start and name.end <= end)
 
 
 def candidate_pairs(text: str, args: Args, facts: Iterable[FoundRelation] = ()) -> list[Candidate]:
@@ -112,7 +161,7 @@ def candidate_pairs(text: str, args: Args, facts: Iterable[FoundRelation] = ()) 
     for span in sentences(text):
         low, high = bisect_left(starts, span[0]), bisect_left(starts, span[1])
         inside = [a for a in args[low:high] if a.end <= span[1]]
-        phrases = _honour_args(text, span, honours.get(span, []))
+        phrases = _honour_args(text, span, inside, honours.get(span, []))
         _sentence_pairs(span, inside, phrases, carried, fired, out)
         first = next((a for a in inside if not a.reference), None)
         if inside:
@@ -121,9 +170,12 @@ def candidate_pairs(text: str, args: Args, facts: Iterable[FoundRelation] = ()) 
     return list(out.values())
 
 
-def _honour_args(text: str, span: tuple[int, int], facts: Sequence[FoundRelation]) -> Args:
-    """The honour phrases of a sentence: the rules' values first, then the pattern's."""
-    phrases = {(a.start, a.end): a for a in honour_phrases(text, *span)}
+def _honour_args(
+    text: str, span: tuple[int, int], names: Args, facts: Sequence[FoundRelation]
+) -> Args:
+    """The honour phrases of a sentence (``names``: its arguments): the phrases
+    ``honour_phrases`` proposes, and the rules' values."""
+    phrases = {(a.start, a.end): a for a in honour_phrases(text, *span, names)}
     for fact in facts:
         at = text.find(fact.value or "", *span)
         if fact.value and at >= 0:
@@ -155,7 +207,8 @@ def _sentence_pairs(
         if fired:
             rules = tuple(fired.get((span, head.key, tail.key), ()))
             rules += tuple(f"~{r}" for r in fired.get((span, tail.key, head.key), ()))
-        if not rules and max(tail.start - head.end, head.start - tail.end) > _REACH:
+        reach = _HONOUR_REACH if tail.label == HONOUR else _REACH
+        if not rules and max(tail.start - head.end, head.start - tail.end) > reach:
             continue
         if tail.label == HONOUR and (tail.start < head.end and head.start < tail.end):
             continue

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 BITS = 20
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 _MASK = (1 << BITS) - 1
 _GOVERNING = frozenset(word_list("relation_governing_words"))
 _GOVERNING_LENGTHS = sorted({len(word) for word in _GOVERNING}, reverse=True)
@@ -259,8 +259,11 @@ def _end_ids(context: PairContext, arg: Arg, role: str, sentence: tuple[int, int
     """The features of one end of a pair that do not depend on the other end."""
     text = context.text
     if arg.label == HONOUR:
+        # How the phrase ends, begins and what stands before it tell an honour's edges.
         out = [template("hv=")[arg.text[-2:]], template("hvl=")[_bucket(len(arg.text))]]
+        out += [template("hf=")[arg.text[:1]], template("hf2=")[arg.text[:2]]]
         out += [template("hq=")[text[arg.start - 1 : arg.start]]] if arg.start else []
+        out += [template("hq2=")[text[arg.start - 2 : arg.start]]] if arg.start > 1 else []
     else:
         # The ends' shapes: how a name ends and how long it is tells a well-cut name from a bad one.
         low = role.lower()

@@ -256,6 +256,9 @@ def decide(
         # One type per pair: the model adds no fact between two ends a kept fact already joins
         # (a person who LEADS a body does not also WORKS_AT it, ANNOTATION.md).
         joined = {frozenset((k[0], k[2])) for k in out if k[2] is not None}
+        # One honour per phrase: of a person's overlapping honour phrases (2018年度“西藏工匠”,
+        # “西藏工匠”) the best scored one stays.
+        honours = [_honour_span(k, scores[k]) for k in out if k[3] is not None and k in scores]
         for key, scored in sorted(scores.items(), key=lambda item: -item[1].score):
             if key in out or scored.score < threshold:
                 continue
@@ -264,6 +267,11 @@ def decide(
                 if frozenset((head, tail)) in joined:
                     continue
                 joined.add(frozenset((head, tail)))
+            else:
+                span = _honour_span(key, scored)
+                if any(_overlaps(span, kept) for kept in honours):
+                    continue
+                honours.append(span)
             features = confidence_features(key, scored.score, bool(scored.rules), mentions)
             out[key] = FoundRelation(
                 head,
@@ -276,6 +284,16 @@ def decide(
                 round(model.confidence(features), 3),
             )
     return list(out.values())
+
+
+def _honour_span(key: _FactKey, scored: FactScore) -> tuple[str, int, int]:
+    """Who holds an honour and where (character offsets) its phrase stands."""
+    return key[0], scored.candidate.tail.start, scored.candidate.tail.end
+
+
+def _overlaps(one: tuple[str, int, int], other: tuple[str, int, int]) -> bool:
+    """Whether two honour phrases of one person overlap."""
+    return one[0] == other[0] and one[1] < other[2] and other[1] < one[2]
 
 
 def rule_fact_key(fact: FoundRelation) -> _FactKey:
