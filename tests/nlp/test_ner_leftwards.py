@@ -22,6 +22,16 @@ def test_a_company_name_stops_at_the_verb_that_takes_it_as_object():
     assert expand_left(LEXICON, HEADS, text, 6, "ENTERPRISE", "有限公司") == 2
 
 
+def test_a_verb_that_is_also_a_county_ends_a_name_before_another_place():
+    text = words("会同", "甘肃省", "教育厅")
+    assert expand_left(LEXICON, HEADS, text, 5, "GOVERNMENT", "教育厅") == 2
+
+
+def test_a_government_office_runs_over_the_committee_it_serves():
+    text = words("海口市", "旅游", "委员会", "办公室")
+    assert expand_left(LEXICON, HEADS, text, 8, "GOVERNMENT", "办公室") == 0
+
+
 def test_a_name_read_leftwards_stops_after_the_passive_marker():
     text = words("被", "选进", "精密", "磨削", "分院")
     assert expand_left(LEXICON, HEADS, text, 7, "ACADEMY", "分院") == 3

@@ -44,6 +44,7 @@ _MAX_NAME_DEFAULT = 24
 _RUNS_OVER = {
     "UNION": frozenset({"ENTERPRISE", "ACADEMY", "GOVERNMENT"}),  # X大学工会, X管理局工会
     "ENTERPRISE": frozenset({"ENTERPRISE"}),
+    "GOVERNMENT": frozenset({"GOVERNMENT"}),  # X开发区管委会, X委员会办公室
     "ALLIANCE": frozenset({"STUDIO", "ACADEMY", "UNION", "ENTERPRISE"}),
     "PROGRAMME": frozenset({"UNION", "STUDIO"}),  # 工会志愿服务职工项目, …创新工作室领军人培训班
 }
@@ -190,6 +191,8 @@ def _ends_name(
         )
     if label == "ENTERPRISE" and _NUMBERED_BUREAU.fullmatch(word):
         return False  # 二局, 铁一局: a numbered bureau of a state group
+    if word in lexicon.stopwords and is_place(lexicon, words.words[i + 1]):
+        return True  # 会同|甘肃省教育厅: a verb that is also a county, before another place
     if word in lexicon.name_verbs or is_place(lexicon, word):
         return False  # 大连, 大同: jieba may tag a city as an adverb
     if word.startswith(_DESCRIBING_PREFIXES):
