@@ -58,6 +58,13 @@ def test_the_patterns_that_fired_ride_on_the_pair() -> None:
     assert pair.rules == ("agent_runs:ORGANIZES",)
 
 
+def test_a_person_of_a_sentence_naming_no_programme_pairs_with_the_articles_programme() -> None:
+    text = "市总工会举办劳模宣讲活动。主讲的是全国劳模张三。"
+    talk, person = arg(text, "劳模宣讲活动", "PROGRAMME"), arg(text, "张三", "PERSON")
+    pairs = [c for c in candidate_pairs(text, [talk, person]) if c.value is None]
+    assert [(c.head.text, c.tail.text, c.carried) for c in pairs] == [("张三", "劳模宣讲活动", True)]
+
+
 def test_a_rule_fact_whose_end_stands_in_an_earlier_sentence_is_a_candidate() -> None:
     text = "张三是电工。后来，工会推荐进入学院深造，最终成才。"
     person = arg(text, "张三", "PERSON")
