@@ -77,7 +77,9 @@ def test_records_stream_before_the_input_ends(nlp: Language) -> None:
 
 
 def test_a_craftsman_honour_makes_its_holder_a_model_worker(nlp: Language) -> None:
-    given = sources(["去年，青禾机械有限公司焊工吕国梁获评“常熟工匠”。徒弟沈佳在技能竞赛中获得一等奖。"])
+    given = sources(
+        ["去年，青禾机械有限公司焊工吕国梁获评“常熟工匠”。徒弟沈佳在技能竞赛中获得一等奖。"]
+    )
     people = {
         entity["name"]: entity["roles"]
         for entity in to_record(next(extract_sources(nlp, given, NameParts(load_lexicon()))))[

@@ -169,3 +169,24 @@ def test_a_state_groups_numbered_bureau_and_unit_stay_in_a_companys_name():
     assert ("中建二局三公司华南分公司", "ENTERPRISE") in named(
         text, find_organisations(LEXICON, HEADS, text)
     )
+
+
+def test_a_locative_opens_a_company_name_after_a_verb_or_a_place():
+    text = words("他", "来自", "苏州", "中", "德宏", "泰", "电子科技", "股份有限公司", "。")
+    assert ("苏州中德宏泰电子科技股份有限公司", "ENTERPRISE") in named(
+        text, find_organisations(LEXICON, HEADS, text)
+    )
+
+
+def test_a_locative_after_a_noun_is_no_part_of_a_name():
+    text = words("活动", "中", "青禾", "机械", "有限公司", "获奖", "。")
+    assert ("青禾机械有限公司", "ENTERPRISE") in named(
+        text, find_organisations(LEXICON, HEADS, text)
+    )
+
+
+def test_a_group_name_jieba_reads_as_a_verb_stays_in_the_name():
+    text = words("攀钢", "集团", "西昌", "钢", "钒", "有限公司", "的", "员工")
+    assert ("攀钢集团西昌钢钒有限公司", "ENTERPRISE") in named(
+        text, find_organisations(LEXICON, HEADS, text)
+    )

@@ -57,6 +57,7 @@ EDITION = re.compile(  # 首届“鲈乡杯”竞赛 keeps its edition
     "|".join(map(re.escape, word_list("edition_words"))) + r"|第[一二三四五六七八九十\d]+届"
 )
 _BUREAU = "局"  # a bureau's head inside a company's name (中建二局三公司)
+_GROUP = "集团"
 _UNIT_ORDINAL = re.compile(r"第?[一二三四五六七八九十百零〇\d]+")  # a numbered unit of a body
 _NUMBERED_BUREAU = re.compile(r"[\u4e00-\u9fff]?[一二三四五六七八九十]+局")
 # A number in words inside a programme's name: 百万职工…竞赛, 十大工匠评选, 百名…认定.
@@ -69,6 +70,8 @@ _ENTERING_VERBS = frozenset(word_list("entering_verbs"))
 _TRADE_SUFFIX_CHARS = frozenset(word_list("trade_suffix_chars"))
 _PASSIVE_MARKERS = frozenset(word_list("passive_markers"))
 _DESCRIBING_PREFIXES = word_list("describing_prefixes")
+_OPENING_LOCATIVES = frozenset(word_list("name_opening_locatives"))
+_OPENED_LABELS = frozenset({"ENTERPRISE", "UNION"})  # names a locative may open (中铁…工会)
 
 
 def expand_left(
@@ -195,6 +198,8 @@ def _ends_name(
         return True  # 会同|甘肃省教育厅: a verb that is also a county, before another place
     if word in lexicon.name_verbs or is_place(lexicon, word):
         return False  # 大连, 大同: jieba may tag a city as an adverb
+    if word in _OPENING_LOCATIVES and label in _OPENED_LABELS:
+        return not _opens_name(lexicon, words, i)
     if word.startswith(_DESCRIBING_PREFIXES):
         return True  # 最具影响力…工作室 describes a studio, it does not name one
     if i > 0 and words.words[i - 1] in _PASSIVE_MARKERS:
@@ -223,14 +228,29 @@ def _ends_name(
     return label != "ENTERPRISE" or not _inside_company_name(lexicon, words, i)
 
 
+def _opens_name(lexicon: Lexicon, words: Words, i: int) -> bool:
+    """Whether a locative (中, 北方) opens a name here: nothing, punctuation, a function word, a
+    verb or a place stands before it (来自|中|铁一局, 苏州|中|德宏…), not a noun it follows as
+    a locative (比赛|中)."""
+    if i == 0:
+        return True
+    before = words.words[i - 1]
+    return (
+        not is_cjk(before[-1])
+        or is_place(lexicon, before)
+        or is_stop(lexicon, before)
+        or lexicon.word_tags.get(before) == "v"
+    )
+
+
 def _inside_company_name(lexicon: Lexicon, words: Words, i: int) -> bool:
     """A verb between a company's name parts (飞鸿|速递|有限公司): the word before it is
     distinctive, and the verb holds no preposition (基地|设在|某某有限公司 is a clause) nor
     takes a workplace as its object (某某|进入|某某有限公司)."""
     word = words.words[i]
+    names_group = words.words[i + 1] == _GROUP  # 攀钢|集团: jieba reads a group's name as a verb
     return (
-        i > 0
-        and is_distinctive(lexicon, words.words[i - 1])
+        (names_group or (i > 0 and is_distinctive(lexicon, words.words[i - 1])))
         and not any(c in _STOP_PREFIX_CHARS for c in word)
         and word not in _ENTERING_VERBS
     )
@@ -252,7 +272,7 @@ def trim_leading(lexicon: Lexicon, words: Words, start: int, head_start: int) ->
     text = words.text
     while start < head_start:
         word = words_between(words, start, head_start)[0]
-        if _is_opening_verb(lexicon, word):
+        if _is_opening_verb(lexicon, word) and not text.startswith(_GROUP, start + len(word)):
             start += len(word)
             continue
         if word in lexicon.generic_words and not is_place(lexicon, word):

@@ -133,9 +133,7 @@ def _left_edges(text: str, floor: int, at: int) -> list[int]:
 
 def _inside_opener(text: str, at: int) -> bool:
     """Whether an opener word runs across ``at`` (获|得: the edge after 获评 is not after 获)."""
-    return any(
-        text.startswith(word, at - cut) for word in _OPENERS for cut in range(1, len(word))
-    )
+    return any(text.startswith(word, at - cut) for word in _OPENERS for cut in range(1, len(word)))
 
 
 def _clashes(start: int, end: int, name: Arg) -> bool:
