@@ -28,6 +28,7 @@ from kg.model import (
     SYMMETRIC_RELATIONS,
     normalise_name,
 )
+from kg.read.ingest import to_simplified
 
 __all__ = [
     "MANIFEST_FILE",
@@ -234,7 +235,7 @@ def _entity_problems(
     for name in names:
         if not name or normalise_name(name) not in flat_text:
             yield f"{eid}: name {name!r} is not in the text"
-        elif normalise_name(name) in reserved:
+        elif to_simplified(normalise_name(name)) in reserved:
             yield f"{eid}: {name!r} is a name of the development gold"
 
 
@@ -331,9 +332,10 @@ def gold_names(gold_dir: Path) -> set[str]:
 def corpus_problems(corpus: Corpus, reserved: Iterable[str] = ()) -> list[str]:
     """Every problem of the corpus, one line each: files, manifest, gold, repeated sources.
 
-    ``reserved`` names (those of the development gold) must not occur in the corpus gold.
+    ``reserved`` names (those of the development gold) must not occur in the corpus gold, in
+    Simplified or Traditional characters.
     """
-    reserved_names = frozenset(normalise_name(name) for name in reserved)
+    reserved_names = frozenset(to_simplified(normalise_name(name)) for name in reserved)
     problems = [p for d in corpus.documents for p in _document_problems(d, reserved_names)]
     urls = Counter(line.url for line in corpus.articles)
     problems += [f"{url}: the source of {n} articles" for url, n in sorted(urls.items()) if n > 1]

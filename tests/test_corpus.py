@@ -169,6 +169,15 @@ def test_a_name_of_the_reserved_gold_is_a_problem(one_page: Path, tmp_path: Path
     ]
 
 
+def test_a_reserved_name_written_in_traditional_characters_is_a_problem(
+    one_page: Path,
+) -> None:
+    problems = corpus_problems(load_corpus(one_page), {"青禾機械有限公司"})
+    assert problems == [
+        f"{one_page / 'gold' / 'p.json'}: E3: '青禾机械有限公司' is a name of the development gold"
+    ]
+
+
 def test_a_feed_is_one_gold_record_per_line(tmp_path: Path) -> None:
     feed = [
         {
