@@ -66,6 +66,13 @@ def test_a_person_of_a_sentence_naming_no_programme_pairs_with_the_articles_prog
     assert found == [("张三", "劳模宣讲活动", True)]
 
 
+def test_studios_of_a_sentence_naming_no_body_pair_with_the_articles_union() -> None:
+    text = "市总工会命名5家工作室。它们是张三劳模创新工作室等。"
+    union, studio = arg(text, "市总工会", "UNION"), arg(text, "张三劳模创新工作室", "STUDIO")
+    pairs = [c for c in candidate_pairs(text, [union, studio]) if c.carried]
+    assert [(c.head.text, c.tail.text) for c in pairs] == [("市总工会", "张三劳模创新工作室")]
+
+
 def test_a_rule_fact_whose_end_stands_in_an_earlier_sentence_is_a_candidate() -> None:
     text = "张三是电工。后来，工会推荐进入学院深造，最终成才。"
     person = arg(text, "张三", "PERSON")

@@ -36,8 +36,25 @@ __all__ = [
 ]
 
 HONOUR = "HONOUR"  # the label of an honour phrase standing as a tail
-# What an article is about, that its sentences may leave unsaid (主讲的是某某: in its 宣讲活动).
-_TOPIC_LABELS = frozenset({"PROGRAMME", "ACADEMY"})
+
+
+@dataclass(frozen=True)
+class _Topic:
+    """What an article is about, that its sentences may leave unsaid: ``labels`` of the topic,
+    paired with the ``ends`` of a sentence naming none of ``labels``; ``topic_heads``: the topic
+    stands as the head (the namer of listed studios), else as the tail."""
+
+    labels: frozenset[str]
+    ends: frozenset[str]
+    topic_heads: bool
+
+
+_TOPICS = (
+    # 主讲的是某某: a person speaks at the article's 宣讲活动 or school
+    _Topic(frozenset({"PROGRAMME", "ACADEMY"}), frozenset({"PERSON"}), False),
+    # 这5家工作室是：A、B…: the article's union or bureau names the listed studios
+    _Topic(frozenset({"UNION", "GOVERNMENT"}), frozenset({"STUDIO", "ACADEMY", "ALLIANCE"}), True),
+)
 _MAX_PAIRS_SENTENCE = 400
 # A sentence whose first name stands further in than this opens without a subject of its own
 # (随后又启动了X; 2024年，…): the subject the sentence before leaves is paired with its names.
@@ -157,20 +174,22 @@ def candidate_pairs(text: str, args: Args, facts: Iterable[FoundRelation] = ()) 
             fired.setdefault((fact.sentence, *ends), []).append(f"{fact.rule}:{fact.type}")
     out: dict[tuple[int, int, int, int, tuple[int, int]], Candidate] = {}
     carried: Arg | None = None
-    topics: list[Arg] = []  # the article's first and latest programme or school so far
+    topics: dict[_Topic, list[Arg]] = {topic: [] for topic in _TOPICS}  # first and latest
     starts = [a.start for a in args]
     for span in sentences(text):
         low, high = bisect_left(starts, span[0]), bisect_left(starts, span[1])
         inside = [a for a in args[low:high] if a.end <= span[1]]
         phrases = _honour_args(text, span, inside, honours.get(span, []))
         _sentence_pairs(span, inside, phrases, carried, fired, out)
-        _topic_pairs(span, inside, topics, fired, out)
+        for topic, named in topics.items():
+            _topic_pairs(span, inside, topic, named, fired, out)
         first = next((a for a in inside if not a.reference), None)
         if inside:
             carried = first if first is not None else carried
-        learning = [a for a in inside if a.label in _TOPIC_LABELS and not a.reference]
-        if learning:
-            topics = [topics[0] if topics else learning[0], learning[-1]]
+        for topic, named in topics.items():
+            found = [a for a in inside if a.label in topic.labels and not a.reference]
+            if found:
+                topics[topic] = [named[0] if named else found[0], found[-1]]
     _rule_pairs(text, args, rule_facts, fired, out)
     return list(out.values())
 
@@ -225,19 +244,21 @@ def _sentence_pairs(
 def _topic_pairs(
     span: tuple[int, int],
     inside: Args,
-    topics: Args,
+    topic: _Topic,
+    named: Args,
     fired: dict[tuple[tuple[int, int], str, str], list[str]],
     out: dict[tuple[int, int, int, int, tuple[int, int]], Candidate],
 ) -> None:
-    """In a sentence naming no programme or school, each person with the article's first and
-    latest ones: 主讲的是某某 states whom the article's 宣讲活动 has speak, without naming it."""
-    if any(a.label in _TOPIC_LABELS for a in inside):
+    """In a sentence naming none of a topic's labels, each of its ends with the article's first
+    and latest topic of that kind, as a carried pair."""
+    if any(a.label in topic.labels for a in inside):
         return
-    for person in (a for a in inside if a.label == "PERSON"):
-        for topic in topics:
-            key = (person.start, person.end, topic.start, topic.end, span)
-            rules = tuple(fired.get((span, person.key, topic.key), ()))
-            out.setdefault(key, Candidate(person, topic, span, True, rules))
+    for end in (a for a in inside if a.label in topic.ends):
+        for other in named:
+            head, tail = (other, end) if topic.topic_heads else (end, other)
+            key = (head.start, head.end, tail.start, tail.end, span)
+            rules = tuple(fired.get((span, head.key, tail.key), ()))
+            out.setdefault(key, Candidate(head, tail, span, True, rules))
 
 
 def _rule_pairs(
