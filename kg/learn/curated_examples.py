@@ -118,6 +118,7 @@ def curated_examples(build_dirs: Iterable[Path], nlp: Language) -> list[ArticleE
                     rows=[pair_ids(c, context) for c in candidates],
                     labels=labels,
                     rule_facts={},
+                    found=[],
                     key_to_gold={},
                     gold=set(),
                     named={},

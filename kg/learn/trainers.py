@@ -120,7 +120,7 @@ def _train_relation_model(request: TrainingRequest) -> TrainingReport:
         output,
         time.perf_counter() - began,
         f"{done.examples} candidate pairs ({done.positives} related){reviewed}, "
-        f"{done.features} weighted features",
+        f"{done.features} weighted features, threshold {done.threshold} (out of fold)",
     )
 
 

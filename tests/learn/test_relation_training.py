@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.learn.relation_training import ArticleExamples, train_relation_model
+from kg.learn.relation_training import THRESHOLDS, ArticleExamples, train_relation_model
 from kg.nlp.relations.candidates import Candidate
 from kg.nlp.relations.clauses import Arg
+from kg.nlp.relations.facts import FoundRelation
 from kg.nlp.relations.pair_model import CLASSES, PairModel, class_masks
 
 UNION = Arg(0, 5, "UNION", "UNION:甲市总工会", "甲市总工会")
@@ -23,6 +24,7 @@ def article(document: str, related: bool) -> ArticleExamples:
         rows=[[1, 5] if related else [2, 5]],
         labels=[ORGANIZES if related else 0],
         rule_facts={key: 0.9} if related else {},
+        found=[FoundRelation(*key, (0, 12), ("主办",), "co_host", 0.9)] if related else [],
         key_to_gold={UNION.key: "E1", CONTEST.key: "E2"},
         gold={("E1", "ORGANIZES", "E2")} if related else set(),
         named={UNION.key: "E1", CONTEST.key: "E2"},
@@ -41,6 +43,13 @@ def test_the_model_learns_the_feature_that_marks_a_relation(tmp_path: Path) -> N
     masks = class_masks([EXAMPLES[0].candidates[0]])
     related, unrelated = model.probabilities([[1, 5], [2, 5]], masks.repeat(2, axis=0))
     assert related[ORGANIZES] > 0.5 > unrelated[ORGANIZES]
+
+
+def test_training_chooses_the_threshold_the_component_reads(tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    done = train_relation_model(EXAMPLES, path)
+    assert done.threshold in THRESHOLDS
+    assert PairModel.load(path).threshold == done.threshold
 
 
 def test_training_twice_writes_the_same_file(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 It runs after ``kg_relations``: the rules' facts become features of the pairs they join (and, in
 the default "combined" mode, stay facts, now with a calibrated confidence), and the model adds
-the facts it scores at or above its threshold. References to names (``doc.spans
+the facts it scores at or above its threshold (the one training chose, unless the config
+sets one). References to names (``doc.spans
 ["kg_references"]``, written by a coreference component when there is one; the rules' own
 他/该院) stand as arguments like names do. The plain functions live beside this module:
 ``candidates``, ``pair_features``, ``pair_model``.
@@ -88,7 +89,7 @@ def mention_counts(args: Args) -> dict[str, int]:
 class RelationModel:
     """Score the candidate pairs of a Doc; set ``doc._.relations`` to the facts decided."""
 
-    def __init__(self, model_path: Path, mode: str, threshold: float) -> None:
+    def __init__(self, model_path: Path, mode: str, threshold: float | None) -> None:
         if mode not in MODES:
             raise ValueError(f"mode {mode!r}: use one of {', '.join(MODES)}")
         self.model_path = model_path
@@ -126,9 +127,8 @@ class RelationModel:
                 candidates, self.weights.probabilities(rows, class_masks(candidates))
             )
         mentions = mention_counts(args)
-        doc._.relations = decide(
-            scores, rule_facts, self.weights, self.mode, self.threshold, mentions
-        )
+        threshold = self.weights.threshold if self.threshold is None else self.threshold
+        doc._.relations = decide(scores, rule_facts, self.weights, self.mode, threshold, mentions)
         return doc
 
 
@@ -136,13 +136,13 @@ class RelationModel:
     "kg_relation_model",
     assigns=["doc._.relations"],
     requires=["doc.ents", "doc._.relations"],
-    default_config={"model": "", "mode": "combined", "threshold": 0.5},
+    default_config={"model": "", "mode": "combined", "threshold": None},
 )
 def make_relation_model(
-    nlp: Language, name: str, model: str, mode: str, threshold: float
+    nlp: Language, name: str, model: str, mode: str, threshold: float | None
 ) -> RelationModel:
     """Build ``kg_relation_model`` (``model`` empty: the packaged ``pipelines/relation_model.npz``;
-    ``threshold``: the least score of a fact the model adds)."""
+    ``threshold``: the least score of a fact the model adds; null: the one training chose)."""
     if not Doc.has_extension("relations"):
         Doc.set_extension("relations", default=None)
     path = Path(model) if model else relation_model_path()

@@ -73,11 +73,13 @@ class PairModel:
         weights: _Floats,
         bias: _Floats,
         confidence_weights: _Floats,
+        threshold: float = 0.5,
     ) -> None:
         self.ids = ids
         self.weights = weights
         self.bias = bias
         self.confidence_weights = confidence_weights
+        self.threshold = threshold  # the least score of a fact the model adds, as trained
         self._slots: npt.NDArray[np.int32] | None = None
 
     @classmethod
@@ -86,6 +88,7 @@ class PairModel:
         with np.load(path) as arrays:
             if (
                 int(arrays["version"]) != FEATURE_VERSION
+                or "threshold" not in arrays.files
                 or arrays["bias"].shape != (len(CLASSES),)
                 or arrays["confidence"].shape != (CONFIDENCE_SIZE,)
             ):
@@ -95,6 +98,7 @@ class PairModel:
                 arrays["weights"].astype(np.float32),
                 arrays["bias"].astype(np.float32),
                 arrays["confidence"].astype(np.float32),
+                round(float(arrays["threshold"]), 3),
             )
 
     def probabilities(self, rows: Sequence[Sequence[int]], masks: _Floats) -> _Floats:
@@ -323,6 +327,7 @@ def save_pair_model(
     weights: npt.NDArray[np.floating],
     bias: npt.NDArray[np.floating],
     confidence_weights: npt.NDArray[np.floating],
+    threshold: float = 0.5,
 ) -> None:
     """Write a model file (numbers only, compressed) atomically."""
     write_arrays(
@@ -332,4 +337,5 @@ def save_pair_model(
         weights=weights.astype(np.float16),
         bias=bias.astype(np.float32),
         confidence=confidence_weights.astype(np.float32),
+        threshold=np.array(threshold, dtype=np.float32),
     )
