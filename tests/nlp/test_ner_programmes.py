@@ -124,3 +124,13 @@ def test_a_named_touring_talk_is_a_programme_and_a_bare_one_is_not():
         "“劳模进校园”示范宣讲"
     ]
     assert programmes("他", "多次", "参加", "宣讲", "。") == []
+
+
+def test_the_body_written_before_a_dated_programme_opens_its_name():
+    found = programmes("青禾", "机械", "有限公司", "2023", "年", "职工", "劳动", "竞赛", "启动")
+    assert found == ["青禾机械有限公司2023年职工劳动竞赛"]
+
+
+def test_a_first_session_anchors_a_course_and_its_start_is_no_part_of_it():
+    found = programmes("青禾", "工匠学院", "首期", "焊工", "技能", "培训班", "开班")
+    assert found == ["青禾工匠学院首期焊工技能培训班"]

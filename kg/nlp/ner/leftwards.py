@@ -54,7 +54,7 @@ PARENT_NAMED_HEADS = frozenset(word_list("parent_named_heads"))  # X学院Y分�
 _VERBS_INSIDE = frozenset({"PROGRAMME", "STUDIO"})
 _PARTY_COMMITTEE = frozenset(word_list("party_committee_words"))
 EDITION = re.compile(  # 首届“鲈乡杯”竞赛 keeps its edition
-    "|".join(map(re.escape, word_list("edition_words"))) + r"|第[一二三四五六七八九十\d]+届"
+    "|".join(map(re.escape, word_list("edition_words"))) + r"|第[一二三四五六七八九十\d]+[届期]"
 )
 _BUREAU = "局"  # a bureau's head inside a company's name (中建二局三公司)
 _GROUP = "集团"

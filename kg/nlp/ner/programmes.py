@@ -67,6 +67,8 @@ def find_programmes(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterato
             continue
         if heads.organisations.match(text, end):
             continue  # 建安工程股份有限公司: the head is part of a company's name
+        if _inside_verb(lexicon, words, head_start):
+            continue  # 培训班开班: the head 班 ends a verb
         start = expand_left(lexicon, heads, words, head_start, "PROGRAMME")
         start = trim_leading(lexicon, words, start, head_start)
         lead = _PERIOD_LEAD.match(text, start, head_start)
@@ -81,6 +83,8 @@ def find_programmes(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterato
             start = _place_before(lexicon, words, year.start())  # 重庆市2016年…竞赛
         start = _slogan_before(text, start)
         if start < head_start and _is_anchored(lexicon, words, start, head_start):
+            if year or EDITION.match(text, start):
+                start = _organiser_before(lexicon, heads, words, start)
             yield NameSpan(start, _with_round(text, end), "PROGRAMME", "programme_head")
 
 
@@ -93,6 +97,24 @@ def _place_before(lexicon: Lexicon, words: Words, start: int) -> int:
         and is_place(lexicon, words.words[i])
     ):
         return words.starts[i]
+    return start
+
+
+def _inside_verb(lexicon: Lexicon, words: Words, head_start: int) -> bool:
+    """Whether the head at ``head_start`` ends a verb jieba reads whole (开班)."""
+    i = words.index_at[head_start]
+    return words.starts[i] < head_start and lexicon.word_tags.get(words.words[i]) == "v"
+
+
+def _organiser_before(lexicon: Lexicon, heads: HeadNouns, words: Words, start: int) -> int:
+    """Where the name of the body that runs a dated programme begins, when it is written right
+    before the year or edition (某集团2022年职工劳动竞赛, 某工匠学院首期…培训班); else ``start``."""
+    for match in heads.organisations.finditer(words.text, max(0, start - 8), start):
+        label = heads.label_of.get(match.group())
+        if match.end() == start and match.start() in words.boundaries and label is not None:
+            found = expand_left(lexicon, heads, words, match.start(), label, match.group())
+            if found < match.start():
+                return found
     return start
 
 
