@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp.lexicon import Lexicon, load_lexicon
+from kg.nlp.ner.head_nouns import BODY_LEVELS
 from kg.nlp.ner.mentions import MENTIONS_KEY, entities, span_rules
 from kg.nlp.ner.organisations import ORG_LABELS
 from kg.nlp.tokenizer import doc_text
@@ -45,6 +46,7 @@ _BRANDED_LABELS = ("ENTERPRISE", "PROGRAMME")
 _GROUPED_LABELS = frozenset(ORG_LABELS) | {"PROGRAMME"}
 # Last characters of division names (省市区县), dropped to compare places by their short form.
 _DIVISION_ENDINGS = "".join(word_list("division_endings"))
+_LEVELS_LONGEST_FIRST = sorted(BODY_LEVELS, key=len, reverse=True)  # 自治区 before 区
 
 
 @dataclass
@@ -174,12 +176,12 @@ class Linker:
 
     def resolve_level_form(self, doc: Doc, span: Span, named: list[Span]) -> str | None:
         """Canonical name of a 县总工会-like form: rebuilt from a shared prefix, or a named body."""
-        level_char = span.text[0]
-        head = span.text[1:]
+        level = next(word for word in _LEVELS_LONGEST_FIRST if span.text.startswith(word))
+        head = span.text[len(level) :]
         before = doc_text(doc)[: span.start_char]
         listed = re.search(r"[^、，。]*、(?:[^、，。]{2,12}、)*$", before)
         if listed:
-            prefix = self.place_of_level(listed.group(0), level_char)
+            prefix = self.place_of_level(listed.group(0), level)
             if prefix:
                 return prefix + head
         candidates = [
@@ -187,16 +189,16 @@ class Linker:
             for s in named
             if s.label_ == span.label_
             and s.text.endswith(head)
-            and self.place_of_level(s.text, level_char)
+            and self.place_of_level(s.text, level)
         ]
         return max(candidates, key=len) if candidates else None
 
-    def place_of_level(self, text: str, level_char: str) -> str | None:
-        """The first place in ``text`` whose name ends with ``level_char`` (镇海区 for 区)."""
+    def place_of_level(self, text: str, level: str) -> str | None:
+        """The first place in ``text`` whose name ends with ``level`` (镇海区 for 区)."""
         for n in range(len(text)):
             for m in range(min(len(text), n + 7), n + 1, -1):
                 word = text[n:m]
-                if word.endswith(level_char) and word in self.parts.lexicon.places:
+                if word.endswith(level) and word in self.parts.lexicon.places:
                     return word
         return None
 

@@ -22,6 +22,11 @@ def test_linker_resolves_level_form_to_article_body(nlp):
     assert found["UNION:苏州市吴江区总工会"] == ["区总工会", "苏州市吴江区总工会"]
 
 
+def test_an_autonomous_regions_level_form_resolves_to_its_union(nlp):
+    found = entities(nlp, "宁夏回族自治区总工会召开全委会。自治区总工会表示将继续推进。")
+    assert found["UNION:宁夏回族自治区总工会"] == ["宁夏回族自治区总工会", "自治区总工会"]
+
+
 def test_a_level_form_no_named_body_explains_is_an_entity_of_its_own(nlp):
     found = entities(nlp, "市人大常委会副主任出席了颁奖仪式。")
     assert found["GOVERNMENT:市人大常委会"] == ["市人大常委会"]

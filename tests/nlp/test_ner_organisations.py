@@ -11,6 +11,7 @@ from kg.nlp.ner.organisations import (
     find_acting_places,
     find_government_words,
     find_level_short_forms,
+    find_listed_bureaus,
     find_organisations,
     other_organisations,
     union_departments,
@@ -190,3 +191,23 @@ def test_a_group_name_jieba_reads_as_a_verb_stays_in_the_name():
     assert ("攀钢集团西昌钢钒有限公司", "ENTERPRISE") in named(
         text, find_organisations(LEXICON, HEADS, text)
     )
+
+
+def test_a_short_bureau_name_in_a_list_of_bodies_is_a_government_body():
+    text = words("由", "自治区", "总工会", "、", "工信厅", "、", "科技厅", "联合", "主办")
+    assert named(text, find_listed_bureaus(text)) == {
+        ("工信厅", "GOVERNMENT"),
+        ("科技厅", "GOVERNMENT"),
+    }
+
+
+def test_a_short_bureau_name_outside_a_list_is_no_name():
+    text = words("他", "在", "教育局", "工作")
+    assert list(find_listed_bureaus(text)) == []
+
+
+def test_an_association_is_an_alliance_and_a_workers_technical_association_a_union():
+    text = words("江苏省", "造船", "工程", "学会", "与", "中国", "职工", "技术", "协会", "合作")
+    found = named(text, find_organisations(LEXICON, HEADS, text))
+    assert ("江苏省造船工程学会", "ALLIANCE") in found
+    assert ("中国职工技术协会", "UNION") in found

@@ -31,6 +31,7 @@ __all__ = [
     "find_acting_places",
     "find_government_words",
     "find_level_short_forms",
+    "find_listed_bureaus",
     "find_organisations",
     "is_other_organisation",
     "other_organisations",
@@ -65,6 +66,8 @@ _NOT_GOVERNMENT_ENDINGS = word_list("not_government_endings")
 _DIVISION_ENDINGS = word_list("division_endings")
 # Words ending in a one-character head that name no body (工厂, 格局): 某市工厂 is no name.
 _NOT_HEAD_WORDS = frozenset(word_list("not_head_words"))
+_LISTED_BUREAUS = frozenset(word_list("listed_bureau_heads"))  # 工信厅 in A、工信厅、B
+_LIST_MARKS = "、"
 _NATIONAL_BODIES = re.compile(  # 教育部, 人社部: national bodies named without a place
     "|".join(map(re.escape, sorted(word_list("national_bodies"), key=len, reverse=True)))
 )
@@ -202,6 +205,18 @@ def find_government_words(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
         start, end = match.span()
         if start in words.boundaries and end in words.boundaries:
             yield NameSpan(start, end, "GOVERNMENT", "national_body")
+
+
+def find_listed_bureaus(words: Words) -> Iterator[NameSpan]:
+    """A short bureau name that is an item of a list of bodies (自治区总工会、工信厅、科技厅):
+    the list's place is understood (``lists/listed_bureau_heads.txt``)."""
+    text = words.text
+    for word, start in zip(words.words, words.starts, strict=True):
+        end = start + len(word)
+        if word in _LISTED_BUREAUS and (
+            text[start - 1 : start] in _LIST_MARKS or text[end : end + 1] in _LIST_MARKS
+        ):
+            yield NameSpan(start, end, "GOVERNMENT", "listed_bureau")
 
 
 def union_departments(words: Words, found: Iterable[NameSpan]) -> list[NameSpan]:
