@@ -9,6 +9,7 @@ from kg.nlp.ner.name_words import NameSpan, Words
 from kg.nlp.ner.organisations import (
     OTHER_ORG_LABEL,
     find_acting_places,
+    find_dateline_outlets,
     find_government_words,
     find_level_short_forms,
     find_listed_bureaus,
@@ -211,3 +212,13 @@ def test_an_association_is_an_alliance_and_a_workers_technical_association_a_uni
     found = named(text, find_organisations(LEXICON, HEADS, text))
     assert ("江苏省造船工程学会", "ALLIANCE") in found
     assert ("中国职工技术协会", "UNION") in found
+
+
+def test_the_outlet_of_a_dateline_is_a_company():
+    text = words("人民网", "琼中", "讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")
+    assert named(text, find_dateline_outlets(text)) == {("人民网", "ENTERPRISE")}
+
+
+def test_our_papers_dateline_names_no_outlet():
+    text = words("本报讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")
+    assert list(find_dateline_outlets(text)) == []

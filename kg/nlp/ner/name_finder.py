@@ -14,6 +14,7 @@ from kg.nlp.ner.head_nouns import HeadNouns
 from kg.nlp.ner.name_words import NameSpan, Words
 from kg.nlp.ner.organisations import (
     find_acting_places,
+    find_dateline_outlets,
     find_government_words,
     find_level_short_forms,
     find_listed_bureaus,
@@ -63,6 +64,7 @@ class NameFinder:
             *find_organisations(lexicon, heads, indexed),
             *find_level_short_forms(heads, indexed),
             *find_listed_bureaus(indexed),
+            *find_dateline_outlets(indexed),
             *find_government_words(lexicon, indexed),
             *find_acting_places(lexicon, indexed),
             *find_cued_persons(lexicon, self.cues, text),

@@ -29,6 +29,7 @@ __all__ = [
     "ORG_LABELS",
     "OTHER_ORG_LABEL",
     "find_acting_places",
+    "find_dateline_outlets",
     "find_government_words",
     "find_level_short_forms",
     "find_listed_bureaus",
@@ -67,6 +68,13 @@ _DIVISION_ENDINGS = word_list("division_endings")
 # Words ending in a one-character head that name no body (工厂, 格局): 某市工厂 is no name.
 _NOT_HEAD_WORDS = frozenset(word_list("not_head_words"))
 _LISTED_BUREAUS = frozenset(word_list("listed_bureau_heads"))  # 工信厅 in A、工信厅、B
+_OUTLET_HEADS = "|".join(sorted(map(re.escape, word_list("outlet_heads")), key=len, reverse=True))
+# An outlet, then a place, then 讯 at the head of an article or line (工人日报讯, 人民网琼中讯).
+_DATELINE_OUTLET = re.compile(
+    rf"(?:^|(?<=[\n*【]))\s*(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
+    r"[\u4e00-\u9fff]{0,4}讯"
+)
+_OUR_OUTLET = frozenset({"本报", "本网"})  # the page's own paper or site: named nowhere
 _LIST_MARKS = "、"
 _NATIONAL_BODIES = re.compile(  # 教育部, 人社部: national bodies named without a place
     "|".join(map(re.escape, sorted(word_list("national_bodies"), key=len, reverse=True)))
@@ -217,6 +225,15 @@ def find_listed_bureaus(words: Words) -> Iterator[NameSpan]:
             text[start - 1 : start] in _LIST_MARKS or text[end : end + 1] in _LIST_MARKS
         ):
             yield NameSpan(start, end, "GOVERNMENT", "listed_bureau")
+
+
+def find_dateline_outlets(words: Words) -> Iterator[NameSpan]:
+    """The outlet of a dateline at the head of an article or line (工人日报讯, 人民网琼中讯): a
+    company whose reporters the byline names; 本报讯 and 本网讯 name none."""
+    for match in _DATELINE_OUTLET.finditer(words.text):
+        start, end = match.span("outlet")
+        if match.group("outlet") not in _OUR_OUTLET and end - start > 2:  # not 晚报讯
+            yield NameSpan(start, end, "ENTERPRISE", "dateline_outlet")
 
 
 def union_departments(words: Words, found: Iterable[NameSpan]) -> list[NameSpan]:
