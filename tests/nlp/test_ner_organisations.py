@@ -215,10 +215,11 @@ def test_an_association_is_an_alliance_and_a_workers_technical_association_a_uni
 
 
 def test_the_outlet_of_a_dateline_is_a_company():
-    text = words("人民网", "琼中", "讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")
-    assert named(text, find_dateline_outlets(text)) == {("人民网", "ENTERPRISE")}
+    text = words("广西日报", "梧州", "讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")
+    assert named(text, find_dateline_outlets(text)) == {("广西日报", "ENTERPRISE")}
 
 
-def test_our_papers_dateline_names_no_outlet():
-    text = words("本报讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")
-    assert list(find_dateline_outlets(text)) == []
+def test_our_papers_and_a_websites_datelines_name_no_outlet():
+    for outlet in ("本报", "中工网"):
+        text = words(outlet, "讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")
+        assert list(find_dateline_outlets(text)) == []

@@ -69,7 +69,7 @@ _DIVISION_ENDINGS = word_list("division_endings")
 _NOT_HEAD_WORDS = frozenset(word_list("not_head_words"))
 _LISTED_BUREAUS = frozenset(word_list("listed_bureau_heads"))  # 工信厅 in A、工信厅、B
 _OUTLET_HEADS = "|".join(sorted(map(re.escape, word_list("outlet_heads")), key=len, reverse=True))
-# An outlet, then a place, then 讯 at the head of an article or line (工人日报讯, 人民网琼中讯).
+# An outlet, then a place, then 讯 at the head of an article or line (工人日报讯, 广西日报梧州讯).
 _DATELINE_OUTLET = re.compile(
     rf"(?:^|(?<=[\n*【]))\s*(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
     r"[\u4e00-\u9fff]{0,4}讯"
@@ -228,8 +228,8 @@ def find_listed_bureaus(words: Words) -> Iterator[NameSpan]:
 
 
 def find_dateline_outlets(words: Words) -> Iterator[NameSpan]:
-    """The outlet of a dateline at the head of an article or line (工人日报讯, 人民网琼中讯): a
-    company whose reporters the byline names; 本报讯 and 本网讯 name none."""
+    """The newspaper of a dateline at the head of an article or line (工人日报讯, 广西日报梧州讯):
+    a company whose reporters the byline names; 本报讯 and a bare 晚报讯 name none."""
     for match in _DATELINE_OUTLET.finditer(words.text):
         start, end = match.span("outlet")
         if match.group("outlet") not in _OUR_OUTLET and end - start > 2:  # not 晚报讯
