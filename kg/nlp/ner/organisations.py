@@ -259,7 +259,7 @@ def _with_level(words: Words, start: int) -> int:
 
 
 def find_acting_places(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
-    """A city, county or province acting as a body (台州市与某集团共同出资, 宁波市召开):
+    """A city, county or province acting as a body (湖州市与某集团共同出资, 温州市召开):
     the place stands at a clause's start and a verb of action follows (ANNOTATION.md)."""
     text = words.text
     for word, start in zip(words.words, words.starts, strict=True):
