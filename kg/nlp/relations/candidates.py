@@ -8,7 +8,10 @@ joins (``kg.model.RELATION_ENDS``), in one of these places:
   the clause reader carries it) with each name of the sentence;
 - the two ends of each fact the rules found, wherever they stand;
 - a person and an honour phrase of the sentence: the rules' honour values, and quoted phrases or
-  words that end like an honour (``relation_honour_heads``).
+  words that end like an honour (``relation_honour_heads``), from each plausible left edge;
+- the article's topic, in a sentence that leaves it unsaid: each person with the article's first
+  and latest programme or school (主讲的是某某), each studio, school or alliance with its first
+  and latest union or bureau (这5家工作室是：…).
 
 The rules' facts ride on the candidates as the ids of the patterns that fired for the pair: they
 are features of the model, not its answers.
@@ -111,21 +114,19 @@ def honour_phrases(text: str, start: int, end: int, names: Sequence[Arg] = ()) -
     judges: quoted phrases, alone and with the words before them (2018年度“西藏工匠”), and the
     words ending in an honour head (劳模, 工匠, 五一劳动奖章, 第三名 …) from each plausible left
     edge. No phrase holds a person or cuts into one of ``names``."""
-    found: dict[tuple[int, int], Arg] = {}
-    for match in _QUOTED.finditer(text, start, end):
-        s, e = match.span(1)
-        for left in (s, *_left_edges(text, start, s - 1)):
-            found[(left, e + (left < s))] = Arg(left, e + (left < s), HONOUR, "", "")
-    quoted = [(s, e) for s, e in found if text[s - 1 : s] in "“「"]
+    spans: set[tuple[int, int]] = set()
+    quoted = [match.span(1) for match in _QUOTED.finditer(text, start, end)]
+    for s, e in quoted:
+        spans.add((s, e))
+        spans.update((left, e + 1) for left in _left_edges(text, start, s - 1))  # with ”
     for match in _HEADS.finditer(text, start, end):
         s, e = match.span()
         if any(q < s and e <= q_end for q, q_end in quoted):
             continue  # a head inside quotes: the quoted phrase stands for it
-        for left in (s, *_left_edges(text, start, s)):
-            found.setdefault((left, e), Arg(left, e, HONOUR, "", ""))
+        spans.update((left, e) for left in (s, *_left_edges(text, start, s)))
     return [
         Arg(s, e, HONOUR, "", text[s:e])
-        for s, e in sorted(found)
+        for s, e in sorted(spans)
         if not any(_clashes(s, e, name) for name in names)
     ]
 
