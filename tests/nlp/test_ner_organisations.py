@@ -203,8 +203,8 @@ def test_a_short_bureau_name_in_a_list_of_bodies_is_a_government_body():
 
 
 def test_a_short_bureau_name_outside_a_list_is_no_name():
-    text = words("他", "在", "教育局", "工作")
-    assert list(find_listed_bureaus(text)) == []
+    for parts in (("他", "在", "教育局", "工作"), ("他", "去了", "教育局")):
+        assert list(find_listed_bureaus(words(*parts))) == []
 
 
 def test_an_association_is_an_alliance_and_a_workers_technical_association_a_union():

@@ -75,7 +75,7 @@ _DATELINE_OUTLET = re.compile(
     r"[\u4e00-\u9fff]{0,4}讯"
 )
 _OUR_OUTLET = frozenset({"本报", "本网"})  # the page's own paper or site: named nowhere
-_LIST_MARKS = "、"
+_LIST_MARK = "、"
 _NATIONAL_BODIES = re.compile(  # 教育部, 人社部: national bodies named without a place
     "|".join(map(re.escape, sorted(word_list("national_bodies"), key=len, reverse=True)))
 )
@@ -222,7 +222,7 @@ def find_listed_bureaus(words: Words) -> Iterator[NameSpan]:
     for word, start in zip(words.words, words.starts, strict=True):
         end = start + len(word)
         if word in _LISTED_BUREAUS and (
-            text[start - 1 : start] in _LIST_MARKS or text[end : end + 1] in _LIST_MARKS
+            text[start - 1 : start] == _LIST_MARK or text[end : end + 1] == _LIST_MARK
         ):
             yield NameSpan(start, end, "GOVERNMENT", "listed_bureau")
 
