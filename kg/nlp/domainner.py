@@ -324,7 +324,8 @@ def _reads_as_name(lexicon: Lexicon, doc: Doc, box: _Box) -> bool:
     """A person's name as the rules' filter takes it (安质部 is none); a government body's with a
     body word at its end; an academy, alliance, programme or union with a distinctive word
     (成人教育学院, 职工教育培训中心, 行业工会联合会 are kinds of body, not names), or a union named
-    by its level alone (市总工会). Enterprises pass: 鞍钢集团 is a name in the corpus's gold."""
+    by its level alone (市总工会). Enterprises pass unless a head noun is the whole name (有限公司):
+    鞍钢集团 is a name in the corpus's gold."""
     start, end, label = box
     name = doc_text(doc)[start:end]
     if label == "PERSON":
@@ -336,6 +337,9 @@ def _reads_as_name(lexicon: Lexicon, doc: Doc, box: _Box) -> bool:
         )
     if label == "UNION" and _level_forms().fullmatch(name):
         return True  # 市总工会: a level's union, named by its level alone
+    if label == "ENTERPRISE":  # a head alone (有限公司) names no company
+        span = doc.char_span(start, end)
+        return span is None or len(span) > 1 or not _ends_in_head(doc, start, end)
     if label not in _NEED_DISTINCTIVE | {"UNION"}:
         return True
     span = doc.char_span(start, end)

@@ -29,6 +29,7 @@ from kg.model import (
 from kg.nlp.linking import EMPLOYER_LABELS, Cluster, NameParts
 from kg.nlp.ner.mentions import span_rules
 from kg.nlp.relations.facts import FoundRelation
+from kg.nlp.relations.reporters import REPORTER_CONFIDENCE, is_outlet, line_around, reporter_window
 from kg.read.articles import BYLINE_ROLES, split_articles
 from kg.wordlists import word_list
 
@@ -137,6 +138,48 @@ class _SourceExtractor:
                 draft.roles.add("JOURNALIST")
         for found in doc._.relations or []:
             self.add_relation(article, by_key, found)
+        self.add_reporters(article, clusters, by_key)
+
+    def add_reporters(
+        self, article: Article, clusters: list[Cluster], by_key: dict[str, _EntityDraft]
+    ) -> None:
+        """WORKS_AT of every 记者 named after an outlet on its line (工人日报记者某某,
+        某日报讯（记者某某）): ``kg.nlp.relations.reporters``."""
+        text = self.source.match_text
+        persons = [
+            (article.start + span.start_char, by_key[cluster.key])
+            for cluster in clusters
+            if cluster.label == "PERSON"
+            for span in cluster.mentions
+        ]
+        persons += [
+            (person.start, self.draft_for("PERSON", text[person.start : person.end]))
+            for person in article.byline
+        ]
+        for cluster in clusters:
+            if cluster.label != "ENTERPRISE" or not is_outlet(cluster.canonical):
+                continue
+            for span in cluster.mentions:
+                window = reporter_window(
+                    text, article.start + span.start_char, article.start + span.end_char
+                )
+                if window is None:
+                    continue
+                for start, person in persons:
+                    if window[0] <= start < window[1]:
+                        line = line_around(text, article.start + span.start_char, start)
+                        self.relations.append(
+                            _RelationDraft(
+                                person,
+                                "WORKS_AT",
+                                by_key[cluster.key],
+                                None,
+                                self.evidence(*line, article.index),
+                                ("记者",),
+                                "reporter",
+                                REPORTER_CONFIDENCE,
+                            )
+                        )
 
     def add_relation(
         self, article: Article, by_key: dict[str, _EntityDraft], found: FoundRelation

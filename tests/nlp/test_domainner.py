@@ -12,6 +12,7 @@ from kg.errors import InputError
 from kg.nlp.domainner import (
     DOMAIN_LABELS,
     RuleView,
+    admissible,
     combine,
     domain_features,
     domain_model_path,
@@ -95,6 +96,13 @@ def test_the_model_types_a_company_the_rules_leave_untyped_and_the_linker_keys_i
     doc = nlp("青禾机械有限公司与鞍钢集团签约。")
     company = next(e for e in doc.ents if e.text == "鞍钢集团")
     assert (company.label_, company.kb_id_) == ("ENTERPRISE", "ENTERPRISE:鞍钢集团")
+
+
+def test_fill_adds_no_company_named_by_a_head_alone(nlp: Language) -> None:
+    doc = nlp.make_doc("他在有限公司工作。")
+    lexicon = nlp.get_pipe("kg_domain_ner").lexicon
+    assert not admissible(lexicon, doc, (2, 6, "ENTERPRISE"))
+    assert admissible(lexicon, nlp.make_doc("他在鞍钢集团工作。"), (2, 6, "ENTERPRISE"))
 
 
 def test_shared_features_are_taken_from_the_doc_and_dropped(nlp: Language) -> None:

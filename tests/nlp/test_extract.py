@@ -127,3 +127,26 @@ def test_article_pieces_cover_a_long_article_and_end_at_line_breaks() -> None:
     assert len(pieces) > 10 and all(p.end - p.start <= 1_000 for p in pieces)
     assert all(source.text[p.end - 1] == "\n" for p in pieces[:-1])
     assert article_pieces(article, source.text, limit=len(raw)) == [article]
+
+
+def reporter_facts(nlp: Language, text: str) -> set[tuple[str, str]]:
+    """The (reporter, outlet) pairs the ``reporter`` rule states in ``text``."""
+    record = to_record(next(extract_sources(nlp, sources([text]), NameParts(load_lexicon()))))
+    names = {entity["id"]: entity["name"] for entity in record["entities"]}
+    return {
+        (names[fact["head"]], names[fact["tail"]])
+        for fact in record["relations"]
+        if fact["rule"] == "reporter"
+    }
+
+
+def test_the_reporters_of_a_dateline_work_at_its_outlet_and_its_correspondents_do_not(
+    nlp: Language,
+) -> None:
+    text = "青禾日报讯（记者孟晓岚 通讯员韦一鸣）7月13日，吴江区职工技能大赛开幕。"
+    assert reporter_facts(nlp, text) == {("孟晓岚", "青禾日报")}
+
+
+def test_a_web_desks_reporter_works_for_no_outlet(nlp: Language) -> None:
+    text = "青禾日报客户端记者孟晓岚\n7月13日，吴江区职工技能大赛开幕。"
+    assert reporter_facts(nlp, text) == set()

@@ -223,3 +223,20 @@ def test_our_papers_and_a_websites_datelines_name_no_outlet():
     for outlet in ("本报", "中工网"):
         text = words(outlet, "讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")
         assert list(find_dateline_outlets(text)) == []
+
+
+def test_the_outlet_opening_a_byline_is_a_company_unless_a_web_desk_follows():
+    text = words("青禾日报", "全媒体", "记者", " ", "王五", "\n", "竞赛", "举行")
+    assert named(text, find_dateline_outlets(text)) == {("青禾日报", "ENTERPRISE")}
+    text = words("青禾日报", "客户端", "记者", " ", "王五", "\n", "竞赛", "举行")
+    assert list(find_dateline_outlets(text)) == []
+
+
+def test_the_unions_of_a_province_or_the_country_as_a_whole_are_no_body():
+    for core in ("中国", "浙江", "河南省", "三晋"):
+        text = words(core, "工会", "开展", "活动")
+        assert not list(find_organisations(LEXICON, HEADS, text)), core
+    text = words("青禾", "机械", "有限公司", "工会", "开展", "活动")
+    assert ("青禾机械有限公司工会", "UNION") in named(
+        text, find_organisations(LEXICON, HEADS, text)
+    )

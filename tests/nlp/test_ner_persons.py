@@ -91,3 +91,23 @@ def test_a_title_ending_in_a_surname_character_is_not_read_into_the_name():
     assert spelt(text, persons.find_cued_persons(LEXICON, CUES, text)) == ["陶立"]
     statistical = [(5, 8, "PER"), (6, 8, "PER")]  # 席陶立 and 陶立
     assert spelt(text, persons.statistical_persons(LEXICON, text, statistical)) == ["陶立"]
+
+
+def test_a_name_written_right_after_its_body_before_a_list_mark_or_verb_is_a_person():
+    text = words(
+        "青禾", "职业学院", "孟", "晓岚", "、", "青禾", "技师学院", "韦", "一鸣", "获得", "金牌"
+    )
+    bodies = [NameSpan(0, 6, "ACADEMY", "org_head"), NameSpan(10, 16, "ACADEMY", "org_head")]
+    assert spelt(text, persons.persons_after_bodies(LEXICON, text, bodies)) == ["孟晓岚", "韦一鸣"]
+
+
+def test_a_word_after_a_body_followed_by_more_words_is_no_person():
+    text = words("青禾", "有限公司", "职工", "代表", "参加", "活动")
+    bodies = [NameSpan(0, 6, "ENTERPRISE", "org_head")]
+    assert list(persons.persons_after_bodies(LEXICON, text, bodies)) == []
+
+
+def test_a_transliterated_name_glued_to_the_preposition_after_it_is_cut_before_it():
+    text = "主席阿依古丽·买买提向劳模表示祝贺。"
+    found = persons.complete_persons(text, [NameSpan(2, 11, "PERSON", "statistical")])
+    assert spelt(text, found) == ["阿依古丽·买买提"]

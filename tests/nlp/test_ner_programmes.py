@@ -134,3 +134,35 @@ def test_the_body_written_before_a_dated_programme_opens_its_name():
 def test_a_first_session_anchors_a_course_and_its_start_is_no_part_of_it():
     found = programmes("青禾", "工匠学院", "首期", "焊工", "技能", "培训班", "开班")
     assert found == ["青禾工匠学院首期焊工技能培训班"]
+
+
+def test_a_talk_team_a_report_meeting_and_a_forum_are_programme_heads():
+    assert programmes("2023", "年", "吴江区", "劳模", "工匠", "宣讲团", "成立") == [
+        "2023年吴江区劳模工匠宣讲团"
+    ]
+    assert programmes("“", "匠心", "筑梦", "”", "事迹", "报告会", "举行") == [
+        "“匠心筑梦”事迹报告会"
+    ]
+    assert programmes("首届", "吴江", "工匠", "论坛", "开幕") == ["首届吴江工匠论坛"]
+
+
+def test_a_bracketed_byline_before_a_name_is_no_part_of_it():
+    found = programmes("消息", "(", "记者", " ", "孟晓岚", ")", "吴江区", "第四届", "职工",
+                       "技能", "大赛", "开幕")  # fmt: skip
+    assert found == ["吴江区第四届职工技能大赛"]
+
+
+def test_an_adverb_and_verb_jieba_glued_before_a_quoted_name_govern_it():
+    assert programmes("各地", "广泛开展", "“", "名师", "带徒", "”", "活动") == ["“名师带徒”活动"]
+
+
+def test_a_numbered_session_in_brackets_ends_a_course_name():
+    found = programmes(
+        "2024", "年", "吴江区", "工会", "主席", "培训班", "（", "第二期", "）", "开班"
+    )
+    assert found == ["2024年吴江区工会主席培训班（第二期）"]
+
+
+def test_a_place_and_its_verb_opening_a_name_are_its_subject_and_predicate():
+    assert programmes("吴江区", "办起", "首届", "焊工", "技能", "大赛") == ["首届焊工技能大赛"]
+    assert programmes("吴江区", "开", "报告会", "，", "请", "劳模", "讲述") == []

@@ -54,7 +54,7 @@ def refusal(load, path: Path) -> str:
 
 def test_packaged_patterns_and_references_load_typed():
     patterns = load_patterns(RELATIONS / "patterns.jsonl")
-    assert len(patterns) == 52
+    assert len(patterns) == 53
     runs = next(p for p in patterns if p.id == "agent_runs")
     assert isinstance(runs, VerbPattern)
     assert runs.triggers[:2] == ("组织开展", "部署开展") and runs.max_gap == 14
@@ -101,7 +101,7 @@ def test_patterns_refuse_an_unknown_shape(tmp_path):
         "object_before_trigger, by_list, role_holders, pair_trigger, forms_system, member_list, "
         "org_title_person, appointed, honour_before_person, honour_awarded, honour_list, "
         "honour_listed, honour_announced, honour_conferred, honour_counted, prize_holders, "
-        "lecturer_trainee, talk_speakers"
+        "lecturer_trainee, talk_speakers, visiting_speakers"
     )
 
 

@@ -28,6 +28,32 @@ def test_relations_honour_title_before_person(nlp):
     assert ("许志刚", "HAS_HONOUR", "常熟市劳模") in found
 
 
+def test_a_level_before_an_honour_title_is_part_of_its_value(nlp):
+    found = facts(nlp, "省劳动模范许志刚介绍了经验。")
+    assert ("许志刚", "HAS_HONOUR", "省劳动模范") in found
+
+
+def test_an_honour_with_a_quoted_part_keeps_its_quotes(nlp):
+    found = facts(nlp, "青禾机械有限公司焊工许志刚荣获市“五一”劳动奖章。")
+    assert ("许志刚", "HAS_HONOUR", "市“五一”劳动奖章") in found
+
+
+def test_each_person_of_a_list_counted_with_an_honour_holds_it(nlp):
+    found = facts(nlp, "许志刚、孟晓岚等2名“吴江工匠”代表在会上发言。")
+    assert {("许志刚", "HAS_HONOUR", "吴江工匠"), ("孟晓岚", "HAS_HONOUR", "吴江工匠")} <= found
+
+
+def test_persons_who_visit_a_school_and_speak_there_teach_at_it(nlp):
+    found = facts(nlp, "许志刚、孟晓岚走进常熟理工职业技术学院，给学生讲述成长故事。")
+    assert {
+        ("许志刚", "TEACHES_AT", "常熟理工职业技术学院"),
+        ("孟晓岚", "TEACHES_AT", "常熟理工职业技术学院"),
+    } <= found
+    assert not facts(nlp, "许志刚走进常熟理工职业技术学院参观。") & {
+        ("许志刚", "TEACHES_AT", "常熟理工职业技术学院")
+    }
+
+
 def test_relations_need_a_trigger(nlp):
     assert not facts(nlp, "常熟市总工会和常熟市人社局的代表都在现场。")
 

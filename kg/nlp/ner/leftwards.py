@@ -26,9 +26,10 @@ from kg.nlp.ner.name_words import (
     matching_quote,
     words_between,
 )
-from kg.wordlists import word_list
+from kg.wordlists import word_list, word_table
 
 __all__ = [
+    "ACTING_VERBS",
     "EDITION",
     "PARENT_NAMED_HEADS",
     "core_is_name",
@@ -72,6 +73,9 @@ _PASSIVE_MARKERS = frozenset(word_list("passive_markers"))
 _DESCRIBING_PREFIXES = word_list("describing_prefixes")
 _OPENING_LOCATIVES = frozenset(word_list("name_opening_locatives"))
 _OPENED_LABELS = frozenset({"ENTERPRISE", "UNION"})  # names a locative may open (中铁…工会)
+_BYLINE_ROLES = tuple(word for word, part in word_table("byline_words") if part == "role")
+# Verbs by which a body runs a programme (开展, 办起): no part of the programme's name.
+ACTING_VERBS = frozenset(word_list("programme_acting_verbs"))
 
 
 def expand_left(
@@ -99,6 +103,8 @@ def expand_left(
             bracket = text.rfind(opening, 0, word_start)
             if bracket < 0 or word_start - bracket > 8 or head_start - bracket > limit:
                 break
+            if any(role in text[bracket:word_start] for role in _BYLINE_ROLES):
+                break  # 消息(记者 某某)陕西省…大赛: a byline, no part of the name
             start, i = bracket, words.index_at[bracket] - 1  # 高技能人才(劳模工匠)创新…
             continue
         if word in CLOSE_QUOTES:
@@ -119,11 +125,19 @@ def expand_left(
             if _place_across(lexicon, text, word_start, word_start + len(word)):
                 start = word_start  # 上|海安…公司: jieba cut the place 上海 the name opens with
             break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
-        if quoted and lexicon.word_tags.get(word, "") == "v":
+        if quoted and _is_verb(lexicon, word):
             break  # left of a quoted name only nouns qualify it (产业工人“匠心贷”)
         start = word_start
         i -= 1
     return start
+
+
+def _is_verb(lexicon: Lexicon, word: str) -> bool:
+    """A verb, or a longer word that ends in one that runs programmes (广泛开展, 持续推进: jieba
+    tags such words by guess, 广泛开展 as a person's name)."""
+    return lexicon.word_tags.get(word) == "v" or (
+        len(word) >= 3 and any(word.endswith(verb) for verb in ACTING_VERBS)
+    )
 
 
 def _place_across(lexicon: Lexicon, text: str, start: int, end: int) -> bool:

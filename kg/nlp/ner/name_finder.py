@@ -31,6 +31,7 @@ from kg.nlp.ner.persons import (
     find_unknown_names,
     listed_after,
     listed_before,
+    persons_after_bodies,
     repeated_persons,
     statistical_persons,
 )
@@ -80,6 +81,7 @@ class NameFinder:
             ]
         ]
         found += find_name_runs(lexicon, indexed, [f for f in found if f.label == "PERSON"])
+        found += persons_after_bodies(lexicon, indexed, found)
         found = [
             f for f in found if f.label != "PERSON" or could_be_name(lexicon, text[f.start : f.end])
         ]

@@ -28,6 +28,8 @@ from kg.wordlists import word_list, word_table
 __all__ = [
     "ORG_LABELS",
     "OTHER_ORG_LABEL",
+    "OUTLET_HEADS",
+    "WEB_DESKS",
     "find_acting_places",
     "find_dateline_outlets",
     "find_government_words",
@@ -52,6 +54,9 @@ _NOT_IN_UNION_NAMES = frozenset({"v", "d", "vd", "ad", "l", "i"})
 _STUDIO_KIND_WORDS = frozenset(word_list("studio_kind_words"))  # 劳模, 职工, 示范性
 _YEARLY = re.compile(r"[\d一二三四五六七八九十〇零]+年度?|年度")
 _NATIONWIDE_UNION_CORES = frozenset(word_list("nationwide_union_cores"))  # 全国总工会
+_COLLECTIVE_UNION_CORES = frozenset(word_list("collective_union_cores"))  # 中国工会, 三晋工会
+_BARE_UNION = "工会"
+_PROVINCE_SUFFIX = re.compile("(?:壮族|回族|维吾尔)?自治区$|特别行政区$|[省市]$")
 _UNION_DEPARTMENT = re.compile(  # 某工会全国委员会
     "|".join(map(re.escape, word_list("union_department_endings")))
 )
@@ -68,11 +73,15 @@ _DIVISION_ENDINGS = word_list("division_endings")
 # Words ending in a one-character head that name no body (工厂, 格局): 某市工厂 is no name.
 _NOT_HEAD_WORDS = frozenset(word_list("not_head_words"))
 _LISTED_BUREAUS = frozenset(word_list("listed_bureau_heads"))  # 工信厅 in A、工信厅、B
-_OUTLET_HEADS = "|".join(sorted(map(re.escape, word_list("outlet_heads")), key=len, reverse=True))
-# An outlet, then a place, then 讯 at the head of an article or line (工人日报讯, 广西日报梧州讯).
+OUTLET_HEADS = tuple(sorted(word_list("outlet_heads"), key=len, reverse=True))
+_OUTLET_HEADS = "|".join(map(re.escape, OUTLET_HEADS))
+# A web desk of an outlet (工人日报客户端记者): no entity, nor is the outlet named by it (ruling 3).
+WEB_DESKS = ("客户端", "网")
+# An outlet at the head of an article or line, then a place and 讯 (工人日报讯, 广西日报梧州讯)
+# or a desk and 记者 (工人日报记者某某, 某日报天眼新闻记者某某).
 _DATELINE_OUTLET = re.compile(
     rf"(?:^|(?<=[\n*【]))\s*(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
-    r"[\u4e00-\u9fff]{0,4}讯"
+    r"(?:[\u4e00-\u9fff]{0,4}讯|[\u4e00-\u9fff]{0,6}记者)"
 )
 _OUR_OUTLET = frozenset({"本报", "本网"})  # the page's own paper or site: named nowhere
 _LIST_MARK = "、"
@@ -124,6 +133,8 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
             continue
         if label == "UNION" and not _union_core_is_body(lexicon, heads, words, start, head_start):
             continue
+        if match.group() == _BARE_UNION and _is_collective(lexicon, text[start:head_start]):
+            continue  # 浙江工会, 中国工会: a province's or the country's unions as a whole
         if _COUNTED.search(text, max(0, start - 6), start) or _COUNTED.match(text, start):
             continue  # 首批20家劳模创新工作室, 三所分院: a kind counted, not a name
         if label == "STUDIO" and _names_a_kind(lexicon, words, start, head_start):
@@ -133,6 +144,18 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
             weak and _core_is_plain_name(lexicon, words, start, head_start)
         ):
             yield NameSpan(start, head_end, label, "org_head")
+
+
+def _is_collective(lexicon: Lexicon, core: str) -> bool:
+    """Whether ``core`` + 工会 means the unions of the country or of a province as a whole: the
+    country, a province's name (full or short) or its literary name."""
+    return core in _COLLECTIVE_UNION_CORES or core in _provinces(lexicon)
+
+
+def _provinces(lexicon: Lexicon) -> set[str]:
+    """The provinces' full and short names (浙江省, 浙江; 广西壮族自治区, 广西)."""
+    full = [name for name, level in lexicon.place_levels.items() if level == "province"]
+    return {*full, *(_PROVINCE_SUFFIX.sub("", name) for name in full)}
 
 
 def _names_a_kind(lexicon: Lexicon, words: Words, start: int, head_start: int) -> bool:
@@ -228,10 +251,13 @@ def find_listed_bureaus(words: Words) -> Iterator[NameSpan]:
 
 
 def find_dateline_outlets(words: Words) -> Iterator[NameSpan]:
-    """The newspaper of a dateline at the head of an article or line (工人日报讯, 广西日报梧州讯):
-    a company whose reporters the byline names; 本报讯 and a bare 晚报讯 name none."""
+    """The newspaper of a dateline or byline at the head of an article or line (工人日报讯,
+    广西日报梧州讯, 工人日报记者某某): a company whose reporters the byline names; 本报讯 and a
+    bare 晚报讯 name none."""
     for match in _DATELINE_OUTLET.finditer(words.text):
         start, end = match.span("outlet")
+        if any(desk in match.group()[end - match.start() :] for desk in WEB_DESKS):
+            continue  # 工人日报客户端记者: a web desk's byline names no outlet (ruling 3)
         if match.group("outlet") not in _OUR_OUTLET and end - start > 2:  # not 晚报讯
             yield NameSpan(start, end, "ENTERPRISE", "dateline_outlet")
 

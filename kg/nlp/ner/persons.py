@@ -31,6 +31,7 @@ __all__ = [
     "find_unknown_names",
     "listed_after",
     "listed_before",
+    "persons_after_bodies",
     "repeated_persons",
     "statistical_persons",
 ]
@@ -39,6 +40,11 @@ _QUOTES_AND_DIGITS = OPEN_QUOTES + "0123456789"  # a word after one is no unknow
 _LIST_JOINERS = frozenset(word_list("person_list_joiners"))  # 、 和 与 及
 _NAME_CLOSING_MARKS = set("。，、；：！？”’）)")
 _FINAL_CONJUNCTIONS = frozenset(word_list("name_final_conjunctions"))  # 邵某和。
+_BODY_LABELS = frozenset({"ENTERPRISE", "ACADEMY", "UNION", "GOVERNMENT", "STUDIO"})
+_AFTER_NAME = set("、，,。；;和与及（(")  # what may follow a name written after its body
+_OF = "的"
+_NAME_DOT = "·"  # between the parts of a transliterated name (某某·某某)
+_FUNCTION_CHARS = frozenset(word_list("stop_prefix_chars"))  # 向, 在, 对: no name ends in one
 # A byline cue: any name after it is a person, and the names listed after it share its role.
 _BYLINE_ROLE = "JOURNALIST"
 
@@ -187,6 +193,38 @@ def _starts_inside_word(lexicon: Lexicon, text: str, start: int) -> bool:
     )
 
 
+def persons_after_bodies(
+    lexicon: Lexicon, words: Words, found: Iterable[NameSpan]
+) -> Iterator[NameSpan]:
+    """A name written right after the body it belongs to, or after its 的, and before a list
+    mark or a verb (某学院崔某某、某学院胡某某; 某公司的童某拿下第一名). A surname opens it; it
+    is one word of two or three characters that is no common word, or a one-character word and
+    the one or two characters of the next."""
+    text, tags = words.text, lexicon.word_tags
+    ends = {f.end for f in found if f.label in _BODY_LABELS}
+    for end in sorted(ends):
+        if end not in words.boundaries or end >= len(text):
+            continue
+        i = words.index_at[end]
+        if words.words[i] == _OF and i + 1 < len(words.words):
+            i += 1
+        word, start = words.words[i], words.starts[i]
+        given = words.words[i + 1] if i + 1 < len(words.words) else ""
+        if 2 <= len(word) <= 3 and not is_common_word(lexicon, word):
+            length = len(word)
+        elif len(word) == 1 and 1 <= len(given) <= 2:
+            length = 1 + len(given)
+        else:
+            continue
+        name, stop = text[start : start + length], start + length
+        if not all(map(is_cjk, name)) or not is_surname(lexicon, name[0], length):
+            continue
+        if stop not in words.boundaries or stop >= len(text):
+            continue
+        if text[stop] in _AFTER_NAME or tags.get(words.words[words.index_at[stop]]) == "v":
+            yield NameSpan(start, start + length, "PERSON", "after_body")
+
+
 def repeated_persons(lexicon: Lexicon, words: Words, found: list[NameSpan]) -> list[NameSpan]:
     """Every other place the text writes a person's name found once (by a cue, a list, the
     model): 某某说… then 某某是… with no cue. Names that are also common words are left."""
@@ -208,12 +246,28 @@ def repeated_persons(lexicon: Lexicon, words: Words, found: list[NameSpan]) -> l
 
 
 def complete_persons(text: str, found: list[NameSpan]) -> list[NameSpan]:
-    """Mend persons cut short: a name that ends in 和 before a punctuation mark (甲乙和。, where
-    和 cannot be a conjunction) and a part of a longer name found in the same text whose
-    characters stand around it (乙丙 where the text reads 甲乙丙)."""
-    mended = [_complete_with_conjunction(text, f) if f.label == "PERSON" else f for f in found]
+    """Mend persons cut short or run on: a name that ends in 和 before a punctuation mark (甲乙和。,
+    where 和 cannot be a conjunction), a transliterated name glued to the function character
+    after it, and a part of a longer name found in the same text whose characters stand around
+    it (乙丙 where the text reads 甲乙丙)."""
+    mended = [
+        _without_glued_function_char(text, _complete_with_conjunction(text, f))
+        if f.label == "PERSON"
+        else f
+        for f in found
+    ]
     names = {text[f.start : f.end] for f in mended if f.label == "PERSON"}
     return [_complete_from(text, f, names) if f.label == "PERSON" else f for f in mended]
+
+
+def _without_glued_function_char(text: str, person: NameSpan) -> NameSpan:
+    """A transliterated name (某某·某某某) whose last part jieba glued to the function character
+    after it (…·吐拉洪向): the character is no part of the name."""
+    name = text[person.start : person.end]
+    last = name.rpartition(_NAME_DOT)[2]
+    if _NAME_DOT in name and len(last) >= 3 and last[-1] in _FUNCTION_CHARS:
+        return replace(person, end=person.end - 1)
+    return person
 
 
 def _complete_with_conjunction(text: str, person: NameSpan) -> NameSpan:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from kg.nlp.lexicon import Lexicon
 from kg.nlp.ner.head_nouns import HeadNouns
-from kg.nlp.ner.leftwards import EDITION, core_is_name, expand_left, trim_leading
+from kg.nlp.ner.leftwards import ACTING_VERBS, EDITION, core_is_name, expand_left, trim_leading
 from kg.nlp.ner.name_words import (
     CLOSE_QUOTES,
     OPEN_QUOTES,
@@ -48,6 +48,7 @@ _ROUND = re.compile(
     r"|[（(][\u4e00-\u9fff]{2,6}赛区[）)]"
     r"|(?:[“「][^”」，。]{1,12}[”」])赛项"
     r"|[（(][^（）()，。]{1,10}赛项[）)]"
+    r"|[（(]第[一二三四五六七八九十\d]+期[）)]"
 )
 
 
@@ -71,6 +72,7 @@ def find_programmes(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterato
             continue  # 培训班开班: the head 班 ends a verb
         start = expand_left(lexicon, heads, words, head_start, "PROGRAMME")
         start = trim_leading(lexicon, words, start, head_start)
+        start = _after_acting_place(lexicon, words, start, head_start)
         lead = _PERIOD_LEAD.match(text, start, head_start)
         start = lead.end() if lead else start  # 新一年度…项目: the period is not the name
         opening = matching_quote(text, end) if quoted_head else None
@@ -86,6 +88,18 @@ def find_programmes(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterato
             if year or EDITION.match(text, start):
                 start = _organiser_before(lexicon, heads, words, start)
             yield NameSpan(start, _with_round(text, end), "PROGRAMME", "programme_head")
+
+
+def _after_acting_place(lexicon: Lexicon, words: Words, start: int, head_start: int) -> int:
+    """Where the name begins when a place and a verb open it (南部县开|报告会, 某县办起|首届…大赛):
+    the place is the clause's subject, the verb its predicate; else ``start``."""
+    parts = words_between(words, start, head_start)
+    if len(parts) < 2 or not is_place(lexicon, parts[0]):
+        return start
+    verb = parts[1]
+    if verb not in ACTING_VERBS:
+        return start
+    return trim_leading(lexicon, words, start + len(parts[0]) + len(verb), head_start)
 
 
 def _place_before(lexicon: Lexicon, words: Words, start: int) -> int:

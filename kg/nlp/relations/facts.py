@@ -32,6 +32,7 @@ from kg.nlp.relations.person_shapes import (
     org_title_person,
     prize_holders,
     talk_speakers,
+    visiting_speakers,
 )
 from kg.nlp.relations.references import References
 from kg.nlp.relations.shapes import (
@@ -81,6 +82,7 @@ SHAPES: dict[str, Shape] = {
     "prize_holders": prize_holders,
     "lecturer_trainee": lecturer_trainee,
     "talk_speakers": talk_speakers,
+    "visiting_speakers": visiting_speakers,
 }
 
 

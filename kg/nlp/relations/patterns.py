@@ -239,7 +239,9 @@ class LecturerPattern(Pattern):
 class TalkPattern(Pattern):
     """``talk_speakers``: the persons a sentence puts on the stage (``triggers``: 登上讲台,
     作报告) teach at the article's talk, a name of ``talk`` holding one of ``talk_words``
-    (宣讲, 报告, 讲堂); the sentence needs a person, not the talk."""
+    (宣讲, 报告, 讲堂); the sentence needs a person, not the talk. ``visiting_speakers``: the
+    persons before a visit (``triggers``: 走进, 来到) teach at the ``talk`` body right after it
+    when the sentence speaks (``talk_words``: 讲, 授课)."""
 
     triggers: _Words
     talk_words: _Words
@@ -266,6 +268,7 @@ PATTERN_SHAPES: dict[str, type[Pattern]] = {
     "prize_holders": Pattern,
     "lecturer_trainee": LecturerPattern,
     "talk_speakers": TalkPattern,
+    "visiting_speakers": TalkPattern,
 }
 
 

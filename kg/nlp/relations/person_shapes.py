@@ -48,6 +48,7 @@ __all__ = [
     "org_title_person",
     "prize_holders",
     "talk_speakers",
+    "visiting_speakers",
 ]
 
 _MODIFIER, _BY, _ETC = marker("modifier"), marker("by"), marker("etc")
@@ -56,8 +57,12 @@ _AWARDS = re.compile(rf"{_AWARD_WORDS}$")
 _ANY_AWARD = re.compile(_AWARD_WORDS)
 _HONOUR_SUFFIX = re.compile(rf"(?:{one_of(word_list('relation_honour_suffixes'))})$")
 _QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
+_QUOTE_MARKS = "“”「」"
+_OPENING_QUOTES = "“「"
+_INNER_QUOTES = re.compile(f"[{_QUOTE_MARKS}]")
 _REGIONAL_TITLES = word_list("relation_regional_titles")  # 齐鲁工匠
 _NATIONWIDE = word_list("relation_nationwide_places")  # 全国劳模
+_LEVELS = word_list("relation_honour_levels")  # 省劳动模范, 市级劳模
 # What a job title between an employer and a person never starts with.
 _NOT_A_TITLE = word_list("relation_not_title_openers")
 _SCHOOLING = word_list("relation_schooling_endings")  # the school, not the employer
@@ -237,9 +242,16 @@ _COUNTED_HONOUR = re.compile(
 )
 
 
+# A、B、C等3名“X”代表…, A、B三位油田劳模来到…: the honour counted right after a list of persons.
+_COUNTED_AFTER_LIST = re.compile(
+    r"等?(?:\d+|[一二三四五六七八九十两]+)[名位](?P<honour>[“「][^”」，。]{2,20}[”」]|[^，。；：:、,“”「」]{2,12})"
+)
+
+
 def honour_counted(sentence: Sentence, pattern: HonourPattern) -> Iterator[ShapeMatch]:
     """这6名全国劳动模范分别是：A，B: each person after the list holds the counted honour, when
-    it ends in one of the pattern's honour words."""
+    it ends in one of the pattern's honour words; A、B等2名“X”代表: each person of the list
+    right before the count holds it."""
     for counted in _COUNTED_HONOUR.finditer(sentence.text):
         phrase = counted.group("honour")
         if honour_value(phrase, pattern.honours) is None:
@@ -247,6 +259,32 @@ def honour_counted(sentence: Sentence, pattern: HonourPattern) -> Iterator[Shape
         value = phrase[1:-1] if _QUOTED_HONOUR.fullmatch(phrase) else phrase
         for person in _persons_after(sentence, counted.end()):
             yield ShapeMatch(person, value, (phrase,))
+    for counted in _COUNTED_AFTER_LIST.finditer(sentence.text):
+        last = next(
+            (p for p in sentence.typed(["PERSON"]) if p.end == sentence.start + counted.start()),
+            None,
+        )
+        value = _counted_value(counted.group("honour"), pattern.honours)
+        if last is None or value is None:
+            continue
+        clause_start = sentence.clause_of(last.start)[0]
+        for person in sentence.coordinated_back(last, ("PERSON",), clause_start):
+            yield ShapeMatch(person, value, (counted.group("honour"),))
+
+
+def _counted_value(phrase: str, honours: Sequence[str]) -> str | None:
+    """The honour of a counted phrase: a quoted honour whole (“荆楚工匠”代表), else an honour word
+    with its place or level at the phrase's start (全国劳模来到, 省劳动模范和); a bare kind of
+    person (三名工匠, 4位劳模工匠) holds no honour."""
+    if _QUOTED_HONOUR.fullmatch(phrase):
+        return phrase[1:-1] if honour_value(phrase, honours) is not None else None
+    for end in range(len(phrase), 1, -1):
+        title = max((t for t in honours if phrase[:end].endswith(t)), key=len, default="")
+        value = honour_value(phrase[:end], honours, whole=True) if title else None
+        prefix = value[: -len(title)] if value else ""
+        if prefix and not any(prefix.endswith(other) for other in honours):
+            return value  # not 劳模工匠: two kinds of person, no place
+    return None
 
 
 # 一等奖归A，二等奖是B; 一等奖得主是A、B: an award, then the persons it went to; 银奖、铜奖依次由
@@ -347,13 +385,17 @@ def honour_value(part: str, honours: Sequence[str], whole: bool = False) -> str 
     """The honour a phrase ends with, as written with its place (浙江工匠, 平湖市劳模, 金奖).
 
     The place is the longest ending of the text before the title that is a known division (or a
-    two-character regional name before 工匠: 齐鲁工匠); quoted honours are taken whole. With
+    two-character regional name before 工匠: 齐鲁工匠), else a level (省劳动模范, 市级劳模); quoted
+    honours are taken whole. With
     ``whole``, the phrase must be the honour and nothing else (for 获评X、Y lists).
     """
     text = _HONOUR_SUFFIX.sub("", part.strip()).strip()
     quoted = _QUOTED_HONOUR.fullmatch(text)
     if quoted:
         text = quoted.group(1)
+    elif _INNER_QUOTES.search(text):  # 市“五一”劳动奖章: read unquoted, written as it stands
+        value = honour_value(_INNER_QUOTES.sub("", text), honours, whole)
+        return None if value is None else _written_ending(text, len(value))
     award = _AWARDS.search(text)
     if award:
         return award.group() if not whole or len(text) <= len(award.group()) + 8 else None
@@ -375,9 +417,23 @@ def honour_value(part: str, honours: Sequence[str], whole: bool = False) -> str 
     nationwide = next((word for word in _NATIONWIDE if before.endswith(word)), "")
     if nationwide:
         place = nationwide
+    if not place:
+        place = next((word for word in _LEVELS if before.endswith(word)), "")
     if whole and before[: len(before) - len(place)]:
         return None
     return place + title
+
+
+def _written_ending(text: str, length: int) -> str:
+    """The ending of ``text`` that holds ``length`` characters besides its quote marks, with the
+    opening quote of a closing one it holds (“五一”劳动奖章, not 五一”劳动奖章)."""
+    count = 0
+    for start in range(len(text) - 1, -1, -1):
+        count += text[start] not in _QUOTE_MARKS
+        if count == length:
+            opened = start > 0 and text[start - 1] in _OPENING_QUOTES
+            return text[start - 1 :] if opened else text[start:]
+    return text
 
 
 def lecturer_trainee(sentence: Sentence, pattern: LecturerPattern) -> Iterator[ShapeMatch]:
@@ -429,3 +485,26 @@ def talk_speakers(sentence: Sentence, pattern: TalkPattern) -> Iterator[ShapeMat
     for person in persons:
         if not _BYLINE_NAMES.search(sentence.between(max(0, person.start - 16), person.start)):
             yield ShapeMatch(person, talk, (cue.group(),))  # 记者甲 乙 report, not speak
+
+
+_VISIT_REACH = 2  # characters between the visiting verb and the school (走进了某学院)
+
+
+def visiting_speakers(sentence: Sentence, pattern: TalkPattern) -> Iterator[ShapeMatch]:
+    """A、B走进/来到 SCHOOL, 给学生讲…: each person named before the visit teaches at the school
+    of ``talk`` right after it, when the sentence holds a speaking cue of ``talk_words``
+    (ANNOTATION.md, TEACHES_AT: speakers teach where they speak)."""
+    if find_word(sentence.text, pattern.talk_words) is None:
+        return
+    for visit in sentence.triggers(pattern.triggers):
+        start, end = sentence.start + visit.start(), sentence.start + visit.end()
+        school = next(
+            (a for a in sentence.typed(pattern.talk) if 0 <= a.start - end <= _VISIT_REACH), None
+        )
+        if school is None:
+            continue
+        for person in sentence.typed(["PERSON"]):
+            if person.end <= start and not _BYLINE_NAMES.search(
+                sentence.between(max(0, person.start - 16), person.start)
+            ):
+                yield ShapeMatch(person, school, (visit.group(),))
