@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.nlp.relations.references import DEMONSTRATIVES
 
 
@@ -28,19 +30,19 @@ def test_relations_honour_title_before_person(nlp):
     assert ("许志刚", "HAS_HONOUR", "常熟市劳模") in found
 
 
-def test_a_level_before_an_honour_title_is_part_of_its_value(nlp):
-    found = facts(nlp, "省劳动模范许志刚介绍了经验。")
-    assert ("许志刚", "HAS_HONOUR", "省劳动模范") in found
-
-
-def test_an_honour_with_a_quoted_part_keeps_its_quotes(nlp):
-    found = facts(nlp, "青禾机械有限公司焊工许志刚荣获市“五一”劳动奖章。")
-    assert ("许志刚", "HAS_HONOUR", "市“五一”劳动奖章") in found
-
-
-def test_each_person_of_a_list_counted_with_an_honour_holds_it(nlp):
-    found = facts(nlp, "许志刚、孟晓岚等2名“吴江工匠”代表在会上发言。")
-    assert {("许志刚", "HAS_HONOUR", "吴江工匠"), ("孟晓岚", "HAS_HONOUR", "吴江工匠")} <= found
+@pytest.mark.parametrize(
+    ("text", "holders", "value"),
+    [
+        # a level before the title is part of the value
+        ("省劳动模范许志刚介绍了经验。", ["许志刚"], "省劳动模范"),
+        # a quoted part inside an honour keeps its quotes
+        ("青禾机械有限公司焊工许志刚荣获市“五一”劳动奖章。", ["许志刚"], "市“五一”劳动奖章"),
+        # each person of a list counted with an honour holds it
+        ("许志刚、孟晓岚等2名“吴江工匠”代表在会上发言。", ["许志刚", "孟晓岚"], "吴江工匠"),
+    ],
+)
+def test_honour_values_as_the_text_writes_them(nlp, text, holders, value):
+    assert {(holder, "HAS_HONOUR", value) for holder in holders} <= facts(nlp, text)
 
 
 def test_persons_who_visit_a_school_and_speak_there_teach_at_it(nlp):
