@@ -15,6 +15,7 @@ from kg.nlp.lexicon import load_lexicon
 from kg.nlp.relations.clauses import (
     HAN,
     LIST_JOINERS,
+    Arg,
     Args,
     Sentence,
     find_word,
@@ -386,8 +387,8 @@ def honour_value(part: str, honours: Sequence[str], whole: bool = False) -> str 
 
     The place is the longest ending of the text before the title that is a known division (or a
     two-character regional name before 工匠: 齐鲁工匠), else a level (省劳动模范, 市级劳模); quoted
-    honours are taken whole. With
-    ``whole``, the phrase must be the honour and nothing else (for 获评X、Y lists).
+    honours are taken whole. With ``whole``, the phrase must be the honour and nothing else (for
+    获评X、Y lists).
     """
     text = _HONOUR_SUFFIX.sub("", part.strip()).strip()
     quoted = _QUOTED_HONOUR.fullmatch(text)
@@ -483,8 +484,15 @@ def talk_speakers(sentence: Sentence, pattern: TalkPattern) -> Iterator[ShapeMat
     before = [a for a in talks if a.start < sentence.end]
     talk = before[-1] if before else talks[0]
     for person in persons:
-        if not _BYLINE_NAMES.search(sentence.between(max(0, person.start - 16), person.start)):
-            yield ShapeMatch(person, talk, (cue.group(),))  # 记者甲 乙 report, not speak
+        if not _in_byline(sentence, person):
+            yield ShapeMatch(person, talk, (cue.group(),))
+
+
+def _in_byline(sentence: Sentence, person: Arg) -> bool:
+    """Whether ``person`` is named in a byline (记者甲 乙): a reporter, who does not speak."""
+    return (
+        _BYLINE_NAMES.search(sentence.between(max(0, person.start - 16), person.start)) is not None
+    )
 
 
 _VISIT_REACH = 2  # characters between the visiting verb and the school (走进了某学院)
@@ -504,7 +512,5 @@ def visiting_speakers(sentence: Sentence, pattern: TalkPattern) -> Iterator[Shap
         if school is None:
             continue
         for person in sentence.typed(["PERSON"]):
-            if person.end <= start and not _BYLINE_NAMES.search(
-                sentence.between(max(0, person.start - 16), person.start)
-            ):
+            if person.end <= start and not _in_byline(sentence, person):
                 yield ShapeMatch(person, school, (visit.group(),))
