@@ -129,6 +129,7 @@ class _SourceExtractor:
                 role = rules.get((span.start_char, span.end_char), ("", ""))[1]
                 if role:
                     draft.roles.add(role)
+        bylined: list[tuple[int, _EntityDraft]] = []
         for person in article.byline:
             if person.role in BYLINE_ROLES:
                 draft = self.draft_for("PERSON", self.source.match_text[person.start : person.end])
@@ -136,15 +137,21 @@ class _SourceExtractor:
                 if all(m.start != raw_start for m in draft.mentions):
                     self.add_mention(draft, person.start, person.end, article.index)
                 draft.roles.add("JOURNALIST")
+                bylined.append((person.start, draft))
         for found in doc._.relations or []:
             self.add_relation(article, by_key, found)
-        self.add_reporters(article, clusters, by_key)
+        self.add_reporters(article, clusters, by_key, bylined)
 
     def add_reporters(
-        self, article: Article, clusters: list[Cluster], by_key: dict[str, _EntityDraft]
+        self,
+        article: Article,
+        clusters: list[Cluster],
+        by_key: dict[str, _EntityDraft],
+        bylined: list[tuple[int, _EntityDraft]],
     ) -> None:
         """WORKS_AT of every 记者 named after an outlet on its line (工人日报记者某某,
-        某日报讯（记者某某）): ``kg.nlp.relations.reporters``."""
+        某日报讯（记者某某）): ``kg.nlp.relations.reporters``. ``bylined``: the persons of the
+        article's byline with where each stands."""
         text = self.source.match_text
         persons = [
             (article.start + span.start_char, by_key[cluster.key])
@@ -152,10 +159,7 @@ class _SourceExtractor:
             if cluster.label == "PERSON"
             for span in cluster.mentions
         ]
-        persons += [
-            (person.start, self.draft_for("PERSON", text[person.start : person.end]))
-            for person in article.byline
-        ]
+        persons += bylined
         for cluster in clusters:
             if cluster.label != "ENTERPRISE" or not is_outlet(cluster.canonical):
                 continue

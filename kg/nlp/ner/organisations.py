@@ -56,7 +56,8 @@ _YEARLY = re.compile(r"[\d一二三四五六七八九十〇零]+年度?|年度")
 _NATIONWIDE_UNION_CORES = frozenset(word_list("nationwide_union_cores"))  # 全国总工会
 _COLLECTIVE_UNION_CORES = frozenset(word_list("collective_union_cores"))  # 中国工会, 三晋工会
 _BARE_UNION = "工会"
-_PROVINCE_SUFFIX = re.compile("(?:壮族|回族|维吾尔)?自治区$|特别行政区$|[省市]$")
+# What a province's full name ends with beyond its short form, longest first (广西壮族自治区: 广西).
+_PROVINCE_ENDINGS = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
 _UNION_DEPARTMENT = re.compile(  # 某工会全国委员会
     "|".join(map(re.escape, word_list("union_department_endings")))
 )
@@ -149,13 +150,23 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
 def _is_collective(lexicon: Lexicon, core: str) -> bool:
     """Whether ``core`` + 工会 means the unions of the country or of a province as a whole: the
     country, a province's name (full or short) or its literary name."""
-    return core in _COLLECTIVE_UNION_CORES or core in _provinces(lexicon)
+    return core in _COLLECTIVE_UNION_CORES or _is_province(lexicon, core)
 
 
-def _provinces(lexicon: Lexicon) -> set[str]:
-    """The provinces' full and short names (浙江省, 浙江; 广西壮族自治区, 广西)."""
-    full = [name for name, level in lexicon.place_levels.items() if level == "province"]
-    return {*full, *(_PROVINCE_SUFFIX.sub("", name) for name in full)}
+def _is_province(lexicon: Lexicon, name: str) -> bool:
+    """Whether ``name`` is a province's full or short name (浙江省, 浙江; 广西壮族自治区, 广西):
+    a few lookups, no walk over the places."""
+    levels = lexicon.place_levels
+    return levels.get(name) == "province" or any(
+        levels.get(name + ending) == "province" and _province_short(name + ending) == name
+        for ending in _PROVINCE_ENDINGS
+    )
+
+
+def _province_short(full: str) -> str:
+    """A province's short name: its full name without the longest ending it has."""
+    ending = next((e for e in _PROVINCE_ENDINGS if full.endswith(e)), "")
+    return full[: len(full) - len(ending)]
 
 
 def _names_a_kind(lexicon: Lexicon, words: Words, start: int, head_start: int) -> bool:
