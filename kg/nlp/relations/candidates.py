@@ -113,7 +113,8 @@ def honour_phrases(text: str, start: int, end: int, names: Sequence[Arg] = ()) -
     """Phrases of ``text[start:end]`` that may name an honour, each a candidate value the model
     judges: quoted phrases, alone and with the words before them (2018年度“西藏工匠”), and the
     words ending in an honour head (劳模, 工匠, 五一劳动奖章, 第三名 …) from each plausible left
-    edge. No phrase holds a person or cuts into one of ``names``."""
+    edge, also across quotes right before them (“建德工匠”提名奖). No phrase holds a person or
+    cuts into one of ``names``."""
     spans: set[tuple[int, int]] = set()
     quoted = [match.span(1) for match in _QUOTED.finditer(text, start, end)]
     for s, e in quoted:
@@ -123,7 +124,11 @@ def honour_phrases(text: str, start: int, end: int, names: Sequence[Arg] = ()) -
         s, e = match.span()
         if any(q < s and e <= q_end for q, q_end in quoted):
             continue  # a head inside quotes: the quoted phrase stands for it
-        spans.update((left, e) for left in (s, *_left_edges(text, start, s)))
+        lefts = [s, *_left_edges(text, start, s)]
+        for q, q_end in quoted:
+            if q_end + 1 in lefts:  # words right after quotes run across them: “建德工匠”提名奖
+                lefts += [q - 1, *_left_edges(text, start, q - 1)]
+        spans.update((left, e) for left in lefts)
     return [
         Arg(s, e, HONOUR, "", text[s:e])
         for s, e in sorted(spans)

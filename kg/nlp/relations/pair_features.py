@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 BITS = 20
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 _MASK = (1 << BITS) - 1
 _GOVERNING = frozenset(word_list("relation_governing_words"))
 _GOVERNING_LENGTHS = sorted({len(word) for word in _GOVERNING}, reverse=True)
@@ -119,6 +119,7 @@ class PairContext:
     _bigrams: dict[int, list[int]] = field(init=False, repr=False)
     _governing_at: dict[int, str] = field(init=False, repr=False)
     _sided: dict[tuple[int, int], bool] = field(init=False, repr=False)
+    _runs: dict[tuple[int, int], tuple[int, int]] = field(init=False, repr=False)
     ids: dict[tuple[object, ...], list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -133,6 +134,7 @@ class PairContext:
         self._bigrams = {}
         self._governing_at = {}
         self._sided = {}
+        self._runs = {}
         self.ids = {}
 
     def args_within(self, start: int, end: int) -> Args:
@@ -224,6 +226,32 @@ class PairContext:
         if found is None:
             found = self._sided[sentence] = _SIDES.search(self.text, *sentence) is not None
         return found
+
+    def list_run(self, arg: Arg) -> tuple[int, int]:
+        """``[start, end)`` of the list ``arg`` stands in: the names of its label joined to it,
+        one after another, by list joiners alone (A、B和C); an honour phrase or a name outside
+        ``args`` stands alone."""
+        key = (arg.start, arg.end)
+        found = self._runs.get(key)
+        if found is None:
+            at = bisect_left(self._arg_starts, arg.start)
+            if at == len(self.args) or (self.args[at].start, self.args[at].end) != key:
+                found = key
+            else:
+                first = last = at
+                while last + 1 < len(self.args) and self._joined(last, last + 1):
+                    last += 1
+                while first > 0 and self._joined(first - 1, first):
+                    first -= 1
+                found = (self.args[first].start, self.args[last].end)
+            self._runs[key] = found
+        return found
+
+    def _joined(self, left: int, right: int) -> bool:
+        """Whether ``args[right]`` follows ``args[left]`` in one list: one label, a joiner
+        between."""
+        a, b = self.args[left], self.args[right]
+        return a.label == b.label and self.text[a.end : b.start] in _JOINERS
 
     def around(self, arg: Arg, sentence: tuple[int, int]) -> list[str]:
         """The governing word before ``arg`` ('' for none), then up to two words before it and
@@ -343,6 +371,9 @@ class _TypePair:
     gov_tail: Template
     trigger: Template
     rule_type: Template
+    same_list: int
+    list_gap: Template
+    list_words: Template
 
 
 @cache
@@ -362,6 +393,9 @@ def _type_pair(types: str, order: str) -> _TypePair:
         gov_tail=template(f"govtT={types}:"),
         trigger=template(f"trigt={types}:"),
         rule_type=template(f"rulet={types}:"),
+        same_list=feature_id(f"samelist={types}"),
+        list_gap=template(f"lgap={types}:{order}:"),
+        list_words=template(f"lgw={types}:{order}:"),
     )
 
 
@@ -393,11 +427,26 @@ def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
         out.append(typed.joined)
     if text.startswith("等", second.end):
         out.append(typed.etc)
+    out += _list_gap_ids(context, first, second, typed)
     near_head, near_tail = (near_first, near_second) if order == "h" else (near_second, near_first)
     out += [typed.gov_head[near_head[0]]] if near_head[0] else []
     out += [typed.gov_tail[near_tail[0]]] if near_tail[0] else []
     out += [typed.trigger[kind] for kind in context.trigger_kinds(sentence)]
     return out + _rule_ids(candidate.rules, typed)
+
+
+def _list_gap_ids(context: PairContext, first: Arg, second: Arg, typed: _TypePair) -> list[int]:
+    """What lies between the two ends' lists (A、B、C被评为X: for A, what stands after C), when
+    either end stands in a list that reaches towards the other: a list's first name then reads
+    as its last does."""
+    first_end, second_start = context.list_run(first)[1], context.list_run(second)[0]
+    if first_end > second_start:  # one list holds both ends
+        return [typed.same_list]
+    if (first_end, second_start) == (first.end, second.start):
+        return []
+    gap = context.text[first_end:second_start]
+    out = [typed.list_gap[gap]] if len(gap) <= 10 else []
+    return out + [typed.list_words[word] for word in context.words(first_end, second_start)[:3]]
 
 
 def _rule_ids(rules: tuple[str, ...], typed: _TypePair) -> list[int]:
