@@ -31,6 +31,11 @@ def test_a_union_and_the_company_it_is_named_after_are_both_found():
     }
 
 
+def test_the_national_federation_after_a_verb_of_office_is_a_union():
+    text = words("韦一鸣", "曾任", "全国总工会", "党组", "成员", "。")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {("全国总工会", "UNION")}
+
+
 def test_a_counted_kind_of_body_is_no_name():
     text = words("首批", "20", "家", "劳模", "创新", "工作室")
     assert not list(find_organisations(LEXICON, HEADS, text))

@@ -93,3 +93,19 @@ def test_pair_ids_hold_each_bucket_once_in_both_orders() -> None:
     for head, tail in ((UNION, CONTEST), (CONTEST, UNION), (UNION, COMPANY)):
         ids = pair_ids(Candidate(head, tail, (0, len(TEXT)), False, ()), found)
         assert len(ids) == len(set(ids)) and feature_id(f"tp={head.label}>{tail.label}") in ids
+
+
+def test_a_lists_first_name_reads_what_follows_its_last() -> None:
+    text = "甲公司、乙公司和丙公司被评为先进单位。"
+    firms = [arg(text, name, "ENTERPRISE") for name in ("甲公司", "乙公司", "丙公司")]
+    found = context(
+        text, firms, ["甲公司", "、", "乙公司", "和", "丙公司", "被", "评为", "先进单位", "。"]
+    )
+    assert found.list_run(firms[0]) == (0, text.index("被"))
+    honour = Arg(text.index("先进"), text.index("。"), "HONOUR", "", "先进单位")
+    ids = pair_ids(Candidate(firms[0], honour, (0, len(text)), False, ()), found)
+    assert feature_id("lgap=ENTERPRISE>HONOUR:h:被评为") in ids
+
+
+def test_two_names_of_one_list_know_they_share_it() -> None:
+    assert feature_id("samelist=UNION>ENTERPRISE") in features(UNION, COMPANY)

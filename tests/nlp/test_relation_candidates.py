@@ -109,6 +109,28 @@ def test_no_honour_phrase_holds_a_person_or_cuts_into_a_name() -> None:
     assert phrases == ["全国技术能手", "技术能手"]
 
 
+def test_words_after_quotes_run_across_them_into_one_honour_phrase() -> None:
+    text = "“青禾工匠”提名奖则由韦一鸣获得。"
+    phrases = honour_phrases(text, 0, len(text), [arg(text, "韦一鸣", "PERSON")])
+    assert "“青禾工匠”提名奖" in [a.text for a in phrases]
+
+
+def test_an_honour_after_a_count_of_its_holders_starts_after_the_count() -> None:
+    text = "青禾市总工会授予孟晓岚、韦一鸣等39人青禾市五一劳动奖章。"
+    names = [arg(text, "孟晓岚", "PERSON"), arg(text, "韦一鸣", "PERSON")]
+    assert "青禾市五一劳动奖章" in [a.text for a in honour_phrases(text, 0, len(text), names)]
+
+
+def test_a_programme_reaches_its_far_undertakers_only_in_a_sentence_of_hosting() -> None:
+    hosts = "青禾市能源局、青禾市人力资源和社会保障局、青禾市工业和信息化局和青禾市总工会"
+    for verb, reached in (("主办方有四家，即", True), ("参赛队伍来自", False)):
+        text = f"这项竞赛的{verb}{hosts}，另有青禾技师学院。"
+        contest = arg(text, "这项竞赛", "PROGRAMME", reference=True)
+        school = arg(text, "青禾技师学院", "ACADEMY")
+        pairs = {(c.head.text, c.tail.text) for c in candidate_pairs(text, [contest, school])}
+        assert (("青禾技师学院", "这项竞赛") in pairs) is reached
+
+
 def test_a_person_and_an_honour_phrase_are_a_candidate() -> None:
     text = "李四荣获“江苏工匠”称号。"
     pairs = candidate_pairs(text, [arg(text, "李四", "PERSON")])

@@ -68,6 +68,10 @@ _REACH = 40  # a list of 30 names is read pair by pair; a table is not
 # An honour reaches further: it is often named once before a long list of its holders
 # (获评…的有：A，B，C…), where the model reads the list between.
 _HONOUR_REACH = 160
+# So does a programme in a sentence of hosting: named once, or referred to (这项竞赛), before long
+# lists of its hosts and undertakers (这项竞赛的主办方有三家，即A、B和C，承办方则有四家：D、E…).
+_PROGRAMME_REACH = 120
+_HOSTING = re.compile("|".join(map(re.escape, word_list("relation_hosting_words"))))
 _HONOUR_HEADS = word_list("relation_honour_heads")
 _OPENERS = tuple(word_list("honour_openers"))
 _QUOTED = re.compile(r"[“「]([^“”「」]{2,18})[”」]")
@@ -186,7 +190,8 @@ def candidate_pairs(text: str, args: Args, facts: Iterable[FoundRelation] = ()) 
         low, high = bisect_left(starts, span[0]), bisect_left(starts, span[1])
         inside = [a for a in args[low:high] if a.end <= span[1]]
         phrases = _honour_args(text, span, inside, honours.get(span, []))
-        _sentence_pairs(span, inside, phrases, carried, fired, out)
+        hosting = _HOSTING.search(text, *span) is not None
+        _sentence_pairs(span, inside, phrases, carried, fired, out, hosting)
         for topic, named in topics.items():
             _topic_pairs(span, inside, topic, named, fired, out)
         first = next((a for a in inside if not a.reference), None)
@@ -222,8 +227,10 @@ def _sentence_pairs(
     carried: Arg | None,
     fired: dict[tuple[tuple[int, int], str, str], list[str]],
     out: dict[tuple[int, int, int, int, tuple[int, int]], Candidate],
+    hosting: bool,
 ) -> None:
-    """The pairs of one sentence (and its carried subject) into ``out``."""
+    """The pairs of one sentence (and its carried subject) into ``out``; ``hosting``: the
+    sentence speaks of hosting, and a programme reaches further."""
     tails = [*inside, *phrases]
     pairs = [(a, b, False) for a in inside for b in tails if a is not b]
     opens_bare = carried is not None and (not inside or inside[0].start - span[0] > _OPENING)
@@ -237,7 +244,7 @@ def _sentence_pairs(
         if fired:
             rules = tuple(fired.get((span, head.key, tail.key), ()))
             rules += tuple(f"~{r}" for r in fired.get((span, tail.key, head.key), ()))
-        reach = _HONOUR_REACH if tail.label == HONOUR else _REACH
+        reach = _reach(head, tail, hosting)
         if not rules and max(tail.start - head.end, head.start - tail.end) > reach:
             continue
         if tail.label == HONOUR and (tail.start < head.end and head.start < tail.end):
@@ -245,6 +252,15 @@ def _sentence_pairs(
         key = (head.start, head.end, tail.start, tail.end, span)
         if key not in out:  # the first pair of these ends stays
             out[key] = Candidate(head, tail, span, is_carried, rules)
+
+
+def _reach(head: Arg, tail: Arg, hosting: bool) -> int:
+    """How far apart (characters between) two ends may stand and still make a candidate."""
+    if tail.label == HONOUR:
+        return _HONOUR_REACH
+    if hosting and "PROGRAMME" in (head.label, tail.label):
+        return _PROGRAMME_REACH
+    return _REACH
 
 
 def _topic_pairs(

@@ -228,7 +228,7 @@ class PairContext:
         return found
 
     def list_run(self, arg: Arg) -> tuple[int, int]:
-        """``[start, end)`` of the list ``arg`` stands in: the names of its label joined to it,
+        """``[start, end)`` of the list ``arg`` stands in: the names of its kind joined to it,
         one after another, by list joiners alone (A、B和C); an honour phrase or a name outside
         ``args`` stands alone."""
         key = (arg.start, arg.end)
@@ -248,10 +248,10 @@ class PairContext:
         return found
 
     def _joined(self, left: int, right: int) -> bool:
-        """Whether ``args[right]`` follows ``args[left]`` in one list: one label, a joiner
-        between."""
+        """Whether ``args[right]`` follows ``args[left]`` in one list: persons with persons,
+        programmes with programmes, bodies of any type with bodies, a joiner between."""
         a, b = self.args[left], self.args[right]
-        return a.label == b.label and self.text[a.end : b.start] in _JOINERS
+        return _list_kind(a.label) == _list_kind(b.label) and self.text[a.end : b.start] in _JOINERS
 
     def around(self, arg: Arg, sentence: tuple[int, int]) -> list[str]:
         """The governing word before ``arg`` ('' for none), then up to two words before it and
@@ -264,6 +264,12 @@ class PairContext:
             found = [self.governing(arg.start), *before, "|", *after]
             self._around[key] = found
         return found
+
+
+def _list_kind(label: str) -> str:
+    """What a name is as a list's member: a person, a programme, or a body (a union, a bureau
+    and a company stand in one list of hosts)."""
+    return label if label in ("PERSON", "PROGRAMME") else "BODY"
 
 
 def _side_ids(context: PairContext, name: str, arg: Arg, sentence: tuple[int, int]) -> list[int]:
