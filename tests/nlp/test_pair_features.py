@@ -96,15 +96,15 @@ def test_pair_ids_hold_each_bucket_once_in_both_orders() -> None:
 
 
 def test_a_lists_first_name_reads_what_follows_its_last() -> None:
-    text = "甲公司、乙公司和丙公司被评为先进单位。"
-    firms = [arg(text, name, "ENTERPRISE") for name in ("甲公司", "乙公司", "丙公司")]
-    found = context(
-        text, firms, ["甲公司", "、", "乙公司", "和", "丙公司", "被", "评为", "先进单位", "。"]
-    )
-    assert found.list_run(firms[0]) == (0, text.index("被"))
-    honour = Arg(text.index("先进"), text.index("。"), "HONOUR", "", "先进单位")
-    ids = pair_ids(Candidate(firms[0], honour, (0, len(text)), False, ()), found)
-    assert feature_id("lgap=ENTERPRISE>HONOUR:h:被评为") in ids
+    text = "孟晓岚、韦一鸣和吴江被评为劳动模范。"
+    persons = [arg(text, name, "PERSON") for name in ("孟晓岚", "韦一鸣", "吴江")]
+    words = ["孟晓岚", "、", "韦一鸣", "和", "吴江", "被", "评为", "劳动模范", "。"]
+    found = context(text, persons, words)
+    assert found.list_run(persons[0]) == (0, text.index("被"))
+    honour = Arg(text.index("劳动"), text.index("。"), "HONOUR", "", "劳动模范")
+    assert found.list_run(honour) == (honour.start, honour.end)
+    ids = pair_ids(Candidate(persons[0], honour, (0, len(text)), False, ()), found)
+    assert feature_id("lgap=PERSON>HONOUR:h:被评为") in ids
 
 
 def test_two_names_of_one_list_know_they_share_it() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -121,14 +122,22 @@ def test_an_honour_after_a_count_of_its_holders_starts_after_the_count() -> None
     assert "青禾市五一劳动奖章" in [a.text for a in honour_phrases(text, 0, len(text), names)]
 
 
-def test_a_programme_reaches_its_far_undertakers_only_in_a_sentence_of_hosting() -> None:
-    hosts = "青禾市能源局、青禾市人力资源和社会保障局、青禾市工业和信息化局和青禾市总工会"
-    for verb, reached in (("主办方有四家，即", True), ("参赛队伍来自", False)):
-        text = f"这项竞赛的{verb}{hosts}，另有青禾技师学院。"
-        contest = arg(text, "这项竞赛", "PROGRAMME", reference=True)
-        school = arg(text, "青禾技师学院", "ACADEMY")
-        pairs = {(c.head.text, c.tail.text) for c in candidate_pairs(text, [contest, school])}
-        assert (("青禾技师学院", "这项竞赛") in pairs) is reached
+@pytest.mark.parametrize(("verb", "reached"), [("主办方有四家，即", True), ("参赛队伍来自", False)])
+def test_a_programme_reaches_far_names_only_in_a_sentence_of_hosting(
+    verb: str, reached: bool
+) -> None:
+    hosts = "、".join(["青禾市能源局", "青禾市人力资源和社会保障局", "青禾市工业和信息化局"])
+    hosts += "、青禾市总工会、青禾日报社"
+    text = f"这项竞赛的{verb}{hosts}和青禾商会，另有青禾技师学院。"
+    contest = arg(text, "这项竞赛", "PROGRAMME", reference=True)
+    school = arg(text, "青禾技师学院", "ACADEMY")
+    pairs = {(c.head.text, c.tail.text) for c in candidate_pairs(text, [contest, school])}
+    assert (("青禾技师学院", "这项竞赛") in pairs) is reached
+
+
+def test_words_that_merely_begin_like_an_honour_are_no_honour_phrase() -> None:
+    text = "青禾公司重视人才培养和产业工人队伍建设，发放奖励。"
+    assert honour_phrases(text, 0, len(text)) == []
 
 
 def test_a_person_and_an_honour_phrase_are_a_candidate() -> None:

@@ -124,10 +124,10 @@ def find_organisations(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iter
             head_start = word_start
         label = heads.label_of[match.group()]
         start = expand_left(lexicon, heads, words, head_start, label, match.group())
-        start = trim_leading(lexicon, words, start, head_start)
         if label == "UNION" and text[start:head_start] in _NATIONWIDE_UNION_CORES:
             yield NameSpan(start, head_end, label, "org_head")  # 全国总工会: no place, a name
             continue
+        start = trim_leading(lexicon, words, start, head_start)
         if match.group() in _QUOTED_ONLY_HEADS and not any(
             c in OPEN_QUOTES for c in text[start:head_start]
         ):

@@ -83,6 +83,7 @@ _HEADS = re.compile(
 _LEAD = 10
 _WORD_CHAR = re.compile(r"[\u4e00-\u9fff\d]")
 _EDITION = re.compile(r"\d{4}|第|首")
+_COUNT_BEFORE = re.compile(r"[\d一二三四五六七八九十百两]+[人名位]$")  # 等39人|福建省五一劳动奖章
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,8 @@ def honour_phrases(text: str, start: int, end: int, names: Sequence[Arg] = ()) -
 
 def _left_edges(text: str, floor: int, at: int) -> list[int]:
     """Where an honour phrase ending right after ``at`` may begin, leftwards from ``at``: after
-    punctuation or an opener word (获评, 是, 的 …), at the sentence's start (``floor``), or at a
-    year or an edition (2018年度, 第六届, 首届)."""
+    punctuation, an opener word (获评, 是, 的 …) or a count of holders (等39人), at the
+    sentence's start (``floor``), or at a year or an edition (2018年度, 第六届, 首届)."""
     out = []
     for left in range(at - 1, max(floor, at - _LEAD) - 1, -1):
         if not _WORD_CHAR.match(text, left):
@@ -153,6 +154,7 @@ def _left_edges(text: str, floor: int, at: int) -> list[int]:
             or not _WORD_CHAR.match(text, left - 1)
             or (text.endswith(_OPENERS, 0, left) and not _inside_opener(text, left))
             or _EDITION.match(text, left)
+            or _COUNT_BEFORE.search(text, max(floor, left - 6), left) is not None
         ):
             out.append(left)
     return out

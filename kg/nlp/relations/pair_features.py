@@ -2,7 +2,8 @@
 
 Each candidate has a list of features (the type pair; the words and character n-grams between,
 before and after; the trigger words' relation types; the distance and the names between; list
-joiners and governing words next to each end; which side of 主办/承办 each end stands on; the rule
+joiners and governing words next to each end; what lies between the lists the two ends stand in,
+or around the one list that holds both; which side of 主办/承办 each end stands on; the rule
 patterns that fired), each a string such as ``w=举办`` hashed to a bucket number (CRC-32 modulo
 ``2**BITS``), so that a model file holds numbers only and no feature string can be read back.
 
@@ -232,10 +233,12 @@ class PairContext:
         one after another, by list joiners alone (A、B和C); an honour phrase or a name outside
         ``args`` stands alone."""
         key = (arg.start, arg.end)
+        if arg.label == HONOUR:
+            return key
         found = self._runs.get(key)
         if found is None:
             at = bisect_left(self._arg_starts, arg.start)
-            if at == len(self.args) or (self.args[at].start, self.args[at].end) != key:
+            if at == len(self.args) or self.args[at] != arg:
                 found = key
             else:
                 first = last = at
@@ -444,7 +447,7 @@ def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
 def _list_gap_ids(context: PairContext, first: Arg, second: Arg, typed: _TypePair) -> list[int]:
     """What lies between the two ends' lists (A、B、C被评为X: for A, what stands after C), when
     either end stands in a list that reaches towards the other: a list's first name then reads
-    as its last does."""
+    as its last does; ``same_list`` when one list holds both ends (甲市总工会、乙公司)."""
     first_end, second_start = context.list_run(first)[1], context.list_run(second)[0]
     if first_end > second_start:  # one list holds both ends
         return [typed.same_list]
