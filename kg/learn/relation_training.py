@@ -73,6 +73,8 @@ THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 # Label a pair by the gold entities its ends are named as (True), or by those their mentions
 # overlap (False): chosen on dev (benchmarks/RESULTS.md).
 EXACT_LABELS = True
+# How kg_domain_ner names the entities of the Docs training reads (see rules_pipeline).
+TRAINING_NAME_MODE = "fill"
 _QUOTES = "“”\"'‘’「」《》 "
 _GoldFact = tuple[str, str, str]
 
@@ -401,10 +403,20 @@ def train_relation_model(
 
 
 def rules_pipeline() -> Language:
-    """The pipeline without ``kg_relation_model``: the Docs the training reads."""
+    """The pipeline without ``kg_relation_model``: the Docs the training reads.
+
+    Its ``kg_domain_ner`` names as ``fill`` does (the rules' names, the model's where they found
+    none), whatever mode the pipeline extracts with: a model learnt from those candidates scored
+    as well on dev with the pipeline's ``union`` names and better on heldout and the shared gold
+    than one learnt from ``union``'s own (benchmarks/RESULTS.md, Session 13).
+    """
+    from kg.nlp.domainner import DomainEntityRecogniser
     from kg.nlp.language import load
 
     nlp = load.__wrapped__()  # a pipeline of its own: kg.load()'s shared one keeps the model
     if "kg_relation_model" in nlp.pipe_names:
         nlp.remove_pipe("kg_relation_model")
+    for _, component in nlp.pipeline:
+        if isinstance(component, DomainEntityRecogniser):
+            component.mode = TRAINING_NAME_MODE
     return nlp

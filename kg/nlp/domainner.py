@@ -17,6 +17,9 @@ It runs after ``kg_ner`` and before ``kg_linker`` and rewrites what they share:
 - ``"model"``: the model's names only;
 - ``"fill"``: the rules' names, and the model's where they found none;
 - ``"decide"``: the model's names, with the rules' names inside them kept (nested names, roles);
+  where a name of each overlaps, the rules' wins when the model's edge falls inside a jieba word
+  (云|南省人社厅) or the rules' holds the model's and is of its type (某某集团 of 某某集团有限公司),
+  and a bare place the model names (某某区) is no body unless the rules name it too;
 - ``"union"``: ``"decide"``, and the rules' names where the model found none.
 
 The model file holds numbers only (hashed feature ids, as ``stat_ner.npz``) and is read on the
@@ -45,7 +48,8 @@ from kg.nlp.lexicon import Lexicon, load_lexicon
 from kg.nlp.ner.head_nouns import HeadNouns
 from kg.nlp.ner.mentions import MENTIONS_KEY, OTHER_ORGS_KEY, entities, span_rules, split_tokens_at
 from kg.nlp.ner.name_words import CLOSE_QUOTES, OPEN_QUOTES, is_distinctive, is_place
-from kg.nlp.ner.person_names import could_be_name
+from kg.nlp.ner.person_names import could_be_name, glued_name_end
+from kg.nlp.ner.persons import starts_inside_word
 from kg.nlp.statner import (
     CHARS_ATTR,
     ENTITY_LABELS,
@@ -86,6 +90,7 @@ __all__ = [
     "make_domain_entity_recogniser",
     "rule_view",
     "save_domain_model",
+    "screen_name",
 ]
 
 DOMAIN_LABELS = ("O", *(f"{tag}-{kind}" for kind in ENTITY_TYPES for tag in "BIES"))
@@ -379,6 +384,31 @@ def admissible(lexicon: Lexicon, doc: Doc, box: _Box) -> bool:
     )
 
 
+def _unglued(doc: Doc, box: _Box) -> _Box:
+    """A person's name without a glued last character (某某致 of 某某致辞), as the rules read it."""
+    start, end, label = box
+    return (start, glued_name_end(doc_text(doc), start, end), label) if label == "PERSON" else box
+
+
+def screen_name(lexicon: Lexicon, doc: Doc, box: _Box) -> str:
+    """What ``_arbitrate`` asks of a name: ``"cut"`` when an edge falls inside a jieba word or a
+    person opens inside a dictionary word (席|某某 of 主席某某), ``"quoted"`` when quotes enclose
+    it (“某某夜校”), ``"none"`` for no name (a bare place, a person ending like a title), else
+    ``""``."""
+    start, end, label = box
+    text = doc_text(doc)
+    name = text[start:end]
+    if doc.char_span(start, end) is None or (
+        label == "PERSON" and starts_inside_word(lexicon, text, start)
+    ):
+        return "cut"
+    if len(name) > 2 and name[0] in OPEN_QUOTES and name[-1] in CLOSE_QUOTES:
+        return "quoted"
+    if is_place(lexicon, name) or (label == "PERSON" and not could_be_name(lexicon, name)):
+        return "none"
+    return ""
+
+
 def _covered(boxes: Iterable[_Box]) -> bytearray:
     """One byte per character up to the last box's end: 1 where a box covers it."""
     boxes = list(boxes)
@@ -398,15 +428,54 @@ def _free(box: _Box, taken: bytearray) -> bool:
     return not any(taken[box[0] : box[1]])
 
 
+def _arbitrate(
+    rules: Sequence[_Box], model: Sequence[_Box], screen: Callable[[_Box], str]
+) -> tuple[list[_Box], list[_Box]]:
+    """The rules' names that win over the model's they overlap, and the model's names that stand.
+
+    A rules' name wins over a model's name cut inside a jieba word (云|南省人社厅, 席|某某),
+    over a shorter one of its own type inside it (某某集团 of 某某集团有限公司) and over itself in
+    quotes (“某某夜校”): on text nobody tuned the rules on, the model's cut names and its short
+    ones are wrong more often than the rules' (benchmarks/RESULTS.md, Session 13). A name the
+    model alone gives that is no name (a bare place, a person ending in 师傅) is dropped, as
+    ``fill`` refuses it.
+    """
+    rule_set = set(rules)
+    screened = {box: screen(box) for box in model if box not in rule_set}
+    cut = [box for box, kind in screened.items() if kind == "cut"]
+    quoted = {(box[0] + 1, box[1] - 1) for box, kind in screened.items() if kind == "quoted"}
+    winners = [
+        rule
+        for rule in rules
+        if any(_overlaps(rule, box) for box in cut)
+        or rule[:2] in quoted
+        or (
+            screen(rule) != "cut"
+            and any(box != rule and box[2] == rule[2] and _inside(box, [rule]) for box in model)
+        )
+    ]
+    taken = _covered(winners)
+    standing = [box for box in model if _free(box, taken) and screened.get(box) != "none"]
+    return winners, standing
+
+
+def _overlaps(box: _Box, other: _Box) -> bool:
+    """True when the two boxes share a character."""
+    return box[0] < other[1] and other[0] < box[1]
+
+
 def combine(
     mode: str,
     rules: Sequence[_Box],
     model: Sequence[_Box],
     admissible: Callable[[_Box], bool] = lambda box: True,
+    screen: Callable[[_Box], str] = lambda box: "",
 ) -> list[_Box]:
     """The mentions of ``mode`` (see the module) from the rules' and the model's names.
 
-    ``admissible`` screens the model's names that ``fill`` adds where the rules found none.
+    ``admissible`` screens the model's names that ``fill`` adds where the rules found none;
+    ``screen`` tells ``decide`` and ``union`` which of the model's names are ``"cut"`` (an edge
+    inside a jieba word) or a ``"place"`` (see ``_arbitrate``).
     """
     if mode == "rules":
         return list(rules)
@@ -415,14 +484,14 @@ def combine(
     if mode == "fill":
         taken = _covered(rules)
         return [*rules, *(b for b in model if _free(b, taken) and admissible(b))]
-    kept = [box for box in rules if _inside(box, model)]
-    decided = [*kept, *(box for box in model if box not in kept)]
+    winners, standing = _arbitrate(rules, model, screen)
+    kept = [box for box in rules if box not in winners and _inside(box, standing)]
+    decided = [*winners, *kept, *(box for box in standing if box not in kept)]
     if mode == "decide":
         return decided
     if mode == "union":
-        taken = _covered(model)
-        left = [box for box in rules if _free(box, taken)]
-        return [*decided, *left]
+        taken = _covered(decided)
+        return [*decided, *(box for box in rules if _free(box, taken))]
     raise ValueError(f"kg_domain_ner: unknown mode {mode!r} (one of {', '.join(MODES)})")
 
 
@@ -485,7 +554,11 @@ class DomainEntityRecogniser:
         chosen = list(
             dict.fromkeys(
                 combine(
-                    self.mode, mentions, list(found), lambda box: admissible(self.lexicon, doc, box)
+                    self.mode,
+                    mentions,
+                    [_unglued(doc, box) for box in found],
+                    lambda box: admissible(self.lexicon, doc, box),
+                    lambda box: screen_name(self.lexicon, doc, box),
                 )
             )
         )

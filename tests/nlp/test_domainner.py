@@ -19,7 +19,9 @@ from kg.nlp.domainner import (
     head_classes,
     load_domain_model,
     save_domain_model,
+    screen_name,
 )
+from kg.nlp.ner.mentions import split_tokens_at
 from kg.nlp.statner import code_points, labels_to_spans, read_arrays, viterbi, word_classes
 
 UNION = (0, 6, "UNION")
@@ -42,12 +44,47 @@ def test_fill_adds_the_models_names_where_the_rules_found_none() -> None:
 
 
 def test_decide_lets_the_model_correct_an_edge_and_keeps_names_nested_in_its_own() -> None:
-    found = combine("decide", [UNION, NESTED, SWALLOWED], [UNION, PERSON])
+    found = combine("decide", [UNION, NESTED, SWALLOWED], [UNION, PERSON], screen=_screened)
     assert sorted(found) == [NESTED, UNION, PERSON]
 
 
 def test_union_keeps_the_rules_names_the_model_does_not_touch() -> None:
     assert sorted(combine("union", [UNION, COMPANY], [PERSON])) == [UNION, PERSON, COMPANY]
+
+
+CUT = (1, 6, "GOVERNMENT")  # 南省人社厅 of 云南省人社厅: the model's edge inside the word 云南省
+WHOLE = (0, 6, "GOVERNMENT")
+SHORT = (14, 18, "ENTERPRISE")  # 某某集团 of 某某集团有限公司
+PLACE = (22, 25, "GOVERNMENT")  # 某某区: a bare place
+
+
+QUOTED = (29, 35, "PROGRAMME")  # “某某夜校”: the rules' academy 某某夜校 in quotes
+UNQUOTED = (30, 34, "ACADEMY")
+
+
+def _screened(box: tuple[int, int, str]) -> str:
+    return {CUT: "cut", SWALLOWED: "cut", PLACE: "none", QUOTED: "quoted"}.get(box, "")
+
+
+def test_decide_takes_the_rules_name_where_the_models_edge_falls_inside_a_word() -> None:
+    assert combine("decide", [WHOLE], [CUT], screen=_screened) == [WHOLE]
+
+
+def test_decide_takes_the_rules_longer_name_of_the_same_type() -> None:
+    assert combine("decide", [COMPANY], [SHORT], screen=_screened) == [COMPANY]
+
+
+def test_decide_keeps_the_models_person_where_the_rules_took_the_word_before() -> None:
+    assert combine("decide", [SWALLOWED], [PERSON], screen=_screened) == [PERSON]
+
+
+def test_decide_takes_the_rules_name_the_model_gives_in_quotes() -> None:
+    assert combine("decide", [UNQUOTED], [QUOTED], screen=_screened) == [UNQUOTED]
+
+
+def test_decide_drops_a_bare_place_only_the_model_names() -> None:
+    assert combine("decide", [], [PLACE, COMPANY], screen=_screened) == [COMPANY]
+    assert combine("decide", [PLACE], [PLACE], screen=_screened) == [PLACE]
 
 
 def test_an_unknown_mode_is_refused() -> None:
@@ -103,6 +140,24 @@ def test_fill_adds_no_company_named_by_a_head_alone(nlp: Language) -> None:
     lexicon = nlp.get_pipe("kg_domain_ner").lexicon
     assert not admissible(lexicon, doc, (2, 6, "ENTERPRISE"))
     assert admissible(lexicon, nlp.make_doc("他在鞍钢集团工作。"), (2, 6, "ENTERPRISE"))
+
+
+def test_screen_tells_a_cut_name_a_swallowing_person_and_a_bare_place(nlp: Language) -> None:
+    lexicon = nlp.get_pipe("kg_domain_ner").lexicon
+    doc = nlp.make_doc("云南省人社厅副主席张三到镇海区调研。")
+    assert screen_name(lexicon, doc, (1, 6, "GOVERNMENT")) == "cut"
+    assert screen_name(lexicon, doc, (0, 6, "GOVERNMENT")) == ""
+    split_tokens_at(doc, [8, 11])  # as kg_ner does at the rules' names: 主|席|张三|到
+    assert screen_name(lexicon, doc, (8, 11, "PERSON")) == "cut"  # 席张三 opens inside 主席
+    assert screen_name(lexicon, doc, (9, 11, "PERSON")) == ""
+    assert screen_name(lexicon, doc, (12, 15, "GOVERNMENT")) == "none"
+
+
+def test_screen_tells_a_quoted_name_and_a_person_ending_like_a_title(nlp: Language) -> None:
+    lexicon = nlp.get_pipe("kg_domain_ner").lexicon
+    doc = nlp.make_doc("张明师傅办起“青禾工匠夜校”。")
+    assert screen_name(lexicon, doc, (0, 4, "PERSON")) == "none"
+    assert screen_name(lexicon, doc, (6, 14, "PROGRAMME")) == "quoted"
 
 
 def test_shared_features_are_taken_from_the_doc_and_dropped(nlp: Language) -> None:

@@ -111,3 +111,16 @@ def test_a_transliterated_name_glued_to_the_preposition_after_it_is_cut_before_i
     text = "主席阿依古丽·买买提向劳模表示祝贺。"
     found = persons.complete_persons(text, [NameSpan(2, 11, "PERSON", "statistical")])
     assert spelt(text, found) == ["阿依古丽·买买提"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("吕国致欢迎词。", "吕国"),
+        ("吕国任副秘书长。", "吕国"),
+        ("吕国梁致欢迎词。", "吕国梁"),
+        ("吕国致", "吕国致"),
+    ],
+)
+def test_a_three_character_name_loses_a_glued_last_character(text: str, name: str) -> None:
+    assert text[: person_names.glued_name_end(text, 0, 3)] == name

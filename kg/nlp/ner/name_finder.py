@@ -8,6 +8,7 @@ the earlier ones found (lists, runs of names, repeats).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from kg.nlp.lexicon import Lexicon
 from kg.nlp.ner.head_nouns import HeadNouns
@@ -22,7 +23,7 @@ from kg.nlp.ner.organisations import (
     other_organisations,
     union_departments,
 )
-from kg.nlp.ner.person_names import could_be_name
+from kg.nlp.ner.person_names import could_be_name, glued_name_end
 from kg.nlp.ner.persons import (
     PersonCues,
     complete_persons,
@@ -83,7 +84,9 @@ class NameFinder:
         found += find_name_runs(lexicon, indexed, [f for f in found if f.label == "PERSON"])
         found += persons_after_bodies(lexicon, indexed, found)
         found = [
-            f for f in found if f.label != "PERSON" or could_be_name(lexicon, text[f.start : f.end])
+            replace(f, end=glued_name_end(text, f.start, f.end)) if f.label == "PERSON" else f
+            for f in found
+            if f.label != "PERSON" or could_be_name(lexicon, text[f.start : f.end])
         ]
         found = complete_persons(text, found)
         found += joined_programmes(lexicon, heads, indexed, found)

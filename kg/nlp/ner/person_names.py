@@ -15,6 +15,7 @@ from kg.wordlists import word_list
 __all__ = [
     "GIVEN_NAME_TAGS",
     "could_be_name",
+    "glued_name_end",
     "is_common_word",
     "is_dictionary_name",
     "is_statistical_person",
@@ -31,7 +32,8 @@ _NAME_STOP_CHARS = frozenset(word_list("name_stop_chars"))
 # Characters that never sit inside a name the statistical model proposes: the model has seen
 # given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
 _STATISTICAL_NAME_STOP_CHARS = frozenset(word_list("statistical_name_stop_chars"))
-_NOT_NAME_ENDINGS = word_list("not_name_endings")  # 常熟市, 师傅, 人社局
+_NOT_NAME_ENDINGS = word_list("not_name_endings")
+_NAME_FINAL_STOP_CHARS = frozenset(word_list("name_final_stop_chars"))  # 常熟市, 师傅, 人社局
 _LONGEST_TRANSLITERATED_NAME = 16  # 穆罕默德·某某某·某某某: given names and family name with ·
 _LONGEST_UNDOTTED_NAME = 7  # a transliterated name without · (某某某涅夫斯基)
 
@@ -110,3 +112,11 @@ def is_statistical_person(lexicon: Lexicon, name: str) -> bool:
 def could_be_name(lexicon: Lexicon, name: str) -> bool:
     """False for a candidate person that is a place or ends like a title or a body."""
     return not (is_place(lexicon, name) or name.endswith(_NOT_NAME_ENDINGS))
+
+
+def glued_name_end(text: str, start: int, end: int) -> int:
+    """The end of a three-character name without a glued last character: 某某|致辞, 某某|任会长
+    (jieba and the taggers take 某某致 for a name); ``end`` for any other name."""
+    if end - start == 3 and end < len(text) and text[end - 1] in _NAME_FINAL_STOP_CHARS:
+        return end - 1
+    return end

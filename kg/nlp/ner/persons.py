@@ -33,6 +33,7 @@ __all__ = [
     "listed_before",
     "persons_after_bodies",
     "repeated_persons",
+    "starts_inside_word",
     "statistical_persons",
 ]
 
@@ -87,7 +88,7 @@ def find_cued_persons(lexicon: Lexicon, cues: PersonCues, text: str) -> Iterator
                 continue
             if text[start:end] in lexicon.word_tags or not all(map(is_cjk, text[start:end])):
                 continue
-            if _starts_inside_word(lexicon, text, start):
+            if starts_inside_word(lexicon, text, start):
                 continue  # 主席某某说: 席 ends the title, the name is the two after it
             yield NameSpan(start, end, "PERSON", f"speech:{match.group()}")
             break
@@ -180,12 +181,12 @@ def statistical_persons(
         if (
             label == "PER"
             and is_statistical_person(lexicon, text[start:end])
-            and not _starts_inside_word(lexicon, text, start)
+            and not starts_inside_word(lexicon, text, start)
         ):
             yield NameSpan(start, end, "PERSON", "statistical")
 
 
-def _starts_inside_word(lexicon: Lexicon, text: str, start: int) -> bool:
+def starts_inside_word(lexicon: Lexicon, text: str, start: int) -> bool:
     """Whether the characters before ``start`` and the one at it spell a dictionary word
     (主席 in 主席某某): then ``start`` is inside that word, not a name's first character."""
     return any(
