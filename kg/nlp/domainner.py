@@ -437,8 +437,8 @@ def _arbitrate(
     over a shorter one of its own type inside it (某某集团 of 某某集团有限公司) and over itself in
     quotes (“某某夜校”): on text nobody tuned the rules on, the model's cut names and its short
     ones are wrong more often than the rules' (benchmarks/RESULTS.md, Session 13). A name the
-    model alone gives that is no name (a bare place, a person ending in 师傅) is dropped, as
-    ``fill`` refuses it.
+    model alone gives that is cut or no name (a bare place, a person ending in 师傅) is dropped,
+    as ``fill`` refuses it.
     """
     rule_set = set(rules)
     screened = {box: screen(box) for box in model if box not in rule_set}
@@ -455,7 +455,9 @@ def _arbitrate(
         )
     ]
     taken = _covered(winners)
-    standing = [box for box in model if _free(box, taken) and screened.get(box) != "none"]
+    standing = [
+        box for box in model if _free(box, taken) and screened.get(box) not in ("cut", "none")
+    ]
     return winners, standing
 
 

@@ -70,6 +70,10 @@ def test_decide_takes_the_rules_name_where_the_models_edge_falls_inside_a_word()
     assert combine("decide", [WHOLE], [CUT], screen=_screened) == [WHOLE]
 
 
+def test_decide_drops_a_cut_name_no_rule_overlaps() -> None:
+    assert combine("decide", [COMPANY], [CUT, COMPANY], screen=_screened) == [COMPANY]
+
+
 def test_decide_takes_the_rules_longer_name_of_the_same_type() -> None:
     assert combine("decide", [COMPANY], [SHORT], screen=_screened) == [COMPANY]
 

@@ -224,10 +224,23 @@ def test_the_outlet_of_a_dateline_is_a_company():
     assert named(text, find_dateline_outlets(text)) == {("广西日报", "ENTERPRISE")}
 
 
+def test_a_news_agencys_dateline_with_dian_and_a_paper_in_our_datelines_bracket_are_companies():
+    text = words("青禾社", "南京", "电", "（", "记者", "王五", "）")
+    assert named(text, find_dateline_outlets(text)) == {("青禾社", "ENTERPRISE")}
+    text = words("本报", "讯", "（", "青禾工人报", "记者", " ", "王五", "）")
+    assert named(text, find_dateline_outlets(text)) == {("青禾工人报", "ENTERPRISE")}
+
+
 def test_our_papers_and_a_websites_datelines_name_no_outlet():
     for outlet in ("本报", "中工网"):
         text = words(outlet, "讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")
         assert list(find_dateline_outlets(text)) == []
+
+
+def test_a_paper_whose_web_desk_a_dash_joins_is_a_company_in_a_line_or_a_bracket():
+    for opening in ((), ("中工网", "讯", "（")):
+        text = words(*opening, "青禾日报", "-", "中工网", "记者", " ", "王五", "）")
+        assert named(text, find_dateline_outlets(text)) == {("青禾日报", "ENTERPRISE")}
 
 
 def test_the_outlet_opening_a_byline_is_a_company_unless_a_web_desk_follows():

@@ -31,3 +31,9 @@ def test_outlets_are_named_by_their_heads_and_the_evidence_is_the_line() -> None
     assert is_outlet("青禾日报") and is_outlet("青禾广播电视台") and not is_outlet("青禾机械")
     text = "标题\n青禾日报记者 孟晓岚\n正文。"
     assert text[slice(*line_around(text, 3, 10))] == "青禾日报记者 孟晓岚"
+
+
+def test_the_reporters_of_a_web_desk_joined_to_its_paper_are_the_papers() -> None:
+    assert window("青禾日报-中工网记者 孟晓岚 通讯员 沈佳", "青禾日报") == "孟晓岚 "
+    assert window("中工网讯（青禾日报—中工网记者 孟晓岚）开幕。", "青禾日报") == "孟晓岚"
+    assert window("本报讯（青禾工人报记者 孟晓岚 通讯员 沈佳）", "青禾工人报") == "孟晓岚 "

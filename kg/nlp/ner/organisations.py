@@ -29,7 +29,6 @@ __all__ = [
     "ORG_LABELS",
     "OTHER_ORG_LABEL",
     "OUTLET_HEADS",
-    "WEB_DESKS",
     "find_acting_places",
     "find_dateline_outlets",
     "find_government_words",
@@ -37,6 +36,7 @@ __all__ = [
     "find_listed_bureaus",
     "find_organisations",
     "is_other_organisation",
+    "is_web_desk",
     "other_organisations",
     "union_departments",
 ]
@@ -76,13 +76,17 @@ _NOT_HEAD_WORDS = frozenset(word_list("not_head_words"))
 _LISTED_BUREAUS = frozenset(word_list("listed_bureau_heads"))  # 工信厅 in A、工信厅、B
 OUTLET_HEADS = tuple(sorted(word_list("outlet_heads"), key=len, reverse=True))
 _OUTLET_HEADS = "|".join(map(re.escape, OUTLET_HEADS))
-# A web desk of an outlet (工人日报客户端记者): no entity, nor is the outlet named by it (ruling 3).
+# A web desk of an outlet (工人日报客户端记者): no entity, nor is the outlet named by it (ruling 3),
+# unless a dash joins the desk to its paper (工人日报-中工网记者: the paper's reporter).
 WEB_DESKS = ("客户端", "网")
-# An outlet at the head of an article or line, then a place and 讯 (工人日报讯, 广西日报梧州讯)
-# or a desk and 记者 (工人日报记者某某, 某日报天眼新闻记者某某).
+JOINED_DESK_DASHES = "-－—–"
+# An outlet at the head of an article, a line or a bracket, then a place and 讯 or 电
+# (工人日报讯, 广西日报梧州讯, 新华社北京电), a desk and 记者 (工人日报记者某某,
+# 某日报天眼新闻记者某某) or a dash and its web desk's 记者 (工人日报-中工网记者某某).
 _DATELINE_OUTLET = re.compile(
-    rf"(?:^|(?<=[\n*【]))\s*(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
-    r"(?:[\u4e00-\u9fff]{0,4}讯|[\u4e00-\u9fff]{0,6}记者)"
+    rf"(?:^|(?<=[\n*【（(]))\s*(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
+    r"(?:[\u4e00-\u9fff]{0,4}[讯电]|[\u4e00-\u9fff]{0,6}记者"
+    rf"|[{JOINED_DESK_DASHES}][\u4e00-\u9fff]{{1,6}}网记者)"
 )
 _OUR_OUTLET = frozenset({"本报", "本网"})  # the page's own paper or site: named nowhere
 _LIST_MARK = "、"
@@ -261,13 +265,21 @@ def find_listed_bureaus(words: Words) -> Iterator[NameSpan]:
             yield NameSpan(start, end, "GOVERNMENT", "listed_bureau")
 
 
+def is_web_desk(after_outlet: str) -> bool:
+    """Whether what follows an outlet's name up to 记者 or 讯 is a web desk of its own (客户端, …网)
+    rather than the paper's desk or its web desk joined by a dash (-中工网)."""
+    return not after_outlet.startswith(tuple(JOINED_DESK_DASHES)) and any(
+        desk in after_outlet for desk in WEB_DESKS
+    )
+
+
 def find_dateline_outlets(words: Words) -> Iterator[NameSpan]:
     """The newspaper of a dateline or byline at the head of an article or line (工人日报讯,
     广西日报梧州讯, 工人日报记者某某): a company whose reporters the byline names; 本报讯 and a
     bare 晚报讯 name none."""
     for match in _DATELINE_OUTLET.finditer(words.text):
         start, end = match.span("outlet")
-        if any(desk in match.group()[end - match.start() :] for desk in WEB_DESKS):
+        if is_web_desk(match.group()[end - match.start() :]):
             continue  # 工人日报客户端记者: a web desk's byline names no outlet (ruling 3)
         if match.group("outlet") not in _OUR_OUTLET and end - start > 2:  # not 晚报讯
             yield NameSpan(start, end, "ENTERPRISE", "dateline_outlet")

@@ -6,15 +6,16 @@ or broadcaster written before them (NOTES.md ruling 3 of the annotated corpus):
 
 A 通讯员 (a correspondent of the reported body), an intern (实习生) or the writer and photographer
 of a credit (文, 摄) gets nothing; nor does the reporter of a web desk (…客户端, …网), which is
-no entity. The outlet is found by the name rules (``find_dateline_outlets`` and the company
-heads); this module only reads where its reporters' names stand.
+no entity, unless a dash joins it to its paper (工人日报-中工网记者某某 → 工人日报). The outlet
+is found by the name rules (``find_dateline_outlets`` and the company heads); this module only
+reads where its reporters' names stand.
 """
 
 from __future__ import annotations
 
 import re
 
-from kg.nlp.ner.organisations import OUTLET_HEADS, WEB_DESKS
+from kg.nlp.ner.organisations import OUTLET_HEADS, is_web_desk
 
 __all__ = ["REPORTER_CONFIDENCE", "is_outlet", "line_around", "reporter_window"]
 
@@ -24,7 +25,9 @@ _TO_ROLE = re.compile(r"[^\n。，,；;、]{0,10}?记者[\s　]*")
 # "reported", a closing bracket or the end of the line.
 _NAMES_END = re.compile(r"通讯员|实习生|报道|摄|文[\s　]|[）)\n。，,；;]")
 _NAMES_REACH = 20
-_LINE_OPENING = re.compile(r"[\s　*#【]*")  # what may stand before a byline's outlet on its line
+# What may stand before a byline's outlet on its line: marks, or a web dateline and a bracket
+# (中工网讯（工人日报-中工网记者 某某）).
+_LINE_OPENING = re.compile(r"[\s　*#【]*(?:[\u4e00-\u9fff]{1,8}[讯电][（(])?")
 # The precision of these facts on the corpus's train split (benchmarks/RESULTS.md, Session 11).
 REPORTER_CONFIDENCE = 0.85
 
@@ -40,7 +43,7 @@ def reporter_window(text: str, outlet_start: int, outlet_end: int) -> tuple[int,
     if not _LINE_OPENING.fullmatch(text, text.rfind("\n", 0, outlet_start) + 1, outlet_start):
         return None  # 某报社原副总编辑、高级记者某某: a sentence's title chain, no byline
     role = _TO_ROLE.match(text, outlet_end)
-    if role is None or any(desk in role.group() for desk in WEB_DESKS):
+    if role is None or is_web_desk(role.group()):
         return None
     start = role.end()
     stop = _NAMES_END.search(text, start, start + _NAMES_REACH)
