@@ -18,8 +18,10 @@ It runs after ``kg_ner`` and before ``kg_linker`` and rewrites what they share:
 - ``"fill"``: the rules' names, and the model's where they found none;
 - ``"decide"``: the model's names, with the rules' names inside them kept (nested names, roles);
   where a name of each overlaps, the rules' wins when the model's edge falls inside a jieba word
-  (云|南省人社厅) or the rules' holds the model's and is of its type (某某集团 of 某某集团有限公司),
-  and a bare place the model names (某某区) is no body unless the rules name it too;
+  (云|南省人社厅), when the rules' holds the model's and is of its type (某某集团 of
+  某某集团有限公司) and when the model's is the rules' in quotes (“某某夜校”); a cut name no rule
+  overlaps, a bare place (某某区) and a person ending like a title (某某师傅) the model alone gives
+  are dropped;
 - ``"union"``: ``"decide"``, and the rules' names where the model found none.
 
 The model file holds numbers only (hashed feature ids, as ``stat_ner.npz``) and is read on the
@@ -433,32 +435,40 @@ def _arbitrate(
 ) -> tuple[list[_Box], list[_Box]]:
     """The rules' names that win over the model's they overlap, and the model's names that stand.
 
-    A rules' name wins over a model's name cut inside a jieba word (云|南省人社厅, 席|某某),
-    over a shorter one of its own type inside it (某某集团 of 某某集团有限公司) and over itself in
-    quotes (“某某夜校”): on text nobody tuned the rules on, the model's cut names and its short
-    ones are wrong more often than the rules' (benchmarks/RESULTS.md, Session 13). A name the
-    model alone gives that is cut or no name (a bare place, a person ending in 师傅) is dropped,
-    as ``fill`` refuses it.
+    A rules' name that is not cut itself (``screen`` reads the rules' names too: 席某某 of 主席某某
+    is) wins over a model's name cut inside a jieba word (云|南省人社厅), over a shorter one of its
+    own type inside it (某某集团 of 某某集团有限公司) and over itself in quotes (“某某夜校”): on
+    text nobody tuned the rules on, the model's cut names and its short ones are wrong more often
+    than the rules' (benchmarks/RESULTS.md, Session 13). A name the model alone gives that is cut
+    or no name (a bare place, a person ending in 师傅) is dropped, as ``fill`` refuses it.
     """
     rule_set = set(rules)
     screened = {box: screen(box) for box in model if box not in rule_set}
     cut = [box for box, kind in screened.items() if kind == "cut"]
     quoted = {(box[0] + 1, box[1] - 1) for box, kind in screened.items() if kind == "quoted"}
-    winners = [
-        rule
-        for rule in rules
-        if any(_overlaps(rule, box) for box in cut)
-        or rule[:2] in quoted
-        or (
-            screen(rule) != "cut"
-            and any(box != rule and box[2] == rule[2] and _inside(box, [rule]) for box in model)
-        )
-    ]
+    winners = [rule for rule in rules if _rule_wins(rule, model, cut, quoted, screen)]
     taken = _covered(winners)
     standing = [
         box for box in model if _free(box, taken) and screened.get(box) not in ("cut", "none")
     ]
     return winners, standing
+
+
+def _rule_wins(
+    rule: _Box,
+    model: Sequence[_Box],
+    cut: Sequence[_Box],
+    quoted: set[tuple[int, int]],
+    screen: Callable[[_Box], str],
+) -> bool:
+    """Whether the rules' name ``rule`` wins over the model's names (see ``_arbitrate``)."""
+    if screen(rule) == "cut":
+        return False
+    return (
+        any(_overlaps(rule, box) for box in cut)
+        or rule[:2] in quoted
+        or any(box != rule and box[2] == rule[2] and _inside(box, [rule]) for box in model)
+    )
 
 
 def _overlaps(box: _Box, other: _Box) -> bool:
@@ -476,8 +486,8 @@ def combine(
     """The mentions of ``mode`` (see the module) from the rules' and the model's names.
 
     ``admissible`` screens the model's names that ``fill`` adds where the rules found none;
-    ``screen`` tells ``decide`` and ``union`` which of the model's names are ``"cut"`` (an edge
-    inside a jieba word) or a ``"place"`` (see ``_arbitrate``).
+    ``screen`` tells ``decide`` and ``union`` what a name is: ``"cut"`` (an edge inside a jieba
+    word), ``"quoted"``, ``"none"`` (no name) or ``""`` (see ``screen_name`` and ``_arbitrate``).
     """
     if mode == "rules":
         return list(rules)
@@ -487,7 +497,7 @@ def combine(
         taken = _covered(rules)
         return [*rules, *(b for b in model if _free(b, taken) and admissible(b))]
     winners, standing = _arbitrate(rules, model, screen)
-    kept = [box for box in rules if box not in winners and _inside(box, standing)]
+    kept = [box for box in rules if box not in winners and _inside(box, [*winners, *standing])]
     decided = [*winners, *kept, *(box for box in standing if box not in kept)]
     if mode == "decide":
         return decided

@@ -65,7 +65,7 @@ def test_the_rules_pipeline_leaves_the_shared_pipeline_whole() -> None:
     assert "kg_relation_model" in kg.load().pipe_names
 
 
-def test_training_reads_the_names_fill_gives_whatever_mode_the_pipeline_extracts_with() -> None:
+def test_the_training_pipeline_names_as_fill_while_extraction_names_as_union() -> None:
     import kg
 
     assert rules_pipeline().get_pipe("kg_domain_ner").mode == "fill"

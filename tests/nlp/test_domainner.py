@@ -70,6 +70,21 @@ def test_decide_takes_the_rules_name_where_the_models_edge_falls_inside_a_word()
     assert combine("decide", [WHOLE], [CUT], screen=_screened) == [WHOLE]
 
 
+def test_names_the_rules_nest_in_a_winning_name_are_kept() -> None:
+    place = (14, 16, "GOVERNMENT")  # 某市 of 某市某某集团有限公司, nested in the rules' longer name
+    found = combine("decide", [COMPANY, place], [SHORT], screen=_screened)
+    assert sorted(found) == [place, COMPANY]
+
+
+def test_a_rules_name_that_is_cut_itself_never_wins() -> None:
+    assert combine("decide", [SWALLOWED], [CUT, PERSON], screen=_screened) == [PERSON]
+
+
+def test_union_adds_back_the_rules_names_only_a_dropped_model_name_overlapped() -> None:
+    found = combine("union", [UNION, PLACE], [(22, 26, "GOVERNMENT"), CUT], screen=_screened)
+    assert (22, 26, "GOVERNMENT") in found and UNION in found
+
+
 def test_decide_drops_a_cut_name_no_rule_overlaps() -> None:
     assert combine("decide", [COMPANY], [CUT, COMPANY], screen=_screened) == [COMPANY]
 

@@ -86,6 +86,16 @@ def test_ner_separates_company_from_its_studio(nlp):
     assert ("吕国梁技能大师工作室", "STUDIO") in found
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg_domain_ner's model reads the company and its studio as one studio, and its name "
+    "stands in mode union; the rules' split scored worse on unseen reports (RESULTS.md, S13)",
+)
+def test_the_pipeline_separates_company_from_its_studio(nlp):
+    found = mentions(nlp, "在青禾机械股份有限公司吕国梁技能大师工作室里。")
+    assert ("青禾机械股份有限公司", "ENTERPRISE") in found
+
+
 def test_ner_reads_byline_list(nlp):
     found = mentions(nlp, "记者王晓燕 通讯员陈立、赵一鸣报道")
     assert {("王晓燕", "PERSON"), ("陈立", "PERSON"), ("赵一鸣", "PERSON")} <= found

@@ -231,6 +231,18 @@ def test_a_news_agencys_dateline_with_dian_and_a_paper_in_our_datelines_bracket_
     assert named(text, find_dateline_outlets(text)) == {("青禾工人报", "ENTERPRISE")}
 
 
+def test_a_dated_agency_dateline_is_a_company_and_a_source_or_a_word_with_dian_is_none():
+    text = words("青禾社", "北京", "3", "月", "5", "日", "电", "（", "记者", "王五", "）")
+    assert named(text, find_dateline_outlets(text)) == {("青禾社", "ENTERPRISE")}
+    for parts in (
+        ("（", "据", "青禾社", "电", "）"),
+        ("青禾", "旅行社", "电话"),
+        ("青禾", "合作社", "充电桩"),
+        ("他", "说", "（", "青禾日报", "记者", "王五", "）"),
+    ):
+        assert list(find_dateline_outlets(words(*parts))) == [], parts
+
+
 def test_our_papers_and_a_websites_datelines_name_no_outlet():
     for outlet in ("本报", "中工网"):
         text = words(outlet, "讯", "（", "记者", " ", "王五", "）", "竞赛", "举行")

@@ -120,6 +120,8 @@ def test_a_transliterated_name_glued_to_the_preposition_after_it_is_cut_before_i
         ("吕国任副秘书长。", "吕国"),
         ("吕国梁致欢迎词。", "吕国梁"),
         ("吕国致", "吕国致"),
+        ("吕国任。", "吕国任"),
+        ("吕国任）", "吕国任"),
     ],
 )
 def test_a_three_character_name_loses_a_glued_last_character(text: str, name: str) -> None:

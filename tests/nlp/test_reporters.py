@@ -37,3 +37,7 @@ def test_the_reporters_of_a_web_desk_joined_to_its_paper_are_the_papers() -> Non
     assert window("青禾日报-中工网记者 孟晓岚 通讯员 沈佳", "青禾日报") == "孟晓岚 "
     assert window("中工网讯（青禾日报—中工网记者 孟晓岚）开幕。", "青禾日报") == "孟晓岚"
     assert window("本报讯（青禾工人报记者 孟晓岚 通讯员 沈佳）", "青禾工人报") == "孟晓岚 "
+
+
+def test_a_bracket_after_a_word_with_dian_opens_no_byline() -> None:
+    assert window("停电（青禾日报记者 孟晓岚）", "青禾日报") is None

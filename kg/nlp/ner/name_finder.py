@@ -84,10 +84,9 @@ class NameFinder:
         found += find_name_runs(lexicon, indexed, [f for f in found if f.label == "PERSON"])
         found += persons_after_bodies(lexicon, indexed, found)
         found = [
-            replace(f, end=glued_name_end(text, f.start, f.end)) if f.label == "PERSON" else f
-            for f in found
-            if f.label != "PERSON" or could_be_name(lexicon, text[f.start : f.end])
+            f for f in found if f.label != "PERSON" or could_be_name(lexicon, text[f.start : f.end])
         ]
+        found = _without_glued_characters(text, found)
         found = complete_persons(text, found)
         found += joined_programmes(lexicon, heads, indexed, found)
         found += union_departments(indexed, found)
@@ -101,3 +100,11 @@ class NameFinder:
     ) -> list[NameSpan]:
         """The statistical model's organisations that overlap no name ``find`` gave."""
         return other_organisations(self.lexicon, text, statistical, found)
+
+
+def _without_glued_characters(text: str, found: Sequence[NameSpan]) -> list[NameSpan]:
+    """The names, each three-character person without a glued last character (某某致|辞)."""
+    return [
+        replace(f, end=glued_name_end(text, f.start, f.end)) if f.label == "PERSON" else f
+        for f in found
+    ]

@@ -80,13 +80,15 @@ _OUTLET_HEADS = "|".join(map(re.escape, OUTLET_HEADS))
 # unless a dash joins the desk to its paper (工人日报-中工网记者: the paper's reporter).
 WEB_DESKS = ("客户端", "网")
 JOINED_DESK_DASHES = "-－—–"
-# An outlet at the head of an article, a line or a bracket, then a place and 讯 or 电
-# (工人日报讯, 广西日报梧州讯, 新华社北京电), a desk and 记者 (工人日报记者某某,
-# 某日报天眼新闻记者某某) or a dash and its web desk's 记者 (工人日报-中工网记者某某).
+# An outlet at the head of an article, a line or a dateline's bracket (本报讯（…), then a
+# place and 讯 (工人日报讯, 广西日报梧州讯), a place, a date and 电 before a bracket
+# (新华社北京3月5日电（), a desk and 记者 (工人日报记者某某, 某日报天眼新闻记者某某) or a dash
+# and its web desk's 记者 (工人日报-中工网记者某某). 据 opens no outlet (据新华社电: a source).
 _DATELINE_OUTLET = re.compile(
-    rf"(?:^|(?<=[\n*【（(]))\s*(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
-    r"(?:[\u4e00-\u9fff]{0,4}[讯电]|[\u4e00-\u9fff]{0,6}记者"
-    rf"|[{JOINED_DESK_DASHES}][\u4e00-\u9fff]{{1,6}}网记者)"
+    r"(?:^|(?<=[\n*【])|(?<=[讯电][（(]))\s*(?!据)"
+    rf"(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
+    r"(?:[\u4e00-\u9fff]{0,4}讯|[\u4e00-\u9fff]{0,4}[\d月日]*电(?=[（(\s　])"
+    rf"|[\u4e00-\u9fff]{{0,6}}记者|[{JOINED_DESK_DASHES}][\u4e00-\u9fff]{{1,6}}网记者)"
 )
 _OUR_OUTLET = frozenset({"本报", "本网"})  # the page's own paper or site: named nowhere
 _LIST_MARK = "、"
@@ -274,9 +276,10 @@ def is_web_desk(after_outlet: str) -> bool:
 
 
 def find_dateline_outlets(words: Words) -> Iterator[NameSpan]:
-    """The newspaper of a dateline or byline at the head of an article or line (工人日报讯,
-    广西日报梧州讯, 工人日报记者某某): a company whose reporters the byline names; 本报讯 and a
-    bare 晚报讯 name none."""
+    """The newspaper of a dateline or byline at the head of an article, a line or a dateline's
+    bracket (工人日报讯, 新华社北京电, 工人日报记者某某, 工人日报-中工网记者某某,
+    本报讯（某日报记者…): a company whose reporters the byline names; 本报讯 and a bare 晚报讯
+    name none."""
     for match in _DATELINE_OUTLET.finditer(words.text):
         start, end = match.span("outlet")
         if is_web_desk(match.group()[end - match.start() :]):

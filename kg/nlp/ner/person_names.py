@@ -32,8 +32,8 @@ _NAME_STOP_CHARS = frozenset(word_list("name_stop_chars"))
 # Characters that never sit inside a name the statistical model proposes: the model has seen
 # given names with 其, 为, 将 … (钱其某, 厉有为), so only plain function words remain here.
 _STATISTICAL_NAME_STOP_CHARS = frozenset(word_list("statistical_name_stop_chars"))
-_NOT_NAME_ENDINGS = word_list("not_name_endings")
-_NAME_FINAL_STOP_CHARS = frozenset(word_list("name_final_stop_chars"))  # 常熟市, 师傅, 人社局
+_NOT_NAME_ENDINGS = word_list("not_name_endings")  # 常熟市, 师傅, 人社局
+_NAME_FINAL_STOP_CHARS = frozenset(word_list("name_final_stop_chars"))  # 某某致|辞, 某某任|会长
 _LONGEST_TRANSLITERATED_NAME = 16  # 穆罕默德·某某某·某某某: given names and family name with ·
 _LONGEST_UNDOTTED_NAME = 7  # a transliterated name without · (某某某涅夫斯基)
 
@@ -116,7 +116,11 @@ def could_be_name(lexicon: Lexicon, name: str) -> bool:
 
 def glued_name_end(text: str, start: int, end: int) -> int:
     """The end of a three-character name without a glued last character: 某某|致辞, 某某|任会长
-    (jieba and the taggers take 某某致 for a name); ``end`` for any other name."""
-    if end - start == 3 and end < len(text) and text[end - 1] in _NAME_FINAL_STOP_CHARS:
-        return end - 1
-    return end
+    (jieba and the taggers take 某某致 for a name) when more words follow; ``end`` for any other
+    name, and before a mark or the text's end (记者某某任。 keeps its name whole)."""
+    glued = (
+        end - start == 3
+        and text[end - 1] in _NAME_FINAL_STOP_CHARS
+        and is_cjk(text[end : end + 1] or " ")
+    )
+    return end - 1 if glued else end

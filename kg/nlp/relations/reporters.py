@@ -25,9 +25,13 @@ _TO_ROLE = re.compile(r"[^\n。，,；;、]{0,10}?记者[\s　]*")
 # "reported", a closing bracket or the end of the line.
 _NAMES_END = re.compile(r"通讯员|实习生|报道|摄|文[\s　]|[）)\n。，,；;]")
 _NAMES_REACH = 20
-# What may stand before a byline's outlet on its line: marks, or a web dateline and a bracket
-# (中工网讯（工人日报-中工网记者 某某）).
-_LINE_OPENING = re.compile(r"[\s　*#【]*(?:[\u4e00-\u9fff]{1,8}[讯电][（(])?")
+# What may stand before a byline's outlet on its line: marks, or an outlet's or web desk's
+# dateline and its bracket (中工网讯（工人日报-中工网记者 某某）, 本报3月5日讯（某日报记者 某某）).
+_OPENING_OUTLETS = "|".join(map(re.escape, (*OUTLET_HEADS, "网", "客户端")))
+_LINE_OPENING = re.compile(
+    rf"[\s　*#【]*(?:[\u4e00-\u9fff]{{0,10}}(?:{_OPENING_OUTLETS})"
+    r"[\u4e00-\u9fff]{0,4}[\d月日]*[讯电][（(])?"
+)
 # The precision of these facts on the corpus's train split (benchmarks/RESULTS.md, Session 11).
 REPORTER_CONFIDENCE = 0.85
 
