@@ -93,6 +93,7 @@ __all__ = [
     "rule_view",
     "save_domain_model",
     "screen_name",
+    "trimmed_name",
 ]
 
 DOMAIN_LABELS = ("O", *(f"{tag}-{kind}" for kind in ENTITY_TYPES for tag in "BIES"))
@@ -386,10 +387,17 @@ def admissible(lexicon: Lexicon, doc: Doc, box: _Box) -> bool:
     )
 
 
-def _unglued(doc: Doc, box: _Box) -> _Box:
-    """A person's name without a glued last character (某某致 of 某某致辞), as the rules read it."""
+def trimmed_name(doc: Doc, box: _Box) -> _Box:
+    """A model's name as the rules read it: a person without a glued last character (某某致 of
+    某某致辞), a name without an unpaired quote at an edge (“某某夜校 → 某某夜校)."""
     start, end, label = box
-    return (start, glued_name_end(doc_text(doc), start, end), label) if label == "PERSON" else box
+    text = doc_text(doc)
+    if label == "PERSON":
+        end = glued_name_end(text, start, end)
+    if not _quotes_paired(text[start:end]):
+        start += text[start] in OPEN_QUOTES
+        end -= text[end - 1] in CLOSE_QUOTES
+    return start, end, label
 
 
 def screen_name(lexicon: Lexicon, doc: Doc, box: _Box) -> str:
@@ -568,7 +576,7 @@ class DomainEntityRecogniser:
                 combine(
                     self.mode,
                     mentions,
-                    [_unglued(doc, box) for box in found],
+                    [trimmed_name(doc, box) for box in found],
                     lambda box: admissible(self.lexicon, doc, box),
                     lambda box: screen_name(self.lexicon, doc, box),
                 )

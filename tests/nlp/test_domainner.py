@@ -20,6 +20,7 @@ from kg.nlp.domainner import (
     load_domain_model,
     save_domain_model,
     screen_name,
+    trimmed_name,
 )
 from kg.nlp.ner.mentions import split_tokens_at
 from kg.nlp.statner import code_points, labels_to_spans, read_arrays, viterbi, word_classes
@@ -177,6 +178,15 @@ def test_screen_tells_a_quoted_name_and_a_person_ending_like_a_title(nlp: Langua
     doc = nlp.make_doc("张明师傅办起“青禾工匠夜校”。")
     assert screen_name(lexicon, doc, (0, 4, "PERSON")) == "none"
     assert screen_name(lexicon, doc, (6, 14, "PROGRAMME")) == "quoted"
+
+
+def test_a_models_name_loses_an_unpaired_quote_and_a_persons_glued_character(
+    nlp: Language,
+) -> None:
+    doc = nlp.make_doc("吕国致辞说，办起“青禾工匠夜校”。")
+    assert trimmed_name(doc, (8, 15, "ACADEMY")) == (9, 15, "ACADEMY")  # “青禾工匠夜校
+    assert trimmed_name(doc, (8, 16, "ACADEMY")) == (8, 16, "ACADEMY")  # quotes paired
+    assert trimmed_name(doc, (0, 3, "PERSON")) == (0, 2, "PERSON")  # 吕国致|辞
 
 
 def test_shared_features_are_taken_from_the_doc_and_dropped(nlp: Language) -> None:

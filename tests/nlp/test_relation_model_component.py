@@ -19,7 +19,7 @@ def test_relation_model_reads_the_arguments_kg_relations_found(
         raise AssertionError("the arguments were found a second time")
 
     monkeypatch.setattr(model_component, "doc_arguments", refuse)
-    doc = nlp("由甲市总工会、乙市总工会联合主办的技能竞赛在丙公司举行。")
+    doc = nlp("由常熟市总工会、吴江区总工会联合主办的技能竞赛在青禾机械有限公司举行。")
     assert doc._.relations
     assert ARGS_KEY not in doc.user_data
 
