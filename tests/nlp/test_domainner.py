@@ -175,7 +175,7 @@ def test_screen_tells_a_cut_name_a_swallowing_person_and_a_bare_place(nlp: Langu
 
 def test_screen_tells_a_quoted_name_and_a_person_ending_like_a_title(nlp: Language) -> None:
     lexicon = nlp.get_pipe("kg_domain_ner").lexicon
-    doc = nlp.make_doc("张明师傅办起“青禾工匠夜校”。")
+    doc = nlp.make_doc("张明师傅办起“青禾焊工夜校”。")
     assert screen_name(lexicon, doc, (0, 4, "PERSON")) == "none"
     assert screen_name(lexicon, doc, (6, 14, "PROGRAMME")) == "quoted"
 
@@ -183,8 +183,8 @@ def test_screen_tells_a_quoted_name_and_a_person_ending_like_a_title(nlp: Langua
 def test_a_models_name_loses_an_unpaired_quote_and_a_persons_glued_character(
     nlp: Language,
 ) -> None:
-    doc = nlp.make_doc("吕国致辞说，办起“青禾工匠夜校”。")
-    assert trimmed_name(doc, (8, 15, "ACADEMY")) == (9, 15, "ACADEMY")  # “青禾工匠夜校
+    doc = nlp.make_doc("吕国致辞说，办起“青禾焊工夜校”。")
+    assert trimmed_name(doc, (8, 15, "ACADEMY")) == (9, 15, "ACADEMY")  # “青禾焊工夜校
     assert trimmed_name(doc, (8, 16, "ACADEMY")) == (8, 16, "ACADEMY")  # quotes paired
     assert trimmed_name(doc, (0, 3, "PERSON")) == (0, 2, "PERSON")  # 吕国致|辞
 
