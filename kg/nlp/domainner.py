@@ -394,7 +394,7 @@ def trimmed_name(doc: Doc, box: _Box) -> _Box:
     text = doc_text(doc)
     if label == "PERSON":
         end = glued_name_end(text, start, end)
-    if not _quotes_paired(text[start:end]):
+    if not _quotes_paired(text[start:end]) and end - start > 2:
         start += text[start] in OPEN_QUOTES
         end -= text[end - 1] in CLOSE_QUOTES
     return start, end, label

@@ -187,6 +187,7 @@ def test_a_models_name_loses_an_unpaired_quote_and_a_persons_glued_character(
     assert trimmed_name(doc, (8, 15, "ACADEMY")) == (9, 15, "ACADEMY")  # “青禾焊工夜校
     assert trimmed_name(doc, (8, 16, "ACADEMY")) == (8, 16, "ACADEMY")  # quotes paired
     assert trimmed_name(doc, (0, 3, "PERSON")) == (0, 2, "PERSON")  # 吕国致|辞
+    assert trimmed_name(doc, (8, 10, "ACADEMY")) == (8, 10, "ACADEMY")  # “青: never emptied
 
 
 def test_shared_features_are_taken_from_the_doc_and_dropped(nlp: Language) -> None:
