@@ -454,7 +454,8 @@ def _arbitrate(
     screened = {box: screen(box) for box in model if box not in rule_set}
     cut = [box for box, kind in screened.items() if kind == "cut"]
     quoted = {(box[0] + 1, box[1] - 1) for box, kind in screened.items() if kind == "quoted"}
-    winners = [rule for rule in rules if _rule_wins(rule, model, cut, quoted, screen)]
+    cut_chars = _covered(cut)
+    winners = [rule for rule in rules if _rule_wins(rule, model, cut_chars, quoted, screen)]
     taken = _covered(winners)
     standing = [
         box for box in model if _free(box, taken) and screened.get(box) not in ("cut", "none")
@@ -465,23 +466,19 @@ def _arbitrate(
 def _rule_wins(
     rule: _Box,
     model: Sequence[_Box],
-    cut: Sequence[_Box],
+    cut_chars: bytearray,
     quoted: set[tuple[int, int]],
     screen: Callable[[_Box], str],
 ) -> bool:
-    """Whether the rules' name ``rule`` wins over the model's names (see ``_arbitrate``)."""
+    """Whether the rules' name ``rule`` wins over the model's names (see ``_arbitrate``);
+    ``cut_chars`` covers the model's cut names (``_covered``)."""
     if screen(rule) == "cut":
         return False
     return (
-        any(_overlaps(rule, box) for box in cut)
+        not _free(rule, cut_chars)
         or rule[:2] in quoted
         or any(box != rule and box[2] == rule[2] and _inside(box, [rule]) for box in model)
     )
-
-
-def _overlaps(box: _Box, other: _Box) -> bool:
-    """True when the two boxes share a character."""
-    return box[0] < other[1] and other[0] < box[1]
 
 
 def combine(

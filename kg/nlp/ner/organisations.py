@@ -29,6 +29,7 @@ __all__ = [
     "ORG_LABELS",
     "OTHER_ORG_LABEL",
     "OUTLET_HEADS",
+    "WEB_DESKS",
     "find_acting_places",
     "find_dateline_outlets",
     "find_government_words",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from kg.nlp.ner.organisations import OUTLET_HEADS, is_web_desk
+from kg.nlp.ner.organisations import OUTLET_HEADS, WEB_DESKS, is_web_desk
 
 __all__ = ["REPORTER_CONFIDENCE", "is_outlet", "line_around", "reporter_window"]
 
@@ -27,7 +27,7 @@ _NAMES_END = re.compile(r"通讯员|实习生|报道|摄|文[\s　]|[）)\n。�
 _NAMES_REACH = 20
 # What may stand before a byline's outlet on its line: marks, or an outlet's or web desk's
 # dateline and its bracket (中工网讯（工人日报-中工网记者 某某）, 本报3月5日讯（某日报记者 某某）).
-_OPENING_OUTLETS = "|".join(map(re.escape, (*OUTLET_HEADS, "网", "客户端")))
+_OPENING_OUTLETS = "|".join(map(re.escape, (*OUTLET_HEADS, *WEB_DESKS)))
 _LINE_OPENING = re.compile(
     rf"[\s　*#【]*(?:[\u4e00-\u9fff]{{0,10}}(?:{_OPENING_OUTLETS})"
     r"[\u4e00-\u9fff]{0,4}[\d月日]*[讯电][（(])?"
