@@ -78,6 +78,12 @@ _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 # Lines narrower than 5 on average are a list (of names, say), not a column.
 _COLUMN_MAX_WIDTH = 40.0
 _COLUMN_MIN_WIDTH = 5.0
+# A block is wrapped when 70% of its lines end mid-sentence and 75% are of similar width, or
+# when 80% end mid-sentence whatever their widths (a ragged column): a paragraph a line ends
+# most lines with a sentence end.
+_SIMILAR_SHARE = 0.75
+_OPEN_SHARE = 0.7
+_RAGGED_OPEN_SHARE = 0.8
 _SENTENCE_END = frozenset("。！？!?…．.")
 # Closing quotes, brackets and bold markers that may follow the last punctuation of a line.
 CLOSING_MARKS = "”’」』)）】》\"'*"
@@ -681,9 +687,10 @@ def _joined_breaks(raw: str, lines: list[_Line]) -> set[int]:
     Blocks are runs of non-blank lines that are not markdown structure (headings, lists,
     quotes, tables, ■ author lines). A block of three or more lines is a column when half its
     breaks carry the OCR's two trailing spaces, or when four or more short lines of similar
-    width mostly end mid-sentence. When most blocks of three or more lines are columns the
-    document is column-style, and all its blocks of short lines are joined (a three-line
-    paragraph, a two-line kicker, a credit); one-paragraph-per-line text is left alone.
+    width mostly end mid-sentence (or nearly all do, whatever their widths). When most blocks
+    of three or more lines are columns the document is column-style, and all its blocks of
+    short lines are joined (a three-line paragraph, a two-line kicker, a credit);
+    one-paragraph-per-line text is left alone.
     """
     blocks = [block for block in _blocks(raw, lines) if len(block) >= 2]
     strong = [_is_column_block(raw, lines, block) for block in blocks]
@@ -744,7 +751,9 @@ def _is_marked(inner: list[str]) -> bool:
 
 
 def _looks_wrapped(inner: list[str]) -> bool:
-    """Tell whether lines are short, of similar width, and mostly end mid-sentence."""
+    """Tell whether lines are short and mostly end mid-sentence, and either of similar width or
+    nearly all open-ended: a ragged column, whose OCR broke lines at varying widths (8 to 18
+    characters) and inside names (哈尔滨市|总工会)."""
     contents = [line.rstrip(_TRAILING_SPACE) for line in inner]
     widths = [text_width(content) for content in contents]
     median = statistics.median(widths)
@@ -753,7 +762,9 @@ def _looks_wrapped(inner: list[str]) -> bool:
     tolerance = max(2.0, 0.25 * median)
     similar = sum(abs(width - median) <= tolerance for width in widths)
     open_ended = sum(not ends_sentence(content) for content in contents)
-    return similar >= 0.75 * len(widths) and open_ended >= 0.7 * len(widths)
+    if similar >= _SIMILAR_SHARE * len(widths):
+        return open_ended >= _OPEN_SHARE * len(widths)
+    return open_ended >= _RAGGED_OPEN_SHARE * len(widths)
 
 
 def text_width(text: str) -> float:

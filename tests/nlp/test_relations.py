@@ -65,6 +65,28 @@ def test_relations_workplace_of_titled_person(nlp):
     assert ("吕国梁", "WORKS_AT", "青禾机械股份有限公司") in found
 
 
+def by_rule(nlp, text, rule):
+    return {
+        (r.head.split(":")[1], r.tail.split(":")[1])
+        for r in nlp(text)._.relations
+        if r.rule == rule
+    }
+
+
+def test_relations_a_chain_of_posts_at_two_bodies_gives_a_fact_for_each(nlp):
+    text = "据青山市人大常委会副主任，青山市总工会党组书记、主席王小明介绍，学院已开班。"
+    assert by_rule(nlp, text, "employer_title_person") == {("王小明", "青山市人大常委会")}
+    assert by_rule(nlp, text, "title_leads") == {("王小明", "青山市总工会")}
+
+
+def test_relations_a_chain_of_posts_ends_at_another_person(nlp):
+    text = "省总工会副主席李华，市总工会一级调研员赵一平出席。"
+    assert by_rule(nlp, text, "employer_title_person") == {
+        ("李华", "省总工会"),
+        ("赵一平", "市总工会"),
+    }
+
+
 def test_relations_passive_hosts_and_continued_co_hosts(nlp):
     text = (
         "2024年常熟市钳工职业技能竞赛近日落幕。"

@@ -504,6 +504,17 @@ def test_normalise_joins_columns_recognised_by_shape_without_trailing_spaces() -
     assert text == normalise(COLUMN_TEXT)[0]
 
 
+def test_normalise_joins_a_ragged_column_broken_inside_names() -> None:
+    ragged = (
+        "出席仪式的有：市人大常委会副\n"
+        "主任、青山市总工会主席王\n"
+        "小明，青山区\n"
+        "委副书记赵一平，主持仪式的是青山市\n"
+        "总工会常务副主席李华。\n"
+    )
+    assert normalise(ragged)[0] == unicodedata.normalize("NFKC", ragged.replace("\n", "", 4))
+
+
 def test_normalise_leaves_one_paragraph_per_line_text_alone() -> None:
     assert normalise(ONE_PARAGRAPH_PER_LINE)[0] == unicodedata.normalize(
         "NFKC", ONE_PARAGRAPH_PER_LINE

@@ -21,6 +21,7 @@ __all__ = [
     "HAN",
     "JOINT_JOINERS",
     "LIST_JOINERS",
+    "TITLE_ENDINGS",
     "Arg",
     "Args",
     "Sentence",
@@ -70,7 +71,7 @@ _ETC = marker("etc")
 _MODIFIER = re.escape(marker("modifier"))
 _POSSESSIVE_STOPS = _characters("relation_possessive_gap_stops")
 _TITLE_STOPS = _characters("relation_title_gap_stops")
-_TITLE_ENDINGS = _characters("relation_title_endings")
+TITLE_ENDINGS = _characters("relation_title_endings")
 _AGENT_GAP_WORDS = one_of(word_list("relation_agent_gap_words"))
 # Between a possessor and the name it qualifies (X公司装配车间的Y): nouns, no verb or preposition.
 _POSSESSIVE_GAP = rf"[^，,。{_POSSESSIVE_STOPS}]{{0,6}}{_MODIFIER}"
@@ -78,7 +79,7 @@ _POSSESSIVE_GAP = rf"[^，,。{_POSSESSIVE_STOPS}]{{0,6}}{_MODIFIER}"
 _MODIFIER_GAP = rf"[^，,。；;：:“”]{{0,8}}{_MODIFIER}"
 # A job title between an employer and a person (数控车间班组长, 快递员, 技术副总): no verb, and it
 # ends like a title does.
-_TITLE_GAP = rf"[^，,。、{_TITLE_STOPS}]{{0,9}}[{_TITLE_ENDINGS}]"
+_TITLE_GAP = rf"[^，,。、{_TITLE_STOPS}]{{0,9}}[{TITLE_ENDINGS}]"
 # What may stand between an agent and its verb: a caption's position (（左）), aspect and manner
 # words (将, 正, 还, 共同).
 _AGENT_GAP = rf"(?:[（(][^（）()]{{1,4}}[）)])?(?:{_AGENT_GAP_WORDS})?"

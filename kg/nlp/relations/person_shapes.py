@@ -15,6 +15,7 @@ from kg.nlp.lexicon import load_lexicon
 from kg.nlp.relations.clauses import (
     HAN,
     LIST_JOINERS,
+    TITLE_ENDINGS,
     Arg,
     Args,
     Sentence,
@@ -57,6 +58,8 @@ _AWARD_WORDS = f"(?:{one_of(word_list('relation_award_words'))})"
 _AWARDS = re.compile(rf"{_AWARD_WORDS}$")
 _ANY_AWARD = re.compile(_AWARD_WORDS)
 _HONOUR_SUFFIX = re.compile(rf"(?:{one_of(word_list('relation_honour_suffixes'))})$")
+# One body's posts, closed before the next body of a chain: 副主任， 党组副书记、副主任，
+_CHAIN_LINK = re.compile(rf"({HAN}{{1,10}}(?:、{HAN}{{1,10}})*[{TITLE_ENDINGS}])[，,、]")
 _QUOTED_HONOUR = re.compile(r"[“「](.+)[”」]")
 _QUOTE_MARKS = "“”「」"
 _OPENING_QUOTES = "“「"
@@ -78,8 +81,8 @@ _TITLE_LABELS = {
 
 def org_title_person(sentence: Sentence, pattern: TitlePattern) -> Iterator[ShapeMatch]:
     """ORG (的)(job title) PERSON: 某公司焊工组长某某, 来自某银行的参赛选手某某, 工会主席某某;
-    a chain of one body's posts (党组书记、常务副主席某某) leads it when one post does."""
-    leading = pattern.leading_titles
+    a chain of one body's posts (党组书记、常务副主席某某) leads it when one post does, and
+    the chains of bodies before it give a fact each (某人大常委会副主任，某总工会主席某某)."""
     for person in sentence.typed(pattern.head):
         before = [o for o in sentence.typed(pattern.tail) if o.end <= person.start]
         if not before:
@@ -95,13 +98,35 @@ def org_title_person(sentence: Sentence, pattern: TitlePattern) -> Iterator[Shap
         if title.startswith(_NOT_A_TITLE) or title.endswith(_SCHOOLING):
             continue  # 某分院由某某授课, 从某学院毕业的某某: no job title
         title = title.lstrip(_MODIFIER)
-        chain = title.split("、")  # 党组书记、常务副主席: one body's posts
-        if pattern.title_endings:
-            fits = chain[-1].endswith(pattern.title_endings)
-        else:
-            fits = any(post in leading for post in chain) == (pattern.type == "LEADS")
-        if fits:
-            yield ShapeMatch(person, org, (title,))
+        for body, posts in [(org, title), *_earlier_posts(sentence, org)]:
+            if body.label in pattern.tail and _fits(posts, pattern):
+                yield ShapeMatch(person, body, (posts,))
+
+
+def _fits(title: str, pattern: TitlePattern) -> bool:
+    """Whether a chain of one body's posts (党组书记、常务副主席) gives ``pattern``'s relation:
+    a teaching post's ending, or a head's post for LEADS and none for WORKS_AT."""
+    chain = title.split("、")
+    if pattern.title_endings:
+        return chain[-1].endswith(pattern.title_endings)
+    return any(post in pattern.leading_titles for post in chain) == (pattern.type == "LEADS")
+
+
+def _earlier_posts(sentence: Sentence, org: Arg) -> Iterator[tuple[Arg, str]]:
+    """The bodies and posts that open a person's chain before ``org``'s posts, one body's posts
+    closed by a comma or 、 (长春市人大常委会副主任，市总工会党组书记、主席某某): the person
+    holds a post at each. Nothing else may stand between: another person ends the chain."""
+    earlier = [a for a in sentence.args if a.end <= org.start]
+    right = org
+    while earlier:
+        body = earlier.pop()
+        if body.label == "PERSON" or body.reference:
+            return
+        link = _CHAIN_LINK.fullmatch(sentence.between(body.end, right.start))
+        if link is None or link.group(1).startswith(_NOT_A_TITLE):
+            return
+        yield body, link.group(1)
+        right = body
 
 
 def appointed(sentence: Sentence, pattern: AppointmentPattern) -> Iterator[ShapeMatch]:
