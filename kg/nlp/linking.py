@@ -2,7 +2,8 @@
 
 Each mention's ``Span.kb_id_`` becomes its entity's key ``LABEL:canonical name``. Mentions are
 one entity when the text defines one as the other (“……（以下简称‘X’）”), when one is a short
-form of the other (青禾机械公司 of a longer company name, 苏州吴江工会 of 苏州市吴江区总工会), or
+form of the other (青禾机械公司 of a longer company name, 苏州吴江工会 of 苏州市吴江区总工会), when
+one is the core a company is named again by (青禾汽车 of 重庆青禾汽车股份有限公司), or
 when a level-only form (县总工会) names the body of that level the article is about. The canonical
 name is the fullest form (ANNOTATION.md); a level-only form in a list that shares its prefix
 (X县委人才办、县总工会) is rebuilt with the prefix (X县总工会).
@@ -47,6 +48,8 @@ _GROUPED_LABELS = frozenset(ORG_LABELS) | {"PROGRAMME"}
 # Last characters of division names (省市区县), dropped to compare places by their short form.
 _DIVISION_ENDINGS = "".join(word_list("division_endings"))
 _LEVELS_LONGEST_FIRST = sorted(BODY_LEVELS, key=len, reverse=True)  # 自治区 before 区
+_COMPANY_ENDINGS = sorted(word_list("company_name_endings"), key=len, reverse=True)
+_CORE_LENGTH = 3  # the least characters of a company's core form: 两字 cores are common words
 
 
 @dataclass
@@ -162,6 +165,8 @@ class Linker:
             )
             if owner is not None:
                 aliases.setdefault(brand, owner)
+        for core, owner in self.company_cores(doc, spans).items():
+            aliases.setdefault(core, owner)
         taken = [(s.start_char, s.end_char) for s in spans]
         for alias, owner in aliases.items():
             for match in re.finditer(re.escape(alias), text):
@@ -173,6 +178,56 @@ class Linker:
                     spans.append(span)
                     taken.append((start, end))
         return aliases
+
+    def company_cores(self, doc: Doc, spans: list[Span]) -> dict[str, Span]:
+        """The core forms a report names a company by after its full name (重庆某某汽车股份有限公司
+        … 某某汽车): its name without the leading places and the legal ending, and each shorter
+        form of that core ending at a word's end (at least ``_CORE_LENGTH`` characters, no
+        place or generic word). A form two companies of the Doc share is left out."""
+        text = doc_text(doc)
+        owners: dict[str, set[str]] = {}
+        spans_of: dict[str, Span] = {}
+        word_ends = {token.idx + len(token.text) for token in doc}
+        for span in spans:
+            if span.label_ != "ENTERPRISE":
+                continue
+            name = _span_text(text, span)
+            ending = next((e for e in _COMPANY_ENDINGS if name.endswith(e)), None)
+            if ending is None:
+                continue
+            stem_end = span.start_char + len(name) - len(ending)
+            for start in self.core_starts(text, span.start_char, stem_end):
+                for end in range(start + _CORE_LENGTH, stem_end + 1):
+                    form = text[start:end]
+                    if end in word_ends and not self.is_common(form):
+                        owners.setdefault(form, set()).add(name)
+                        spans_of[form] = span
+        return {form: spans_of[form] for form, names in owners.items() if len(names) == 1}
+
+    def core_starts(self, text: str, start: int, end: int) -> list[int]:
+        """Where a company's core may begin in ``text[start:end]``: after each of its leading
+        places, since a core may open with a word that is also a place's name (a 某县汽车 of
+        重庆某县汽车股份有限公司 is read after 重庆 as well as after 某县)."""
+        starts: list[int] = []
+        at = start
+        while True:
+            place = next(
+                (
+                    n
+                    for n in range(min(end - at, 7), 1, -1)
+                    if text[at : at + n] in self.parts.lexicon.places
+                ),
+                0,
+            )
+            if not place:
+                return starts or [start]
+            at += place
+            starts.append(at)
+
+    def is_common(self, form: str) -> bool:
+        """Whether ``form`` is a place or a generic word rather than a company's own core."""
+        lexicon = self.parts.lexicon
+        return form in lexicon.places or form in lexicon.generic_words
 
     def resolve_level_form(self, doc: Doc, span: Span, named: list[Span]) -> str | None:
         """Canonical name of a 县总工会-like form: rebuilt from a shared prefix, or a named body."""

@@ -17,6 +17,16 @@ def test_linker_maps_short_form_to_full_company(nlp):
     assert "白鹭精工公司" in found["ENTERPRISE:苏州白鹭精工股份有限公司"]
 
 
+def test_linker_finds_a_company_named_again_by_its_core(nlp):
+    found = entities(nlp, "重庆白鹭精工汽车股份有限公司举办比武。白鹭精工汽车焊工李华夺冠。")
+    assert "白鹭精工汽车" in found["ENTERPRISE:重庆白鹭精工汽车股份有限公司"]
+
+
+def test_linker_leaves_a_core_two_companies_share(nlp):
+    text = "苏州白鹭精工机械有限公司和白鹭精工汽车有限公司签约。白鹭精工的职工参加培训。"
+    assert not any("白鹭精工" in mentions for mentions in entities(nlp, text).values())
+
+
 def test_linker_resolves_level_form_to_article_body(nlp):
     found = entities(nlp, "苏州市吴江区总工会开展调研。区总工会表示将继续推进。")
     assert found["UNION:苏州市吴江区总工会"] == ["区总工会", "苏州市吴江区总工会"]
