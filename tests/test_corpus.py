@@ -130,6 +130,22 @@ def test_a_name_missing_from_the_text_is_a_problem(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "problems"),
+    [("青山市人社局", 0), ("白鹭市人社局", 1)],  # rebuilt with the list's place; a place unwritten
+)
+def test_a_level_form_rebuilt_with_its_lists_place_may_be_canonical(
+    tmp_path: Path, name: str, problems: int
+) -> None:
+    text = PAGE + "比赛由青山市教委、市人社局联合主办。\n"
+    gold = gold_record("p.txt")
+    gold["entities"].append(
+        {"id": "G1", "type": "GOVERNMENT", "name": name, "aliases": ["市人社局"]}
+    )
+    root = write_corpus(tmp_path / "c", [manifest_line("p.txt")], {"p.txt": text}, {"p.json": gold})
+    assert len(corpus_problems(load_corpus(root))) == problems
+
+
 def test_evidence_naming_an_end_by_a_pronoun_needs_a_reference(tmp_path: Path) -> None:
     said = {"head": "E4", "type": "TRAINED", "tail": "E5", "evidence": "他说，师傅带徒弟要有耐心。"}
     gold = gold_record("p.txt", [said])

@@ -270,3 +270,18 @@ def test_the_unions_of_a_province_or_the_country_as_a_whole_are_no_body():
     assert ("青禾机械有限公司工会", "UNION") in named(
         text, find_organisations(LEXICON, HEADS, text)
     )
+
+
+def test_a_company_after_a_preposition_that_opens_a_county_name_starts_after_it():
+    # 从江 is a county, but here 从 governs the company's name
+    text = words("毕业", "后", "从", "江西", "白鹭", "光电", "有限公司", "起步", "。")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("江西白鹭光电有限公司", "ENTERPRISE")
+    }
+
+
+def test_a_particle_between_single_characters_is_no_part_of_a_name():
+    text = words("一等奖", "归", "了", "白鹭", "物流", "分公司", "的", "李华", "。")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("白鹭物流分公司", "ENTERPRISE")
+    }

@@ -122,8 +122,11 @@ def expand_left(
         ):
             # 以施|慕远…工作室, 课由青|禾…公司: jieba joined a function word to the name
             start = word_start + name_start_in_glued_word(lexicon, word)
-            if _place_across(lexicon, text, word_start, word_start + len(word)):
+            if word not in _STOP_PREFIX_CHARS and _place_across(
+                lexicon, text, word_start, word_start + len(word)
+            ):
                 start = word_start  # 上|海安…公司: jieba cut the place 上海 the name opens with
+            # (but 从|江西…公司 opens after 从, though 从江 is a county too)
             break  # “夏送清凉”慰问活动: a verb between a quoted name and its head belongs
         if quoted and _is_verb(lexicon, word):
             break  # left of a quoted name only nouns qualify it (产业工人“匠心贷”)
@@ -184,6 +187,7 @@ def _inside_unknown_word(lexicon: Lexicon, words: Words, i: int) -> bool:
         and is_cjk(before)
         and is_cjk(words.words[i])
         and words.words[i] not in _STOP_PREFIX_CHARS  # 可|由|拱墅区: 由 governs, it is no name
+        and not lexicon.word_tags.get(words.words[i], "").startswith("u")  # 归|了|某某: a particle
         and before not in lexicon.stopwords
         and lexicon.word_tags.get(before) not in STOP_TAGS
         and is_cjk(after[0])
