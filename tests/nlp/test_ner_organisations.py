@@ -285,3 +285,13 @@ def test_a_particle_between_single_characters_is_no_part_of_a_name():
     assert named(text, find_organisations(LEXICON, HEADS, text)) == {
         ("白鹭物流分公司", "ENTERPRISE")
     }
+
+
+def test_a_place_before_the_post_of_its_head_acts_as_its_government():
+    text = words("到场", "的", "有", "咸宁市", "副市长", "李华", "。")
+    assert named(text, find_acting_places(LEXICON, text)) == {("咸宁市", "GOVERNMENT")}
+
+
+def test_a_place_before_other_words_is_no_body():
+    text = words("到场", "的", "有", "咸宁市", "劳模", "李华", "。")
+    assert not list(find_acting_places(LEXICON, text))

@@ -87,6 +87,11 @@ def test_relations_a_chain_of_posts_ends_at_another_person(nlp):
     }
 
 
+def test_relations_the_head_of_a_place_leads_it_and_a_deputy_works_there(nlp):
+    found = facts(nlp, "到场的还有咸宁市市长王小明、咸宁市副市长李华。")
+    assert {("王小明", "LEADS", "咸宁市"), ("李华", "WORKS_AT", "咸宁市")} <= found
+
+
 def test_relations_passive_hosts_and_continued_co_hosts(nlp):
     text = (
         "2024年常熟市钳工职业技能竞赛近日落幕。"

@@ -109,6 +109,7 @@ _PLACE_ACTION = re.compile(
     rf"(?:{_acting_place_words('partner')})[^，,。；]{{2,30}}?(?:{_acting_place_words('jointly')})"
     rf"|(?:{_acting_place_words('timing')})?(?:{_acting_place_words('action')})"
 )
+_PLACE_HEAD_TITLE = re.compile("|".join(map(re.escape, word_list("place_head_titles"))))
 _CLAUSE_MARKS = (
     "，,。；;：:、\n "  # a place after one of these (or a word before it) opens a clause
 )
@@ -312,17 +313,22 @@ def _with_level(words: Words, start: int) -> int:
 
 
 def find_acting_places(lexicon: Lexicon, words: Words) -> Iterator[NameSpan]:
-    """A city, county or province acting as a body (湖州市与某集团共同出资, 温州市召开):
-    the place stands at a clause's start and a verb of action follows (ANNOTATION.md)."""
+    """A city, county or province acting as a body (ANNOTATION.md): at a clause's start with a
+    verb of action after it (湖州市与某集团共同出资, 温州市召开), or anywhere with the post of its
+    head or deputy after it (某某市副市长某某: the place stands for its government)."""
     text = words.text
     for word, start in zip(words.words, words.starts, strict=True):
         if word not in lexicon.place_levels or not word.endswith(_DIVISION_ENDINGS):
             continue
+        end = start + len(word)
+        if _PLACE_HEAD_TITLE.match(text, end):
+            yield NameSpan(start, end, "GOVERNMENT", "place_head")
+            continue
         before = text[start - 1] if start else ""
         if before and before not in _CLAUSE_MARKS and before not in _BEFORE_ACTING_PLACE:
             continue
-        if _PLACE_ACTION.match(text, start + len(word)):
-            yield NameSpan(start, start + len(word), "GOVERNMENT", "acting_place")
+        if _PLACE_ACTION.match(text, end):
+            yield NameSpan(start, end, "GOVERNMENT", "acting_place")
 
 
 def other_organisations(
