@@ -403,8 +403,8 @@ def trimmed_name(doc: Doc, box: _Box) -> _Box:
 def screen_name(lexicon: Lexicon, doc: Doc, box: _Box) -> str:
     """What ``_arbitrate`` asks of a name: ``"cut"`` when an edge falls inside a jieba word or a
     person opens inside a dictionary word (席|某某 of 主席某某), ``"quoted"`` when quotes enclose
-    it (“某某夜校”), ``"none"`` for no name (a bare place, a person ending like a title), else
-    ``""``."""
+    it (“某某夜校”), ``"none"`` for no name (a bare place, a person ending like a title, a head
+    noun alone), else ``""``."""
     start, end, label = box
     text = doc_text(doc)
     name = text[start:end]
@@ -416,7 +416,15 @@ def screen_name(lexicon: Lexicon, doc: Doc, box: _Box) -> str:
         return "quoted"
     if is_place(lexicon, name) or (label == "PERSON" and not could_be_name(lexicon, name)):
         return "none"
+    if label != "PERSON" and _is_head_alone(doc, start, end):
+        return "none"  # 有限公司 after a line break cut the company's name: a head names nothing
     return ""
+
+
+def _is_head_alone(doc: Doc, start: int, end: int) -> bool:
+    """True when ``doc``'s text between ``start`` and ``end`` is one word, a head noun."""
+    span = doc.char_span(start, end)
+    return span is not None and len(span) == 1 and _ends_in_head(doc, start, end)
 
 
 def _covered(boxes: Iterable[_Box]) -> bytearray:

@@ -180,6 +180,13 @@ def test_screen_tells_a_quoted_name_and_a_person_ending_like_a_title(nlp: Langua
     assert screen_name(lexicon, doc, (6, 14, "PROGRAMME")) == "quoted"
 
 
+def test_screen_tells_a_head_noun_alone_from_a_company(nlp: Language) -> None:
+    lexicon = nlp.get_pipe("kg_domain_ner").lexicon
+    doc = nlp.make_doc("青禾焊接\n\n有限公司的选手获金奖。")
+    assert screen_name(lexicon, doc, (6, 10, "ENTERPRISE")) == "none"  # 有限公司 after a break
+    assert screen_name(lexicon, doc, (0, 4, "ENTERPRISE")) == ""
+
+
 def test_a_models_name_loses_an_unpaired_quote_and_a_persons_glued_character(
     nlp: Language,
 ) -> None:
