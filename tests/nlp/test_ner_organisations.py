@@ -3,6 +3,7 @@ places (texts written by us, words given as jieba cuts them)."""
 
 from __future__ import annotations
 
+import pytest
 from ner_inputs import HEADS, LEXICON, words
 
 from kg.nlp.ner.name_words import NameSpan, Words
@@ -272,19 +273,21 @@ def test_the_unions_of_a_province_or_the_country_as_a_whole_are_no_body():
     )
 
 
-def test_a_company_after_a_preposition_that_opens_a_county_name_starts_after_it():
-    # 从江 is a county, but here 从 governs the company's name
-    text = words("毕业", "后", "从", "江西", "白鹭", "光电", "有限公司", "起步", "。")
-    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
-        ("江西白鹭光电有限公司", "ENTERPRISE")
-    }
-
-
-def test_a_particle_between_single_characters_is_no_part_of_a_name():
-    text = words("一等奖", "归", "了", "白鹭", "物流", "分公司", "的", "李华", "。")
-    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
-        ("白鹭物流分公司", "ENTERPRISE")
-    }
+@pytest.mark.parametrize(
+    ("cut", "name"),
+    [
+        # 从江 is a county, but here 从 governs the company's name
+        (
+            ("毕业", "后", "从", "江西", "白鹭", "光电", "有限公司", "起步", "。"),
+            "江西白鹭光电有限公司",
+        ),
+        # a particle between single characters is no part of a word jieba split
+        (("一等奖", "归", "了", "白鹭", "物流", "分公司", "的", "李华", "。"), "白鹭物流分公司"),
+    ],
+)
+def test_a_function_character_before_a_company_is_no_part_of_its_name(cut, name):
+    text = words(*cut)
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {(name, "ENTERPRISE")}
 
 
 def test_a_place_before_the_post_of_its_head_acts_as_its_government():
