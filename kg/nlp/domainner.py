@@ -346,8 +346,7 @@ def _reads_as_name(lexicon: Lexicon, doc: Doc, box: _Box) -> bool:
     if label == "UNION" and _level_forms().fullmatch(name):
         return True  # 市总工会: a level's union, named by its level alone
     if label == "ENTERPRISE":  # a head alone (有限公司) names no company
-        span = doc.char_span(start, end)
-        return span is None or len(span) > 1 or not _ends_in_head(doc, start, end)
+        return not _is_head_alone(doc, start, end)
     if label not in _NEED_DISTINCTIVE | {"UNION"}:
         return True
     span = doc.char_span(start, end)

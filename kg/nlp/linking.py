@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from spacy.language import Language
@@ -86,6 +87,12 @@ class NameParts:
 
     def places(self, name: str) -> tuple[list[str], str]:
         """Leading places of ``name`` by their short form, and the rest of the name."""
+        found = self.leading_places(name)
+        rest = name[sum(map(len, found)) :]
+        return [place.rstrip(_DIVISION_ENDINGS) for place in found], rest
+
+    def leading_places(self, name: str) -> list[str]:
+        """The places ``name`` opens with, as written, longest match first (重庆, 某县)."""
         found: list[str] = []
         rest = name
         while True:
@@ -98,8 +105,8 @@ class NameParts:
                 None,
             )
             if match is None:
-                return found, rest
-            found.append(match.rstrip(_DIVISION_ENDINGS))
+                return found
+            found.append(match)
             rest = rest[len(match) :]
 
     def is_short_form(self, short: str, long: str, label: str) -> bool:
@@ -196,33 +203,17 @@ class Linker:
             if ending is None:
                 continue
             stem_end = span.start_char + len(name) - len(ending)
-            for start in self.core_starts(text, span.start_char, stem_end):
+            places = self.parts.leading_places(name[: -len(ending)])
+            # a core may open with a word that is also a place's name (某县汽车 of
+            # 重庆某县汽车股份有限公司): it is read after each leading place
+            starts = list(accumulate(map(len, places), initial=span.start_char))[1:]
+            for start in starts or [span.start_char]:
                 for end in range(start + _CORE_LENGTH, stem_end + 1):
                     form = text[start:end]
                     if end in word_ends and not self.is_common(form):
                         owners.setdefault(form, set()).add(name)
                         spans_of[form] = span
         return {form: spans_of[form] for form, names in owners.items() if len(names) == 1}
-
-    def core_starts(self, text: str, start: int, end: int) -> list[int]:
-        """Where a company's core may begin in ``text[start:end]``: after each of its leading
-        places, since a core may open with a word that is also a place's name (a 某县汽车 of
-        重庆某县汽车股份有限公司 is read after 重庆 as well as after 某县)."""
-        starts: list[int] = []
-        at = start
-        while True:
-            place = next(
-                (
-                    n
-                    for n in range(min(end - at, 7), 1, -1)
-                    if text[at : at + n] in self.parts.lexicon.places
-                ),
-                0,
-            )
-            if not place:
-                return starts or [start]
-            at += place
-            starts.append(at)
 
     def is_common(self, form: str) -> bool:
         """Whether ``form`` is a place or a generic word rather than a company's own core."""
