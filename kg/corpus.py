@@ -245,10 +245,12 @@ def _entity_problems(
 def _rebuilt(name: str, aliases: Sequence[str], flat_text: str) -> bool:
     """Whether ``name`` is one of its written ``aliases``, a level form (市人社局), rebuilt with
     the place a list's first item opens with (重庆市教委、市人社局 → 重庆市人社局): ANNOTATION.md
-    makes such a name canonical though the text never writes it whole."""
+    makes such a name canonical though the text never writes it whole. The level is read in
+    Simplified characters, so a Traditional list (內蒙古自治區教育廳、區人社廳) is rebuilt too."""
     for alias in aliases:
-        level = next((word for word in _BODY_LEVELS if alias.startswith(word)), "")
-        place = name[: len(name) - len(alias)] + level
+        simplified = to_simplified(alias)
+        level = next((word for word in _BODY_LEVELS if simplified.startswith(word)), "")
+        place = name[: len(name) - len(alias)] + alias[: len(level)]
         if (
             level
             and len(name) > len(alias)

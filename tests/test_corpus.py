@@ -131,17 +131,19 @@ def test_a_name_missing_from_the_text_is_a_problem(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "problems"),
-    [("青山市人社局", 0), ("白鹭市人社局", 1)],  # rebuilt with the list's place; a place unwritten
+    ("listed", "name", "alias", "problems"),
+    [
+        ("青山市教委、市人社局", "青山市人社局", "市人社局", 0),  # rebuilt with the list's place
+        ("青山市教委、市人社局", "白鹭市人社局", "市人社局", 1),  # a place the text never writes
+        ("青山自治區教委、區人社廳", "青山自治區人社廳", "區人社廳", 0),  # in Traditional
+    ],
 )
 def test_a_level_form_rebuilt_with_its_lists_place_may_be_canonical(
-    tmp_path: Path, name: str, problems: int
+    tmp_path: Path, listed: str, name: str, alias: str, problems: int
 ) -> None:
-    text = PAGE + "比赛由青山市教委、市人社局联合主办。\n"
+    text = PAGE + f"比赛由{listed}联合主办。\n"
     gold = gold_record("p.txt")
-    gold["entities"].append(
-        {"id": "G1", "type": "GOVERNMENT", "name": name, "aliases": ["市人社局"]}
-    )
+    gold["entities"].append({"id": "G1", "type": "GOVERNMENT", "name": name, "aliases": [alias]})
     root = write_corpus(tmp_path / "c", [manifest_line("p.txt")], {"p.txt": text}, {"p.json": gold})
     assert len(corpus_problems(load_corpus(root))) == problems
 
