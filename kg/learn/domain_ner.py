@@ -28,6 +28,7 @@ from kg.nlp.domainner import (
     DOMAIN_LABELS,
     domain_features,
     head_classes,
+    quoted_spans,
     rule_view,
     save_domain_model,
 )
@@ -96,7 +97,8 @@ def sequences(
         ids = domain_features(codes, doc_words(doc), classes, heads, view, shared)
         columns = (ids & mask).T.astype(str).tolist()
         labels = bioes(len(codes), article.mentions)
-        starts, lengths = clauses(codes, [(m.start, m.end) for m in article.mentions])
+        whole = [(m.start, m.end) for m in article.mentions] + quoted_spans(codes)
+        starts, lengths = clauses(codes, whole)
         for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
             yield columns[start : start + length], labels[start : start + length]
 

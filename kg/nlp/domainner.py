@@ -73,7 +73,7 @@ from kg.nlp.statner import (
 )
 from kg.nlp.tokenizer import doc_text
 from kg.snapshot import Arrays, snapshot
-from kg.wordlists import word_list
+from kg.wordlists import word_list, word_table
 
 __all__ = [
     "DOMAIN_LABELS",
@@ -90,6 +90,7 @@ __all__ = [
     "head_classes",
     "load_domain_model",
     "make_domain_entity_recogniser",
+    "quoted_spans",
     "rule_view",
     "save_domain_model",
     "screen_name",
@@ -106,12 +107,33 @@ _RULE_LABELS = (*ENTITY_TYPES, "ORG")
 # Types whose names fill adds only with a distinctive word (a place, a proper noun, a new word).
 _NEED_DISTINCTIVE = frozenset({"ACADEMY", "ALLIANCE", "PROGRAMME"})
 _GOVERNMENT_ENDINGS = word_list("government_name_endings")
+# Bare kind nouns (联合体, 学院, 公司): words that refer back to a body (kg_coref), never its name.
+_KIND_NOUNS = frozenset(row[0] for row in word_table("coref_kind_nouns"))
 _FIRST_TEMPLATE = 32  # after kg_stat_ner's templates (18 of them)
 _TAGS = "BIES"
 _SHIFT = np.uint64(21)
 
 _Ids = npt.NDArray[np.uint64]
 _Box = tuple[int, int, str]
+# A quotation no longer than this is one clause: “抓关键、解难题、促发展”劳动竞赛 is one name.
+_QUOTE_REACH = 40
+_OPENS = np.array([ord(c) for c in "“「《"], dtype=np.int64)
+_CLOSES = np.array([ord(c) for c in "”」》"], dtype=np.int64)
+
+
+def quoted_spans(codes: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """``[start, end)`` of each quotation (“…”, 「…」, 《…》) of at most ``_QUOTE_REACH``
+    characters with no other opening mark inside: the spans the CRF's clauses keep whole."""
+    opens = np.flatnonzero(np.isin(codes, _OPENS))
+    closes = np.flatnonzero(np.isin(codes, _CLOSES))
+    if not len(opens) or not len(closes):
+        return []
+    after = np.searchsorted(closes, opens)  # the first closing mark after each opening one
+    found = after < len(closes)
+    opens, ends = opens[found], closes[after[found]] + 1
+    next_open = np.append(opens[1:], len(codes))
+    keep = (ends - opens <= _QUOTE_REACH) & (ends <= next_open)
+    return list(zip(opens[keep].tolist(), ends[keep].tolist(), strict=True))
 
 
 def _tag_codes(n: int, names: Iterable[tuple[int, int, str]], labels: Sequence[str]) -> _Ids:
@@ -239,8 +261,9 @@ class DomainModel:
     def find_each(self, ids: Sequence[_Ids], codes: Sequence[Any]) -> list[list[TaggedName]]:
         """Decode several texts (their feature ids and code points) in one Viterbi.
 
-        A clause where no character's own best label is a name's is left all O without
-        decoding: most clauses name nothing, and Viterbi over 33 labels is the dearest step.
+        A quotation is never cut (``quoted_spans``). A clause where no character's own best
+        label is a name's is left all O without decoding: most clauses name nothing, and
+        Viterbi over 33 labels is the dearest step.
         """
         sizes = np.array([len(c) for c in codes], dtype=np.int64)
         begins = np.cumsum(sizes) - sizes
@@ -248,7 +271,7 @@ class DomainModel:
         for text_ids, text_codes, begin in zip(ids, codes, begins.tolist(), strict=True):
             if len(text_codes):
                 rows.append(text_ids)
-                clause_starts, clause_lengths = clauses(text_codes)
+                clause_starts, clause_lengths = clauses(text_codes, quoted_spans(text_codes))
                 starts.append(clause_starts + begin)
                 lengths.append(clause_lengths)
         if not starts:
@@ -415,7 +438,7 @@ def screen_name(lexicon: Lexicon, doc: Doc, box: _Box) -> str:
         return "quoted"
     if is_place(lexicon, name) or (label == "PERSON" and not could_be_name(lexicon, name)):
         return "none"
-    if label != "PERSON" and _is_head_alone(doc, start, end):
+    if label != "PERSON" and (name in _KIND_NOUNS or _is_head_alone(doc, start, end)):
         return "none"  # 有限公司 after a line break cut the company's name: a head names nothing
     return ""
 

@@ -18,6 +18,7 @@ from kg.nlp.domainner import (
     domain_model_path,
     head_classes,
     load_domain_model,
+    quoted_spans,
     save_domain_model,
     screen_name,
     trimmed_name,
@@ -185,6 +186,18 @@ def test_screen_tells_a_head_noun_alone_from_a_company(nlp: Language) -> None:
     doc = nlp.make_doc("青禾焊接\n\n有限公司的选手获金奖。")
     assert screen_name(lexicon, doc, (6, 10, "ENTERPRISE")) == "none"  # 有限公司 after a break
     assert screen_name(lexicon, doc, (0, 4, "ENTERPRISE")) == ""
+
+
+def test_screen_tells_a_bare_kind_noun_from_a_name(nlp: Language) -> None:
+    lexicon = nlp.get_pipe("kg_domain_ner").lexicon
+    doc = nlp.make_doc("青禾产教联合体成立。联合体由三家单位牵头建设。")
+    assert screen_name(lexicon, doc, (10, 13, "ALLIANCE")) == "none"  # refers back (kg_coref)
+    assert screen_name(lexicon, doc, (0, 7, "ALLIANCE")) == ""
+
+
+def test_a_quotation_is_one_clause_of_the_crf() -> None:
+    codes = code_points("举办“抓关键、解难题”劳动竞赛，他说“好”。“未闭合、")
+    assert quoted_spans(codes) == [(2, 11), (18, 21)]
 
 
 def test_a_models_name_loses_an_unpaired_quote_and_a_persons_glued_character(

@@ -501,6 +501,15 @@ def test_role_holders_after_their_role_organise_the_programme_and_partner():
     }
 
 
+def test_role_holders_may_be_counted_before_they_are_listed():
+    said = sentence("吴江区焊工竞赛开幕，主办方共有两家，分别是吴江区总工会、吴江区人社局。",
+                    ("吴江区焊工竞赛", "PROGRAMME"), ("吴江区总工会", "UNION"),
+                    ("吴江区人社局", "GOVERNMENT"))  # fmt: skip
+    assert {(h, t, kind) for h, t, _, kind in found(role_holders, said, ROLES)} == {
+        ("吴江区总工会", "吴江区焊工竞赛", None), ("吴江区人社局", "吴江区焊工竞赛", None),
+        ("吴江区总工会", "吴江区人社局", "PARTNERS_WITH")}  # fmt: skip
+
+
 def test_role_holders_before_their_role_organise_the_programme_the_article_named():
     text = "吴江区焊工竞赛开幕。吴江区总工会是本届竞赛的主办方，青禾集团负责承办。"
     args = [Arg(0, 7, "PROGRAMME", "PROGRAMME:吴江区焊工竞赛", "吴江区焊工竞赛")]

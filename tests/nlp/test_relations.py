@@ -56,6 +56,17 @@ def test_persons_who_visit_a_school_and_speak_there_teach_at_it(nlp):
     }
 
 
+def test_speakers_named_after_a_teaching_cue_teach_at_the_class(nlp):
+    text = "常熟市总工会举办青禾焊工培训班。授课老师是吕国梁和范小舟。"
+    assert by_rule(nlp, text, "talk_speakers") == {
+        ("吕国梁", "青禾焊工培训班"), ("范小舟", "青禾焊工培训班")}  # fmt: skip
+
+
+def test_a_trigger_inside_a_referring_word_is_no_trigger(nlp):
+    text = "常熟市汽车产教联合体成立。联合体由常熟市总工会、青禾机械有限公司牵头建设。"
+    assert not by_rule(nlp, text, "joint_with")  # the 联合 of 联合体 joins nobody
+
+
 def test_relations_need_a_trigger(nlp):
     assert not facts(nlp, "常熟市总工会和常熟市人社局的代表都在现场。")
 

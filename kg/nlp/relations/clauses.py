@@ -163,10 +163,11 @@ class Sentence:
         return next((c for c in self.clauses if c[0] <= position < c[1]), (self.start, self.end))
 
     def inside_arg(self, start: int, end: int) -> bool:
-        return any(a.start <= start and end <= a.end and not a.reference for a in self.args)
+        return any(a.start <= start and end <= a.end for a in self.args)
 
     def triggers(self, words: Iterable[str]) -> Iterator[re.Match[str]]:
-        """Occurrences of trigger words in the sentence that are not part of a name."""
+        """Occurrences of trigger words in the sentence that are not part of a name or of a
+        referring word (the 联合 of 联合体)."""
         for match in word_pattern(tuple(words)).finditer(self.text):
             start, end = self.start + match.start(), self.start + match.end()
             if not self.inside_arg(start, end):
