@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.nlp.coref import REFERENCES_KEY
 from kg.nlp.coref.antecedents import Link, Tokens, resolve
 from kg.nlp.language import load
@@ -39,6 +41,12 @@ def test_a_demonstrative_means_the_latest_fitting_name_of_its_sentence() -> None
         ("2024年常熟市焊工职业技能大赛", "PROGRAMME", "2024年常熟市焊工职业技能大赛"),
     ]
     assert ("本次大赛", CONTEST) in _links(text, *named)
+
+
+def test_a_demonstrative_with_a_classifier_means_the_named_body() -> None:
+    text = "青禾劳模宣讲团成立。这支宣讲团由常熟市总工会组建。"
+    named = ("青禾劳模宣讲团", "PROGRAMME", "青禾劳模宣讲团")
+    assert _links(text, named) == [("这支宣讲团", "PROGRAMME:青禾劳模宣讲团")]
 
 
 def test_a_bare_kind_noun_means_a_name_of_its_family() -> None:
@@ -94,6 +102,15 @@ def test_a_counted_group_smaller_than_the_list_means_nobody() -> None:
     text = "张三、李四和王五获奖。2名选手来自青禾公司。"
     named = [("张三", "PERSON", "张三"), ("李四", "PERSON", "李四"), ("王五", "PERSON", "王五")]
     assert _links(text, *named) == []
+
+
+@pytest.mark.parametrize(("said", "links"), [("两人都来自青禾公司。", 2), ("300人观看了比赛。", 0)])
+def test_persons_counted_bare_are_the_latest_list_when_the_count_is_its_size(
+    said: str, links: int
+) -> None:
+    text = "张三和李四获得一等奖。" + said
+    names = [("张三", "PERSON", "张三"), ("李四", "PERSON", "李四")]
+    assert len(_links(text, *names)) == links
 
 
 def test_links_are_in_text_order() -> None:

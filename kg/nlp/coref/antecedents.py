@@ -9,7 +9,7 @@ the rules here add and correct:
   most mentioned; a name that ends with the noun first, then one that contains a word of its
   family (比赛 means a 大赛 too); a bare noun only where it may stand alone (not 企业工匠学院);
 - a surname with a title (王师傅, 李院长, 小王): the latest person of that surname;
-- 他们/她们 and counted groups (这6个工作室, 10位宣讲人): the names of the latest list.
+- 他们/她们 and counted groups (这6个工作室, 10位宣讲人, 两人): the names of the latest list.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ _TITLE_OR_FAMILIAR = re.compile(f"{_TITLES}|{one_of(_FAMILIAR)}")
 _GROUP_PRONOUN = re.compile(
     one_of(sorted(word_list("coref_group_pronouns"), key=len, reverse=True))
 )
-_PERSON_CLASSIFIERS = re.compile("[名位]")
+_PERSON_CLASSIFIERS = re.compile("[名位人]")  # 8名选手, 10位宣讲人, 两人
 _QUOTED = re.compile("“[^”]{1,8}”")
 
 
@@ -305,14 +305,15 @@ def _group_links(
         if count is None:
             continue
         members = _latest_list("PERSON", number.start(), names, breaks)
-        if not members or count < len(members):
+        bare = classifier.group() == "人"  # 两人 counts the list exactly; 300人 is a crowd
+        if not members or count < len(members) or (bare and count != len(members)):
             continue
         # The word runs on to the end of the noun after the count (8名选手, 10名“辽源工匠”).
         end = classifier.end()
         quoted = _QUOTED.match(text, end)
-        if quoted:
+        if quoted and not bare:
             end = quoted.end()
-        elif re.match(_HAN, text[end : end + 1]):
+        elif re.match(_HAN, text[end : end + 1]) and not bare:
             end = tokens.ends[min(bisect_right(tokens.ends, end), len(tokens.ends) - 1)]
         yield from (Link(number.start(), end, m.label, m.key) for m in members)
 
