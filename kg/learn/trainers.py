@@ -83,7 +83,7 @@ def _train_domain_ner(request: TrainingRequest) -> TrainingReport:
     began = time.perf_counter()
     documents = chosen_documents(request)
     output = request.output or domain_model_path()
-    trained = train_crf(documents, load(), output, seed=request.seed)
+    trained = train_crf(documents, load(), output)
     return TrainingReport(
         "domain_ner",
         len(documents),

@@ -38,8 +38,8 @@ def test_a_fraction_draws_the_same_documents_for_the_same_seed() -> None:
 def test_training_twice_on_the_same_documents_writes_the_same_model(tmp_path: Path) -> None:
     documents = chosen_documents(TrainingRequest(CORPUS))[:2]
     first, second = tmp_path / "a.npz", tmp_path / "b.npz"
-    trained = train_crf(documents, load(), first, epochs=2, bits=12)
-    train_crf(documents, load(), second, epochs=2, bits=12)
+    trained = train_crf(documents, load(), first, iterations=2, bits=12)
+    train_crf(documents, load(), second, iterations=2, bits=12)
     assert trained.mentions > 0
     a, b = load_domain_model(first), load_domain_model(second)
     assert (a.weights == b.weights).all()
