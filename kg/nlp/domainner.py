@@ -426,7 +426,7 @@ def screen_name(lexicon: Lexicon, doc: Doc, box: _Box) -> str:
     """What ``_arbitrate`` asks of a name: ``"cut"`` when an edge falls inside a jieba word or a
     person opens inside a dictionary word (席|某某 of 主席某某), ``"quoted"`` when quotes enclose
     it (“某某夜校”), ``"none"`` for no name (a bare place, a person ending like a title, a head
-    noun alone), else ``""``."""
+    noun or a kind noun alone), else ``""``."""
     start, end, label = box
     text = doc_text(doc)
     name = text[start:end]
@@ -439,7 +439,7 @@ def screen_name(lexicon: Lexicon, doc: Doc, box: _Box) -> str:
     if is_place(lexicon, name) or (label == "PERSON" and not could_be_name(lexicon, name)):
         return "none"
     if label != "PERSON" and (name in _KIND_NOUNS or _is_head_alone(doc, start, end)):
-        return "none"  # 有限公司 after a line break cut the company's name: a head names nothing
+        return "none"  # 联合体 refers back; 有限公司 cut from its company by a line break
     return ""
 
 

@@ -308,13 +308,13 @@ def _group_links(
         bare = classifier.group() == "人"  # 两人 counts the list exactly; 300人 is a crowd
         if not members or count < len(members) or (bare and count != len(members)):
             continue
-        # The word runs on to the end of the noun after the count (8名选手, 10名“辽源工匠”).
         end = classifier.end()
-        quoted = _QUOTED.match(text, end)
-        if quoted and not bare:
-            end = quoted.end()
-        elif re.match(_HAN, text[end : end + 1]) and not bare:
-            end = tokens.ends[min(bisect_right(tokens.ends, end), len(tokens.ends) - 1)]
+        if not bare:  # after 名 or 位 the word runs on to its noun's end (8名选手, 10名“辽源工匠”)
+            quoted = _QUOTED.match(text, end)
+            if quoted:
+                end = quoted.end()
+            elif re.match(_HAN, text[end : end + 1]):
+                end = tokens.ends[min(bisect_right(tokens.ends, end), len(tokens.ends) - 1)]
         yield from (Link(number.start(), end, m.label, m.key) for m in members)
 
 

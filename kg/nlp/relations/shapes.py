@@ -200,6 +200,7 @@ _HOLDERS_AFTER = re.compile(
     r"(?:均|则|分别|都)?(?:(?:共|一共|总共)?有[一二三四五六七八九十两\d]+(?:家|个)(?:单位)?[,，：:]?)?"
     r"(?:是|为|有|由|即|包括)?[：:]?(?:分别是|分别为)?"
 )
+_HOLDERS_AFTER_REACH = 16  # characters after a role read for those words (共有六家，分别是)
 # Between the holders and their role (A、B是本届竞赛的主办方): a copula, and what they hold it in.
 _HOLDERS_BEFORE = re.compile(
     r"(?:均|都|则|也|共同)?(?:是|为|担任|作为)(?:[^，。；,;]{0,24}?的)?(?:联合|共同)?"
@@ -243,7 +244,7 @@ def _holders_before(sentence: Sentence, pattern: RolePattern, role: str, positio
 
 def _holders_after(sentence: Sentence, pattern: RolePattern, position: int) -> Args:
     """The list of bodies a role opens (主办单位是A、B和C; 承办工作由A负责)."""
-    opener = _HOLDERS_AFTER.match(sentence.between(position, position + 16))
+    opener = _HOLDERS_AFTER.match(sentence.between(position, position + _HOLDERS_AFTER_REACH))
     after = position + (opener.end() if opener else 0)
     following = [a for a in sentence.typed(pattern.head) if a.start >= after]
     if not following or not sentence.opens_with(after, following[0]):
