@@ -48,7 +48,14 @@ from kg.errors import InputError
 from kg.model import ENTITY_TYPES
 from kg.nlp.lexicon import Lexicon, load_lexicon
 from kg.nlp.ner.head_nouns import HeadNouns
-from kg.nlp.ner.mentions import MENTIONS_KEY, OTHER_ORGS_KEY, entities, span_rules, split_tokens_at
+from kg.nlp.ner.mentions import (
+    CONFIRMED_KEY,
+    MENTIONS_KEY,
+    OTHER_ORGS_KEY,
+    entities,
+    span_rules,
+    split_tokens_at,
+)
 from kg.nlp.ner.name_words import CLOSE_QUOTES, OPEN_QUOTES, is_distinctive, is_place
 from kg.nlp.ner.person_names import could_be_name, glued_name_end
 from kg.nlp.ner.persons import starts_inside_word
@@ -95,6 +102,7 @@ __all__ = [
     "save_domain_model",
     "screen_name",
     "trimmed_name",
+    "unclaimed",
 ]
 
 DOMAIN_LABELS = ("O", *(f"{tag}-{kind}" for kind in ENTITY_TYPES for tag in "BIES"))
@@ -537,9 +545,14 @@ def combine(
     if mode == "decide":
         return decided
     if mode == "union":
-        taken = _covered(decided)
-        return [*decided, *(box for box in rules if _free(box, taken))]
+        return [*decided, *unclaimed(decided, rules)]
     raise ValueError(f"kg_domain_ner: unknown mode {mode!r} (one of {', '.join(MODES)})")
+
+
+def unclaimed(decided: Sequence[_Box], rules: Sequence[_Box]) -> list[_Box]:
+    """The rules' names no name of ``decided`` overlaps: what ``union`` adds to ``decide``."""
+    taken = _covered(decided)
+    return [box for box in rules if _free(box, taken)]
 
 
 @cache
@@ -598,10 +611,11 @@ class DomainEntityRecogniser:
         rules = span_rules(doc)
         mentions = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(MENTIONS_KEY, [])]
         others = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(OTHER_ORGS_KEY, [])]
+        mode = "decide" if self.mode == "union" else self.mode
         chosen = list(
             dict.fromkeys(
                 combine(
-                    self.mode,
+                    mode,
                     mentions,
                     [trimmed_name(doc, box) for box in found],
                     lambda box: admissible(self.lexicon, doc, box),
@@ -609,6 +623,9 @@ class DomainEntityRecogniser:
                 )
             )
         )
+        if self.mode == "union":
+            doc.user_data[CONFIRMED_KEY] = {box[:2] for box in chosen}
+            chosen += unclaimed(chosen, mentions)
         if self.mode == "fill":
             known = set(mentions)
             self._add_names(doc, [box for box in chosen if box not in known])

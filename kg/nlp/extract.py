@@ -27,7 +27,7 @@ from kg.model import (
     Source,
 )
 from kg.nlp.linking import EMPLOYER_LABELS, Cluster, NameParts
-from kg.nlp.ner.mentions import span_rules
+from kg.nlp.ner.mentions import CONFIRMED_KEY, span_rules
 from kg.nlp.relations.facts import FoundRelation
 from kg.nlp.relations.reporters import REPORTER_CONFIDENCE, is_outlet, line_around, reporter_window
 from kg.read.articles import BYLINE_ROLES, split_articles
@@ -58,6 +58,7 @@ class _EntityDraft:
     forms: dict[str, None] = field(default_factory=dict)  # written forms, in order
     roles: set[str] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
+    confirmed: bool = False  # a name the entity model stands behind, or a byline's person
 
 
 # A workplace union is named after its employer (X公司工会, X大学工会), a branch school after its
@@ -121,8 +122,12 @@ class _SourceExtractor:
         rules = span_rules(doc)
         clusters: list[Cluster] = doc._.entities or []
         by_key: dict[str, _EntityDraft] = {}
+        confirmed = doc.user_data.get(CONFIRMED_KEY)
         for cluster in clusters:
             draft = by_key[cluster.key] = self.draft_for(cluster.label, cluster.canonical)
+            draft.confirmed |= confirmed is None or any(
+                (span.start_char, span.end_char) in confirmed for span in cluster.mentions
+            )
             for span in cluster.mentions:
                 start, end = article.start + span.start_char, article.start + span.end_char
                 self.add_mention(draft, start, end, article.index)
@@ -137,6 +142,7 @@ class _SourceExtractor:
                 if all(m.start != raw_start for m in draft.mentions):
                     self.add_mention(draft, person.start, person.end, article.index)
                 draft.roles.add("JOURNALIST")
+                draft.confirmed = True
                 bylined.append((person.start, draft))
         for found in doc._.relations or []:
             self.add_relation(article, by_key, found)
@@ -300,9 +306,15 @@ class _SourceExtractor:
         return self.evidence(start, end, mention.article)
 
     def finish(self, articles: tuple[Article, ...]) -> Extraction:
-        """Give ids in order of first mention and build the Extraction."""
+        """Give ids in order of first mention and build the Extraction.
+
+        An entity only the rules named, where the entity model found no name (``CONFIRMED_KEY``),
+        is kept when a fact holds it: alone, such names are wrong more often than right
+        (benchmarks/RESULTS.md, Session 16)."""
         self.add_parts_named_in_names()
-        drafts = sorted(self.drafts, key=lambda d: min((m.start for m in d.mentions), default=0))
+        related = {id(end) for r in self.relations for end in (r.head, r.tail)}
+        kept = [d for d in self.drafts if d.confirmed or id(d) in related]
+        drafts = sorted(kept, key=lambda d: min((m.start for m in d.mentions), default=0))
         ids = {id(d): f"E{i}" for i, d in enumerate(drafts, start=1)}
         entities = tuple(
             Entity(

@@ -21,6 +21,7 @@ from kg.nlp.extract import (
 )
 from kg.nlp.lexicon import load_lexicon
 from kg.nlp.linking import NameParts
+from kg.nlp.ner.mentions import CONFIRMED_KEY
 from kg.read.articles import split_articles
 from kg.read.ingest import source_from_text
 
@@ -150,3 +151,29 @@ def test_the_reporters_of_a_dateline_work_at_its_outlet_and_its_correspondents_d
 def test_a_web_desks_reporter_works_for_no_outlet(nlp: Language) -> None:
     text = "青禾日报客户端记者孟晓岚\n7月13日，吴江区职工技能大赛开幕。"
     assert reporter_facts(nlp, text) == set()
+
+
+class _Unconfirmed:
+    """The pipeline, as if the entity model had found none of its names (``CONFIRMED_KEY``)."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.max_length = nlp.max_length
+
+    def pipe(self, texts, **options):  # type: ignore[no-untyped-def]
+        for doc, context in self.nlp.pipe(texts, **options):
+            doc.user_data[CONFIRMED_KEY] = set()
+            yield doc, context
+
+
+def test_the_model_confirms_its_names_and_a_name_it_did_not_find_needs_a_fact(
+    nlp: Language,
+) -> None:
+    text = "常熟市总工会主席沈丽华出席开幕式。青禾机械有限公司派出十名选手。"
+    doc = nlp(text)
+    assert (text.index("沈丽华"), text.index("沈丽华") + 3) in doc.user_data[CONFIRMED_KEY]
+    both = json.loads(records(nlp, sources([text]))[0])
+    alone = json.loads(records(_Unconfirmed(nlp), sources([text]))[0])  # type: ignore[arg-type]
+    assert {e["name"] for e in both["entities"]} == {"常熟市总工会", "沈丽华", "青禾机械有限公司"}
+    assert {e["name"] for e in alone["entities"]} == {"常熟市总工会", "沈丽华"}
+    assert alone["relations"] == both["relations"]

@@ -225,6 +225,14 @@ def test_the_outlet_of_a_dateline_is_a_company():
     assert named(text, find_dateline_outlets(text)) == {("广西日报", "ENTERPRISE")}
 
 
+def test_a_dated_dateline_and_one_a_web_desk_shares_name_the_paper():
+    text = words("青禾日报", "南京", "5", "月", "2", "日", "讯", "（", "记者", "王五", "）")
+    assert named(text, find_dateline_outlets(text)) == {("青禾日报", "ENTERPRISE")}
+    for opening, closing in ((("青禾新闻网", "-"), ()), ((), ("/", "禾网"))):
+        text = words(*opening, "青禾晚报", *closing, "南京", "讯", "（", "记者", "王五", "）")
+        assert named(text, find_dateline_outlets(text)) == {("青禾晚报", "ENTERPRISE")}
+
+
 def test_a_news_agencys_dateline_with_dian_and_a_paper_in_our_datelines_bracket_are_companies():
     text = words("青禾社", "南京", "电", "（", "记者", "王五", "）")
     assert named(text, find_dateline_outlets(text)) == {("青禾社", "ENTERPRISE")}

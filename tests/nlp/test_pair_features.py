@@ -109,3 +109,18 @@ def test_a_lists_first_name_reads_what_follows_its_last() -> None:
 
 def test_two_names_of_one_list_know_they_share_it() -> None:
     assert feature_id("samelist=UNION>ENTERPRISE") in features(UNION, COMPANY)
+
+
+def test_a_title_chains_later_person_counts_the_persons_and_commas_back_to_its_body() -> None:
+    text = "甲市总工会主席孟晓岚，副主席韦一鸣出席。"
+    union, first, second = (
+        arg(text, "甲市总工会", "UNION"),
+        arg(text, "孟晓岚", "PERSON"),
+        arg(text, "韦一鸣", "PERSON"),
+    )
+    words = ["甲市总工会", "主席", "孟晓岚", "，", "副主席", "韦一鸣", "出席", "。"]
+    found = context(text, [union, first, second], words)
+    ids = pair_ids(Candidate(second, union, (0, len(text)), False, ()), found)
+    assert feature_id("nbt=PERSON>UNION:t:b0p1c1") in ids
+    assert feature_id("gfw=PERSON>UNION:t:主席") in ids
+    assert feature_id("glw=PERSON>UNION:t:副主席") in ids

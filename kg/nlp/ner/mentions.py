@@ -16,11 +16,21 @@ from spacy.util import filter_spans
 
 from kg.nlp.tokenizer import token_edges
 
-__all__ = ["MENTIONS_KEY", "OTHER_ORGS_KEY", "entities", "span_rules", "split_tokens_at"]
+__all__ = [
+    "CONFIRMED_KEY",
+    "MENTIONS_KEY",
+    "OTHER_ORGS_KEY",
+    "entities",
+    "span_rules",
+    "split_tokens_at",
+]
 
 MENTIONS_KEY = "kg_mentions"  # doc.spans key: every mention, nested ones included
 # doc.spans key of the organisations no rule names or types (kg.nlp.ner.organisations)
 OTHER_ORGS_KEY = "kg_other_orgs"
+# doc.user_data key: the (start, end) of every name the entity model stands behind, when
+# kg_domain_ner adds the rules' names it found no name at (mode "union"); absent: every name.
+CONFIRMED_KEY = "kg_confirmed"
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:

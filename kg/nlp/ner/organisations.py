@@ -78,17 +78,19 @@ _LISTED_BUREAUS = frozenset(word_list("listed_bureau_heads"))  # 工信厅 in A�
 OUTLET_HEADS = tuple(sorted(word_list("outlet_heads"), key=len, reverse=True))
 _OUTLET_HEADS = "|".join(map(re.escape, OUTLET_HEADS))
 # A web desk of an outlet (工人日报客户端记者): no entity, nor is the outlet named by it (ruling 3),
-# unless a dash joins the desk to its paper (工人日报-中工网记者: the paper's reporter).
+# unless a dash or a slash joins the desk to its paper (工人日报-中工网记者: the paper's reporter).
 WEB_DESKS = ("客户端", "网")
-JOINED_DESK_DASHES = "-－—–"
-# An outlet at the head of an article, a line or a dateline's bracket (本报讯（…), then a
-# place and 讯 (工人日报讯, 广西日报梧州讯), a place, a date and 电 before a bracket
+JOINED_DESK_DASHES = "-－—–/／"
+# An outlet at the head of an article, a line, a dateline's bracket (本报讯（…) or a web desk's
+# dash (某某新闻网-某某日报讯), then a place, a date and 讯 (工人日报讯, 广西日报梧州5月2日讯,
+# 某某女报/某网讯: a web desk joined by a slash), a place, a date and 电 before a bracket
 # (新华社北京3月5日电（), a desk and 记者 (工人日报记者某某, 某日报天眼新闻记者某某) or a dash
 # and its web desk's 记者 (工人日报-中工网记者某某). 据 opens no outlet (据新华社电: a source).
 _DATELINE_OUTLET = re.compile(
-    r"(?:^|(?<=[\n*【])|(?<=[讯电][（(]))\s*(?!据)"
+    rf"(?:^|(?<=[\n*【])|(?<=[讯电][（(])|(?<=网[{JOINED_DESK_DASHES}]))\s*(?!据)"
     rf"(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
-    r"(?:[\u4e00-\u9fff]{0,4}讯|[\u4e00-\u9fff]{0,4}[\d月日]*电(?=[（(\s　])"
+    rf"(?:(?:[{JOINED_DESK_DASHES}][\u4e00-\u9fff]{{1,4}}网)?[\u4e00-\u9fff]{{0,4}}[\d月日]*讯"
+    r"|[\u4e00-\u9fff]{0,4}[\d月日]*电(?=[（(\s　])"
     rf"|[\u4e00-\u9fff]{{0,6}}记者|[{JOINED_DESK_DASHES}][\u4e00-\u9fff]{{1,6}}网记者)"
 )
 _OUR_OUTLET = frozenset({"本报", "本网"})  # the page's own paper or site: named nowhere

@@ -1,11 +1,13 @@
 """Features of a candidate pair, hashed: what the relation model reads.
 
 Each candidate has a list of features (the type pair; the words and character n-grams between,
-before and after; the trigger words' relation types; the distance and the names between; list
-joiners and governing words next to each end; what lies between the lists the two ends stand in,
-or around the one list that holds both; which side of 主办/承办 each end stands on; the rule
-patterns that fired), each a string such as ``w=举办`` hashed to a bucket number (CRC-32 modulo
-``2**BITS``), so that a model file holds numbers only and no feature string can be read back.
+before and after; the trigger words' relation types; the distance and the names between; with
+the type pair, the first and last word between and how many bodies, persons and clause breaks lie
+between; list joiners and governing words next to each end; what lies between the lists the two
+ends stand in, or around the one list that holds both; which side of 主办/承办 each end stands
+on; the rule patterns that fired), each a string such as ``w=举办`` hashed to a bucket number
+(CRC-32 modulo ``2**BITS``), so that a model file holds numbers only and no feature string can be
+read back.
 
 A feature is a template's prefix (``w=``) and a value (举办). ``Template`` hashes each value once
 per process, so a pair's features are dictionary lookups of words, characters and labels the
@@ -41,7 +43,7 @@ __all__ = [
 ]
 
 BITS = 20
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 _MASK = (1 << BITS) - 1
 _GOVERNING = frozenset(word_list("relation_governing_words"))
 _GOVERNING_LENGTHS = sorted({len(word) for word in _GOVERNING}, reverse=True)
@@ -383,6 +385,9 @@ class _TypePair:
     same_list: int
     list_gap: Template
     list_words: Template
+    names_between: Template
+    gap_first: Template
+    gap_last: Template
 
 
 @cache
@@ -405,6 +410,9 @@ def _type_pair(types: str, order: str) -> _TypePair:
         same_list=feature_id(f"samelist={types}"),
         list_gap=template(f"lgap={types}:{order}:"),
         list_words=template(f"lgw={types}:{order}:"),
+        names_between=template(f"nbt={types}:{order}:"),
+        gap_first=template(f"gfw={types}:{order}:"),
+        gap_last=template(f"glw={types}:{order}:"),
     )
 
 
@@ -437,11 +445,25 @@ def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
     if text.startswith("等", second.end):
         out.append(typed.etc)
     out += _list_gap_ids(context, first, second, typed)
+    out.append(typed.names_between[_names_between(context, first, second)])
+    gap_words = context.words(first.end, second.start)
+    if gap_words:
+        out += [typed.gap_first[gap_words[0]], typed.gap_last[gap_words[-1]]]
     near_head, near_tail = (near_first, near_second) if order == "h" else (near_second, near_first)
     out += [typed.gov_head[near_head[0]]] if near_head[0] else []
     out += [typed.gov_tail[near_tail[0]]] if near_tail[0] else []
     out += [typed.trigger[kind] for kind in context.trigger_kinds(sentence)]
     return out + _rule_ids(candidate.rules, typed)
+
+
+def _names_between(context: PairContext, first: Arg, second: Arg) -> str:
+    """How many bodies and persons stand between the two ends, and how many clause breaks:
+    ``b0p2c1`` (a title chain's third person, its body two persons and a comma back)."""
+    between = context.args_within(first.end, second.start)
+    bodies = sum(1 for a in between if _list_kind(a.label) == "BODY")
+    persons = sum(1 for a in between if a.label == "PERSON")
+    breaks = len(_CLAUSE_BREAK.findall(context.text, first.end, max(first.end, second.start)))
+    return f"b{min(bodies, 2)}p{min(persons, 3)}c{min(breaks, 2)}"
 
 
 def _list_gap_ids(context: PairContext, first: Arg, second: Arg, typed: _TypePair) -> list[int]:
