@@ -623,7 +623,7 @@ class DomainEntityRecogniser:
                 )
             )
         )
-        if self.mode == "union":
+        if self.mode == "union":  # decide's names, confirmed; then the rules' it leaves free
             doc.user_data[CONFIRMED_KEY] = {box[:2] for box in chosen}
             chosen += unclaimed(chosen, mentions)
         if self.mode == "fill":

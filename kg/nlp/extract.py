@@ -312,7 +312,9 @@ class _SourceExtractor:
         is kept when a fact holds it: alone, such names are wrong more often than right
         (benchmarks/RESULTS.md, Session 16)."""
         self.add_parts_named_in_names()
-        related = {id(end) for r in self.relations for end in (r.head, r.tail)}
+        related = {
+            id(end) for r in self.relations if r.tail is not r.head for end in (r.head, r.tail)
+        }
         kept = [d for d in self.drafts if d.confirmed or id(d) in related]
         drafts = sorted(kept, key=lambda d: min((m.start for m in d.mentions), default=0))
         ids = {id(d): f"E{i}" for i, d in enumerate(drafts, start=1)}

@@ -423,7 +423,8 @@ _NORULE = feature_id("norule")
 def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
     """What depends on the pair as a whole, in this order: its type pair and order, with what
     each conjoins (the words between, before and after, the characters around, list joiners,
-    the governing words, the trigger types), and the rules."""
+    the names and clause breaks between, the first and last word between, the governing words,
+    the trigger types), and the rules."""
     text, sentence = context.text, candidate.sentence
     head, tail = candidate.head, candidate.tail
     first, second = (head, tail) if head.start <= tail.start else (tail, head)
