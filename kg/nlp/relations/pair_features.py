@@ -123,6 +123,7 @@ class PairContext:
     _governing_at: dict[int, str] = field(init=False, repr=False)
     _sided: dict[tuple[int, int], bool] = field(init=False, repr=False)
     _runs: dict[tuple[int, int], tuple[int, int]] = field(init=False, repr=False)
+    _gaps: dict[tuple[int, int], _Gap] = field(init=False, repr=False)
     ids: dict[tuple[object, ...], list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,12 +139,24 @@ class PairContext:
         self._governing_at = {}
         self._sided = {}
         self._runs = {}
+        self._gaps = {}
         self.ids = {}
 
     def args_within(self, start: int, end: int) -> Args:
         """The arguments lying wholly inside ``[start, end)`` (``args`` in text order)."""
         first, last = bisect_left(self._arg_starts, start), bisect_left(self._arg_starts, end)
         return [a for a in self.args[first:last] if a.end <= end]
+
+    def gap(self, start: int, end: int) -> _Gap:
+        """The words, names and clause breaks of ``text[start:end]``, found once: the gap's own
+        features and the pair's conjoined ones read them."""
+        found = self._gaps.get((start, end))
+        if found is None:
+            breaks = len(_CLAUSE_BREAK.findall(self.text, start, end))
+            found = self._gaps[start, end] = _Gap(
+                self.words(start, end), self.args_within(start, end), breaks
+            )
+        return found
 
     def words(self, start: int, end: int) -> list[str]:
         """The jieba words lying wholly inside ``[start, end)``, spaces left out."""
@@ -333,20 +346,28 @@ def _gap_ids(context: PairContext, start: int, end: int, sentence: tuple[int, in
     character bigrams and punctuation, the names between, the clause breaks, and the relation
     types the rules' trigger words in the sentence state, inside the gap or outside it."""
     between = context.text[start:end]
-    words = context.words(start, end)
+    gap = context.gap(start, end)
+    words = gap.words
     out = [_BW[between]] if len(between) <= 8 else []
     out += [_W[word] for word in words[:8]]
     out += context.bigram_ids(start)[: max(len(between) - 1, 0)]
     out += [_B1[char] for char in _PUNCT.intersection(between[:20])]
     out += [_FW[words[0]], _LW[words[-1]]] if words else [_ADJACENT]
-    names_between = context.args_within(start, end)
-    out.append(_NB[str(min(len(names_between), 3))])
-    out += [_NBL[a.label] for a in names_between[:4]]
-    if _CLAUSE_BREAK.search(between):
-        out.append(_CLAUSES[str(len(_CLAUSE_BREAK.findall(between)))])
+    out.append(_NB[str(min(len(gap.names), 3))])
+    out += [_NBL[a.label] for a in gap.names[:4]]
+    if gap.breaks:
+        out.append(_CLAUSES[str(gap.breaks)])
     for trigger in context.trigger_ids(sentence):
         out += trigger.inside if start <= trigger.start and trigger.end <= end else trigger.outside
     return out
+
+
+class _Gap(NamedTuple):
+    """What lies between two ends: its jieba words, the names and the clause breaks."""
+
+    words: list[str]
+    names: Args
+    breaks: int
 
 
 class _TriggerIds(NamedTuple):
@@ -446,10 +467,10 @@ def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
     if text.startswith("等", second.end):
         out.append(typed.etc)
     out += _list_gap_ids(context, first, second, typed)
-    out.append(typed.names_between[_names_between(context, first, second)])
-    gap_words = context.words(first.end, second.start)
-    if gap_words:
-        out += [typed.gap_first[gap_words[0]], typed.gap_last[gap_words[-1]]]
+    gap = context.gap(first.end, max(first.end, second.start))
+    out.append(typed.names_between[_names_between(gap)])
+    if gap.words:
+        out += [typed.gap_first[gap.words[0]], typed.gap_last[gap.words[-1]]]
     near_head, near_tail = (near_first, near_second) if order == "h" else (near_second, near_first)
     out += [typed.gov_head[near_head[0]]] if near_head[0] else []
     out += [typed.gov_tail[near_tail[0]]] if near_tail[0] else []
@@ -457,14 +478,12 @@ def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
     return out + _rule_ids(candidate.rules, typed)
 
 
-def _names_between(context: PairContext, first: Arg, second: Arg) -> str:
-    """How many bodies and persons stand between the two ends, and how many clause breaks:
-    ``b0p2c1`` (a title chain's third person, its body two persons and a comma back)."""
-    between = context.args_within(first.end, second.start)
-    bodies = sum(1 for a in between if _list_kind(a.label) == "BODY")
-    persons = sum(1 for a in between if a.label == "PERSON")
-    breaks = len(_CLAUSE_BREAK.findall(context.text, first.end, max(first.end, second.start)))
-    return f"b{min(bodies, 2)}p{min(persons, 3)}c{min(breaks, 2)}"
+def _names_between(gap: _Gap) -> str:
+    """How many bodies and persons stand in a gap, and how many clause breaks: ``b0p2c1`` (a
+    title chain's third person, its body two persons and a comma back)."""
+    bodies = sum(1 for a in gap.names if _list_kind(a.label) == "BODY")
+    persons = sum(1 for a in gap.names if a.label == "PERSON")
+    return f"b{min(bodies, 2)}p{min(persons, 3)}c{min(gap.breaks, 2)}"
 
 
 def _list_gap_ids(context: PairContext, first: Arg, second: Arg, typed: _TypePair) -> list[int]:
