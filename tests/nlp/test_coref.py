@@ -43,6 +43,49 @@ def test_a_demonstrative_means_the_latest_fitting_name_of_its_sentence() -> None
     assert ("本次大赛", CONTEST) in _links(text, *named)
 
 
+def test_a_demonstrative_means_the_latest_fitting_name_of_the_sentence_before() -> None:
+    text = (
+        "青禾农民技能大赛收官。青禾农民技能大赛设两个项目。"
+        "技师学院迎来第五届常熟市焊工大赛的决赛。这届大赛由总工会主办。"
+    )
+    named = [
+        ("青禾农民技能大赛", "PROGRAMME", "青禾农民技能大赛"),
+        ("第五届常熟市焊工大赛", "PROGRAMME", "第五届常熟市焊工大赛"),
+    ]
+    assert ("这届大赛", "PROGRAMME:第五届常熟市焊工大赛") in _links(text, *named)
+
+
+def test_a_demonstrative_two_sentences_away_means_the_most_mentioned_name() -> None:
+    text = (
+        "青禾农民技能大赛收官。青禾农民技能大赛设两个项目。"
+        "常熟市焊工大赛也已开幕。选手来自十个县。这届大赛由总工会主办。"
+    )
+    named = [
+        ("青禾农民技能大赛", "PROGRAMME", "青禾农民技能大赛"),
+        ("常熟市焊工大赛", "PROGRAMME", "常熟市焊工大赛"),
+    ]
+    assert ("这届大赛", "PROGRAMME:青禾农民技能大赛") in _links(text, *named)
+
+
+def test_an_activity_means_a_programme_of_any_head() -> None:
+    text = "2024年常熟市焊工职业技能大赛开幕。这次活动由常熟市总工会主办。"
+    assert ("这次活动", CONTEST) in _links(
+        text, ("2024年常熟市焊工职业技能大赛", "PROGRAMME", CONTEST[10:])
+    )
+
+
+def test_a_demonstrative_with_yuan_means_a_hospital_too() -> None:
+    text = "常熟市青禾人民医院召开职代会。会议由该院党委副书记主持。"
+    named = ("常熟市青禾人民医院", "ENTERPRISE", "常熟市青禾人民医院")
+    assert ("该院", "ENTERPRISE:常熟市青禾人民医院") in _links(text, named)
+
+
+def test_a_bare_federation_means_the_union_federation() -> None:
+    text = "常熟市快递行业工会联合会成立。联合会选出第一届委员会。"
+    named = ("常熟市快递行业工会联合会", "UNION", "常熟市快递行业工会联合会")
+    assert _links(text, named) == [("联合会", "UNION:常熟市快递行业工会联合会")]
+
+
 def test_a_demonstrative_with_a_classifier_means_the_named_body() -> None:
     text = "青禾劳模宣讲团成立。这支宣讲团由常熟市总工会组建。"
     named = ("青禾劳模宣讲团", "PROGRAMME", "青禾劳模宣讲团")

@@ -5,9 +5,10 @@ pipeline. The relation reader's own rules (``References``: 他/她, the listed w
 the rules here add and correct:
 
 - a kind noun, bare or after a demonstrative (竞赛, 这项大赛, 本届竞赛, 该校, 学院): after a
-  demonstrative the latest fitting name when it stands in the same sentence, else (and bare) the
-  most mentioned; a name that ends with the noun first, then one that contains a word of its
-  family (比赛 means a 大赛 too); a bare noun only where it may stand alone (not 企业工匠学院);
+  demonstrative the latest fitting name when it stands in the same sentence or the one before,
+  else (and bare) the most mentioned; a name that ends with the noun first, then one that
+  contains a word of its family (比赛 means a 大赛 too; 活动 means any programme); a bare noun
+  only where it may stand alone (not 企业工匠学院);
 - a surname with a title (王师傅, 李院长, 小王): the latest person of that surname;
 - 他们/她们 and counted groups (这6个工作室, 10位宣讲人, 两人): the names of the latest list.
 """
@@ -55,11 +56,17 @@ _OPENERS = ("", "，", ",", "。", "；", "\n", "：")
 
 @dataclass(frozen=True)
 class KindNoun:
-    """A bare noun that refers back to a name of ``label``, and its family of head words."""
+    """A bare noun that refers back to a name of one of ``labels`` (院: an academy or a
+    hospital), and its family of head words ('' for any name of those labels)."""
 
     noun: str
-    label: str
+    labels: tuple[str, ...]
     family: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The first of its labels: what a counted group of the noun lists (这6个工作室)."""
+        return self.labels[0]
 
 
 @dataclass(frozen=True)
@@ -98,9 +105,15 @@ class Link:
     key: str
 
 
+_ANY = {"*": ""}  # a family word that every name holds
+
+
 def _kind_nouns() -> dict[str, KindNoun]:
     rows = word_table("coref_kind_nouns")
-    return {row[0]: KindNoun(row[0], row[1], tuple(row[2].split())) for row in rows}
+    return {
+        noun: KindNoun(noun, tuple(labels.split("|")), tuple(_ANY.get(w, w) for w in words.split()))
+        for noun, labels, words in rows
+    }
 
 
 _NOUNS = _kind_nouns()
@@ -159,8 +172,10 @@ def _count(text: str) -> int | None:
     return None
 
 
-def _same_sentence(a: int, b: int, text: str) -> bool:
-    return not any(mark in text[a:b] for mark in _BREAKS)
+def _at_most_one_break(a: int, b: int, text: str) -> bool:
+    """Whether ``text[a:b]`` ends one sentence at most: ``b`` stands in ``a``'s sentence or
+    the next one."""
+    return len(_BREAK.findall(text, a, b)) <= 1
 
 
 def _kind_referent(
@@ -168,9 +183,10 @@ def _kind_referent(
 ) -> Arg | None:
     """The name a kind noun at ``position`` means: a name that ends with the noun, else one
     holding the first word of its family that some name holds (学校: a 学校, else a 大学); after
-    a demonstrative the latest of them all when it stands in the same sentence, else (and bare)
-    the most mentioned (a bare 学院 means the academy the article is about)."""
-    earlier = [(n, _canonical(n)) for n in names if n.end <= position and n.label == noun.label]
+    a demonstrative the latest of them all when it stands in the same sentence or the one before
+    (…迎来第五届某某大赛的决赛。这届大赛由…), else (and bare) the most mentioned (a bare 学院
+    means the academy the article is about)."""
+    earlier = [(n, _canonical(n)) for n in names if n.end <= position and n.label in noun.labels]
     tiers = [[n for n, name in earlier if name.endswith(noun.noun)]]
     tiers += [[n for n, name in earlier if word in name] for word in noun.family]
     if demonstrative:
@@ -179,7 +195,7 @@ def _kind_referent(
             for n, name in earlier
             if name.endswith(noun.noun) or any(word in name for word in noun.family)
         ]
-        if fitting and _same_sentence(fitting[-1].end, position, text):
+        if fitting and _at_most_one_break(fitting[-1].end, position, text):
             return fitting[-1]
     else:
         fitting = next((tier for tier in tiers if tier), [])
@@ -228,18 +244,15 @@ def _kind_links(
     """A link for each kind word the rules above resolve; one they leave, when the relation
     reader lists it (公司, 该学院), gets the reader's referent."""
     covered = bytearray(len(text) + 1)
-    by_label: dict[str, Args] = {}
     for name in names:
         covered[name.start : name.end] = b"\x01" * (name.end - name.start)
-        by_label.setdefault(name.label, []).append(name)
     for word in words:
         if (word.count and word.demonstrative) or 1 in covered[word.start : word.end]:
             continue  # a group (这6个工作室), or part of a name
         referent = None  # 5家企业: no kind rule; the reader's below, if it lists the noun
         bare = not word.demonstrative
         if not word.count and not (bare and not _may_stand_bare(word.noun, text, word.start)):
-            labelled = by_label.get(word.noun.label, [])
-            referent = _kind_referent(word.noun, word.demonstrative, word.start, labelled, text)
+            referent = _kind_referent(word.noun, word.demonstrative, word.start, names, text)
         written = text[word.start : word.end]
         if referent is None and listed is not None and written in listed.labels:
             referent = listed.referent(written, word.start, names, text)
