@@ -43,28 +43,22 @@ def test_a_demonstrative_means_the_latest_fitting_name_of_its_sentence() -> None
     assert ("本次大赛", CONTEST) in _links(text, *named)
 
 
-def test_a_demonstrative_means_the_latest_fitting_name_of_the_sentence_before() -> None:
-    text = (
-        "青禾农民技能大赛收官。青禾农民技能大赛设两个项目。"
-        "技师学院迎来第五届常熟市焊工大赛的决赛。这届大赛由总工会主办。"
-    )
+@pytest.mark.parametrize(
+    "between,meant",
+    [
+        # the latest fitting name, in the sentence before
+        ("技师学院迎来第五届常熟市焊工大赛的决赛。", "PROGRAMME:第五届常熟市焊工大赛"),
+        # two sentences back: the most mentioned
+        ("第五届常熟市焊工大赛也已开幕。选手来自十个县。", "PROGRAMME:青禾农民技能大赛"),
+    ],
+)
+def test_a_demonstrative_reaches_one_sentence_back(between: str, meant: str) -> None:
+    text = "青禾农民技能大赛收官。青禾农民技能大赛设两个项目。" + between + "这届大赛由总工会主办。"
     named = [
         ("青禾农民技能大赛", "PROGRAMME", "青禾农民技能大赛"),
         ("第五届常熟市焊工大赛", "PROGRAMME", "第五届常熟市焊工大赛"),
     ]
-    assert ("这届大赛", "PROGRAMME:第五届常熟市焊工大赛") in _links(text, *named)
-
-
-def test_a_demonstrative_two_sentences_away_means_the_most_mentioned_name() -> None:
-    text = (
-        "青禾农民技能大赛收官。青禾农民技能大赛设两个项目。"
-        "常熟市焊工大赛也已开幕。选手来自十个县。这届大赛由总工会主办。"
-    )
-    named = [
-        ("青禾农民技能大赛", "PROGRAMME", "青禾农民技能大赛"),
-        ("常熟市焊工大赛", "PROGRAMME", "常熟市焊工大赛"),
-    ]
-    assert ("这届大赛", "PROGRAMME:青禾农民技能大赛") in _links(text, *named)
+    assert ("这届大赛", meant) in _links(text, *named)
 
 
 def test_an_activity_means_a_programme_of_any_head() -> None:
