@@ -65,7 +65,7 @@ class KindNoun:
 
     @property
     def label(self) -> str:
-        """The first of its labels: what a counted group of the noun lists (这6个工作室)."""
+        """The first of its labels: the names a counted group of the noun lists (这6个工作室)."""
         return self.labels[0]
 
 
@@ -211,7 +211,7 @@ def _may_stand_bare(noun: KindNoun, text: str, start: int) -> bool:
     before = text[start - 1 : start]
     if before in _OPENERS or not re.match(_HAN, before):
         return True
-    return noun.label not in _CLAUSE_OPENING_LABELS and before in _BARE_NOUN_OPENERS
+    return _CLAUSE_OPENING_LABELS.isdisjoint(noun.labels) and before in _BARE_NOUN_OPENERS
 
 
 def kind_words(text: str, tokens: Tokens) -> Iterator[KindWord]:
