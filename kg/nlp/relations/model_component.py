@@ -2,11 +2,11 @@
 
 It runs after ``kg_relations``: the rules' facts become features of the pairs they join (and, in
 the default "combined" mode, stay facts, now with a calibrated confidence), and the model adds
-the facts it scores at or above its threshold (the one training chose, unless the config
-sets one). References to names (``doc.spans
-["kg_references"]``, written by a coreference component when there is one; the rules' own
-他/该院) stand as arguments like names do. The plain functions live beside this module:
-``candidates``, ``pair_features``, ``pair_model``.
+the facts it scores at or above its threshold (the one training chose, unless the config sets
+one); last, co-hosts named in one list partner pairwise (``list_closure``). References to names
+(``doc.spans["kg_references"]``, written by a coreference component when there is one; the
+rules' own 他/该院) stand as arguments like names do. The plain functions live beside this
+module: ``candidates``, ``pair_features``, ``pair_model``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from kg.nlp.coref import REFERENCES_KEY
 from kg.nlp.relations.candidates import candidate_pairs
 from kg.nlp.relations.clauses import Arg, Args, word_pattern
 from kg.nlp.relations.facts import ARGS_KEY, FoundRelation, doc_arguments
+from kg.nlp.relations.list_closure import complete_partner_lists
 from kg.nlp.relations.pair_features import PairContext, pair_ids
 from kg.nlp.relations.pair_model import PairModel, class_masks, decide, fact_scores
 from kg.nlp.relations.patterns import load_patterns, load_references
@@ -128,7 +129,8 @@ class RelationModel:
             )
         mentions = mention_counts(args)
         threshold = self.weights.threshold if self.threshold is None else self.threshold
-        doc._.relations = decide(scores, rule_facts, self.weights, self.mode, threshold, mentions)
+        facts = decide(scores, rule_facts, self.weights, self.mode, threshold, mentions)
+        doc._.relations = complete_partner_lists(facts, args, context.text)
         return doc
 
 
