@@ -85,6 +85,26 @@ def test_curation_effect_reviews_retrains_and_scores_both_models() -> None:
         assert re.search(rf"^\| {model} curation \| [\d.]+ / [\d.]+ / [\d.]+ \|", out, re.MULTILINE)
 
 
+def test_entity_learning_curve_trains_each_share_and_scores_it() -> None:
+    out = _run("entity_learning_curve.py", "--fractions", "0.01", "--seeds", "1", "2",
+               "--sets", "heldout")  # fmt: skip
+    assert len(re.findall(r"^share 0.01, seed \d: domain_ner: 1\d documents", out, re.M)) == 2
+    rows = re.findall(r"^\| 0.01 \| (\d) \| ([\d.]+) / ([\d.]+) / ([\d.]+) \|$", out, re.M)
+    assert [row[0] for row in rows] == ["1", "2", "1", "2"]  # as it goes, then the table
+    assert all(0 < float(entity) <= 1 for _, entity, _, _ in rows)
+    assert re.search(r"^\| 0.01 \| 1 \| [\d.]+ \|.* \| [\d.]+ \|$", out, re.M)  # per type
+
+
+def test_entity_learning_curve_refuses_an_unknown_set() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "entity_learning_curve.py"), "--sets", "nope"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "no set nope" in result.stderr
+
+
 def test_cold_start_times_runs_that_write_the_same_records() -> None:
     out = _run("cold_start.py", "--runs", "2")
     assert re.search(r"^first \(empty cache\) median: wall [\d.]+ s, CPU [\d.]+ s$", out, re.M)
