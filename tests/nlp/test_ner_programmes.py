@@ -166,3 +166,20 @@ def test_a_numbered_session_in_brackets_ends_a_course_name():
 def test_a_place_and_its_verb_opening_a_name_are_its_subject_and_predicate():
     assert programmes("吴江区", "办起", "首届", "焊工", "技能", "大赛") == ["首届焊工技能大赛"]
     assert programmes("吴江区", "开", "报告会", "，", "请", "劳模", "讲述") == []
+
+
+def test_a_verb_that_takes_up_a_programme_is_no_part_of_its_name():
+    found = programmes("全县", "认真落实", "“", "粤菜", "师傅", "”", "工程", "。")
+    assert found == ["“粤菜师傅”工程"]
+
+
+def test_two_quoted_programmes_of_a_list_are_two_names():
+    found = programmes(
+        "开设", "“", "焊工", "提升班", "”", "与", "“", "电工", "提升班", "”", "。"
+    )  # fmt: skip
+    assert found == ["“焊工提升班”", "“电工提升班”"]
+
+
+def test_quoted_honours_before_one_selection_stay_in_its_name():
+    found = programmes("启动", "“", "某市", "工匠", "”", "和", "“", "金牌", "工人", "”", "评选", "。")
+    assert found == ["“某市工匠”和“金牌工人”评选"]

@@ -76,6 +76,8 @@ _OPENED_LABELS = frozenset({"ENTERPRISE", "UNION"})  # names a locative may open
 _BYLINE_ROLES = tuple(word for word, part in word_table("byline_words") if part == "role")
 # Verbs by which a body runs a programme (开展, 办起): no part of the programme's name.
 ACTING_VERBS = frozenset(word_list("programme_acting_verbs"))
+# What may stand between two quoted names of one list (“A项目”和“B工程”, “A班”、“B班”).
+_QUOTE_JOINERS = frozenset(("", *word_list("relation_list_joiners")))
 
 
 def expand_left(
@@ -96,6 +98,7 @@ def expand_left(
         return head_start
     i -= 1
     quoted = text[head_start : head_start + 1] in OPEN_QUOTES
+    last_quote = head_start if quoted else None  # where the latest quoted part taken opens
     while i >= 0:
         word, word_start = words.words[i], words.starts[i]
         if word in _CLOSE_PARENTHESES and label == "PROGRAMME":
@@ -111,7 +114,15 @@ def expand_left(
             quote = matching_quote(text, word_start)
             if quote is None or head_start - quote > limit:
                 break
+            if (
+                label == "PROGRAMME"
+                and last_quote is not None
+                and _listed_programme(lexicon, text, quote, word_start, last_quote)
+            ):
+                start = last_quote  # “A项目”和“B工程”: the quoted name before is one of its own
+                break
             start, i, quoted = quote, words.index_at[quote] - 1, True
+            last_quote = quote
             if label == "PROGRAMME" and heads.ends_in_organisation_head(text, 0, quote):
                 break  # 某区总工会“技能夜市”项目: the union runs it, it is no part
             continue
@@ -135,11 +146,21 @@ def expand_left(
     return start
 
 
+def _listed_programme(lexicon: Lexicon, text: str, quote: int, close: int, start: int) -> bool:
+    """Whether the phrase quoted from ``quote`` to ``close`` names a programme (it ends in a
+    programme's head) and stands right before ``start`` as the item before it in a list."""
+    if text[close + 1 : start] not in _QUOTE_JOINERS:
+        return False
+    return text[quote + 1 : close].endswith(tuple(lexicon.programme_heads))
+
+
 def _is_verb(lexicon: Lexicon, word: str) -> bool:
-    """A verb, or a longer word that ends in one that runs programmes (广泛开展, 持续推进: jieba
-    tags such words by guess, 广泛开展 as a person's name)."""
-    return lexicon.word_tags.get(word) == "v" or (
-        len(word) >= 3 and any(word.endswith(verb) for verb in ACTING_VERBS)
+    """A verb, a verb that runs programmes, or a longer word that ends in one (广泛开展, 持续推进:
+    jieba tags such words by guess, 广泛开展 as a person's name, 落实 an adjective)."""
+    return (
+        lexicon.word_tags.get(word) == "v"
+        or word in ACTING_VERBS
+        or (len(word) >= 3 and any(word.endswith(verb) for verb in ACTING_VERBS))
     )
 
 
