@@ -181,5 +181,7 @@ def test_two_quoted_programmes_of_a_list_are_two_names():
 
 
 def test_quoted_honours_before_one_selection_stay_in_its_name():
-    found = programmes("启动", "“", "某市", "工匠", "”", "和", "“", "金牌", "工人", "”", "评选", "。")
+    found = programmes(
+        "启动", "“", "某市", "工匠", "”", "和", "“", "金牌", "工人", "”", "评选", "。"
+    )  # fmt: skip
     assert found == ["“某市工匠”和“金牌工人”评选"]
