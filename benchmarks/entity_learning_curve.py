@@ -58,8 +58,8 @@ def main() -> None:
             for seed in args.seeds:
                 model = Path(scratch) / f"domain_ner_{fraction:g}_{seed}.npz"
                 request = TrainingRequest(args.corpus, fraction=fraction, output=model, seed=seed)
-                report = TRAINERS["domain_ner"](request)
-                print(f"share {fraction:g}, seed {seed}: {report.summary()}", flush=True)
+                trained = TRAINERS["domain_ner"](request)
+                print(f"share {fraction:g}, seed {seed}: {trained.summary()}", flush=True)
                 nlp = pipeline(MODE, model)
                 scored = [score(nlp, name) for name in args.sets]
                 cells = " | ".join(_cells(report, both) for report, both in scored)
