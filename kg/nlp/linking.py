@@ -33,6 +33,7 @@ __all__ = [
     "EntityLinker",
     "Linker",
     "NameParts",
+    "add_repeated_names",
     "defined_aliases",
     "make_entity_linker",
     "not_embedded",
@@ -51,6 +52,9 @@ _DIVISION_ENDINGS = "".join(word_list("division_endings"))
 _LEVELS_LONGEST_FIRST = sorted(BODY_LEVELS, key=len, reverse=True)  # 自治区 before 区
 _COMPANY_ENDINGS = sorted(word_list("company_name_endings"), key=len, reverse=True)
 _CORE_LENGTH = 3  # the least characters of a company's core form: 两字 cores are common words
+# The least characters of a name whose further occurrences become mentions (two-character
+# persons gained nothing on dev, benchmarks/RESULTS.md Session 19).
+_REPEATED_LENGTH = 3
 
 
 @dataclass
@@ -254,6 +258,7 @@ class Linker:
         mentions = list(doc.spans[MENTIONS_KEY])  # a SpanGroup makes new Spans on every pass
         spans = not_embedded(mentions)
         aliases = self.add_alias_mentions(doc, spans)
+        add_repeated_names(doc, spans, rules)
         named = [s for s in spans if not _is_level_form(s, rules)]
         clusters: dict[tuple[str, str], Cluster] = {}
         text = doc_text(doc)
@@ -291,6 +296,31 @@ class Linker:
             if other_label == label and self.parts.is_short_form(name, other, label):
                 return cluster
         return None
+
+
+def add_repeated_names(
+    doc: Doc, spans: list[Span], rules: dict[tuple[int, int], tuple[str, str]]
+) -> None:
+    """Add each further occurrence of a found name as a mention of it: the NER may read a name
+    at one place and miss it at another (a list, a quoted form, a sentence jieba cuts
+    otherwise), and a relation stated there would have no end. Names of at least
+    ``_REPEATED_LENGTH`` characters, never a level form (市总工会 names a different body in
+    another sentence), only where the occurrence starts and ends on token edges and overlaps no
+    mention."""
+    text = doc_text(doc)
+    taken = [(s.start_char, s.end_char) for s in spans]
+    for found in list(spans):
+        name = _span_text(text, found)
+        if len(name) < _REPEATED_LENGTH or _is_level_form(found, rules):
+            continue
+        for match in re.finditer(re.escape(name), text):
+            start, end = match.span()
+            if any(a < end and start < b for a, b in taken):
+                continue
+            span = doc.char_span(start, end, label=found.label_, alignment_mode="strict")
+            if span is not None:
+                spans.append(span)
+                taken.append((start, end))
 
 
 def _span_text(text: str, span: Span) -> str:

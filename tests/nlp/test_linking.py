@@ -89,3 +89,27 @@ def test_mentions_inside_longer_ones_are_dropped_except_a_company_in_its_union(n
         ("常熟市", "GOVERNMENT"),
         ("常熟市", "GOVERNMENT"),
     ]
+
+
+def _repeated(nlp, text, found, label, rules=None):
+    from spacy.tokens import Span
+
+    from kg.nlp.linking import add_repeated_names
+
+    doc = nlp.make_doc(text)
+    start = text.index(found)
+    spans = [doc.char_span(start, start + len(found), label=label)]
+    add_repeated_names(doc, spans, rules or {})
+    return [(s.start_char, s.text) for s in spans if isinstance(s, Span)]
+
+
+def test_a_name_found_once_is_a_mention_wherever_it_is_written_again(nlp):
+    text = "青禾机械公司举办比武。冠军来自青禾机械公司。"
+    found = _repeated(nlp, text, "青禾机械公司", "ENTERPRISE")
+    assert found == [(0, "青禾机械公司"), (15, "青禾机械公司")]
+
+
+def test_a_level_form_is_not_repeated_for_it_may_name_another_body(nlp):
+    text = "县总工会举办比武。市总工会和县总工会到场。"
+    rules = {(0, 4): ("level_short_form", "")}
+    assert _repeated(nlp, text, "县总工会", "UNION", rules) == [(0, "县总工会")]

@@ -185,3 +185,10 @@ def test_quoted_honours_before_one_selection_stay_in_its_name():
         "启动", "“", "某市", "工匠", "”", "和", "“", "金牌", "工人", "”", "评选", "。"
     )  # fmt: skip
     assert found == ["“某市工匠”和“金牌工人”评选"]
+
+
+def test_the_kind_after_deng_is_no_name_of_the_listed_programmes():
+    found = programmes(
+        "开展", "“", "爱心", "互献", "”", "“", "微", "心愿", "”", "等", "品牌", "活动", "。"
+    )  # fmt: skip
+    assert found == []

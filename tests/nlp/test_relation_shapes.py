@@ -469,6 +469,17 @@ def test_honour_counted_goes_to_each_person_after_a_counted_honour():
     assert not found(honour_counted, workers, pattern)
 
 
+def test_a_counted_quoted_honour_goes_to_each_person_after_a_later_colon():
+    pattern = HonourPattern(id="t", shape="honour_counted", type="HAS_HONOUR",
+                            honours=("劳动模范",))  # fmt: skip
+    names = (("吕国梁", "PERSON"), ("邵婉清", "PERSON"))
+    said = sentence("这2名“平湖优秀护士”分别来自两家医院：青禾医院吕国梁，白鹭医院邵婉清。", *names)
+    assert {(h, v) for h, v, _, _ in found(honour_counted, said, pattern)} == {
+        ("吕国梁", "平湖优秀护士"), ("邵婉清", "平湖优秀护士")}  # fmt: skip
+    unquoted = sentence("这2名护士分别来自两家医院：青禾医院吕国梁，白鹭医院邵婉清。", *names)
+    assert not found(honour_counted, unquoted, pattern)
+
+
 def test_prize_holders_gives_each_award_to_the_persons_named_after_it():
     pattern = Pattern(id="t", shape="prize_holders", type="HAS_HONOUR")
     names = (("吕国梁", "PERSON"), ("邵婉清", "PERSON"), ("李青禾", "PERSON"))

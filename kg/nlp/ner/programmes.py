@@ -84,6 +84,8 @@ def find_programmes(lexicon: Lexicon, heads: HeadNouns, words: Words) -> Iterato
         if year:
             start = _place_before(lexicon, words, year.start())  # 重庆市2016年…竞赛
         start = _slogan_before(text, start)
+        if "等" in words_between(words, start, head_start):
+            continue  # “A”“B”等品牌活动: the names are the listed ones, not the kind after 等
         if start < head_start and _is_anchored(lexicon, words, start, head_start):
             if year or EDITION.match(text, start):
                 start = _organiser_before(lexicon, heads, words, start)
