@@ -124,3 +124,20 @@ def test_a_title_chains_later_person_counts_the_persons_and_commas_back_to_its_b
     assert feature_id("nbt=PERSON>UNION:t:b0p1c1") in ids
     assert feature_id("gfw=PERSON>UNION:t:主席") in ids
     assert feature_id("glw=PERSON>UNION:t:副主席") in ids
+
+
+def test_a_carried_end_reads_the_trigger_words_of_the_sentence_that_leaves_it_unsaid() -> None:
+    text = "甲市总工会主办技能竞赛。主办方还有乙公司。"
+    union, contest, company = (
+        arg(text, "甲市总工会", "UNION"),
+        arg(text, "技能竞赛", "PROGRAMME"),
+        arg(text, "乙公司", "ENTERPRISE"),
+    )
+    words = ["甲市总工会", "主办", "技能竞赛", "。", "主办方", "还有", "乙公司", "。"]
+    found = context(text, [union, contest, company], words)
+    later = (text.index("主办方"), len(text))
+    carried = pair_ids(Candidate(company, contest, later, True, ()), found)
+    assert feature_id("ctw=ENTERPRISE>PROGRAMME:主办") in carried
+    assert feature_id("ctk=ENTERPRISE>PROGRAMME:ORGANIZES") in carried
+    named = pair_ids(Candidate(union, contest, (0, later[0]), False, ()), found)
+    assert feature_id("ctw=UNION>PROGRAMME:主办") not in named

@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 BITS = 20
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 _MASK = (1 << BITS) - 1
 _GOVERNING = frozenset(word_list("relation_governing_words"))
 _GOVERNING_LENGTHS = sorted({len(word) for word in _GOVERNING}, reverse=True)
@@ -393,6 +393,8 @@ class _TypePair:
     tp: int
     ord: int
     carried: int
+    carried_word: Template
+    carried_kind: Template
     joined: int
     etc: int
     dist: Template
@@ -418,6 +420,8 @@ def _type_pair(types: str, order: str) -> _TypePair:
         tp=feature_id(f"tp={types}"),
         ord=feature_id(f"ord={types}:{order}"),
         carried=feature_id(f"carried={types}"),
+        carried_word=template(f"ctw={types}:"),
+        carried_kind=template(f"ctk={types}:"),
         joined=feature_id(f"joined={types}"),
         etc=feature_id(f"etc={types}:{order}"),
         dist=template(f"dist={order}:"),
@@ -454,7 +458,11 @@ def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
     between = text[first.end : max(first.end, second.start)]
     out = [typed.tp, typed.ord, typed.dist[_bucket(len(between))]]
     if candidate.carried:
+        # An end the sentence leaves unsaid (主讲的是某某 at the article's talk): what the
+        # sentence says is in its trigger words, not in a gap reaching sentences back.
         out.append(typed.carried)
+        out += [typed.carried_word[word] for _, _, word in context.trigger_matches(sentence)]
+        out += [typed.carried_kind[kind] for kind in context.trigger_kinds(sentence)]
     if len(between) <= 8:
         out.append(typed.between[between])
     near_first, near_second = context.around(first, sentence), context.around(second, sentence)
