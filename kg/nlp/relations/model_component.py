@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.coref import REFERENCES_KEY
+from kg.nlp.relations.attendance import drop_attending_partners
 from kg.nlp.relations.candidates import candidate_pairs
 from kg.nlp.relations.clauses import Arg, Args, word_pattern
 from kg.nlp.relations.facts import ARGS_KEY, FoundRelation, doc_arguments
@@ -130,6 +131,7 @@ class RelationModel:
         mentions = mention_counts(args)
         threshold = self.weights.threshold if self.threshold is None else self.threshold
         facts = decide(scores, rule_facts, self.weights, self.mode, threshold, mentions)
+        facts = drop_attending_partners(facts, context.text)
         doc._.relations = complete_partner_lists(facts, args, context.text)
         return doc
 
