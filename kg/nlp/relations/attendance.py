@@ -1,11 +1,11 @@
 """Bodies that attend together do not partner: a step of deciding an article's facts.
 
 Reports list the bodies whose people came to an event (A、B、C都派人到场; A、B和C的负责人出席
-仪式). The model reads such a list like a list of co-hosts and pairs its names
-as partners, and the list step would then join every two of them. ANNOTATION.md makes partners of
-bodies that host, undertake, sign or build together, not of bodies that attend. A PARTNERS_WITH
-fact stated in a sentence of attending (``relation_attending_words``) that says nothing of acting
-together (``relation_acting_together_words``) is dropped.
+仪式). The model reads such a list like a list of co-hosts and pairs its names as partners, and
+the list step would then join every two of them. ANNOTATION.md makes partners of bodies that
+host, undertake, sign or build together, not of bodies that attend. A PARTNERS_WITH fact stated
+in a sentence of attending (``relation_attending_words``) that says nothing of acting together
+(``relation_acting_together_words``) is dropped.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 It runs after ``kg_relations``: the rules' facts become features of the pairs they join (and, in
 the default "combined" mode, stay facts, now with a calibrated confidence), and the model adds
 the facts it scores at or above its threshold (the one training chose, unless the config sets
-one); last, co-hosts named in one list partner pairwise (``list_closure``). References to names
+one); then bodies that only attend together lose their partners (``attendance``), and last,
+co-hosts named in one list partner pairwise (``list_closure``). References to names
 (``doc.spans["kg_references"]``, written by a coreference component when there is one; the
 rules' own 他/该院) stand as arguments like names do. The plain functions live beside this
 module: ``candidates``, ``pair_features``, ``pair_model``.

@@ -5,9 +5,10 @@ before and after; the trigger words' relation types; the distance and the names 
 the type pair, the first and last word between and how many bodies, persons and clause breaks lie
 between; list joiners and governing words next to each end; what lies between the lists the two
 ends stand in, or around the one list that holds both; which side of 主办/承办 each end stands
-on; the rule patterns that fired), each a string such as ``w=举办`` hashed to a bucket number
-(CRC-32 modulo ``2**BITS``), so that a model file holds numbers only and no feature string can be
-read back.
+on; for a pair whose one end its sentence leaves unsaid, the sentence's trigger words and their
+types with the type pair; the rule patterns that fired), each a string such as ``w=举办``
+hashed to a bucket number (CRC-32 modulo ``2**BITS``), so that a model file holds numbers only
+and no feature string can be read back.
 
 A feature is a template's prefix (``w=``) and a value (举办). ``Template`` hashes each value once
 per process, so a pair's features are dictionary lookups of words, characters and labels the
