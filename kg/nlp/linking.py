@@ -309,10 +309,12 @@ def add_repeated_names(
     mention."""
     text = doc_text(doc)
     taken = [(s.start_char, s.end_char) for s in spans]
+    searched: set[str] = set()  # a name's every occurrence is taken once it is searched for
     for found in list(spans):
         name = _span_text(text, found)
-        if len(name) < _REPEATED_LENGTH or _is_level_form(found, rules):
+        if len(name) < _REPEATED_LENGTH or name in searched or _is_level_form(found, rules):
             continue
+        searched.add(name)
         for match in re.finditer(re.escape(name), text):
             start, end = match.span()
             if any(a < end and start < b for a, b in taken):
