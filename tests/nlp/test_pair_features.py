@@ -111,31 +111,30 @@ def test_two_names_of_one_list_know_they_share_it() -> None:
     assert feature_id("samelist=UNION>ENTERPRISE") in features(UNION, COMPANY)
 
 
+def worded(words: list[str], *named: tuple[str, str]) -> tuple[PairContext, list[Arg]]:
+    """The context of the text ``words`` make, and an argument for each (name, label)."""
+    text = "".join(words)
+    args = [arg(text, name, label) for name, label in named]
+    return context(text, args, words), args
+
+
 def test_a_title_chains_later_person_counts_the_persons_and_commas_back_to_its_body() -> None:
-    text = "甲市总工会主席孟晓岚，副主席韦一鸣出席。"
-    union, first, second = (
-        arg(text, "甲市总工会", "UNION"),
-        arg(text, "孟晓岚", "PERSON"),
-        arg(text, "韦一鸣", "PERSON"),
-    )
-    words = ["甲市总工会", "主席", "孟晓岚", "，", "副主席", "韦一鸣", "出席", "。"]
-    found = context(text, [union, first, second], words)
-    ids = pair_ids(Candidate(second, union, (0, len(text)), False, ()), found)
+    found, (union, _first, second) = worded(
+        ["甲市总工会", "主席", "孟晓岚", "，", "副主席", "韦一鸣", "出席", "。"],
+        ("甲市总工会", "UNION"), ("孟晓岚", "PERSON"), ("韦一鸣", "PERSON"),
+    )  # fmt: skip
+    ids = pair_ids(Candidate(second, union, (0, len(found.text)), False, ()), found)
     assert feature_id("nbt=PERSON>UNION:t:b0p1c1") in ids
     assert feature_id("gfw=PERSON>UNION:t:主席") in ids
     assert feature_id("glw=PERSON>UNION:t:副主席") in ids
 
 
 def test_a_carried_end_reads_the_trigger_words_of_the_sentence_that_leaves_it_unsaid() -> None:
-    text = "甲市总工会主办技能竞赛。主办方还有乙公司。"
-    union, contest, company = (
-        arg(text, "甲市总工会", "UNION"),
-        arg(text, "技能竞赛", "PROGRAMME"),
-        arg(text, "乙公司", "ENTERPRISE"),
-    )
-    words = ["甲市总工会", "主办", "技能竞赛", "。", "主办方", "还有", "乙公司", "。"]
-    found = context(text, [union, contest, company], words)
-    later = (text.index("主办方"), len(text))
+    found, (union, contest, company) = worded(
+        ["甲市总工会", "主办", "技能竞赛", "。", "主办方", "还有", "乙公司", "。"],
+        ("甲市总工会", "UNION"), ("技能竞赛", "PROGRAMME"), ("乙公司", "ENTERPRISE"),
+    )  # fmt: skip
+    later = (found.text.index("主办方"), len(found.text))
     carried = pair_ids(Candidate(company, contest, later, True, ()), found)
     assert feature_id("ctw=ENTERPRISE>PROGRAMME:主办") in carried
     assert feature_id("ctk=ENTERPRISE>PROGRAMME:ORGANIZES") in carried
