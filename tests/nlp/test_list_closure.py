@@ -59,7 +59,36 @@ def test_two_partners_are_no_list_to_complete() -> None:
     assert facts == found
 
 
-def test_a_name_of_the_list_outside_the_group_breaks_it() -> None:
+def test_a_list_mostly_joined_by_its_facts_gets_every_pair() -> None:
     found = partners(LIST, ("甲会", "乙会"), ("乙会", "丁会"))
     facts = complete_partner_lists(found, names(LIST, "甲会", "乙会", "丙会", "丁会"), LIST)
+    assert len(facts) == 6
+    assert frozenset(("丙会", "甲会")) in pairs_of(facts)
+
+
+def test_a_list_less_than_half_joined_is_left_alone() -> None:
+    text = "大赛由甲会、乙会、丙会、丁会、戊会、己会和庚会共同主办。"
+    found = partners(text, ("甲会", "乙会"), ("乙会", "丙会"))
+    listed = names(text, "甲会", "乙会", "丙会", "丁会", "戊会", "己会", "庚会")
+    assert complete_partner_lists(found, listed, text) == found
+
+
+def test_partners_through_a_body_outside_the_list_join_nothing() -> None:
+    text = "总会携手甲会、乙会和丙会举办大赛。"
+    found = partners(text, ("总会", "甲会"), ("总会", "乙会"), ("总会", "丙会"))
+    facts = complete_partner_lists(found, names(text, "总会", "甲会", "乙会", "丙会"), text)
+    assert facts == found
+
+
+def test_the_counterparts_of_one_body_do_not_partner_each_other() -> None:
+    text = "学院分别与甲会、乙会和丙会签约。"
+    found = partners(text, ("甲会", "乙会"), ("乙会", "丙会"))
+    facts = complete_partner_lists(found, names(text, "甲会", "乙会", "丙会"), text)
+    assert facts == found
+
+
+def test_the_counterparts_after_a_body_and_its_joiner_do_not_partner_each_other() -> None:
+    text = "总会与甲会、乙会和丙会组成联盟。"
+    found = partners(text, ("甲会", "乙会"), ("乙会", "丙会"), ("总会", "甲会"))
+    facts = complete_partner_lists(found, names(text, "总会", "甲会", "乙会", "丙会"), text)
     assert facts == found

@@ -3,18 +3,22 @@
 ANNOTATION.md rules that bodies which host or undertake a programme together partner with each
 other. A list of ten co-hosts holds 45 such pairs; the model and the rules find those that stand
 close together, and names far apart in the list are no candidate at all (``candidates._REACH``).
-When the PARTNERS_WITH facts of one sentence join three or more names into one group, and those
-names stand in the sentence as one unbroken list (A、B、C和D: only list joiners between them, so
-that the comma between a 主办 group and a 承办 group breaks it), every two of them partner.
+A list is an unbroken run of names (A、B、C和D: only list joiners between them, so that the comma
+between a 主办 group and a 承办 group breaks it). When the PARTNERS_WITH facts between the names of
+one list join three or more of them, and at least half of the list, into one group, every two
+names of the list partner: the model often misses the pairs of a name or two of a long list.
+Facts through a body outside the list (甲与A、B、C签约) join nothing, and a list right after 与
+names one body's counterparts, which do not partner with each other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import combinations, pairwise
+from itertools import combinations
 
 from kg.nlp.relations.clauses import LIST_JOINERS, Args
 from kg.nlp.relations.facts import FoundRelation
+from kg.wordlists import word_list
 
 __all__ = ["RULE", "complete_partner_lists"]
 
@@ -22,6 +26,7 @@ PARTNERS = "PARTNERS_WITH"
 RULE = "co_host_list"  # the rule name the added facts carry
 _LEAST_GROUP = 3  # two partners are a pair already; a third is what a list adds
 _JOINERS = frozenset(LIST_JOINERS)
+_COUNTERPART = tuple(word_list("relation_counterpart_words"))
 
 
 def complete_partner_lists(
@@ -36,16 +41,18 @@ def complete_partner_lists(
     added: list[FoundRelation] = []
     for sentence, partners in by_sentence.items():
         have = {frozenset((f.head, f.tail)) for f in partners}
-        for group in _groups(partners):
-            names = _listed(group, args, text, sentence)
-            if len(names) < _LEAST_GROUP:
-                continue
-            confidence = min(f.confidence for f in partners if f.head in group)
-            added += [
-                FoundRelation(head, PARTNERS, tail, None, sentence, (), RULE, confidence)
-                for head, tail in combinations(names, 2)
-                if frozenset((head, tail)) not in have
-            ]
+        for names in _lists(args, text, sentence):
+            inner = [f for f in partners if f.head in names and f.tail in names]
+            for group in _groups(inner):
+                if len(group) < _LEAST_GROUP or 2 * len(group) < len(names):
+                    continue
+                confidence = min(f.confidence for f in inner if f.head in group)
+                added += [
+                    FoundRelation(head, PARTNERS, tail, None, sentence, (), RULE, confidence)
+                    for head, tail in combinations(names, 2)
+                    if frozenset((head, tail)) not in have
+                ]
+                have |= {frozenset(pair) for pair in combinations(names, 2)}
     return [*facts, *added]
 
 
@@ -71,18 +78,28 @@ def _groups(partners: Sequence[FoundRelation]) -> list[set[str]]:
     return groups
 
 
-def _listed(group: set[str], args: Args, text: str, sentence: tuple[int, int]) -> list[str]:
-    """The keys of ``group`` in text order when each is named in ``sentence`` and the names
-    stand as one list (only joiners between neighbours); else none."""
-    first: dict[str, tuple[int, int]] = {}
-    for arg in args:
+def _lists(args: Args, text: str, sentence: tuple[int, int]) -> list[list[str]]:
+    """The entity keys of each unbroken list of three or more names in ``sentence`` (only joiners
+    between neighbours), in text order, but for lists of one body's counterparts (与A、B、C;
+    甲与A、B、C); a name nested in the one before it is skipped."""
+    runs: list[tuple[str, list[str], list[str]]] = []  # word before, names, joiners
+    last_end = -1
+    for arg in sorted(args, key=lambda arg: (arg.start, -arg.end)):
         inside = sentence[0] <= arg.start and arg.end <= sentence[1]
-        if inside and not arg.reference and arg.key in group and arg.key not in first:
-            first[arg.key] = (arg.start, arg.end)
-    if len(first) < len(group):
-        return []
-    spans = sorted((span, key) for key, span in first.items())
-    for (left, _), (right, _) in pairwise(spans):
-        if text[left[1] : right[0]].strip() not in _JOINERS:
-            return []
-    return [key for _, key in spans]
+        if not inside or arg.reference or arg.start < last_end:
+            continue
+        gap = text[last_end : arg.start].strip()
+        if runs and gap in _JOINERS:
+            if arg.key not in runs[-1][1]:
+                runs[-1][1].append(arg.key)
+                runs[-1][2].append(gap)
+        else:
+            runs.append((text[sentence[0] : arg.start], [arg.key], []))
+        last_end = arg.end
+    return [
+        names
+        for before, names, joiners in runs
+        if len(names) >= _LEAST_GROUP
+        and not before.endswith(_COUNTERPART)
+        and joiners[0] not in _COUNTERPART
+    ]
