@@ -22,6 +22,11 @@ def test_a_company_name_stops_at_the_verb_that_takes_it_as_object():
     assert expand_left(LEXICON, HEADS, text, 6, "ENTERPRISE", "有限公司") == 2
 
 
+def test_a_name_read_leftwards_stops_at_a_word_no_body_is_named_with():
+    text = words("某某", "代表", "甘肃省", "总工会")  # jieba tags 代表 a noun
+    assert expand_left(LEXICON, HEADS, text, 7, "UNION", "总工会") == 4
+
+
 def test_a_verb_that_is_also_a_county_ends_a_name_before_another_place():
     text = words("会同", "甘肃省", "教育厅")
     assert expand_left(LEXICON, HEADS, text, 5, "GOVERNMENT", "教育厅") == 2

@@ -68,6 +68,7 @@ _OPEN_PARENTHESES, _CLOSE_PARENTHESES = "(（", ")）"
 _STOP_PREFIX_CHARS = frozenset(word_list("stop_prefix_chars"))
 _INNER_STOP_CHARS = frozenset(word_list("inner_stop_chars"))
 _ENTERING_VERBS = frozenset(word_list("entering_verbs"))
+_NAME_BREAKERS = frozenset(word_list("organisation_name_breakers"))  # 某某代表|省总工会
 _TRADE_SUFFIX_CHARS = frozenset(word_list("trade_suffix_chars"))
 _PASSIVE_MARKERS = frozenset(word_list("passive_markers"))
 _DESCRIBING_PREFIXES = word_list("describing_prefixes")
@@ -222,6 +223,8 @@ def _ends_name(
     word, word_start = words.words[i], words.starts[i]
     if word in _PARTY_COMMITTEE:
         return False
+    if word in _NAME_BREAKERS and label != "PROGRAMME":
+        return True
     if label == "PROGRAMME" and (EDITION.fullmatch(word) or _NUMBER_IN_NAME.fullmatch(word)):
         return False
     if label == "ENTERPRISE" and _UNIT_ORDINAL.fullmatch(word) and i > 0:
