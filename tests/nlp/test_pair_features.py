@@ -140,3 +140,19 @@ def test_a_carried_end_reads_the_trigger_words_of_the_sentence_that_leaves_it_un
     assert feature_id("ctk=ENTERPRISE>PROGRAMME:ORGANIZES") in carried
     named = pair_ids(Candidate(union, contest, (0, later[0]), False, ()), found)
     assert feature_id("ctw=UNION>PROGRAMME:主办") not in named
+
+
+def test_a_carried_end_does_not_read_the_sentences_between_it_and_its_pair() -> None:
+    """Only the sentence that leaves an end unsaid speaks of the pair; what stands between them
+    belongs to one article and would be learnt by heart."""
+
+    def carried_ids(middle: str) -> set[int]:
+        found, (contest, company) = worded(
+            ["技能竞赛", "开幕", "。", middle, "。", "主办方", "还有", "乙公司", "。"],
+            ("技能竞赛", "PROGRAMME"), ("乙公司", "ENTERPRISE"),
+        )  # fmt: skip
+        later = (found.text.index("主办方"), len(found.text))
+        return set(pair_ids(Candidate(company, contest, later, True, ()), found))
+
+    assert carried_ids("选手来自各地") == carried_ids("现场观众很多")
+    assert feature_id("cnh=ENTERPRISE>PROGRAMME:还有") in carried_ids("选手来自各地")

@@ -5,10 +5,9 @@ before and after; the trigger words' relation types; the distance and the names 
 the type pair, the first and last word between and how many bodies, persons and clause breaks lie
 between; list joiners and governing words next to each end; what lies between the lists the two
 ends stand in, or around the one list that holds both; which side of 主办/承办 each end stands
-on; for a pair whose one end its sentence leaves unsaid, the sentence's trigger words and their
-types with the type pair; the rule patterns that fired), each a string such as ``w=举办``
-hashed to a bucket number (CRC-32 modulo ``2**BITS``), so that a model file holds numbers only
-and no feature string can be read back.
+on; the rule patterns that fired), each a string such as ``w=举办`` hashed to a bucket number
+(CRC-32 modulo ``2**BITS``), so that a model file holds numbers only and no feature string can
+be read back.
 
 A feature is a template's prefix (``w=``) and a value (举办). ``Template`` hashes each value once
 per process, so a pair's features are dictionary lookups of words, characters and labels the
@@ -17,6 +16,11 @@ found once: an end's own (``PairContext.end_ids``: its shape, governing word and
 once per argument and role), the gap's (``PairContext.gap_ids``: what lies between the two ends,
 shared by both orders of a pair) and the pair's (``_own_ids``: the type pair with what it
 conjoins, and the rules).
+
+A pair whose first end its sentence leaves unsaid (主讲的是某某 at the article's talk; the subject
+an earlier sentence left) reads no gap: the sentences between its ends belong to one article
+alone. It reads its sentence up to the end it names, the sentence's trigger words and their
+types, and the words around that end, each with the type pair.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ __all__ = [
 ]
 
 BITS = 20
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 _MASK = (1 << BITS) - 1
 _GOVERNING = frozenset(word_list("relation_governing_words"))
 _GOVERNING_LENGTHS = sorted({len(word) for word in _GOVERNING}, reverse=True)
@@ -396,6 +400,8 @@ class _TypePair:
     carried: int
     carried_word: Template
     carried_kind: Template
+    carried_before: Template
+    carried_after: Template
     joined: int
     etc: int
     dist: Template
@@ -423,6 +429,8 @@ def _type_pair(types: str, order: str) -> _TypePair:
         carried=feature_id(f"carried={types}"),
         carried_word=template(f"ctw={types}:"),
         carried_kind=template(f"ctk={types}:"),
+        carried_before=template(f"cnh={types}:"),
+        carried_after=template(f"cnt={types}:"),
         joined=feature_id(f"joined={types}"),
         etc=feature_id(f"etc={types}:{order}"),
         dist=template(f"dist={order}:"),
@@ -459,11 +467,7 @@ def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
     between = text[first.end : max(first.end, second.start)]
     out = [typed.tp, typed.ord, typed.dist[_bucket(len(between))]]
     if candidate.carried:
-        # An end the sentence leaves unsaid (主讲的是某某 at the article's talk): what the
-        # sentence says is in its trigger words, not in a gap reaching sentences back.
-        out.append(typed.carried)
-        out += [typed.carried_word[word] for _, _, word in context.trigger_matches(sentence)]
-        out += [typed.carried_kind[kind] for kind in context.trigger_kinds(sentence)]
+        return out + _carried_ids(candidate, context, second, typed)
     if len(between) <= 8:
         out.append(typed.between[between])
     near_first, near_second = context.around(first, sentence), context.around(second, sentence)
@@ -485,6 +489,28 @@ def _own_ids(candidate: Candidate, context: PairContext) -> list[int]:
     out += [typed.gov_tail[near_tail[0]]] if near_tail[0] else []
     out += [typed.trigger[kind] for kind in context.trigger_kinds(sentence)]
     return out + _rule_ids(candidate.rules, typed)
+
+
+def _carried_ids(
+    candidate: Candidate, context: PairContext, named: Arg, typed: _TypePair
+) -> list[int]:
+    """The features of a pair whose first end its sentence leaves unsaid (主讲的是某某 at the
+    article's talk; the subject an earlier sentence left): what the sentence says, in its trigger
+    words and around the end it names, not in a gap reaching sentences back, whose words belong
+    to one article only."""
+    sentence = candidate.sentence
+    near = context.around(named, sentence)
+    side = typed.carried_before if named is candidate.head else typed.carried_after
+    return [
+        typed.carried,
+        *(typed.carried_word[word] for _, _, word in context.trigger_matches(sentence)),
+        *(typed.carried_kind[kind] for kind in context.trigger_kinds(sentence)),
+        *(side[word] for word in near[1 : near.index("|")]),
+        *(side["|" + word] for word in near[near.index("|") + 1 :]),
+        *([typed.gov_head[near[0]]] if near[0] and named is candidate.head else []),
+        *([typed.gov_tail[near[0]]] if near[0] and named is candidate.tail else []),
+        *_rule_ids(candidate.rules, typed),
+    ]
 
 
 def _names_between(gap: _Gap) -> str:
@@ -527,11 +553,13 @@ def pair_ids(candidate: Candidate, context: PairContext) -> list[int]:
     its fit depends on the order of its sums."""
     head, tail, sentence = candidate.head, candidate.tail, candidate.sentence
     first, second = (head, tail) if head.start <= tail.start else (tail, head)
+    # A pair whose first end lies sentences back reads its sentence up to the end it names.
+    gap_start = sentence[0] if candidate.carried else first.end
     return list(
         {
             *context.end_ids(head, "H", sentence),
             *context.end_ids(tail, "T", sentence),
-            *context.gap_ids(first.end, max(first.end, second.start), sentence),
+            *context.gap_ids(gap_start, max(gap_start, second.start), sentence),
             *_own_ids(candidate, context),
         }
     )
