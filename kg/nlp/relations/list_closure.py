@@ -82,7 +82,7 @@ def _lists(args: Args, text: str, sentence: tuple[int, int]) -> list[list[str]]:
     """The entity keys of each unbroken list of three or more names in ``sentence`` (only joiners
     between neighbours), in text order, but for lists of one body's counterparts (与A、B、C;
     甲与A、B、C); a name nested in the one before it is skipped."""
-    runs: list[tuple[str, list[str], list[str]]] = []  # word before, names, joiners
+    runs: list[tuple[int, list[str], list[str]]] = []  # start, names, joiners
     last_end = -1
     for arg in sorted(args, key=lambda arg: (arg.start, -arg.end)):
         inside = sentence[0] <= arg.start and arg.end <= sentence[1]
@@ -94,12 +94,12 @@ def _lists(args: Args, text: str, sentence: tuple[int, int]) -> list[list[str]]:
                 runs[-1][1].append(arg.key)
                 runs[-1][2].append(gap)
         else:
-            runs.append((text[sentence[0] : arg.start], [arg.key], []))
+            runs.append((arg.start, [arg.key], []))
         last_end = arg.end
     return [
         names
-        for before, names, joiners in runs
+        for start, names, joiners in runs
         if len(names) >= _LEAST_GROUP
-        and not before.endswith(_COUNTERPART)
+        and not text.endswith(_COUNTERPART, sentence[0], start)
         and joiners[0] not in _COUNTERPART
     ]

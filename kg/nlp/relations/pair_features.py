@@ -400,8 +400,8 @@ class _TypePair:
     carried: int
     carried_word: Template
     carried_kind: Template
-    carried_before: Template
-    carried_after: Template
+    carried_head_near: tuple[Template, Template]  # the words before and after a named head
+    carried_tail_near: tuple[Template, Template]  # … and a named tail
     joined: int
     etc: int
     dist: Template
@@ -429,8 +429,8 @@ def _type_pair(types: str, order: str) -> _TypePair:
         carried=feature_id(f"carried={types}"),
         carried_word=template(f"ctw={types}:"),
         carried_kind=template(f"ctk={types}:"),
-        carried_before=template(f"cnh={types}:"),
-        carried_after=template(f"cnt={types}:"),
+        carried_head_near=(template(f"cnh={types}:"), template(f"cnh={types}:|")),
+        carried_tail_near=(template(f"cnt={types}:"), template(f"cnt={types}:|")),
         joined=feature_id(f"joined={types}"),
         etc=feature_id(f"etc={types}:{order}"),
         dist=template(f"dist={order}:"),
@@ -500,15 +500,17 @@ def _carried_ids(
     to one article only."""
     sentence = candidate.sentence
     near = context.around(named, sentence)
-    side = typed.carried_before if named is candidate.head else typed.carried_after
+    if named is candidate.head:
+        (before, after), governing = typed.carried_head_near, typed.gov_head
+    else:
+        (before, after), governing = typed.carried_tail_near, typed.gov_tail
     return [
         typed.carried,
         *(typed.carried_word[word] for _, _, word in context.trigger_matches(sentence)),
         *(typed.carried_kind[kind] for kind in context.trigger_kinds(sentence)),
-        *(side[word] for word in near[1 : near.index("|")]),
-        *(side["|" + word] for word in near[near.index("|") + 1 :]),
-        *([typed.gov_head[near[0]]] if near[0] and named is candidate.head else []),
-        *([typed.gov_tail[near[0]]] if near[0] and named is candidate.tail else []),
+        *(before[word] for word in near[1 : near.index("|")]),
+        *(after[word] for word in near[near.index("|") + 1 :]),
+        *([governing[near[0]]] if near[0] else []),
         *_rule_ids(candidate.rules, typed),
     ]
 
