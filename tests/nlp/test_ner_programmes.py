@@ -192,3 +192,9 @@ def test_the_kind_after_deng_is_no_name_of_the_listed_programmes():
         "开展", "“", "爱心", "互献", "”", "“", "微", "心愿", "”", "等", "品牌", "活动", "。"
     )  # fmt: skip
     assert found == []
+
+
+def test_a_quoted_phrase_that_de_makes_a_modifier_describes_and_does_not_name():
+    assert programmes("推行", "“", "工会", "+", "学校", "”", "的", "培训", "模式", "。") == []
+    found = programmes("这届", "被称作", "“", "技能", "奥运", "”", "的", "竞赛", "开幕", "。")
+    assert found == []
