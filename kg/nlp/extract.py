@@ -65,6 +65,7 @@ class _EntityDraft:
 # academy (X学院Y分院): the head that says so.
 _UNION_HEADS = word_list("workplace_union_heads")
 _BRANCH_HEADS = word_list("parent_named_heads")
+_WORKPLACE_LABELS = EMPLOYER_LABELS | {"GOVERNMENT"}
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,9 @@ class _SourceExtractor:
         union = next((u for u in _UNION_HEADS if part.canonical.endswith(u)), None)
         if part.label == "UNION" and union:
             stem = part.canonical.removesuffix(union)
-            for whole in (d for d in self.drafts if d.label in EMPLOYER_LABELS):
+            # A bureau's union too (某市气象局工会), not a place's (某县工会 is the county's).
+            labels = EMPLOYER_LABELS if not self.parts.places(stem)[1] else _WORKPLACE_LABELS
+            for whole in (d for d in self.drafts if d.label in labels):
                 if stem == whole.canonical or stem in whole.forms:
                     return whole, union
                 if self.parts.is_short_form(stem, whole.canonical, whole.label):

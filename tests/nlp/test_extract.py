@@ -177,3 +177,24 @@ def test_the_model_confirms_its_names_and_a_name_it_did_not_find_needs_a_fact(
     assert {e["name"] for e in both["entities"]} == {"常熟市总工会", "沈丽华", "青禾机械有限公司"}
     assert {e["name"] for e in alone["entities"]} == {"常熟市总工会", "沈丽华"}
     assert alone["relations"] == both["relations"]
+
+
+def named_parts(nlp: Language, text: str) -> set[tuple[str, str]]:
+    """The (part, whole) pairs the ``named_part`` rule states in ``text``."""
+    record = to_record(next(extract_sources(nlp, sources([text]), NameParts(load_lexicon()))))
+    names = {entity["id"]: entity["name"] for entity in record["entities"]}
+    return {
+        (names[fact["head"]], names[fact["tail"]])
+        for fact in record["relations"]
+        if fact["rule"] == "named_part"
+    }
+
+
+def test_a_bureaus_union_committee_is_part_of_the_bureau_and_a_countys_union_of_nothing(
+    nlp: Language,
+) -> None:
+    text = (
+        "吴江区气象局工会委员会组织职工参加培训，吴江区气象局局长孟晓岚到场。"
+        "常熟市工会组织职工参加培训，常熟市副市长韦一鸣到场。"
+    )
+    assert named_parts(nlp, text) == {("吴江区气象局工会委员会", "吴江区气象局")}

@@ -122,6 +122,13 @@ def test_an_honour_after_a_count_of_its_holders_starts_after_the_count() -> None
     assert "青禾市五一劳动奖章" in [a.text for a in honour_phrases(text, 0, len(text), names)]
 
 
+def test_no_honour_phrase_runs_past_the_word_that_gives_the_honour() -> None:
+    text = "青禾集团把“青禾楷模”称号授予孟晓岚。"
+    phrases = [a.text for a in honour_phrases(text, 0, len(text), [arg(text, "孟晓岚", "PERSON")])]
+    assert "青禾楷模" in phrases
+    assert not any("把" in phrase for phrase in phrases)
+
+
 @pytest.mark.parametrize(("verb", "reached"), [("主办方有四家，即", True), ("参赛队伍来自", False)])
 def test_a_programme_reaches_far_names_only_in_a_sentence_of_hosting(
     verb: str, reached: bool

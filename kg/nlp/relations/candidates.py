@@ -74,6 +74,7 @@ _PROGRAMME_REACH = 120
 _HOSTING = re.compile("|".join(map(re.escape, word_list("relation_hosting_words"))))
 _HONOUR_HEADS = word_list("relation_honour_heads")
 _OPENERS = tuple(word_list("honour_openers"))
+_BREAKERS = re.compile("|".join(map(re.escape, word_list("honour_phrase_breakers"))))
 _QUOTED = re.compile(r"[“「]([^“”「」]{2,18})[”」]")
 _RANK = r"[第前][一二三四五六七八九十\d]{1,3}名"
 _HEADS = re.compile(
@@ -137,7 +138,7 @@ def honour_phrases(text: str, start: int, end: int, names: Sequence[Arg] = ()) -
     return [
         Arg(s, e, HONOUR, "", text[s:e])
         for s, e in sorted(spans)
-        if not any(_clashes(s, e, name) for name in names)
+        if not _BREAKERS.search(text, s, e) and not any(_clashes(s, e, name) for name in names)
     ]
 
 
