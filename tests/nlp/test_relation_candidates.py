@@ -122,6 +122,18 @@ def test_an_honour_after_a_count_of_its_holders_starts_after_the_count() -> None
     assert "青禾市五一劳动奖章" in [a.text for a in honour_phrases(text, 0, len(text), names)]
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("孟晓岚、韦一鸣等大国工匠到场。", "大国工匠"),
+        ("获授全国五一劳动奖章的有两人。", "全国五一劳动奖章"),
+    ],
+)
+def test_an_honour_after_deng_or_huoshou_is_offered_from_there(text: str, value: str) -> None:
+    names = [arg(text, name, "PERSON") for name in ("孟晓岚", "韦一鸣") if name in text]
+    assert value in [a.text for a in honour_phrases(text, 0, len(text), names)]
+
+
 def test_no_honour_phrase_runs_past_the_word_that_gives_the_honour() -> None:
     text = "青禾集团把“青禾楷模”称号授予孟晓岚。"
     phrases = [a.text for a in honour_phrases(text, 0, len(text), [arg(text, "孟晓岚", "PERSON")])]
