@@ -65,7 +65,7 @@ class _EntityDraft:
 # academy (X学院Y分院): the head that says so.
 _UNION_HEADS = word_list("workplace_union_heads")
 _BRANCH_HEADS = word_list("parent_named_heads")
-_WORKPLACE_LABELS = EMPLOYER_LABELS | {"GOVERNMENT"}
+_WORKPLACE_LABELS = EMPLOYER_LABELS | {"GOVERNMENT"}  # the bodies a workplace union is part of
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,8 @@ class _SourceExtractor:
         if part.label == "UNION" and union:
             stem = part.canonical.removesuffix(union)
             # A bureau's union too (某市气象局工会), not a place's (某县工会 is the county's).
-            labels = EMPLOYER_LABELS if not self.parts.places(stem)[1] else _WORKPLACE_LABELS
+            beyond_places = self.parts.places(stem)[1]
+            labels = _WORKPLACE_LABELS if beyond_places else EMPLOYER_LABELS
             for whole in (d for d in self.drafts if d.label in labels):
                 if stem == whole.canonical or stem in whole.forms:
                     return whole, union
