@@ -130,14 +130,14 @@ def test_article_pieces_cover_a_long_article_and_end_at_line_breaks() -> None:
     assert article_pieces(article, source.text, limit=len(raw)) == [article]
 
 
-def reporter_facts(nlp: Language, text: str) -> set[tuple[str, str]]:
-    """The (reporter, outlet) pairs the ``reporter`` rule states in ``text``."""
+def rule_facts(nlp: Language, text: str, rule: str) -> set[tuple[str, str]]:
+    """The (head, tail) names of the facts ``rule`` states in ``text``'s record."""
     record = to_record(next(extract_sources(nlp, sources([text]), NameParts(load_lexicon()))))
     names = {entity["id"]: entity["name"] for entity in record["entities"]}
     return {
         (names[fact["head"]], names[fact["tail"]])
         for fact in record["relations"]
-        if fact["rule"] == "reporter"
+        if fact["rule"] == rule
     }
 
 
@@ -145,12 +145,12 @@ def test_the_reporters_of_a_dateline_work_at_its_outlet_and_its_correspondents_d
     nlp: Language,
 ) -> None:
     text = "青禾日报讯（记者孟晓岚 通讯员韦一鸣）7月13日，吴江区职工技能大赛开幕。"
-    assert reporter_facts(nlp, text) == {("孟晓岚", "青禾日报")}
+    assert rule_facts(nlp, text, "reporter") == {("孟晓岚", "青禾日报")}
 
 
 def test_a_web_desks_reporter_works_for_no_outlet(nlp: Language) -> None:
     text = "青禾日报客户端记者孟晓岚\n7月13日，吴江区职工技能大赛开幕。"
-    assert reporter_facts(nlp, text) == set()
+    assert rule_facts(nlp, text, "reporter") == set()
 
 
 class _Unconfirmed:
@@ -179,17 +179,6 @@ def test_the_model_confirms_its_names_and_a_name_it_did_not_find_needs_a_fact(
     assert alone["relations"] == both["relations"]
 
 
-def named_parts(nlp: Language, text: str) -> set[tuple[str, str]]:
-    """The (part, whole) pairs the ``named_part`` rule states in ``text``."""
-    record = to_record(next(extract_sources(nlp, sources([text]), NameParts(load_lexicon()))))
-    names = {entity["id"]: entity["name"] for entity in record["entities"]}
-    return {
-        (names[fact["head"]], names[fact["tail"]])
-        for fact in record["relations"]
-        if fact["rule"] == "named_part"
-    }
-
-
 def test_a_bureaus_union_committee_is_part_of_the_bureau_and_a_countys_union_of_nothing(
     nlp: Language,
 ) -> None:
@@ -197,4 +186,4 @@ def test_a_bureaus_union_committee_is_part_of_the_bureau_and_a_countys_union_of_
         "吴江区气象局工会委员会组织职工参加培训，吴江区气象局局长孟晓岚到场。"
         "常熟市工会组织职工参加培训，常熟市副市长韦一鸣到场。"
     )
-    assert named_parts(nlp, text) == {("吴江区气象局工会委员会", "吴江区气象局")}
+    assert rule_facts(nlp, text, "named_part") == {("吴江区气象局工会委员会", "吴江区气象局")}
