@@ -184,6 +184,8 @@ def test_a_bureaus_union_committee_is_part_of_the_bureau_and_a_countys_union_of_
 ) -> None:
     text = (
         "吴江区气象局工会委员会组织职工参加培训，吴江区气象局局长孟晓岚到场。"
-        "常熟市工会组织职工参加培训，常熟市副市长韦一鸣到场。"
+        "婺源县工会组织职工参加培训，婺源县副县长韦一鸣到场。"
     )
+    record = to_record(next(extract_sources(nlp, sources([text]), NameParts(load_lexicon()))))
+    assert {"婺源县工会", "婺源县"} <= {entity["name"] for entity in record["entities"]}
     assert rule_facts(nlp, text, "named_part") == {("吴江区气象局工会委员会", "吴江区气象局")}
