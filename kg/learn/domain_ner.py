@@ -4,7 +4,7 @@ Each article of the chosen documents goes through the pipeline up to ``kg_ner`` 
 features are what the component will see at run time), the gold mentions that
 ``kg.learn.alignment`` lays onto it become one label per character, and every clause is one
 training sequence for CRFsuite. It learns by L-BFGS with L1 and L2 penalties: dearer than
-the averaged perceptron it replaced (half an hour against two or three minutes on a
+the averaged perceptron it replaced (30–40 minutes against two or three minutes on a
 shared two-core machine), and better on the sets it was not trained on (dev relation F1 0.665
 → 0.671, heldout 0.825 → 0.843, heldout2 0.717 → 0.729; the shared gold 0.838 → 0.819:
 benchmarks/RESULTS.md, Session 15). It is deterministic: no shuffling, no seed. Feature ids are
@@ -46,7 +46,7 @@ __all__ = [
 
 BITS = 18  # 2**18 buckets × 33 labels: a model file of a few MB
 # L-BFGS steps at most (CRFsuite stops earlier when the loss settles). 150 were all used up on
-# 1,112 train documents; 300 (all used too, half an hour) scored entity F1 0.874 / 0.957 / 0.908
+# 1,112 train documents; 300 (all used too, 30–40 minutes) scored entity F1 0.874 / 0.957 / 0.908
 # on dev, heldout and heldout2 against 0.873 / 0.954 / 0.900 (RESULTS.md, Session 21).
 ITERATIONS = 300
 # L1 and L2 penalties: (0.01, 0.1) scored better than (0.05, 0.01) on dev, heldout and heldout2
