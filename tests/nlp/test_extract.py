@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from spacy.language import Language
@@ -47,6 +48,11 @@ def records(nlp: Language, given: list[Source]) -> list[str]:
     return [json.dumps(to_record(e), ensure_ascii=False) for e in extractions]
 
 
+def record_of(nlp: Language, text: str) -> dict[str, Any]:
+    """The output record of one text."""
+    return to_record(next(extract_sources(nlp, sources([text]), NameParts(load_lexicon()))))
+
+
 def test_sources_together_give_the_records_of_each_alone(nlp: Language) -> None:
     given = sources(TEXTS)
     alone = [record for source in given for record in records(nlp, [source])]
@@ -78,14 +84,10 @@ def test_records_stream_before_the_input_ends(nlp: Language) -> None:
 
 
 def test_a_craftsman_honour_makes_its_holder_a_model_worker(nlp: Language) -> None:
-    given = sources(
-        ["去年，青禾机械有限公司焊工吕国梁获评“常熟工匠”。徒弟沈佳在技能竞赛中获得一等奖。"]
-    )
+    text = "去年，青禾机械有限公司焊工吕国梁获评“常熟工匠”。徒弟沈佳在技能竞赛中获得一等奖。"
     people = {
         entity["name"]: entity["roles"]
-        for entity in to_record(next(extract_sources(nlp, given, NameParts(load_lexicon()))))[
-            "entities"
-        ]
+        for entity in record_of(nlp, text)["entities"]
         if entity["type"] == "PERSON"
     }
     assert "MODEL_WORKER" in people["吕国梁"]
@@ -130,9 +132,8 @@ def test_article_pieces_cover_a_long_article_and_end_at_line_breaks() -> None:
     assert article_pieces(article, source.text, limit=len(raw)) == [article]
 
 
-def rule_facts(nlp: Language, text: str, rule: str) -> set[tuple[str, str]]:
-    """The (head, tail) names of the facts ``rule`` states in ``text``'s record."""
-    record = to_record(next(extract_sources(nlp, sources([text]), NameParts(load_lexicon()))))
+def rule_facts(record: dict[str, Any], rule: str) -> set[tuple[str, str]]:
+    """The (head, tail) names of the facts ``rule`` states in ``record``."""
     names = {entity["id"]: entity["name"] for entity in record["entities"]}
     return {
         (names[fact["head"]], names[fact["tail"]])
@@ -145,12 +146,12 @@ def test_the_reporters_of_a_dateline_work_at_its_outlet_and_its_correspondents_d
     nlp: Language,
 ) -> None:
     text = "青禾日报讯（记者孟晓岚 通讯员韦一鸣）7月13日，吴江区职工技能大赛开幕。"
-    assert rule_facts(nlp, text, "reporter") == {("孟晓岚", "青禾日报")}
+    assert rule_facts(record_of(nlp, text), "reporter") == {("孟晓岚", "青禾日报")}
 
 
 def test_a_web_desks_reporter_works_for_no_outlet(nlp: Language) -> None:
     text = "青禾日报客户端记者孟晓岚\n7月13日，吴江区职工技能大赛开幕。"
-    assert rule_facts(nlp, text, "reporter") == set()
+    assert rule_facts(record_of(nlp, text), "reporter") == set()
 
 
 class _Unconfirmed:
@@ -186,6 +187,6 @@ def test_a_bureaus_union_committee_is_part_of_the_bureau_and_a_countys_union_of_
         "吴江区气象局工会委员会组织职工参加培训，吴江区气象局局长孟晓岚到场。"
         "婺源县工会组织职工参加培训，婺源县副县长韦一鸣到场。"
     )
-    record = to_record(next(extract_sources(nlp, sources([text]), NameParts(load_lexicon()))))
+    record = record_of(nlp, text)
     assert {"婺源县工会", "婺源县"} <= {entity["name"] for entity in record["entities"]}
-    assert rule_facts(nlp, text, "named_part") == {("吴江区气象局工会委员会", "吴江区气象局")}
+    assert rule_facts(record, "named_part") == {("吴江区气象局工会委员会", "吴江区气象局")}
