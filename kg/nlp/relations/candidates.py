@@ -250,11 +250,34 @@ def _sentence_pairs(
         reach = _reach(head, tail, hosting)
         if not rules and max(tail.start - head.end, head.start - tail.end) > reach:
             continue
-        if tail.label == HONOUR and (tail.start < head.end and head.start < tail.end):
+        if tail.label == HONOUR and (
+            (tail.start < head.end and head.start < tail.end)
+            or _nearer_holder(head, tail, is_carried, inside)
+        ):
             continue
         key = (head.start, head.end, tail.start, tail.end, span)
         if key not in out:  # the first pair of these ends stays
             out[key] = Candidate(head, tail, span, is_carried, rules)
+
+
+def _nearer_holder(head: Arg, phrase: Arg, carried: bool, inside: Args) -> bool:
+    """Whether a person the sentence names stands nearer to an honour phrase than ``head``, a
+    person the sentence does not name (the subject an earlier sentence left, or 他, 王师傅):
+    the honour is that person's (他的师傅是市劳模某某; 守护线路的，是全国劳动模范某某)."""
+    if not (carried or head.reference):
+        return False
+    return any(
+        a.label == "PERSON"
+        and not a.reference
+        and a.key != head.key
+        and (carried or _gap(a, phrase) < _gap(head, phrase))
+        for a in inside
+    )
+
+
+def _gap(one: Arg, other: Arg) -> int:
+    """How many characters lie between two arguments."""
+    return max(other.start - one.end, one.start - other.end, 0)
 
 
 def _reach(head: Arg, tail: Arg, hosting: bool) -> int:
