@@ -342,7 +342,7 @@ def _build(kind: type[_Built], line: dict[str, Any], path: Path, number: int) ->
         if key not in fields:
             problem = f"unknown key {key!r}; expected one of {', '.join(fields)}"
             raise PatternError(path, problem, number)
-    hints = get_type_hints(kind)
+    hints = _field_types(kind)
     values = {}
     for name, spec in fields.items():
         if name in line:
@@ -353,6 +353,17 @@ def _build(kind: type[_Built], line: dict[str, Any], path: Path, number: int) ->
         elif spec.default is MISSING and spec.default_factory is MISSING:
             raise PatternError(path, f"missing key {name!r}", number)
     return kind(**values)
+
+
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
+def _field_types(kind: type) -> dict[str, Any]:
+    """The types of ``kind``'s fields, read once (a pattern file has hundreds of lines)."""
+    found = _FIELD_TYPES.get(kind)
+    if found is None:
+        found = _FIELD_TYPES[kind] = get_type_hints(kind)
+    return found
 
 
 def _checked(name: str, value: Any, hint: Any, metadata: Mapping[str, Any]) -> Any:
