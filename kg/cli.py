@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from kg.errors import InputError, KGError
 from kg.model import ENTITY_TYPES, RELATION_TYPES
 from kg.read.ingest import describe_unsupported
 from kg.records.runner import (
+    BUILD_MIN_CONFIDENCE,
     DEFAULT_MIN_CONFIDENCE,
     LOCAL_DASK,
     ExtractionRun,
@@ -122,15 +124,16 @@ def main(verbose: bool) -> None:
     )
 
 
-def min_confidence_option(command: Any) -> Any:
-    """The ``--min-confidence P`` option of extract and build."""
+def min_confidence_option(default: float) -> Callable[[Any], Any]:
+    """The ``--min-confidence P`` option of extract (default: every fact) and build (default: the
+    facts more likely right than wrong)."""
     return click.option(
         "--min-confidence",
         type=click.FloatRange(0, 1),
-        default=DEFAULT_MIN_CONFIDENCE,
+        default=default,
         show_default=True,
         help="Keep only facts of this calibrated confidence or more (0: keep every fact).",
-    )(command)
+    )
 
 
 @main.command()
@@ -142,7 +145,7 @@ def min_confidence_option(command: Any) -> Any:
     help="JSON Lines file to write (default: standard output).",
 )
 @backend_options
-@min_confidence_option
+@min_confidence_option(DEFAULT_MIN_CONFIDENCE)
 def extract(
     inputs: tuple[str, ...],
     output: Path | None,
@@ -204,7 +207,7 @@ def extract(
     "~/.cache/union-kg/extractions.sqlite].",
 )
 @click.option("--no-cache", is_flag=True, help="Extract every document; keep nothing to resume.")
-@min_confidence_option
+@min_confidence_option(BUILD_MIN_CONFIDENCE)
 @click.option(
     "--curation",
     "curation",

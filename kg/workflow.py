@@ -51,7 +51,7 @@ from kg.records.cache import (
 from kg.records.curation import APPLIED_FILE, CURATION_FILE, Correction, read_curation
 from kg.records.merge import merge_records
 from kg.records.runner import (
-    DEFAULT_MIN_CONFIDENCE,
+    BUILD_MIN_CONFIDENCE,
     ExtractionRun,
     Notify,
     OnError,
@@ -133,7 +133,7 @@ def run_build(
     on_error: OnError,
     progress: Progress = no_progress,
     notify: Notify = quiet,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: float = BUILD_MIN_CONFIDENCE,
     curation: Sequence[Path] | None = None,
 ) -> BuildOutcome:
     """Build ``target`` from ``inputs``: a new build, an ``update`` of it, or a ``resume``.

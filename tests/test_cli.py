@@ -248,6 +248,25 @@ def test_extract_min_confidence_one_keeps_only_certain_facts(runner, tmp_path: P
     assert json.loads(certain.stdout)["relations"] == []
 
 
+def test_build_keeps_the_facts_more_likely_right_than_wrong_and_extract_keeps_every_fact(
+    runner, tmp_path: Path
+) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text(
+        "由常熟市人社局、常熟市总工会联合主办的2024年常熟市焊工职业技能竞赛举行。"
+        "目前，青禾区工匠学院下设焊接实训学堂、数字经济学堂、家政服务学堂等6所特色学堂。",
+        encoding="utf-8",
+    )
+    extracted = runner.invoke(main, ["extract", str(text)])
+    built = runner.invoke(main, ["build", str(text), "-o", str(tmp_path / "b"), "--no-cache"])
+    assert extracted.exit_code == 0 and built.exit_code == 0, built.output
+    every = [r["confidence"] for r in json.loads(extracted.stdout)["relations"]]
+    record = (tmp_path / "b" / "extraction.jsonl").read_text(encoding="utf-8")
+    kept = [r["confidence"] for r in json.loads(record)["relations"]]
+    assert min(every) < 0.5 <= min(kept)
+    assert kept == [c for c in every if c >= 0.5]
+
+
 def test_curation_check_counts_corrections_and_names_a_bad_line(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
     line = {"op": "rename", "key": "UNION:甲工会", "name": "乙工会", "by": "lin",

@@ -22,6 +22,7 @@ REJECT = {"op": "reject_fact", "head": MASTER, "relation": "TRAINED", "tail": PU
           "at": "2026-12-06T09:30:00+08:00", "note": "他们是同事，不是师徒"}  # fmt: skip
 RENAME = {"op": "rename", "key": "UNION:常熟市总工会", "name": "江苏省常熟市总工会",
           "by": "wu", "at": "2026-12-06T10:00:00+08:00"}  # fmt: skip
+EVERY_FACT = ("--min-confidence", "0")
 
 
 def run(*args: str) -> str:
@@ -39,11 +40,12 @@ def curate(build: Path, *lines: dict[str, object]) -> Path:
 
 @pytest.fixture()
 def curated_build(tmp_path: Path) -> Path:
-    """A build of one page whose own curation.jsonl rejects one fact and renames one union."""
+    """A build of one page, every fact kept, whose own curation.jsonl rejects one fact and
+    renames one union (the rejected fact's confidence is below the default build's 0.5)."""
     out = tmp_path / "build"
-    run("build", str(PAGE), "-o", str(out))
+    run("build", str(PAGE), "-o", str(out), *EVERY_FACT)
     curate(out, REJECT, RENAME)
-    run("build", str(PAGE), "-o", str(out))
+    run("build", str(PAGE), "-o", str(out), *EVERY_FACT)
     return out
 
 
@@ -60,8 +62,8 @@ def test_the_summary_counts_corrections(curated_build: Path) -> None:
 
 
 def test_corrections_survive_a_rebuild_and_an_update(curated_build: Path) -> None:
-    run("build", str(PAGE), "-o", str(curated_build), "--no-cache")
-    run("build", "--update", str(curated_build), str(OTHER))
+    run("build", str(PAGE), "-o", str(curated_build), "--no-cache", *EVERY_FACT)
+    run("build", "--update", str(curated_build), str(OTHER), *EVERY_FACT)
     graph = load_graph(curated_build)
     assert not graph.has_edge(MASTER, PUPIL, key="TRAINED")
     assert "UNION:江苏省常熟市总工会" in graph
@@ -69,10 +71,10 @@ def test_corrections_survive_a_rebuild_and_an_update(curated_build: Path) -> Non
 
 
 def test_a_new_correction_makes_an_up_to_date_build_write_again(curated_build: Path) -> None:
-    assert "is up to date" in run("build", str(PAGE), "-o", str(curated_build))
+    assert "is up to date" in run("build", str(PAGE), "-o", str(curated_build), *EVERY_FACT)
     curate(curated_build, {"op": "set_role", "key": PUPIL, "role": "MODEL_WORKER",
                            "by": "lin", "at": "2026-12-06T11:00:00+08:00"})  # fmt: skip
-    output = run("build", str(PAGE), "-o", str(curated_build))
+    output = run("build", str(PAGE), "-o", str(curated_build), *EVERY_FACT)
     assert "is up to date" not in output and "corrections: 3 applied, 0 skipped" in output
     assert "MODEL_WORKER" in load_graph(curated_build).nodes[PUPIL]["roles"]
 

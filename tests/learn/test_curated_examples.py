@@ -19,13 +19,15 @@ PAGE = REPO / "examples" / "corpus" / "page_jiangsu_2024-05-08.md"
 
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build of one page whose reviewer accepted one fact and rejected another."""
+    """A build of one page, every fact kept (the least sure are the ones to review), whose
+    reviewer accepted one fact and rejected another."""
     out = tmp_path_factory.mktemp("reviewed") / "build"
-    assert CliRunner().invoke(main, ["build", str(PAGE), "-o", str(out)]).exit_code == 0
+    build = ["build", str(PAGE), "-o", str(out), "--min-confidence", "0"]
+    assert CliRunner().invoke(main, build).exit_code == 0
     reviewer = Curator(out, by="lin")
     reviewer.accept("PERSON:吕国梁", "LEADS", "STUDIO:吕国梁技能大师工作室")
     reviewer.reject("PERSON:吕国梁", "TRAINED", "PERSON:范小舟")
-    assert CliRunner().invoke(main, ["build", str(PAGE), "-o", str(out)]).exit_code == 0
+    assert CliRunner().invoke(main, build).exit_code == 0
     return out
 
 

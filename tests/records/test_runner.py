@@ -29,6 +29,7 @@ from kg.read import ingest
 from kg.read.ingest import list_inputs, normalise, normalise_source, read_listed
 from kg.records.cache import ExtractionCache
 from kg.records.runner import (
+    BUILD_MIN_CONFIDENCE,
     Batch,
     ExtractionRun,
     InlineSubmitter,
@@ -152,7 +153,9 @@ def test_two_workers_give_the_one_worker_graph(tmp_path, corpus_build):
 
 def test_extract_with_two_workers_writes_the_build_records(tmp_path, corpus_build):
     out = tmp_path / "records.jsonl"
-    result = CliRunner().invoke(main, ["extract", str(CORPUS), "-o", str(out), "--workers", "2"])
+    threshold = str(BUILD_MIN_CONFIDENCE)  # the build's: extract keeps every fact by default
+    arguments = ["extract", str(CORPUS), "-o", str(out), "--workers", "2"]
+    result = CliRunner().invoke(main, [*arguments, "--min-confidence", threshold])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == (corpus_build / "extraction.jsonl").read_bytes()
 
@@ -166,7 +169,8 @@ def test_two_workers_normalise_what_the_main_process_reads(monkeypatch, corpus_b
 
     monkeypatch.setattr(ingest, "normalise", counted)
     with process_submitter(2) as backend:
-        lines = list(extraction_lines([str(CORPUS)], ExtractionRun(backend), pytest.fail))
+        run = ExtractionRun(backend, min_confidence=BUILD_MIN_CONFIDENCE)
+        lines = list(extraction_lines([str(CORPUS)], run, pytest.fail))
     assert normalised == []
     assert lines == (corpus_build / "extraction.jsonl").read_text(encoding="utf-8").splitlines()
 
