@@ -146,6 +146,13 @@ def test_a_school_and_a_bureau_name_their_workplace_unions():
     }  # fmt: skip
 
 
+def test_an_industry_and_education_community_is_an_alliance():
+    text = words("青禾省", "模具", "行业", "产教融合共同体", "在", "白鹭市", "揭牌", "。")
+    assert named(text, find_organisations(LEXICON, HEADS, text)) == {
+        ("青禾省模具行业产教融合共同体", "ALLIANCE")
+    }
+
+
 def test_a_unions_national_committee_is_its_name():
     text = words("中国", "青禾", "建设", "工会", "全国", "委员会", "主办", "。")
     found = union_departments(text, find_organisations(LEXICON, HEADS, text))
