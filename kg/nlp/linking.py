@@ -113,6 +113,11 @@ class NameParts:
             found.append(match)
             rest = rest[len(match) :]
 
+    def names_a_part(self, rest: str) -> bool:
+        """True when ``rest``, written after a whole name, names a body of its own (广西分公司,
+        继续教育学院), not the name's legal ending (有限公司) or a head alone (集团)."""
+        return bool(self.head(rest)) and rest not in self.heads and rest not in _COMPANY_ENDINGS
+
     def is_short_form(self, short: str, long: str, label: str) -> bool:
         """True when ``short`` names the same body as the longer ``long``."""
         if short == long or len(short) >= len(long):
@@ -120,6 +125,8 @@ class NameParts:
         short_head, long_head = self.head(short), self.head(long)
         if not short_head or not long_head.endswith(short_head):
             return label == "PROGRAMME" and short in long
+        if long.startswith(short) and self.names_a_part(long[len(short) :]):
+            return False  # X公司广西分公司, X学院继续教育学院: a part of the body ``short`` names
         short_places, short_rest = self.places(short[: -len(short_head)])
         long_places, long_rest = self.places(long[: -len(long_head)])
         same_body_level = label in ("UNION", "GOVERNMENT") and short_places and long_places

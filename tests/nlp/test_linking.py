@@ -71,6 +71,16 @@ def test_head_is_the_longest_head_ending_the_name_never_the_whole_name():
     assert parts.head("常熟市总工会") == "总工会"
 
 
+def test_a_body_is_no_short_form_of_its_own_branch_or_school():
+    from kg.nlp.lexicon import load_lexicon
+    from kg.nlp.linking import NameParts
+
+    parts = NameParts(load_lexicon())
+    assert not parts.is_short_form("青禾建设公司", "青禾建设公司白鹭分公司", "ENTERPRISE")
+    assert not parts.is_short_form("青禾理工学院", "青禾理工学院继续教育学院", "ACADEMY")
+    assert parts.is_short_form("青禾建设公司", "青禾建设有限公司", "ENTERPRISE")
+
+
 def test_mentions_inside_longer_ones_are_dropped_except_a_company_in_its_union(nlp):
     from spacy.tokens import Doc, Span
 
