@@ -153,6 +153,17 @@ def test_an_industry_and_education_community_is_an_alliance():
     }
 
 
+def test_a_companys_school_is_named_with_the_company_but_a_hospitals_branch_is_no_school():
+    school = words("青禾", "造船", "集团", "高级", "技工学校", "的", "毕业生")
+    branch = words("青禾市", "人民", "医院", "白鹭", "分院", "护士")
+    assert ("青禾造船集团高级技工学校", "ACADEMY") in named(
+        school, find_organisations(LEXICON, HEADS, school)
+    )
+    assert ("青禾市人民医院白鹭分院", "ACADEMY") not in named(
+        branch, find_organisations(LEXICON, HEADS, branch)
+    )
+
+
 def test_a_unions_national_committee_is_its_name():
     text = words("中国", "青禾", "建设", "工会", "全国", "委员会", "主办", "。")
     found = union_departments(text, find_organisations(LEXICON, HEADS, text))

@@ -47,6 +47,7 @@ _RUNS_OVER = {
     "ENTERPRISE": frozenset({"ENTERPRISE"}),
     "GOVERNMENT": frozenset({"GOVERNMENT"}),  # X开发区管委会, X委员会办公室
     "ALLIANCE": frozenset({"STUDIO", "ACADEMY", "UNION", "ENTERPRISE"}),
+    "ACADEMY": frozenset({"ENTERPRISE"}),  # X集团高级技工学校, X公司培训中心: a company's school
     "PROGRAMME": frozenset({"UNION", "STUDIO"}),  # 工会志愿服务职工项目, …创新工作室领军人培训班
 }
 PARENT_NAMED_HEADS = frozenset(word_list("parent_named_heads"))  # X学院Y分院
@@ -260,8 +261,8 @@ def _ends_name(
     if label == "ENTERPRISE" and inner == "GOVERNMENT" and word.endswith(_BUREAU):
         return False  # 中国铁路某局集团有限公司, 中建某局某公司: a state group's bureau
     runs_over = _RUNS_OVER.get(label, frozenset())
-    if head in PARENT_NAMED_HEADS:
-        runs_over = runs_over | {"ACADEMY"}
+    if head in PARENT_NAMED_HEADS:  # X学院Y分院 runs over its academy (X医院Y分院: no school)
+        runs_over = frozenset({"ACADEMY"}) if label == "ACADEMY" else runs_over | {"ACADEMY"}
     if inner and inner not in runs_over:
         return True
     tag = lexicon.word_tags.get(word, "")
