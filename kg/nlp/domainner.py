@@ -117,6 +117,7 @@ _NEED_DISTINCTIVE = frozenset({"ACADEMY", "ALLIANCE", "PROGRAMME"})
 _GOVERNMENT_ENDINGS = word_list("government_name_endings")
 # Bare kind nouns (联合体, 学院, 公司): words that refer back to a body (kg_coref), never its name.
 _KIND_NOUNS = frozenset(row[0] for row in word_table("coref_kind_nouns"))
+_COPULA = "是"  # no name but a programme's holds it as a word: 某某|是|某某学院 is a clause
 _FIRST_TEMPLATE = 32  # after kg_stat_ner's templates (18 of them)
 _TAGS = "BIES"
 _SHIFT = np.uint64(21)
@@ -431,17 +432,19 @@ def trimmed_name(doc: Doc, box: _Box) -> _Box:
 
 
 def screen_name(lexicon: Lexicon, doc: Doc, box: _Box) -> str:
-    """What ``_arbitrate`` asks of a name: ``"cut"`` when an edge falls inside a jieba word or a
-    person opens inside a dictionary word (席|某某 of 主席某某), ``"quoted"`` when quotes enclose
-    it (“某某夜校”), ``"none"`` for no name (a bare place, a person ending like a title, a head
-    noun or a kind noun alone), else ``""``."""
+    """What ``_arbitrate`` asks of a name: ``"cut"`` when an edge falls inside a jieba word, a
+    person opens inside a dictionary word (席|某某 of 主席某某) or a name other than a programme's
+    holds the word 是 (某某|是|某某学院: a clause), ``"quoted"`` when quotes enclose it
+    (“某某夜校”), ``"none"`` for no name (a bare place, a person ending like a title, a head noun
+    or a kind noun alone), else ``""``."""
     start, end, label = box
     text = doc_text(doc)
     name = text[start:end]
-    if doc.char_span(start, end) is None or (
-        label == "PERSON" and starts_inside_word(lexicon, text, start)
-    ):
+    span = doc.char_span(start, end)
+    if span is None or (label == "PERSON" and starts_inside_word(lexicon, text, start)):
         return "cut"
+    if label != "PROGRAMME" and any(token.text == _COPULA for token in span):
+        return "cut"  # the model ran a name back over a clause (某某是某某学院)
     if len(name) > 2 and name[0] in OPEN_QUOTES and name[-1] in CLOSE_QUOTES:
         return "quoted"
     if is_place(lexicon, name) or (label == "PERSON" and not could_be_name(lexicon, name)):

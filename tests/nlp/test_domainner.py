@@ -174,6 +174,13 @@ def test_screen_tells_a_cut_name_a_swallowing_person_and_a_bare_place(nlp: Langu
     assert screen_name(lexicon, doc, (12, 15, "GOVERNMENT")) == "none"
 
 
+def test_screen_cuts_a_name_run_back_over_a_clause_with_is(nlp: Language) -> None:
+    lexicon = nlp.get_pipe("kg_domain_ner").lexicon
+    doc = nlp.make_doc("张明是青禾理工学院的毕业生。")  # 张明|是|青禾|理工学院|…
+    assert screen_name(lexicon, doc, (0, 9, "ACADEMY")) == "cut"
+    assert screen_name(lexicon, doc, (3, 9, "ACADEMY")) == ""
+
+
 def test_screen_tells_a_quoted_name_and_a_person_ending_like_a_title(nlp: Language) -> None:
     lexicon = nlp.get_pipe("kg_domain_ner").lexicon
     doc = nlp.make_doc("张明师傅办起“青禾焊工夜校”。")
