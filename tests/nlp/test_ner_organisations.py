@@ -258,6 +258,13 @@ def test_a_news_agencys_dateline_with_dian_and_a_paper_in_our_datelines_bracket_
     assert named(text, find_dateline_outlets(text)) == {("青禾工人报", "ENTERPRISE")}
 
 
+def test_an_agencys_special_dispatch_from_a_province_and_a_city_names_the_agency():
+    text = words(
+        "青禾社", "白鹭省", "青禾市", "1", "月", "11", "日", "专电", "（", "记者", "王五", "）"
+    )
+    assert named(text, find_dateline_outlets(text)) == {("青禾社", "ENTERPRISE")}
+
+
 def test_a_dated_agency_dateline_is_a_company_and_a_source_or_a_word_with_dian_is_none():
     text = words("青禾社", "北京", "3", "月", "5", "日", "电", "（", "记者", "王五", "）")
     assert named(text, find_dateline_outlets(text)) == {("青禾社", "ENTERPRISE")}

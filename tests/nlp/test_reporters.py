@@ -41,3 +41,8 @@ def test_the_reporters_of_a_web_desk_joined_to_its_paper_are_the_papers() -> Non
 
 def test_a_bracket_after_a_word_with_dian_opens_no_byline() -> None:
     assert window("停电（青禾日报记者 孟晓岚）", "青禾日报") is None
+
+
+def test_an_agencys_long_dateline_with_a_special_dispatch_reaches_its_reporters() -> None:
+    text = "青禾社白鹭省青禾市1月11日专电（记者孟晓岚、沈佳）开幕。"
+    assert window(text, "青禾社") == "孟晓岚、沈佳"

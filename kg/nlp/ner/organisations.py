@@ -83,14 +83,15 @@ WEB_DESKS = ("客户端", "网")
 JOINED_DESK_DASHES = "-－—–/／"
 # An outlet at the head of an article, a line, a dateline's bracket (本报讯（…) or a web desk's
 # dash (某某新闻网-某某日报讯), then a place, a date and 讯 (工人日报讯, 广西日报梧州5月2日讯,
-# 某某女报/某网讯: a web desk joined by a slash), a place, a date and 电 before a bracket
-# (新华社北京3月5日电（), a desk and 记者 (工人日报记者某某, 某日报天眼新闻记者某某) or a dash
-# and its web desk's 记者 (工人日报-中工网记者某某). 据 opens no outlet (据新华社电: a source).
+# 某某女报/某网讯: a web desk joined by a slash), places, a date and (专)电 before a bracket
+# (新华社北京3月5日电（, 新华社某省某市1月11日专电（), a desk and 记者 (工人日报记者某某,
+# 某日报天眼新闻记者某某) or a dash and its web desk's 记者 (工人日报-中工网记者某某). 据 opens no
+# outlet (据新华社电: a source).
 _DATELINE_OUTLET = re.compile(
     rf"(?:^|(?<=[\n*【])|(?<=[讯电][（(])|(?<=网[{JOINED_DESK_DASHES}]))\s*(?!据)"
     rf"(?P<outlet>[\u4e00-\u9fff]{{1,10}}(?:{_OUTLET_HEADS}))"
     rf"(?:(?:[{JOINED_DESK_DASHES}][\u4e00-\u9fff]{{1,4}}网)?[\u4e00-\u9fff]{{0,4}}[\d月日]*讯"
-    r"|[\u4e00-\u9fff]{0,4}[\d月日]*电(?=[（(\s　])"
+    r"|[\u4e00-\u9fff]{0,8}[\d月日]*专?电(?=[（(\s　])"
     rf"|[\u4e00-\u9fff]{{0,6}}记者|[{JOINED_DESK_DASHES}][\u4e00-\u9fff]{{1,6}}网记者)"
 )
 _OUR_OUTLET = frozenset({"本报", "本网"})  # the page's own paper or site: named nowhere

@@ -19,8 +19,9 @@ from kg.nlp.ner.organisations import OUTLET_HEADS, WEB_DESKS, is_web_desk
 
 __all__ = ["REPORTER_CONFIDENCE", "is_outlet", "line_around", "reporter_window"]
 
-# After the outlet: its place and 讯, a bracket, a desk or medium (天眼新闻, 全媒体), then 记者.
-_TO_ROLE = re.compile(r"[^\n。，,；;、]{0,10}?记者[\s　]*")
+# After the outlet: its places, date and 讯 or (专)电, a bracket, a desk or medium (天眼新闻,
+# 全媒体), then 记者 (新华社某省某市1月11日专电（记者: 16 characters).
+_TO_ROLE = re.compile(r"[^\n。，,；;、]{0,16}?记者[\s　]*")
 # The names end at a correspondent, an intern, a writer's or photographer's credit (文, 摄), a
 # "reported", a closing bracket or the end of the line.
 _NAMES_END = re.compile(r"通讯员|实习生|报道|摄|文[\s　]|[）)\n。，,；;]")
