@@ -146,11 +146,13 @@ def test_a_school_and_a_bureau_name_their_workplace_unions():
     }  # fmt: skip
 
 
-def test_an_industry_and_education_community_is_an_alliance():
+def test_an_industry_and_education_community_is_an_alliance_but_a_kind_of_one_is_none():
     text = words("青禾省", "模具", "行业", "产教融合共同体", "在", "白鹭市", "揭牌", "。")
     assert named(text, find_organisations(LEXICON, HEADS, text)) == {
         ("青禾省模具行业产教融合共同体", "ALLIANCE")
     }
+    kind = words("它", "是", "国家级", "市域", "产教联合体", "。")
+    assert named(kind, find_organisations(LEXICON, HEADS, kind)) == set()
 
 
 def test_a_companys_school_is_named_with_the_company_but_a_hospitals_branch_is_no_school():
