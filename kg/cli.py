@@ -272,6 +272,11 @@ def build(
             notice(f"{target} is up to date: same documents, same pipeline, same corrections")
         click.echo(outcome.summary.format(outcome.written))
         notice(f"extracted {outcome.extracted} documents, {outcome.reused} from the cache")
+        if min_confidence > 0:
+            notice(
+                f"kept the facts of confidence {min_confidence:g} or more "
+                "(--min-confidence 0 keeps every fact)"
+            )
     except KGError as error:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:

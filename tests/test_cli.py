@@ -265,6 +265,7 @@ def test_build_keeps_the_facts_more_likely_right_than_wrong_and_extract_keeps_ev
     kept = [r["confidence"] for r in json.loads(record)["relations"]]
     assert min(every) < 0.5 <= min(kept)
     assert kept == [c for c in every if c >= 0.5]
+    assert "kept the facts of confidence 0.5 or more (--min-confidence 0" in built.stderr
 
 
 def test_curation_check_counts_corrections_and_names_a_bad_line(tmp_path: Path) -> None:
