@@ -310,7 +310,7 @@ class Chunk:
 # every fact: its records are raw material, each fact with its confidence, for scoring and for a
 # threshold of the reader's own. `kg build` keeps the facts the model holds more likely right than
 # wrong (a calibrated confidence of 0.5 or more): the graph researchers query and cite (on the
-# corpus's dev split, precision 0.855 at recall 0.537 against 0.772 at 0.637 for every fact;
+# corpus's dev split, precision 0.852 at recall 0.539 against 0.775 at 0.639 for every fact;
 # benchmarks/RESULTS.md, Session 23).
 DEFAULT_MIN_CONFIDENCE = 0.0
 BUILD_MIN_CONFIDENCE = 0.5
