@@ -240,7 +240,8 @@ def _write_build(
             notify(skipped)
         written = [staging / EXTRACTION_FILE, *graph.files]
         written.append(write_text(staging / APPLIED_FILE, _applied_text(corrections)))
-        summary = summarise(read_records(staging / EXTRACTION_FILE), graph.counts, run.unsupported)
+        records = read_records(staging / EXTRACTION_FILE)
+        summary = summarise(records, graph.counts, run.unsupported, run.min_confidence)
         written.append(write_text(staging / SUMMARY_FILE, summary.to_json()))
         written.append(write_text(staging / FINGERPRINT_FILE, run.fingerprint() + "\n"))
         entries = chain(update.entries if update else [], run.documents)

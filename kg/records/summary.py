@@ -75,6 +75,7 @@ class Summary:
     record_relations: dict[str, int] = field(default_factory=dict)
     corrections: dict[str, int] = field(default_factory=dict)  # applied, skipped
     unsupported: list[str] = field(default_factory=list)  # files of other types, passed over
+    min_confidence: float = 0.0  # facts below it left out (a build older than the field: none)
 
     def to_json(self) -> str:
         """The summary as indented JSON (summary.json of a build)."""
@@ -119,10 +120,14 @@ class Summary:
 
 
 def summarise(
-    records: Iterable[dict[str, Any]], graph: GraphCounts, unsupported: Sequence[str] = ()
+    records: Iterable[dict[str, Any]],
+    graph: GraphCounts,
+    unsupported: Sequence[str] = (),
+    min_confidence: float = 0.0,
 ) -> Summary:
     """Count files, records and articles, and take the graph's counts and headline answers;
-    ``unsupported`` are the files of other types the inputs held.
+    ``unsupported`` are the files of other types the inputs held, ``min_confidence`` the least
+    confidence of the facts the build kept.
 
     One pass over ``records`` keeping only counts, so a build's extraction can be streamed from
     its file whatever its size.
@@ -149,4 +154,5 @@ def summarise(
         record_relations={t: relations[t] for t in RELATION_TYPES},
         corrections=graph.corrections,
         unsupported=list(unsupported),
+        min_confidence=min_confidence,
     )

@@ -30,7 +30,10 @@ from kg.records.curation import (
     read_curation,
 )
 from kg.records.merge import ArticleInfo, article_infos
+from kg.records.runner import BUILD_MIN_CONFIDENCE
+from kg.records.summary import Summary
 from kg.serve.review_text import ArticleTexts, mark_names
+from kg.workflow import SUMMARY_FILE
 
 __all__ = ["PAGE_OPS", "ReviewSession", "rebuild_command"]
 
@@ -39,12 +42,25 @@ _STATEMENTS_SHOWN = 3  # sentences shown per fact; the rest are counted
 _FILES_LISTED = 3  # a build read from more files is rebuilt from their common folder
 
 
-def rebuild_command(build_dir: Path, files: list[str]) -> str:
-    """The ``kg build`` command that rebuilds ``build_dir`` from the files it was read from."""
+def rebuild_command(
+    build_dir: Path, files: list[str], min_confidence: float = BUILD_MIN_CONFIDENCE
+) -> str:
+    """The ``kg build`` command that rebuilds ``build_dir`` from the files it was read from,
+    keeping the facts it kept (``--min-confidence``, when not the default): a build of every fact
+    rebuilt at the default would lose the less sure facts a reviewer accepted."""
     shown = sorted({_relative(path) for path in files})
     if len(shown) > _FILES_LISTED:
         shown = [os.path.commonpath(shown) or "."]
-    return shlex.join(["kg", "build", *shown, "-o", _relative(str(build_dir))])
+    command = ["kg", "build", *shown, "-o", _relative(str(build_dir))]
+    if min_confidence != BUILD_MIN_CONFIDENCE:
+        command += ["--min-confidence", f"{min_confidence:g}"]
+    return shlex.join(command)
+
+
+def _kept_confidence(build_dir: Path) -> float:
+    """The least confidence of the facts ``build_dir`` kept, as its summary records it."""
+    text = (build_dir / SUMMARY_FILE).read_text(encoding="utf-8")
+    return Summary.from_json(text).min_confidence
 
 
 def _relative(path: str) -> str:
@@ -72,7 +88,8 @@ class ReviewSession:
         self.path = build_dir / CURATION_FILE
         self.graph = load_graph(build_dir)
         self.texts = ArticleTexts(build_dir)
-        self.command = rebuild_command(build_dir, [p for p in self.texts.paths.values() if p])
+        files = [p for p in self.texts.paths.values() if p]
+        self.command = rebuild_command(build_dir, files, _kept_confidence(build_dir))
         self.items = review_queue(self.graph)
         self.suggestions = merge_suggestions(self.graph)
         self.articles: dict[str, ArticleInfo] = {

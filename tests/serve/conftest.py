@@ -8,16 +8,32 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import main
 from kg.serve.review import ReviewSession
 from kg.serve.review_server import ReviewServer
 
+REPO = Path(__file__).resolve().parent.parent.parent
+EVERY_FACT = ("--min-confidence", "0")
+
+
+@pytest.fixture(scope="session")
+def every_fact_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kg build examples/corpus --min-confidence 0`` once per session: a build a reviewer
+    reads to judge the least sure facts too."""
+    out = tmp_path_factory.mktemp("every-fact") / "build"
+    arguments = ["build", str(REPO / "examples" / "corpus"), "-o", str(out), *EVERY_FACT]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    return out
+
 
 @pytest.fixture()
-def build(corpus_build: Path, tmp_path: Path) -> Path:
-    """A copy of the sample corpus's build that a test may review."""
+def build(every_fact_build: Path, tmp_path: Path) -> Path:
+    """A copy of the sample corpus's build of every fact that a test may review."""
     copy = tmp_path / "build"
-    shutil.copytree(corpus_build, copy)
+    shutil.copytree(every_fact_build, copy)
     return copy
 
 

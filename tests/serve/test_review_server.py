@@ -77,7 +77,8 @@ def test_status_counts_the_queue_and_gives_the_rebuild_command(
     assert status == 200
     assert answer["queue"] == len(review_queue(load_graph(build))) > 10
     assert (answer["session"], answer["in_file"], answer["by"]) == (0, 0, "tester")
-    assert answer["command"].startswith("kg build ") and answer["command"].endswith(f"-o {build}")
+    command = answer["command"]  # the build keeps every fact (conftest), and its rebuild too
+    assert command.startswith("kg build ") and command.endswith(f"-o {build} --min-confidence 0")
 
 
 def test_queue_follows_review_queue_with_the_names_marked(
@@ -226,6 +227,11 @@ def test_the_rebuild_command_names_the_inputs_or_their_folder(
     files = [str(CORPUS / name) for name in ("a.md", "b.md", "c.txt", "d.jsonl")]
     assert rebuild_command(tmp_path / "out", files[:1]) == f"kg build {files[0]} -o out"
     assert rebuild_command(tmp_path / "out", files) == f"kg build {CORPUS} -o out"
+
+
+def test_the_rebuild_command_keeps_a_build_of_every_fact_so(tmp_path: Path) -> None:
+    command = rebuild_command(tmp_path / "out", ["/data/a.md"], min_confidence=0)
+    assert command.endswith("-o " + str(tmp_path / "out") + " --min-confidence 0")
 
 
 def test_mark_names_marks_the_longer_name_where_two_overlap() -> None:
