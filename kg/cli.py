@@ -124,14 +124,14 @@ def main(verbose: bool) -> None:
     )
 
 
-def min_confidence_option(default: float) -> Callable[[Any], Any]:
+def min_confidence_option(default: float | None, shown: str | bool = True) -> Callable[[Any], Any]:
     """The ``--min-confidence P`` option of extract (default: every fact) and build (default: the
-    facts more likely right than wrong)."""
+    facts more likely right than wrong; for ``--update``, the build's own)."""
     return click.option(
         "--min-confidence",
         type=click.FloatRange(0, 1),
         default=default,
-        show_default=True,
+        show_default=shown,
         help="Keep only facts of this calibrated confidence or more (0: keep every fact).",
     )
 
@@ -207,7 +207,7 @@ def extract(
     "~/.cache/union-kg/extractions.sqlite].",
 )
 @click.option("--no-cache", is_flag=True, help="Extract every document; keep nothing to resume.")
-@min_confidence_option(BUILD_MIN_CONFIDENCE)
+@min_confidence_option(None, f"{BUILD_MIN_CONFIDENCE:g}; with --update, the build's own")
 @click.option(
     "--curation",
     "curation",
@@ -225,7 +225,7 @@ def build(
     dask: str | None,
     cache_path: Path | None,
     no_cache: bool,
-    min_confidence: float,
+    min_confidence: float | None,
     curation: tuple[Path, ...],
 ) -> None:
     """Extract INPUTS and write the graph files into a build directory, then summarise.
@@ -272,11 +272,9 @@ def build(
             notice(f"{target} is up to date: same documents, same pipeline, same corrections")
         click.echo(outcome.summary.format(outcome.written))
         notice(f"extracted {outcome.extracted} documents, {outcome.reused} from the cache")
-        if min_confidence > 0:
-            notice(
-                f"kept the facts of confidence {min_confidence:g} or more "
-                "(--min-confidence 0 keeps every fact)"
-            )
+        kept = outcome.summary.min_confidence
+        if kept > 0:
+            notice(f"kept the facts of confidence {kept:g} or more (--min-confidence 0: all)")
     except KGError as error:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:

@@ -133,7 +133,7 @@ def run_build(
     on_error: OnError,
     progress: Progress = no_progress,
     notify: Notify = quiet,
-    min_confidence: float = BUILD_MIN_CONFIDENCE,
+    min_confidence: float | None = None,
     curation: Sequence[Path] | None = None,
 ) -> BuildOutcome:
     """Build ``target`` from ``inputs``: a new build, an ``update`` of it, or a ``resume``.
@@ -143,6 +143,8 @@ def run_build(
     ``curation`` names the curation files whose corrections apply after the merge, in order;
     without it, the build's own ``curation.jsonl`` applies when there is one.
     ``progress`` gets a meter for the extraction (bytes) and one for the graph stage (steps).
+    ``min_confidence`` leaves out the facts below it; without it an update keeps the threshold
+    the build was made at (``kept_confidence``) and any other build uses the default.
     """
     corrections = build_corrections(target, curation)
     cache = ExtractionCache(cache_path) if cache_path is not None else None
@@ -153,6 +155,8 @@ def run_build(
         check_target(target, journal.inputs)
         if cache is not None:
             cache.start_build(target, journal)
+        if min_confidence is None:
+            min_confidence = kept_confidence(target) if mode == "update" else BUILD_MIN_CONFIDENCE
         run = ExtractionRun(backend, cache, min_confidence)
         try:
             summary, written = _write_build(
@@ -286,6 +290,14 @@ def _check_documents_read(target: Path, run: ExtractionRun, update: BuildDocumen
             "no document in the inputs (each was missing or refused); "
             + ("the build is left as it was" if target.exists() else "no build written"),
         )
+
+
+def kept_confidence(build_dir: Path) -> float:
+    """The least confidence of the facts ``build_dir`` kept, as its summary records it (0 for a
+    build older than the record: it kept every fact); the default for a build not yet made."""
+    if not (build_dir / SUMMARY_FILE).is_file():
+        return BUILD_MIN_CONFIDENCE
+    return _read_summary(build_dir).min_confidence
 
 
 def _read_summary(build_dir: Path) -> Summary:

@@ -265,7 +265,22 @@ def test_build_keeps_the_facts_more_likely_right_than_wrong_and_extract_keeps_ev
     kept = [r["confidence"] for r in json.loads(record)["relations"]]
     assert min(every) < 0.5 <= min(kept)
     assert kept == [c for c in every if c >= 0.5]
-    assert "kept the facts of confidence 0.5 or more (--min-confidence 0" in built.stderr
+    assert "kept the facts of confidence 0.5 or more (--min-confidence 0: all)" in built.stderr
+
+
+def test_an_update_keeps_the_threshold_its_build_was_made_at(runner, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("青禾区工匠学院下设焊接实训学堂、家政服务学堂等6所学堂。", encoding="utf-8")
+    second.write_text("白鹭区工匠学院下设数控实训学堂、电工实训学堂等4所学堂。", encoding="utf-8")
+    out = tmp_path / "b"
+    for arguments in (["-o", str(out), str(first), "--min-confidence", "0"],
+                      ["--update", str(out), str(second)]):  # fmt: skip
+        result = runner.invoke(main, ["build", *arguments, "--no-cache"])
+        assert result.exit_code == 0, result.output
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["min_confidence"] == 0
+    records = (out / "extraction.jsonl").read_text(encoding="utf-8").splitlines()
+    confidences = [r["confidence"] for line in records for r in json.loads(line)["relations"]]
+    assert len(records) == 2 and min(confidences) < 0.5
 
 
 def test_curation_check_counts_corrections_and_names_a_bad_line(tmp_path: Path) -> None:

@@ -31,9 +31,8 @@ from kg.records.curation import (
 )
 from kg.records.merge import ArticleInfo, article_infos
 from kg.records.runner import BUILD_MIN_CONFIDENCE
-from kg.records.summary import Summary
 from kg.serve.review_text import ArticleTexts, mark_names
-from kg.workflow import SUMMARY_FILE
+from kg.workflow import kept_confidence
 
 __all__ = ["PAGE_OPS", "ReviewSession", "rebuild_command"]
 
@@ -55,12 +54,6 @@ def rebuild_command(
     if min_confidence != BUILD_MIN_CONFIDENCE:
         command += ["--min-confidence", f"{min_confidence:g}"]
     return shlex.join(command)
-
-
-def _kept_confidence(build_dir: Path) -> float:
-    """The least confidence of the facts ``build_dir`` kept, as its summary records it."""
-    text = (build_dir / SUMMARY_FILE).read_text(encoding="utf-8")
-    return Summary.from_json(text).min_confidence
 
 
 def _relative(path: str) -> str:
@@ -89,7 +82,7 @@ class ReviewSession:
         self.graph = load_graph(build_dir)
         self.texts = ArticleTexts(build_dir)
         files = [p for p in self.texts.paths.values() if p]
-        self.command = rebuild_command(build_dir, files, _kept_confidence(build_dir))
+        self.command = rebuild_command(build_dir, files, kept_confidence(build_dir))
         self.items = review_queue(self.graph)
         self.suggestions = merge_suggestions(self.graph)
         self.articles: dict[str, ArticleInfo] = {
