@@ -248,7 +248,7 @@ def _sentence_pairs(
             rules = tuple(fired.get((span, head.key, tail.key), ()))
             rules += tuple(f"~{r}" for r in fired.get((span, tail.key, head.key), ()))
         reach = _reach(head, tail, hosting)
-        if not rules and max(tail.start - head.end, head.start - tail.end) > reach:
+        if not rules and _gap(head, tail) > reach:
             continue
         if tail.label == HONOUR and (
             (tail.start < head.end and head.start < tail.end)
